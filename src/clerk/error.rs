@@ -1,0 +1,213 @@
+//! What can go wrong with a Clerk call, read from Clerk's answer.
+//!
+//! Clerk reports failures as `{"errors":[{"message","long_message","code",
+//! "meta":{"param_name"}}],"clerk_trace_id"}` with a 4xx or 5xx status, and a
+//! 429 carries `Retry-After` in seconds. An answer in any other shape (an HTML
+//! page from a proxy, a truncated body) is still an error with its status; its
+//! body is described, never quoted, since nothing guarantees what it holds.
+
+use std::fmt;
+
+use http::header::{CONTENT_TYPE, RETRY_AFTER};
+use http::Response;
+use serde::Deserialize;
+
+use super::SendError;
+
+/// A failed Clerk call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClerkError {
+    /// Clerk answered with a status other than 2xx.
+    Api(ApiError),
+    /// No answer came back (connection refused, DNS failure, ...).
+    Unreachable(SendError),
+    /// A 2xx answer whose body is not what the spec promises.
+    UnexpectedBody { status: u16, detail: String },
+}
+
+/// A non-2xx answer from Clerk.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    /// The entries of Clerk's `errors` array, when the body had one.
+    pub errors: Vec<ErrorDetail>,
+    pub trace_id: Option<String>,
+    /// `Retry-After`, in seconds, when Clerk sent it.
+    pub retry_after_seconds: Option<u64>,
+    /// Set when the body was not Clerk's error format: what it was instead.
+    pub unreadable_body: Option<String>,
+}
+
+/// One entry of Clerk's `errors` array.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct ErrorDetail {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub long_message: Option<String>,
+    #[serde(default)]
+    pub meta: Option<ErrorMeta>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct ErrorMeta {
+    #[serde(default)]
+    pub param_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    errors: Vec<ErrorDetail>,
+    #[serde(default)]
+    clerk_trace_id: Option<String>,
+}
+
+impl ClerkError {
+    /// Reads a non-2xx answer.
+    pub(super) fn from_error_response(response: &Response<Vec<u8>>) -> Self {
+        let retry_after_seconds = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse().ok());
+        let mut error = ApiError {
+            status: response.status().as_u16(),
+            retry_after_seconds,
+            ..ApiError::default()
+        };
+        match serde_json::from_slice::<ErrorBody>(response.body()) {
+            Ok(body) => {
+                error.errors = body.errors;
+                error.trace_id = body.clerk_trace_id;
+            }
+            Err(_) => {
+                let content_type = response
+                    .headers()
+                    .get(CONTENT_TYPE)
+                    .and_then(|value| value.to_str().ok())
+                    .unwrap_or("no content type");
+                error.unreadable_body = Some(format!(
+                    "a body that is not Clerk's error format ({content_type}, {} bytes)",
+                    response.body().len()
+                ));
+            }
+        }
+        ClerkError::Api(error)
+    }
+
+    /// The HTTP status Clerk answered with, if it answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClerkError::Api(error) => Some(error.status),
+            ClerkError::UnexpectedBody { status, .. } => Some(*status),
+            ClerkError::Unreachable(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for ClerkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClerkError::Api(error) => error.fmt(f),
+            ClerkError::Unreachable(error) => {
+                write!(f, "Clerk could not be reached: {}", error.message)
+            }
+            ClerkError::UnexpectedBody { status, detail } => write!(
+                f,
+                "Clerk answered HTTP {status} with a body this server could not read: {detail}"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Clerk answered HTTP {}", self.status)?;
+        for (index, detail) in self.errors.iter().enumerate() {
+            f.write_str(if index == 0 { ": " } else { "; " })?;
+            if !detail.code.is_empty() {
+                write!(f, "[{}] ", detail.code)?;
+            }
+            let text = detail
+                .long_message
+                .as_deref()
+                .filter(|text| !text.is_empty())
+                .unwrap_or(&detail.message);
+            f.write_str(text)?;
+            if let Some(param) = detail.meta.as_ref().and_then(|m| m.param_name.as_deref()) {
+                write!(f, " (parameter: {param})")?;
+            }
+        }
+        if let Some(body) = &self.unreadable_body {
+            write!(f, " with {body}")?;
+        }
+        if let Some(seconds) = self.retry_after_seconds {
+            write!(f, ". Rate limited: retry after {seconds} seconds")?;
+        }
+        if let Some(trace_id) = &self.trace_id {
+            write!(f, " (Clerk trace ID {trace_id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ClerkError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> Response<Vec<u8>> {
+        let mut builder = Response::builder().status(status);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder
+            .body(body.as_bytes().to_vec())
+            .expect("valid test response")
+    }
+
+    #[test]
+    fn clerk_error_names_status_code_long_message_and_param() {
+        let response = answer(
+            422,
+            &[("content-type", "application/json")],
+            r#"{"errors":[{"message":"is invalid","long_message":"limit must be at most 500","code":"form_param_value_invalid","meta":{"param_name":"limit"}}],"clerk_trace_id":"trace_1"}"#,
+        );
+        let message = ClerkError::from_error_response(&response).to_string();
+        assert_eq!(
+            message,
+            "Clerk answered HTTP 422: [form_param_value_invalid] limit must be at most 500 \
+             (parameter: limit) (Clerk trace ID trace_1)"
+        );
+    }
+
+    #[test]
+    fn rate_limit_error_carries_retry_after() {
+        let response = answer(
+            429,
+            &[("retry-after", "17")],
+            r#"{"errors":[{"message":"Too many requests","code":"too_many_requests"}]}"#,
+        );
+        let error = ClerkError::from_error_response(&response);
+        assert!(error
+            .to_string()
+            .ends_with("Rate limited: retry after 17 seconds"));
+    }
+
+    #[test]
+    fn html_error_page_is_described_not_quoted() {
+        let response = answer(
+            502,
+            &[("content-type", "text/html")],
+            "<html>Bad gateway</html>",
+        );
+        let message = ClerkError::from_error_response(&response).to_string();
+        assert_eq!(
+            message,
+            "Clerk answered HTTP 502 with a body that is not Clerk's error format (text/html, 24 bytes)"
+        );
+    }
+}

@@ -1,0 +1,195 @@
+//! The Clerk Backend API client: builds requests, sends them through an
+//! [`HttpSend`] it is given, and decodes the answers.
+//!
+//! It follows three steps, each its own piece: a pure function writes an
+//! [`http::Request`] ([`ClerkClient::request`]), the [`HttpSend`] trait sends
+//! it (the Workers `fetch` in production, a closure in tests), and a pure
+//! function reads the [`http::Response`] into a typed value or a
+//! [`ClerkError`] ([`decode_response`]). This module knows nothing of MCP.
+//!
+//! Every request carries the headers Clerk's spec and SDK send: the secret
+//! key as a bearer token, `Clerk-API-Version`, a `User-Agent` naming this
+//! server, and `Content-Type` only when there is a body.
+
+mod error;
+mod key;
+mod query;
+pub mod users;
+
+use futures::future::LocalBoxFuture;
+use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{Method, Request, Response};
+use serde::de::DeserializeOwned;
+
+pub use error::{ApiError, ClerkError};
+pub use key::{KeyError, KeySource, SecretKey};
+pub use query::{Query, UrlPath};
+
+/// The Backend API version this client speaks (Clerk's OpenAPI `info.version`).
+pub const API_VERSION: &str = "2026-05-12";
+
+/// The Backend API's origin when `CLERK_API_URL` is not set.
+pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
+
+/// Why an outbound request got no HTTP answer at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SendError {
+    /// What went wrong, fit to show a user: it must hold no secret.
+    pub message: String,
+}
+
+/// Sends one HTTP request and returns the whole answer.
+///
+/// Workers are single-threaded, so the future need not be `Send`.
+pub trait HttpSend {
+    fn send(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> LocalBoxFuture<'_, Result<Response<Vec<u8>>, SendError>>;
+}
+
+/// A client bound to one Clerk instance through one secret key.
+pub struct ClerkClient<'a> {
+    http: &'a dyn HttpSend,
+    api_url: &'a str,
+    key: &'a SecretKey,
+}
+
+impl<'a> ClerkClient<'a> {
+    /// `api_url` is the origin Clerk is served from, without `/v1` or a
+    /// trailing slash (`https://api.clerk.com`).
+    pub fn new(http: &'a dyn HttpSend, api_url: &'a str, key: &'a SecretKey) -> Self {
+        ClerkClient { http, api_url, key }
+    }
+
+    /// Writes the request for `method {api_url}/v1{path}?{query}`.
+    ///
+    /// `body`, when given, is sent as JSON with its `Content-Type`; a request
+    /// without a body has no `Content-Type`.
+    pub fn request(
+        &self,
+        method: Method,
+        path: &UrlPath,
+        query: &Query,
+        body: Option<&serde_json::Value>,
+    ) -> Request<Vec<u8>> {
+        let mut uri = format!("{}/v1{}", self.api_url, path.as_str());
+        if !query.is_empty() {
+            uri.push('?');
+            uri.push_str(query.as_str());
+        }
+        let mut request =
+            Request::new(body.map(|b| b.to_string().into_bytes()).unwrap_or_default());
+        *request.method_mut() = method;
+        // The URI is built from an origin checked at start-up and from
+        // percent-encoded parts, so it always parses; `try_from` keeps that
+        // an error rather than a panic if it ever did not.
+        if let Ok(parsed) = http::Uri::try_from(uri) {
+            *request.uri_mut() = parsed;
+        }
+        let headers = request.headers_mut();
+        if let Ok(value) = HeaderValue::try_from(format!("Bearer {}", self.key.expose())) {
+            headers.insert(AUTHORIZATION, value);
+        }
+        headers.insert("clerk-api-version", HeaderValue::from_static(API_VERSION));
+        headers.insert(USER_AGENT, HeaderValue::from_static(user_agent()));
+        if body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        request
+    }
+
+    /// Sends `GET {path}?{query}` and decodes a JSON answer of type `T`.
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        path: &UrlPath,
+        query: &Query,
+    ) -> Result<T, ClerkError> {
+        let request = self.request(Method::GET, path, query, None);
+        let response = self
+            .http
+            .send(request)
+            .await
+            .map_err(ClerkError::Unreachable)?;
+        decode_response(response)
+    }
+}
+
+/// The `User-Agent` sent to Clerk: this server's name and version.
+fn user_agent() -> &'static str {
+    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))
+}
+
+/// Reads Clerk's answer: a 2xx body as `T`, anything else as a [`ClerkError`].
+pub fn decode_response<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Result<T, ClerkError> {
+    let status = response.status();
+    if !status.is_success() {
+        return Err(ClerkError::from_error_response(&response));
+    }
+    serde_json::from_slice(response.body()).map_err(|error| ClerkError::UnexpectedBody {
+        status: status.as_u16(),
+        detail: error.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NeverSends;
+
+    impl HttpSend for NeverSends {
+        fn send(
+            &self,
+            _request: Request<Vec<u8>>,
+        ) -> LocalBoxFuture<'_, Result<Response<Vec<u8>>, SendError>> {
+            Box::pin(async {
+                Err(SendError {
+                    message: "not used".into(),
+                })
+            })
+        }
+    }
+
+    fn key() -> SecretKey {
+        SecretKey::parse("sk_test_0123456789abcdef", KeySource::ServerSecret).expect("valid key")
+    }
+
+    #[test]
+    fn get_request_has_clerk_headers_and_no_body_or_content_type() {
+        let key = key();
+        let client = ClerkClient::new(&NeverSends, "https://api.clerk.com", &key);
+        let mut query = Query::new();
+        query.push("limit", "5");
+        let request = client.request(Method::GET, &UrlPath::new().segment("users"), &query, None);
+
+        assert_eq!(request.uri(), "https://api.clerk.com/v1/users?limit=5");
+        assert_eq!(
+            request.headers()["authorization"],
+            "Bearer sk_test_0123456789abcdef"
+        );
+        assert_eq!(request.headers()["clerk-api-version"], "2026-05-12");
+        assert_eq!(
+            request.headers()["user-agent"],
+            format!("clerk-mcp-worker/{}", env!("CARGO_PKG_VERSION")).as_str()
+        );
+        assert!(request.headers().get("content-type").is_none());
+        assert!(request.body().is_empty());
+    }
+
+    #[test]
+    fn request_with_body_is_json() {
+        let key = key();
+        let client = ClerkClient::new(&NeverSends, "http://127.0.0.1:9", &key);
+        let body = serde_json::json!({"name": "Acme"});
+        let request = client.request(
+            Method::POST,
+            &UrlPath::new().segment("organizations"),
+            &Query::new(),
+            Some(&body),
+        );
+        assert_eq!(request.uri(), "http://127.0.0.1:9/v1/organizations");
+        assert_eq!(request.headers()["content-type"], "application/json");
+        assert_eq!(request.body(), br#"{"name":"Acme"}"#);
+    }
+}

@@ -1,0 +1,228 @@
+//! Clerk's user endpoints (`/v1/users`, `/v1/users/count`, `/v1/users/{id}`)
+//! and the wire types they answer with.
+//!
+//! The types keep only the fields this server reads. Decoding ignores fields
+//! Clerk adds over time and reads `null` wherever the spec allows it (and in
+//! lists and flags, where it does not but an old instance might send one) as
+//! absent, so that a user whose profile is half-filled still decodes.
+
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
+
+use super::{ClerkClient, ClerkError, Query, UrlPath};
+
+/// A user as Clerk's `User` schema describes it.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct User {
+    pub id: String,
+    pub external_id: Option<String>,
+    pub username: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub image_url: Option<String>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub has_image: bool,
+    pub primary_email_address_id: Option<String>,
+    pub primary_phone_number_id: Option<String>,
+    pub public_metadata: Option<Map<String, Value>>,
+    pub private_metadata: Option<Map<String, Value>>,
+    pub unsafe_metadata: Option<Map<String, Value>>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub email_addresses: Vec<EmailAddress>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub phone_numbers: Vec<PhoneNumber>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub web3_wallets: Vec<Web3Wallet>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub external_accounts: Vec<ExternalAccount>,
+    /// Present only where Clerk includes it (not in lists).
+    pub organization_memberships: Option<Vec<OrganizationMembership>>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub password_enabled: bool,
+    #[serde(deserialize_with = "null_as_default")]
+    pub two_factor_enabled: bool,
+    #[serde(deserialize_with = "null_as_default")]
+    pub totp_enabled: bool,
+    #[serde(deserialize_with = "null_as_default")]
+    pub backup_code_enabled: bool,
+    #[serde(deserialize_with = "null_as_default")]
+    pub banned: bool,
+    #[serde(deserialize_with = "null_as_default")]
+    pub locked: bool,
+    pub lockout_expires_in_seconds: Option<i64>,
+    pub verification_attempts_remaining: Option<i64>,
+    pub delete_self_enabled: Option<bool>,
+    pub create_organization_enabled: Option<bool>,
+    pub mfa_enabled_at: Option<i64>,
+    pub mfa_disabled_at: Option<i64>,
+    pub legal_accepted_at: Option<i64>,
+    pub last_sign_in_at: Option<i64>,
+    pub last_active_at: Option<i64>,
+    pub created_at: Option<i64>,
+    pub updated_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct EmailAddress {
+    pub id: Option<String>,
+    pub email_address: String,
+    pub verification: Option<Verification>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct PhoneNumber {
+    pub id: Option<String>,
+    pub phone_number: String,
+    pub verification: Option<Verification>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Web3Wallet {
+    pub web3_wallet: String,
+}
+
+/// A sign-in through a social or OAuth provider (`oauth_google`, ...).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ExternalAccount {
+    pub provider: String,
+    pub email_address: Option<String>,
+    pub username: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub verification: Option<Verification>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Verification {
+    pub status: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct OrganizationMembership {
+    pub role: Option<String>,
+    pub organization: Option<MembershipOrganization>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct MembershipOrganization {
+    pub id: String,
+    pub name: Option<String>,
+    pub slug: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TotalCount {
+    total_count: u64,
+}
+
+/// The filters `GET /users` and `GET /users/count` share.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserFilter {
+    pub query: Option<String>,
+    pub email_addresses: Vec<String>,
+    pub user_ids: Vec<String>,
+}
+
+/// Which slice of the list to return, and in what order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub limit: u32,
+    pub offset: u32,
+    /// A field name, optionally signed (`-created_at`, `+last_name`).
+    pub order_by: String,
+}
+
+impl UserFilter {
+    fn push_to(&self, query: &mut Query) {
+        query.push_opt("query", self.query.as_deref());
+        query.push_each("email_address", &self.email_addresses);
+        query.push_each("user_id", &self.user_ids);
+    }
+}
+
+impl Verification {
+    pub fn is_verified(verification: &Option<Verification>) -> bool {
+        verification
+            .as_ref()
+            .and_then(|v| v.status.as_deref())
+            .is_some_and(|status| status == "verified")
+    }
+}
+
+impl ClerkClient<'_> {
+    /// `GET /v1/users`: one page of users. Clerk answers a bare array.
+    pub async fn list_users(
+        &self,
+        filter: &UserFilter,
+        page: &Page,
+    ) -> Result<Vec<User>, ClerkError> {
+        let mut query = Query::new();
+        query.push("limit", &page.limit.to_string());
+        query.push("offset", &page.offset.to_string());
+        query.push("order_by", &page.order_by);
+        filter.push_to(&mut query);
+        self.get(&UrlPath::new().segment("users"), &query).await
+    }
+
+    /// `GET /v1/users/count`: how many users match `filter`.
+    pub async fn count_users(&self, filter: &UserFilter) -> Result<u64, ClerkError> {
+        let mut query = Query::new();
+        filter.push_to(&mut query);
+        let path = UrlPath::new().segment("users").segment("count");
+        let count: TotalCount = self.get(&path, &query).await?;
+        Ok(count.total_count)
+    }
+
+    /// `GET /v1/users/{user_id}`.
+    pub async fn get_user(&self, user_id: &str) -> Result<User, ClerkError> {
+        let path = UrlPath::new().segment("users").segment(user_id);
+        self.get(&path, &Query::new()).await
+    }
+}
+
+/// Reads `null` as the type's default, for fields an older or partial
+/// answer may send as `null`.
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_decodes_with_nulls_and_unknown_fields() {
+        let user: User = serde_json::from_str(
+            r#"{"id":"user_1","object":"user","first_name":null,"email_addresses":null,
+                "banned":null,"public_metadata":{},"a_field_from_the_future":[1,2,3]}"#,
+        )
+        .expect("tolerant decode");
+        assert_eq!(user.id, "user_1");
+        assert!(user.email_addresses.is_empty());
+        assert!(!user.banned);
+        assert_eq!(user.first_name, None);
+    }
+
+    #[test]
+    fn verification_status_verified_is_verified() {
+        assert!(Verification::is_verified(&Some(Verification {
+            status: Some("verified".into())
+        })));
+        assert!(!Verification::is_verified(&Some(Verification {
+            status: Some("unverified".into())
+        })));
+        assert!(!Verification::is_verified(&None));
+    }
+}

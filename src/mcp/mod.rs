@@ -1,0 +1,151 @@
+//! The MCP methods: what each JSON-RPC request asks of the server, and its
+//! answer. Knows JSON-RPC and the tool registry, not HTTP.
+//!
+//! Methods (MCP 2025-03-26, 2025-06-18 and 2025-11-25, Basic Protocol and
+//! Server Features): `initialize`, `ping`, `tools/list`, `tools/call` and
+//! `logging/setLevel`. Any other method is `-32601`. Notifications need no
+//! answer and change nothing: the server is stateless.
+
+mod version;
+
+use serde_json::{json, Map, Value};
+
+use crate::clerk::{ClerkClient, HttpSend, KeyError, SecretKey};
+use crate::jsonrpc::{code, Request, Response, RpcError};
+use crate::tools::{self, Call};
+
+pub use version::ProtocolVersion;
+
+/// What a request may use besides its own message.
+pub struct Context<'a> {
+    pub http: &'a dyn HttpSend,
+    /// Clerk's origin, from the configuration.
+    pub clerk_api_url: &'a str,
+    /// The Clerk key of this request, or why it has none.
+    pub key: &'a Result<SecretKey, KeyError>,
+}
+
+/// The server's title, as `serverInfo` shows it.
+pub const SERVER_TITLE: &str = "Clerk MCP Server";
+
+const SERVER_DESCRIPTION: &str = "Query and manage a Clerk instance: users, organizations, \
+    members and their roles, invitations, sessions and metadata.";
+
+const INSTRUCTIONS: &str = "These tools administer one Clerk instance through its Backend API.\n\
+    - IDs carry a prefix that says what they name: user_ (user), org_ (organization), \
+    orgmem_ (membership), orginv_ (invitation), sess_ (session). Pass IDs exactly as tools \
+    returned them; to find a user's ID from an email address, call clerk_list_users with \
+    emailAddress.\n\
+    - Lists are paginated with limit and offset. Each list answer has totalCount, count, \
+    hasMore and, when hasMore is true, nextOffset: call again with offset = nextOffset to \
+    read the next page. Do not guess that a list is complete from its length.\n\
+    - Times are ISO 8601 in UTC. Fields that are empty are left out of compact lists.\n\
+    - A failed call comes back as an error result that names the HTTP status and Clerk's \
+    error code and message; fix the argument it names rather than retrying unchanged.";
+
+/// The levels of `logging/setLevel` (RFC 5424 severities, as MCP names them).
+const LOG_LEVELS: [&str; 8] = [
+    "debug",
+    "info",
+    "notice",
+    "warning",
+    "error",
+    "critical",
+    "alert",
+    "emergency",
+];
+
+/// Answers one request.
+pub async fn handle_request(request: Request, context: &Context<'_>) -> Response {
+    let outcome = match request.method.as_str() {
+        "initialize" => initialize(&request.params),
+        "ping" => Ok(json!({})),
+        "tools/list" => list_tools(&request.params),
+        "tools/call" => call_tool(request.params, context).await,
+        "logging/setLevel" => set_log_level(&request.params),
+        other => Err(RpcError::new(
+            code::METHOD_NOT_FOUND,
+            format!("Method not found: {other}"),
+        )),
+    };
+    Response::new(request.id, outcome)
+}
+
+/// `initialize`: agree on a version and say what the server offers.
+///
+/// The answer uses the client's version when the server supports it, and the
+/// latest supported version otherwise (MCP Lifecycle: Version Negotiation).
+fn initialize(params: &Map<String, Value>) -> Result<Value, RpcError> {
+    let requested = params
+        .get("protocolVersion")
+        .and_then(Value::as_str)
+        .ok_or_else(|| RpcError::invalid_params("initialize needs a \"protocolVersion\" string"))?;
+    let version = ProtocolVersion::parse(requested).unwrap_or(ProtocolVersion::LATEST);
+    Ok(json!({
+        "protocolVersion": version.as_str(),
+        "capabilities": {
+            "tools": {"listChanged": false},
+            "logging": {},
+        },
+        "serverInfo": {
+            "name": crate::SERVER_NAME,
+            "title": SERVER_TITLE,
+            "version": crate::SERVER_VERSION,
+            "description": SERVER_DESCRIPTION,
+        },
+        "instructions": INSTRUCTIONS,
+    }))
+}
+
+/// `tools/list`: every tool on one page, so any cursor is unknown.
+fn list_tools(params: &Map<String, Value>) -> Result<Value, RpcError> {
+    match params.get("cursor") {
+        None | Some(Value::Null) => Ok(json!({ "tools": tools::list() })),
+        Some(Value::String(_)) => Err(RpcError::invalid_params(
+            "Unknown cursor: tools/list returns every tool on its first page",
+        )),
+        Some(_) => Err(RpcError::invalid_params("\"cursor\" must be a string")),
+    }
+}
+
+/// `tools/call`: an unknown tool is a protocol error; everything that goes
+/// wrong inside a known tool is a tool result with `isError: true`.
+async fn call_tool(
+    mut params: Map<String, Value>,
+    context: &Context<'_>,
+) -> Result<Value, RpcError> {
+    let name = match params.remove("name") {
+        Some(Value::String(name)) => name,
+        _ => {
+            return Err(RpcError::invalid_params(
+                "tools/call needs a \"name\" string",
+            ))
+        }
+    };
+    let arguments = match params.remove("arguments") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(arguments)) => arguments,
+        Some(_) => return Err(RpcError::invalid_params("\"arguments\" must be an object")),
+    };
+    let tool = tools::find(&name)
+        .ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {name}")))?;
+    let clerk = context
+        .key
+        .as_ref()
+        .map(|key| ClerkClient::new(context.http, context.clerk_api_url, key))
+        .map_err(Clone::clone);
+    let outcome = (tool.handler)(Call { arguments, clerk }).await;
+    Ok(tools::call_result(outcome))
+}
+
+/// `logging/setLevel`: accepted for any valid level. The server sends no log
+/// notifications over its stateless JSON answers, so there is nothing to filter.
+fn set_log_level(params: &Map<String, Value>) -> Result<Value, RpcError> {
+    match params.get("level").and_then(Value::as_str) {
+        Some(level) if LOG_LEVELS.contains(&level) => Ok(json!({})),
+        _ => Err(RpcError::invalid_params(format!(
+            "\"level\" must be one of {}",
+            LOG_LEVELS.join(", ")
+        ))),
+    }
+}

@@ -1,0 +1,70 @@
+//! Why a tool call failed, worded for the model that made it.
+//!
+//! Every variant becomes a tool result with `isError: true` (MCP 2025-06-18,
+//! Tools: Error Handling), not a JSON-RPC error, so the model can read the
+//! message and correct itself. No message holds the secret key: keys appear
+//! only as [`KeyError`]s, which never carry the value.
+
+use std::fmt;
+
+use crate::clerk::{ClerkError, KeyError};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ToolError {
+    /// An argument is missing, of the wrong type, unknown or out of bounds.
+    /// Nothing was sent to Clerk.
+    InvalidArgument { argument: String, problem: String },
+    /// The request has no usable Clerk key. Nothing was sent to Clerk.
+    Key(KeyError),
+    /// Clerk answered 404 for the object the call named.
+    NotFound { object: String, error: ClerkError },
+    /// Any other failed Clerk call.
+    Clerk(ClerkError),
+    /// A bug in this server (an output that cannot be serialized).
+    Internal(String),
+}
+
+impl ToolError {
+    pub fn invalid(argument: &str, problem: impl Into<String>) -> Self {
+        ToolError::InvalidArgument {
+            argument: argument.to_owned(),
+            problem: problem.into(),
+        }
+    }
+
+    /// Wraps a Clerk error, telling a 404 for `object` apart so that the
+    /// message says what was not found.
+    pub fn from_clerk(error: ClerkError, object: impl FnOnce() -> String) -> Self {
+        if error.status() == Some(404) {
+            ToolError::NotFound {
+                object: object(),
+                error,
+            }
+        } else {
+            ToolError::Clerk(error)
+        }
+    }
+}
+
+impl fmt::Display for ToolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ToolError::InvalidArgument { argument, problem } if argument.is_empty() => {
+                write!(
+                    f,
+                    "Invalid arguments: {problem}. Nothing was sent to Clerk."
+                )
+            }
+            ToolError::InvalidArgument { argument, problem } => write!(
+                f,
+                "Invalid argument `{argument}`: {problem}. Nothing was sent to Clerk."
+            ),
+            ToolError::Key(error) => error.fmt(f),
+            ToolError::NotFound { object, error } => write!(f, "Not found: {object}. {error}"),
+            ToolError::Clerk(error) => error.fmt(f),
+            ToolError::Internal(detail) => write!(f, "Internal error in this server: {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for ToolError {}

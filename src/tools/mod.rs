@@ -1,0 +1,168 @@
+//! The tool registry: every tool's definition (name, title, description,
+//! annotations, schemas) beside its handler, and what a call returns.
+//!
+//! A tool is one [`ToolDefinition`] in the slice of its group's module
+//! (`users`, ...); [`registry`] chains the groups. A handler reads its
+//! arguments into a typed struct whose [`schemars::JsonSchema`] derive is the
+//! published `inputSchema`, checks them ([`Arguments::validate`]) before it
+//! touches Clerk, and returns a typed output whose schema is the
+//! `outputSchema`. This layer knows MCP's tool result shape but not JSON-RPC
+//! or HTTP.
+
+mod arguments;
+mod error;
+mod output;
+mod users;
+
+use std::future::Future;
+use std::sync::OnceLock;
+
+use futures::future::LocalBoxFuture;
+use schemars::generate::SchemaSettings;
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::clerk::{ClerkClient, KeyError};
+
+pub use arguments::Arguments;
+pub use error::ToolError;
+
+/// MCP tool annotations (MCP 2025-06-18, Server features: Tools).
+/// Every tool here calls Clerk, so `openWorldHint` is always true.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Annotations {
+    pub read_only: bool,
+    pub destructive: bool,
+    pub idempotent: bool,
+}
+
+impl Annotations {
+    /// Reads only: RO in the tool contract.
+    pub const READ_ONLY: Annotations = Annotations {
+        read_only: true,
+        destructive: false,
+        idempotent: true,
+    };
+}
+
+/// What a handler gets: the call's arguments, and a Clerk client unless the
+/// request has no usable key.
+pub struct Call<'a> {
+    pub arguments: Map<String, Value>,
+    pub clerk: Result<ClerkClient<'a>, KeyError>,
+}
+
+/// Runs one tool call to a JSON output (the `structuredContent`).
+pub type Handler = for<'a> fn(Call<'a>) -> LocalBoxFuture<'a, Result<Value, ToolError>>;
+
+/// One tool, as `tools/list` publishes it and `tools/call` runs it.
+pub struct ToolDefinition {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub annotations: Annotations,
+    pub input_schema: fn() -> Value,
+    pub output_schema: fn() -> Value,
+    pub handler: Handler,
+}
+
+/// Every tool this server offers, in the order `tools/list` shows them.
+pub fn registry() -> impl Iterator<Item = &'static ToolDefinition> {
+    users::TOOLS.iter()
+}
+
+/// The tool called `name`, if there is one.
+pub fn find(name: &str) -> Option<&'static ToolDefinition> {
+    registry().find(|tool| tool.name == name)
+}
+
+/// The `tools` array of the `tools/list` answer. Schemas are generated once
+/// per isolate, on first use, not per request.
+pub fn list() -> &'static Value {
+    static LIST: OnceLock<Value> = OnceLock::new();
+    LIST.get_or_init(|| Value::Array(registry().map(ToolDefinition::to_json).collect()))
+}
+
+impl ToolDefinition {
+    fn to_json(&self) -> Value {
+        json!({
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "inputSchema": (self.input_schema)(),
+            "outputSchema": (self.output_schema)(),
+            "annotations": {
+                "title": self.title,
+                "readOnlyHint": self.annotations.read_only,
+                "destructiveHint": self.annotations.destructive,
+                "idempotentHint": self.annotations.idempotent,
+                "openWorldHint": true,
+            },
+        })
+    }
+}
+
+/// The `tools/call` result for a handler's outcome: a JSON text block that
+/// every client can show, plus `structuredContent` on success, or
+/// `isError: true` with a message a model can act on.
+pub fn call_result(outcome: Result<Value, ToolError>) -> Value {
+    match outcome {
+        Ok(output) => json!({
+            "content": [{"type": "text", "text": output.to_string()}],
+            "structuredContent": output,
+            "isError": false,
+        }),
+        Err(error) => json!({
+            "content": [{"type": "text", "text": error.to_string()}],
+            "isError": true,
+        }),
+    }
+}
+
+/// The input schema of an arguments struct: what a client may send.
+pub fn input_schema<T: JsonSchema>() -> Value {
+    schema_for::<T>(SchemaSettings::draft2020_12().for_deserialize())
+}
+
+/// The output schema of a tool's structured result: what the server sends.
+pub fn output_schema<T: JsonSchema>() -> Value {
+    schema_for::<T>(SchemaSettings::draft2020_12().for_serialize())
+}
+
+/// A JSON Schema (draft 2020-12, the MCP default dialect) for `T`, with every
+/// subschema inlined so that any client's validator reads it, and without
+/// `$schema` or a top-level `title`.
+fn schema_for<T: JsonSchema>(settings: SchemaSettings) -> Value {
+    let generator = settings
+        .with(|settings| {
+            settings.inline_subschemas = true;
+            settings.meta_schema = None;
+        })
+        .into_generator();
+    let mut schema = generator.into_root_schema_for::<T>().to_value();
+    if let Some(object) = schema.as_object_mut() {
+        object.remove("title");
+    }
+    schema
+}
+
+/// The body every handler shares: read and check the arguments, then make
+/// sure there is a key, then run `run` and serialize its output.
+fn run_typed<'a, A, O, F, Fut>(
+    call: Call<'a>,
+    run: F,
+) -> LocalBoxFuture<'a, Result<Value, ToolError>>
+where
+    A: Arguments,
+    O: Serialize,
+    F: FnOnce(ClerkClient<'a>, A) -> Fut + 'a,
+    Fut: Future<Output = Result<O, ToolError>> + 'a,
+{
+    Box::pin(async move {
+        let arguments = A::parse(call.arguments)?;
+        let clerk = call.clerk.map_err(ToolError::Key)?;
+        let output = run(clerk, arguments).await?;
+        serde_json::to_value(output).map_err(|error| ToolError::Internal(error.to_string()))
+    })
+}

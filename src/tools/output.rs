@@ -1,0 +1,146 @@
+//! Output conventions every tool shares: ISO 8601 times and the envelope of
+//! a paginated list.
+//!
+//! Clerk sends times as Unix milliseconds; a model reads `2024-05-01T09:30:00.000Z`
+//! far more reliably, so outputs carry [`Timestamp`]s. A list answers its
+//! items beside a [`PageInfo`] that says where the next page starts.
+
+use std::borrow::Cow;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::Serialize;
+
+/// A point in time as an RFC 3339 string in UTC with milliseconds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Timestamp(String);
+
+impl Timestamp {
+    /// Converts Unix milliseconds (negative ones too) to `YYYY-MM-DDThh:mm:ss.sssZ`.
+    pub fn from_unix_ms(ms: i64) -> Timestamp {
+        let seconds = ms.div_euclid(1000);
+        let millis = ms.rem_euclid(1000);
+        let days = seconds.div_euclid(86_400);
+        let second_of_day = seconds.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        Timestamp(format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+            second_of_day / 3600,
+            second_of_day % 3600 / 60,
+            second_of_day % 60
+        ))
+    }
+
+    /// Converts an optional Clerk time, as most Clerk times are.
+    pub fn from_opt(ms: Option<i64>) -> Option<Timestamp> {
+        ms.map(Timestamp::from_unix_ms)
+    }
+}
+
+/// The proleptic Gregorian date of a day counted from 1970-01-01
+/// (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+impl JsonSchema for Timestamp {
+    fn schema_name() -> Cow<'static, str> {
+        "Timestamp".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO 8601 time in UTC"
+        })
+    }
+}
+
+/// Where a page sits in a list, beside the page's items.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PageInfo {
+    /// How many items match, across all pages.
+    pub total_count: u64,
+    /// How many items this page holds.
+    pub count: usize,
+    /// How many items were skipped before this page.
+    pub offset: u32,
+    /// Whether more items follow this page.
+    pub has_more: bool,
+    /// The `offset` that fetches the next page; present only when `hasMore`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_offset: Option<u64>,
+}
+
+impl PageInfo {
+    pub fn new(total_count: u64, count: usize, offset: u32) -> PageInfo {
+        let end = u64::from(offset) + count as u64;
+        let has_more = count > 0 && end < total_count;
+        PageInfo {
+            total_count,
+            count,
+            offset,
+            has_more,
+            next_offset: has_more.then_some(end),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_milliseconds_become_iso_8601() {
+        assert_eq!(Timestamp::from_unix_ms(0).0, "1970-01-01T00:00:00.000Z");
+        assert_eq!(
+            Timestamp::from_unix_ms(1_704_164_645_678).0,
+            "2024-01-02T03:04:05.678Z"
+        );
+        assert_eq!(
+            Timestamp::from_unix_ms(951_782_400_000).0,
+            "2000-02-29T00:00:00.000Z"
+        );
+        assert_eq!(Timestamp::from_unix_ms(-1).0, "1969-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn page_in_the_middle_points_at_the_next_one() {
+        let page = PageInfo::new(45, 20, 20);
+        assert!(page.has_more);
+        assert_eq!(page.next_offset, Some(40));
+    }
+
+    #[test]
+    fn last_page_has_no_next_offset() {
+        let page = PageInfo::new(45, 5, 40);
+        assert!(!page.has_more);
+        assert_eq!(page.next_offset, None);
+    }
+
+    #[test]
+    fn empty_page_past_the_end_does_not_loop() {
+        let page = PageInfo::new(45, 0, 0);
+        assert!(!page.has_more);
+    }
+}

@@ -1,0 +1,131 @@
+//! The request headers of the streamable HTTP transport: `Content-Type`,
+//! `Accept` and `MCP-Protocol-Version` (MCP 2025-06-18 and 2025-11-25,
+//! Transports: Streamable HTTP).
+
+use http::header::{ACCEPT, CONTENT_TYPE};
+use http::HeaderMap;
+
+use crate::mcp::ProtocolVersion;
+
+/// The name of the protocol version header.
+pub const PROTOCOL_VERSION: &str = "mcp-protocol-version";
+
+/// How the answer to a POST is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnswerFormat {
+    /// One `application/json` body: what every client that admits JSON gets.
+    Json,
+    /// A `text/event-stream` of one event, for a client that admits only
+    /// event streams.
+    EventStream,
+}
+
+/// Whether the body is declared as JSON (`application/json`, any parameters).
+pub fn content_type_is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Picks the answer format from `Accept`, or `None` when it admits neither
+/// JSON nor event streams. A missing `Accept` admits anything (RFC 9110,
+/// 12.5.1); a range with `q=0` admits nothing.
+pub fn answer_format(headers: &HeaderMap) -> Option<AnswerFormat> {
+    let mut values = headers.get_all(ACCEPT).iter().peekable();
+    if values.peek().is_none() {
+        return Some(AnswerFormat::Json);
+    }
+    let (mut json, mut event_stream) = (false, false);
+    for range in values
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+    {
+        let mut parts = range.split(';');
+        let media_range = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let refused = parts.any(|param| {
+            let (name, value) = param.split_once('=').unwrap_or((param, ""));
+            name.trim().eq_ignore_ascii_case("q")
+                && value.trim().parse::<f32>().is_ok_and(|q| q <= 0.0)
+        });
+        if refused {
+            continue;
+        }
+        match media_range.as_str() {
+            "*/*" => (json, event_stream) = (true, true),
+            "application/*" | "application/json" => json = true,
+            "text/*" | "text/event-stream" => event_stream = true,
+            _ => {}
+        }
+    }
+    if json {
+        Some(AnswerFormat::Json)
+    } else if event_stream {
+        Some(AnswerFormat::EventStream)
+    } else {
+        None
+    }
+}
+
+/// The version a request speaks: its `MCP-Protocol-Version` header, or
+/// 2025-03-26 without one. `Err` carries an unsupported value, for the error.
+pub fn protocol_version(headers: &HeaderMap) -> Result<ProtocolVersion, String> {
+    match headers.get(PROTOCOL_VERSION) {
+        None => Ok(ProtocolVersion::ASSUMED_WITHOUT_HEADER),
+        Some(value) => {
+            let text = value.to_str().unwrap_or_default().trim();
+            ProtocolVersion::parse(text).ok_or_else(|| text.chars().take(40).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, http::HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn json_content_type_may_carry_a_charset() {
+        assert!(content_type_is_json(&headers(&[(
+            "content-type",
+            "application/json; charset=utf-8"
+        )])));
+        assert!(content_type_is_json(&headers(&[(
+            "content-type",
+            "Application/JSON"
+        )])));
+        assert!(!content_type_is_json(&headers(&[(
+            "content-type",
+            "text/plain"
+        )])));
+        assert!(!content_type_is_json(&headers(&[])));
+    }
+
+    #[test]
+    fn accept_picks_json_when_admitted_and_events_otherwise() {
+        let both = headers(&[("accept", "application/json, text/event-stream")]);
+        assert_eq!(answer_format(&both), Some(AnswerFormat::Json));
+        let events = headers(&[("accept", "text/event-stream")]);
+        assert_eq!(answer_format(&events), Some(AnswerFormat::EventStream));
+        assert_eq!(answer_format(&headers(&[])), Some(AnswerFormat::Json));
+        assert_eq!(
+            answer_format(&headers(&[("accept", "*/*")])),
+            Some(AnswerFormat::Json)
+        );
+    }
+
+    #[test]
+    fn accept_that_refuses_json_with_q_zero_is_honoured() {
+        let refused = headers(&[("accept", "application/json;q=0, text/html")]);
+        assert_eq!(answer_format(&refused), None);
+        assert_eq!(answer_format(&headers(&[("accept", "text/html")])), None);
+    }
+}

@@ -1,0 +1,50 @@
+//! `GET /health` (and `/api/health`, the path earlier deployments used):
+//! whether the server runs, in which mode, and whether Clerk accepts its key.
+//!
+//! Hosted mode checks the stored key with an authenticated `GET /users/count`
+//! (Clerk's cheapest read), and answers 503 `degraded` when that fails.
+//! Public mode has no key of its own: `clerkConnected` is `null`, unless the
+//! request carries a key, which is then checked the same way.
+
+use http::StatusCode;
+use serde_json::{json, Value};
+
+use crate::clerk::users::UserFilter;
+use crate::clerk::{ClerkClient, HttpSend, KeyError, SecretKey};
+use crate::config::{Config, Mode};
+
+/// The status and body of a health answer.
+pub async fn check(
+    config: &Config,
+    key: &Result<SecretKey, KeyError>,
+    http: &dyn HttpSend,
+) -> (StatusCode, Value) {
+    let hosted = matches!(config.mode, Mode::Hosted(_));
+    let connection = match key {
+        Err(KeyError::Missing) => None,
+        Err(error) => Some(Err(error.to_string())),
+        Ok(key) => Some(
+            ClerkClient::new(http, &config.clerk_api_url, key)
+                .count_users(&UserFilter::default())
+                .await
+                .map(|_| ())
+                .map_err(|error| error.to_string()),
+        ),
+    };
+    let degraded = hosted && !matches!(connection, Some(Ok(())));
+    let mut body = json!({
+        "status": if degraded { "degraded" } else { "ok" },
+        "mode": config.mode.name(),
+        "clerkConnected": connection.as_ref().map(Result::is_ok),
+        "version": crate::SERVER_VERSION,
+    });
+    if let Some(Err(reason)) = connection {
+        body["reason"] = Value::String(reason);
+    }
+    let status = if degraded {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    (status, body)
+}

@@ -1,0 +1,351 @@
+//! The HTTP surface: routes, the streamable HTTP transport rules, and the
+//! one place that decides what a client sees when something is refused.
+//!
+//! [`handle`] is the entry point the Worker calls for every request, and the
+//! one the tests call natively. The server is stateless: it issues no
+//! `Mcp-Session-Id` and answers each POST with one JSON body (MCP 2025-03-26,
+//! 2025-06-18 and 2025-11-25, Transports: Streamable HTTP).
+//!
+//! | what went wrong                                   | the client sees                          |
+//! |---------------------------------------------------|------------------------------------------|
+//! | `Origin` not loopback nor in `ALLOWED_ORIGINS`     | HTTP 403, JSON-RPC error `-32000`        |
+//! | GET or DELETE on `/mcp`                            | HTTP 405, `Allow: POST`                  |
+//! | `Content-Type` not JSON                            | HTTP 415, JSON-RPC error `-32000`        |
+//! | `Accept` admits neither JSON nor event streams     | HTTP 406, JSON-RPC error `-32000`        |
+//! | unsupported `MCP-Protocol-Version`                 | HTTP 400, JSON-RPC error `-32600`        |
+//! | body over 1 MiB                                    | HTTP 413, JSON-RPC error `-32000`        |
+//! | body not JSON                                      | HTTP 400, `-32700`, `id: null`           |
+//! | not a JSON-RPC message, batch outside 2025-03-26   | HTTP 400, `-32600`                       |
+//! | unknown method                                     | HTTP 200, `-32601`                       |
+//! | bad params, unknown tool, unknown cursor           | HTTP 200, `-32602`                       |
+//! | bad tool arguments, no or malformed key, Clerk error | HTTP 200, tool result `isError: true`  |
+//! | notification or response from the client           | HTTP 202, empty body                     |
+//! | misconfigured server ([`misconfigured`])           | HTTP 500, the setting to fix             |
+//! | unknown path                                       | HTTP 404, short JSON body                |
+
+mod body;
+mod headers;
+mod health;
+mod origin;
+
+use futures::future::join_all;
+use http::header::{HeaderValue, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use http::{HeaderMap, Method, Request, Response, StatusCode};
+use serde_json::{json, Value};
+
+use crate::clerk::{HttpSend, KeyError, KeySource, SecretKey};
+use crate::config::{Config, ConfigError, Mode};
+use crate::jsonrpc::{self, code, Message, RpcError};
+use crate::mcp::{self, Context, ProtocolVersion};
+
+pub use body::{BodyError, RequestBody, MAX_BODY_BYTES};
+use headers::AnswerFormat;
+use origin::OriginCheck;
+
+/// The header a public-mode client sends its Clerk key in.
+pub const SECRET_KEY_HEADER: &str = "x-clerk-secret-key";
+
+/// Answers one HTTP request.
+pub async fn handle<B: RequestBody>(
+    request: Request<B>,
+    config: &Config,
+    http: &dyn HttpSend,
+) -> Response<Vec<u8>> {
+    let origin = origin::check(request.headers(), config);
+    let mut response = match origin {
+        OriginCheck::Forbidden => refusal(
+            StatusCode::FORBIDDEN,
+            "Forbidden: this Origin may not call the server. Browser origins must be loopback \
+             or listed in ALLOWED_ORIGINS.",
+        ),
+        _ => route(request, config, http).await,
+    };
+    if let OriginCheck::Allowed(origin) = &origin {
+        origin::add_cors_headers(response.headers_mut(), origin);
+    }
+    response
+}
+
+/// The answer to every request when the configuration cannot be used.
+/// It names the setting to fix and never its value.
+pub fn misconfigured(error: &ConfigError) -> Response<Vec<u8>> {
+    json_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &json!({"error": "misconfigured", "message": error.to_string()}),
+    )
+}
+
+/// The answer to a request the runtime handed over in a form that `http`
+/// cannot represent (an invalid header name, say).
+pub fn unreadable_request() -> Response<Vec<u8>> {
+    refusal(
+        StatusCode::BAD_REQUEST,
+        "Bad Request: the request line or headers could not be read",
+    )
+}
+
+async fn route<B: RequestBody>(
+    request: Request<B>,
+    config: &Config,
+    http: &dyn HttpSend,
+) -> Response<Vec<u8>> {
+    let path = request.uri().path();
+    let method = request.method().clone();
+    match (path, method) {
+        ("/mcp", Method::POST) => handle_post(request, config, http).await,
+        ("/mcp", Method::OPTIONS) => preflight("POST, OPTIONS"),
+        ("/mcp", _) => method_not_allowed("POST"),
+        ("/health" | "/api/health", Method::GET) => {
+            let key = request_key(config, request.headers());
+            let (status, body) = health::check(config, &key, http).await;
+            json_response(status, &body)
+        }
+        ("/health" | "/api/health", Method::OPTIONS) => preflight("GET, OPTIONS"),
+        ("/health" | "/api/health", _) => method_not_allowed("GET"),
+        _ => json_response(
+            StatusCode::NOT_FOUND,
+            &json!({"error": "not_found", "message": "Not found. The MCP endpoint is POST /mcp; health is GET /health."}),
+        ),
+    }
+}
+
+/// `POST /mcp`: one JSON-RPC message, or under 2025-03-26 a batch of them.
+async fn handle_post<B: RequestBody>(
+    request: Request<B>,
+    config: &Config,
+    http: &dyn HttpSend,
+) -> Response<Vec<u8>> {
+    let (parts, body) = request.into_parts();
+    if !headers::content_type_is_json(&parts.headers) {
+        return refusal(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported Media Type: POST a JSON-RPC message with Content-Type: application/json",
+        );
+    }
+    let Some(format) = headers::answer_format(&parts.headers) else {
+        return refusal(
+            StatusCode::NOT_ACCEPTABLE,
+            "Not Acceptable: Accept must admit application/json or text/event-stream",
+        );
+    };
+    let version = match headers::protocol_version(&parts.headers) {
+        Ok(version) => version,
+        Err(unsupported) => return unsupported_version(&unsupported),
+    };
+    if declared_length(&parts.headers).is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return body_too_large();
+    }
+    let bytes = match body.read_limited(MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(BodyError::TooLarge) => return body_too_large(),
+        Err(BodyError::Unreadable(reason)) => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                &format!("The request body could not be read: {reason}"),
+            )
+        }
+    };
+    let value: Value = match serde_json::from_slice(&bytes) {
+        Ok(value) => value,
+        Err(error) => {
+            return rpc_error_response(
+                StatusCode::BAD_REQUEST,
+                RpcError::new(
+                    code::PARSE_ERROR,
+                    format!("Parse error: the body is not valid JSON ({error})"),
+                ),
+            )
+        }
+    };
+    let key = request_key(config, &parts.headers);
+    let context = Context {
+        http,
+        clerk_api_url: &config.clerk_api_url,
+        key: &key,
+    };
+    match value {
+        Value::Array(batch) => handle_batch(batch, version, &context, format).await,
+        single => match Message::from_value(single) {
+            Ok(Message::Request(request)) => answer(
+                StatusCode::OK,
+                &mcp::handle_request(request, &context).await,
+                format,
+            ),
+            Ok(Message::Notification(_) | Message::Response) => accepted(),
+            Err(rejected) => answer(
+                StatusCode::BAD_REQUEST,
+                &jsonrpc::Response::from(rejected),
+                format,
+            ),
+        },
+    }
+}
+
+/// A JSON-RPC batch: allowed under 2025-03-26 only, answered with an array
+/// of the requests' answers, or 202 when it held no request.
+async fn handle_batch(
+    batch: Vec<Value>,
+    version: ProtocolVersion,
+    context: &Context<'_>,
+    format: AnswerFormat,
+) -> Response<Vec<u8>> {
+    if !version.allows_batches() {
+        return rpc_error_response(
+            StatusCode::BAD_REQUEST,
+            RpcError::new(
+                code::INVALID_REQUEST,
+                format!(
+                    "Invalid Request: JSON-RPC batches are not part of MCP {}; send one message per POST",
+                    version.as_str()
+                ),
+            ),
+        );
+    }
+    if batch.is_empty() {
+        return rpc_error_response(
+            StatusCode::BAD_REQUEST,
+            RpcError::new(code::INVALID_REQUEST, "Invalid Request: the batch is empty"),
+        );
+    }
+    let answers = join_all(batch.into_iter().map(|value| async move {
+        match Message::from_value(value) {
+            Ok(Message::Request(request)) => Some(mcp::handle_request(request, context).await),
+            Ok(Message::Notification(_) | Message::Response) => None,
+            Err(rejected) => Some(jsonrpc::Response::from(rejected)),
+        }
+    }))
+    .await;
+    let answers: Vec<jsonrpc::Response> = answers.into_iter().flatten().collect();
+    if answers.is_empty() {
+        accepted()
+    } else {
+        answer(StatusCode::OK, &answers, format)
+    }
+}
+
+/// The Clerk key a request acts with: the server's in hosted mode; in public
+/// mode the request's `X-Clerk-Secret-Key`, else its `Authorization: Bearer`.
+fn request_key(config: &Config, headers: &HeaderMap) -> Result<SecretKey, KeyError> {
+    if let Mode::Hosted(key) = &config.mode {
+        return Ok(key.clone());
+    }
+    if let Some(value) = headers.get(SECRET_KEY_HEADER) {
+        let text = value.to_str().unwrap_or_default().trim();
+        return SecretKey::parse(text, KeySource::SecretKeyHeader);
+    }
+    let bearer = headers
+        .get(AUTHORIZATION)
+        .map(|value| value.to_str().unwrap_or_default())
+        .and_then(|value| {
+            let (scheme, token) = value.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+        });
+    match bearer {
+        Some(token) => SecretKey::parse(token, KeySource::BearerHeader),
+        None => Err(KeyError::Missing),
+    }
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse().ok())
+}
+
+fn body_too_large() -> Response<Vec<u8>> {
+    refusal(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &format!("Payload Too Large: the body may be at most {MAX_BODY_BYTES} bytes"),
+    )
+}
+
+fn unsupported_version(unsupported: &str) -> Response<Vec<u8>> {
+    let supported: Vec<&str> = ProtocolVersion::ALL.iter().map(|v| v.as_str()).collect();
+    rpc_error_response(
+        StatusCode::BAD_REQUEST,
+        RpcError::new(
+            code::INVALID_REQUEST,
+            format!(
+                "Bad Request: unsupported MCP-Protocol-Version {unsupported:?}; this server supports {}",
+                supported.join(", ")
+            ),
+        ),
+    )
+}
+
+fn method_not_allowed(allow: &'static str) -> Response<Vec<u8>> {
+    let mut response = refusal(
+        StatusCode::METHOD_NOT_ALLOWED,
+        &format!(
+            "Method Not Allowed: use {allow}. This server is stateless and offers no event stream."
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(ALLOW, HeaderValue::from_static(allow));
+    response
+}
+
+fn preflight(methods: &'static str) -> Response<Vec<u8>> {
+    let mut response = empty(StatusCode::NO_CONTENT);
+    origin::add_preflight_headers(response.headers_mut(), methods);
+    response
+}
+
+fn accepted() -> Response<Vec<u8>> {
+    empty(StatusCode::ACCEPTED)
+}
+
+/// A transport refusal: an HTTP error status with a JSON-RPC error body
+/// that has no id.
+fn refusal(status: StatusCode, message: &str) -> Response<Vec<u8>> {
+    rpc_error_response(status, RpcError::new(code::SERVER_ERROR, message))
+}
+
+fn rpc_error_response(status: StatusCode, error: RpcError) -> Response<Vec<u8>> {
+    let body =
+        serde_json::to_value(jsonrpc::Response::error_without_id(error)).unwrap_or(Value::Null);
+    json_response(status, &body)
+}
+
+/// Writes JSON-RPC answers in the format the client admits.
+fn answer<T: serde::Serialize>(
+    status: StatusCode,
+    message: &T,
+    format: AnswerFormat,
+) -> Response<Vec<u8>> {
+    let json = serde_json::to_vec(message).unwrap_or_default();
+    match format {
+        AnswerFormat::Json => bytes_response(status, "application/json", json),
+        AnswerFormat::EventStream => {
+            let mut event = b"event: message\ndata: ".to_vec();
+            event.extend_from_slice(&json);
+            event.extend_from_slice(b"\n\n");
+            bytes_response(status, "text/event-stream", event)
+        }
+    }
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response<Vec<u8>> {
+    bytes_response(status, "application/json", body.to_string().into_bytes())
+}
+
+fn bytes_response(
+    status: StatusCode,
+    content_type: &'static str,
+    body: Vec<u8>,
+) -> Response<Vec<u8>> {
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+fn empty(status: StatusCode) -> Response<Vec<u8>> {
+    let mut response = Response::new(Vec::new());
+    *response.status_mut() = status;
+    response
+}

@@ -1,0 +1,134 @@
+//! The Workers runtime edge: the only module that names the `worker` crate,
+//! compiled for `wasm32` alone.
+//!
+//! It turns a `worker::Request` into an [`http::Request`], reads the
+//! environment into a [`Config`], sends Clerk calls with the Workers `fetch`
+//! ([`WorkerFetch`]) and turns the core's [`http::Response`] back into a
+//! `worker::Response`. Everything it hands over is plain data; no decision
+//! about the protocol is made here.
+
+use futures::future::LocalBoxFuture;
+use futures::StreamExt;
+use wasm_bindgen::JsValue;
+use worker::{event, Context, Env, Fetch, Headers, Method, RequestInit};
+
+use crate::clerk::{HttpSend, SendError};
+use crate::config::Config;
+use crate::transport::{self, BodyError, RequestBody};
+
+#[event(fetch)]
+async fn fetch(
+    mut request: worker::Request,
+    env: Env,
+    _context: Context,
+) -> worker::Result<worker::Response> {
+    let config = match Config::from_lookup(|name| env.var(name).ok().map(|value| value.to_string()))
+    {
+        Ok(config) => config,
+        Err(error) => return to_worker_response(transport::misconfigured(&error)),
+    };
+    let body = WorkerBody(request.stream().ok());
+    let response = match to_http_request(&request, body) {
+        Some(request) => transport::handle(request, &config, &WorkerFetch).await,
+        None => transport::unreadable_request(),
+    };
+    to_worker_response(response)
+}
+
+/// The body stream of an incoming request (`None` when it has none).
+struct WorkerBody(Option<worker::ByteStream>);
+
+impl RequestBody for WorkerBody {
+    async fn read_limited(self, limit: usize) -> Result<Vec<u8>, BodyError> {
+        let Some(mut stream) = self.0 else {
+            return Ok(Vec::new());
+        };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|error| BodyError::Unreadable(error.to_string()))?;
+            if bytes.len() + chunk.len() > limit {
+                return Err(BodyError::TooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
+    }
+}
+
+/// Copies method, URL and headers; `None` if the runtime handed over
+/// something `http` cannot represent.
+fn to_http_request(
+    request: &worker::Request,
+    body: WorkerBody,
+) -> Option<http::Request<WorkerBody>> {
+    let mut builder = http::Request::builder()
+        .method(request.method().as_ref())
+        .uri(request.url().ok()?.as_str());
+    for (name, value) in request.headers().entries() {
+        builder = builder.header(name, value);
+    }
+    builder.body(body).ok()
+}
+
+fn to_worker_response(response: http::Response<Vec<u8>>) -> worker::Result<worker::Response> {
+    let (parts, body) = response.into_parts();
+    let headers = Headers::new();
+    for (name, value) in &parts.headers {
+        if let Ok(value) = value.to_str() {
+            headers.append(name.as_str(), value)?;
+        }
+    }
+    let response = if body.is_empty() {
+        worker::Response::empty()?
+    } else {
+        worker::Response::from_bytes(body)?
+    };
+    Ok(response
+        .with_status(parts.status.as_u16())
+        .with_headers(headers))
+}
+
+/// Sends Clerk requests with the Workers `fetch`.
+struct WorkerFetch;
+
+impl HttpSend for WorkerFetch {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> LocalBoxFuture<'_, Result<http::Response<Vec<u8>>, SendError>> {
+        Box::pin(async move {
+            send_with_fetch(request).await.map_err(|error| SendError {
+                message: error.to_string(),
+            })
+        })
+    }
+}
+
+async fn send_with_fetch(
+    request: http::Request<Vec<u8>>,
+) -> worker::Result<http::Response<Vec<u8>>> {
+    let (parts, body) = request.into_parts();
+    let headers = Headers::new();
+    for (name, value) in &parts.headers {
+        if let Ok(value) = value.to_str() {
+            headers.append(name.as_str(), value)?;
+        }
+    }
+    let mut init = RequestInit::new();
+    init.with_method(Method::from(parts.method.to_string()))
+        .with_headers(headers);
+    if !body.is_empty() {
+        let bytes = worker::js_sys::Uint8Array::from(body.as_slice());
+        init.with_body(Some(JsValue::from(bytes)));
+    }
+    let outbound = worker::Request::new_with_init(&parts.uri.to_string(), &init)?;
+    let mut answer = Fetch::Request(outbound).send().await?;
+    let mut builder = http::Response::builder().status(answer.status_code());
+    for (name, value) in answer.headers().entries() {
+        builder = builder.header(name, value);
+    }
+    let bytes = answer.bytes().await?;
+    builder
+        .body(bytes)
+        .map_err(|error| worker::Error::RustError(error.to_string()))
+}

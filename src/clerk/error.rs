@@ -12,7 +12,7 @@ use http::header::{CONTENT_TYPE, RETRY_AFTER};
 use http::Response;
 use serde::Deserialize;
 
-use super::SendError;
+use super::{SecretKey, SendError};
 
 /// A failed Clerk call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,6 +95,37 @@ impl ClerkError {
             }
         }
         ClerkError::Api(error)
+    }
+
+    /// Replaces every occurrence of `key` in the texts this error carries
+    /// with its prefix, so that an answer that quotes the key (a misbehaving
+    /// proxy, say) cannot carry it on to a client.
+    pub(super) fn without_key(mut self, key: &SecretKey) -> Self {
+        let scrub = |text: &mut String| {
+            if text.contains(key.expose()) {
+                *text = text.replace(key.expose(), &key.to_string());
+            }
+        };
+        match &mut self {
+            ClerkError::Api(error) => {
+                for detail in &mut error.errors {
+                    scrub(&mut detail.code);
+                    scrub(&mut detail.message);
+                    if let Some(long_message) = &mut detail.long_message {
+                        scrub(long_message);
+                    }
+                    if let Some(param) = detail.meta.as_mut().and_then(|m| m.param_name.as_mut()) {
+                        scrub(param);
+                    }
+                }
+                if let Some(trace_id) = &mut error.trace_id {
+                    scrub(trace_id);
+                }
+            }
+            ClerkError::Unreachable(error) => scrub(&mut error.message),
+            ClerkError::UnexpectedBody { detail, .. } => scrub(detail),
+        }
+        self
     }
 
     /// The HTTP status Clerk answered with, if it answered.
@@ -195,6 +226,25 @@ mod tests {
         assert!(error
             .to_string()
             .ends_with("Rate limited: retry after 17 seconds"));
+    }
+
+    #[test]
+    fn key_quoted_in_an_answer_is_reduced_to_its_prefix() {
+        let key = SecretKey::parse(
+            "sk_test_0123456789abcdef",
+            super::super::KeySource::ServerSecret,
+        )
+        .expect("valid key");
+        let response = answer(
+            401,
+            &[],
+            r#"{"errors":[{"message":"bad","long_message":"key sk_test_0123456789abcdef is invalid","code":"authentication_invalid"}]}"#,
+        );
+        let message = ClerkError::from_error_response(&response)
+            .without_key(&key)
+            .to_string();
+        assert!(message.contains("key sk_test_… is invalid"), "{message}");
+        assert!(!message.contains("0123456789abcdef"));
     }
 
     #[test]

@@ -106,12 +106,11 @@ impl<'a> ClerkClient<'a> {
         query: &Query,
     ) -> Result<T, ClerkError> {
         let request = self.request(Method::GET, path, query, None);
-        let response = self
-            .http
-            .send(request)
-            .await
-            .map_err(ClerkError::Unreachable)?;
-        decode_response(response)
+        let outcome = match self.http.send(request).await {
+            Ok(response) => decode_response(response),
+            Err(error) => Err(ClerkError::Unreachable(error)),
+        };
+        outcome.map_err(|error| error.without_key(self.key))
     }
 }
 

@@ -172,11 +172,16 @@ async fn handle_post<B: RequestBody>(
                 format,
             ),
             Ok(Message::Notification(_) | Message::Response) => accepted(),
-            Err(rejected) => answer(
-                StatusCode::BAD_REQUEST,
-                &jsonrpc::Response::from(rejected),
-                format,
-            ),
+            Err(rejected) => {
+                // A request whose params are not an object is still a request
+                // and is answered like one; anything else is not a message.
+                let status = if rejected.error.code == code::INVALID_PARAMS {
+                    StatusCode::OK
+                } else {
+                    StatusCode::BAD_REQUEST
+                };
+                answer(status, &jsonrpc::Response::from(rejected), format)
+            }
         },
     }
 }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite, as `npm test` runs it: lint, native tests, the
+# release build, then the end-to-end tests against the built worker.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+bash .ci/setup.sh --test
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy (native)"
+cargo clippy --all-targets --locked -- -D warnings
+echo "== cargo clippy (wasm32)"
+cargo clippy --target wasm32-unknown-unknown --locked -- -D warnings
+echo "== cargo test"
+cargo test --locked
+echo "== release build"
+bash .ci/build.sh
+echo "== end-to-end"
+node tests/e2e/run.mjs

@@ -1,0 +1,201 @@
+//! The MCP methods (MCP 2025-03-26, 2025-06-18, 2025-11-25: Lifecycle,
+//! Utilities, Server Features), each a test through the Worker's entry point.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::*;
+
+fn answer(body: &Value) -> Value {
+    let clerk = FakeClerk::unused();
+    let response = send(post_json(body), &public_config(), &clerk);
+    assert_eq!(response.status(), 200, "{}", body_text(&response));
+    assert_eq!(clerk.request_count(), 0, "nothing here may reach Clerk");
+    body_json(&response)
+}
+
+fn initialize(version: &str) -> Value {
+    answer(&rpc(
+        "initialize",
+        json!({
+            "protocolVersion": version,
+            "capabilities": {},
+            "clientInfo": {"name": "test", "version": "1.0.0"}
+        }),
+    ))["result"]
+        .clone()
+}
+
+#[test]
+fn initialize_answers_each_supported_version_with_itself() {
+    for version in ["2025-03-26", "2025-06-18", "2025-11-25"] {
+        assert_eq!(initialize(version)["protocolVersion"], version);
+    }
+}
+
+#[test]
+fn initialize_answers_an_unknown_version_with_the_latest() {
+    assert_eq!(initialize("2024-11-05")["protocolVersion"], "2025-11-25");
+    assert_eq!(initialize("2099-01-01")["protocolVersion"], "2025-11-25");
+}
+
+#[test]
+fn initialize_describes_the_server_and_its_capabilities() {
+    let result = initialize("2025-11-25");
+    let info = &result["serverInfo"];
+    assert_eq!(info["name"], "clerk-mcp-worker");
+    assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+    assert!(info["title"]
+        .as_str()
+        .is_some_and(|title| !title.is_empty()));
+    assert!(info["description"]
+        .as_str()
+        .is_some_and(|text| !text.is_empty()));
+    assert_eq!(
+        result["capabilities"]["tools"],
+        json!({"listChanged": false})
+    );
+    assert_eq!(result["capabilities"]["logging"], json!({}));
+}
+
+#[test]
+fn instructions_explain_id_prefixes_and_pagination() {
+    let instructions = initialize("2025-06-18")["instructions"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    for needle in ["user_", "org_", "nextOffset", "hasMore"] {
+        assert!(instructions.contains(needle), "instructions lack {needle}");
+    }
+}
+
+#[test]
+fn initialize_without_protocol_version_is_invalid_params() {
+    let answer = answer(&rpc("initialize", json!({"capabilities": {}})));
+    assert_eq!(answer["error"]["code"], -32602);
+}
+
+#[test]
+fn ping_answers_an_empty_object() {
+    assert_eq!(answer(&rpc("ping", json!({})))["result"], json!({}));
+}
+
+#[test]
+fn unknown_method_is_method_not_found() {
+    let answer = answer(&rpc("resources/list", json!({})));
+    assert_eq!(answer["error"]["code"], -32601);
+    assert_eq!(answer["id"], 1);
+}
+
+#[test]
+fn array_params_are_invalid_params() {
+    let answer = answer(&json!({"jsonrpc": "2.0", "id": 3, "method": "ping", "params": []}));
+    assert_eq!(answer["error"]["code"], -32602);
+}
+
+#[test]
+fn string_ids_are_echoed() {
+    let answer = answer(&json!({"jsonrpc": "2.0", "id": "abc-1", "method": "ping"}));
+    assert_eq!(answer["id"], "abc-1");
+}
+
+#[test]
+fn tools_list_works_without_a_key_and_lists_both_user_tools() {
+    let tools = answer(&rpc("tools/list", json!({})))["result"]["tools"].clone();
+    let names: Vec<&str> = tools
+        .as_array()
+        .map(|tools| {
+            tools
+                .iter()
+                .filter_map(|tool| tool["name"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(names, ["clerk_list_users", "clerk_get_user"]);
+}
+
+#[test]
+fn every_tool_has_title_description_schemas_and_read_only_annotations() {
+    let tools = answer(&rpc("tools/list", json!({})))["result"]["tools"].clone();
+    for tool in tools.as_array().into_iter().flatten() {
+        let name = &tool["name"];
+        assert!(
+            tool["title"].as_str().is_some_and(|t| !t.is_empty()),
+            "{name}"
+        );
+        assert!(
+            tool["description"].as_str().is_some_and(|d| d.len() > 40),
+            "{name}"
+        );
+        assert_eq!(tool["inputSchema"]["type"], "object", "{name}");
+        assert_eq!(tool["inputSchema"]["additionalProperties"], false, "{name}");
+        assert!(tool["inputSchema"].get("$schema").is_none(), "{name}");
+        assert_eq!(tool["outputSchema"]["type"], "object", "{name}");
+        assert_eq!(tool["annotations"]["readOnlyHint"], true, "{name}");
+        assert_eq!(tool["annotations"]["openWorldHint"], true, "{name}");
+    }
+}
+
+#[test]
+fn list_users_schema_states_bounds_and_defaults() {
+    let tools = answer(&rpc("tools/list", json!({})))["result"]["tools"].clone();
+    let schema = &tools[0]["inputSchema"]["properties"];
+    assert_eq!(schema["limit"]["minimum"], 1);
+    assert_eq!(schema["limit"]["maximum"], 200);
+    assert_eq!(schema["limit"]["default"], 20);
+    assert_eq!(schema["orderBy"]["default"], "-created_at");
+    assert!(schema["orderBy"]["pattern"].as_str().is_some());
+    assert_eq!(schema["userId"]["type"], "array");
+    assert_eq!(tools[1]["inputSchema"]["required"], json!(["userId"]));
+}
+
+#[test]
+fn tools_list_with_any_cursor_is_invalid_params() {
+    for cursor in [json!("page-2"), json!(""), json!(7)] {
+        let answer = answer(&rpc("tools/list", json!({"cursor": cursor})));
+        assert_eq!(answer["error"]["code"], -32602, "{cursor}");
+    }
+}
+
+#[test]
+fn unknown_tool_is_invalid_params() {
+    let answer = answer(&call_tool("clerk_drop_database", json!({})));
+    assert_eq!(answer["error"]["code"], -32602);
+    assert!(answer["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("clerk_drop_database"));
+}
+
+#[test]
+fn tool_call_without_a_key_says_how_to_pass_one() {
+    let result =
+        answer(&call_tool("clerk_get_user", json!({"userId": "user_123"})))["result"].clone();
+    assert_eq!(result["isError"], true);
+    assert!(result_text(&result).contains("X-Clerk-Secret-Key"));
+}
+
+#[test]
+fn logging_set_level_accepts_each_level() {
+    for level in [
+        "debug",
+        "info",
+        "notice",
+        "warning",
+        "error",
+        "critical",
+        "alert",
+        "emergency",
+    ] {
+        assert_eq!(
+            answer(&rpc("logging/setLevel", json!({"level": level})))["result"],
+            json!({})
+        );
+    }
+}
+
+#[test]
+fn logging_set_level_rejects_an_unknown_level() {
+    let answer = answer(&rpc("logging/setLevel", json!({"level": "loud"})));
+    assert_eq!(answer["error"]["code"], -32602);
+}

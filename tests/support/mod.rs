@@ -1,0 +1,181 @@
+//! What the behaviour tests share: a fake Clerk behind the outbound-HTTP
+//! trait that records every request, and helpers that drive the same entry
+//! point the Worker uses.
+
+#![allow(dead_code)] // Each test binary uses its own part of this module.
+
+use std::cell::RefCell;
+
+use clerk_mcp_worker::clerk::{HttpSend, SendError};
+use clerk_mcp_worker::config::Config;
+use clerk_mcp_worker::transport;
+use futures::future::LocalBoxFuture;
+use http::{Request, Response};
+use serde_json::{json, Value};
+
+pub const KEY: &str = "sk_test_FakeKey0123456789abcdef";
+pub const OTHER_KEY: &str = "sk_live_AnotherKey9876543210zyx";
+
+/// How the fake Clerk answers a request.
+type Answer = dyn Fn(&Request<Vec<u8>>) -> Result<Response<Vec<u8>>, SendError>;
+
+/// A fake Clerk: answers each request with `answer` and keeps a copy of it.
+pub struct FakeClerk {
+    pub requests: RefCell<Vec<Request<Vec<u8>>>>,
+    answer: Box<Answer>,
+}
+
+impl FakeClerk {
+    pub fn new(
+        answer: impl Fn(&Request<Vec<u8>>) -> Result<Response<Vec<u8>>, SendError> + 'static,
+    ) -> Self {
+        FakeClerk {
+            requests: RefCell::new(Vec::new()),
+            answer: Box::new(answer),
+        }
+    }
+
+    /// A Clerk that answers every request 200 with `body`.
+    pub fn answering(body: Value) -> Self {
+        FakeClerk::new(move |_| Ok(json_answer(200, &body)))
+    }
+
+    /// A Clerk that must not be called: it answers 500 and the test checks
+    /// `requests` is empty.
+    pub fn unused() -> Self {
+        FakeClerk::answering(json!({"errors": [{"code": "unexpected", "message": "unexpected"}]}))
+    }
+
+    /// Answers `GET /v1/users/count` with `total` and anything else with `body`.
+    pub fn with_users(body: Value, total: u64) -> Self {
+        FakeClerk::new(move |request| {
+            if request.uri().path() == "/v1/users/count" {
+                Ok(json_answer(
+                    200,
+                    &json!({"object": "total_count", "total_count": total}),
+                ))
+            } else {
+                Ok(json_answer(200, &body))
+            }
+        })
+    }
+
+    pub fn request_count(&self) -> usize {
+        self.requests.borrow().len()
+    }
+
+    /// `path?query` of every request, in order.
+    pub fn urls(&self) -> Vec<String> {
+        self.requests
+            .borrow()
+            .iter()
+            .map(|request| {
+                request
+                    .uri()
+                    .path_and_query()
+                    .map(|pq| pq.as_str().to_owned())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+}
+
+impl HttpSend for FakeClerk {
+    fn send(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> LocalBoxFuture<'_, Result<Response<Vec<u8>>, SendError>> {
+        let answer = (self.answer)(&request);
+        self.requests.borrow_mut().push(request);
+        Box::pin(async move { answer })
+    }
+}
+
+pub fn json_answer(status: u16, body: &Value) -> Response<Vec<u8>> {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(body.to_string().into_bytes())
+        .expect("valid test response")
+}
+
+pub fn public_config() -> Config {
+    config(&[])
+}
+
+pub fn hosted_config() -> Config {
+    config(&[("CLERK_SECRET_KEY", KEY)])
+}
+
+pub fn config(vars: &[(&str, &str)]) -> Config {
+    let mut vars: Vec<(String, String)> = vars
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect();
+    if !vars.iter().any(|(name, _)| name == "CLERK_API_URL") {
+        vars.push(("CLERK_API_URL".into(), "http://127.0.0.1:9999".into()));
+    }
+    Config::from_lookup(|name| {
+        vars.iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+    })
+    .expect("valid test config")
+}
+
+/// Runs one request through the entry point the Worker uses.
+pub fn send(request: Request<Vec<u8>>, config: &Config, clerk: &FakeClerk) -> Response<Vec<u8>> {
+    futures::executor::block_on(transport::handle(request, config, clerk))
+}
+
+/// A POST /mcp as the official clients send it.
+pub fn mcp_post(body: &str) -> http::request::Builder {
+    Request::builder()
+        .method("POST")
+        .uri("http://127.0.0.1:8787/mcp")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2025-06-18")
+        .header("content-length", body.len().to_string())
+}
+
+pub fn post_json(body: &Value) -> Request<Vec<u8>> {
+    let text = body.to_string();
+    mcp_post(&text)
+        .body(text.into_bytes())
+        .expect("valid test request")
+}
+
+pub fn rpc(method: &str, params: Value) -> Value {
+    json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+}
+
+pub fn call_tool(name: &str, arguments: Value) -> Value {
+    rpc("tools/call", json!({"name": name, "arguments": arguments}))
+}
+
+/// The response body as JSON.
+pub fn body_json(response: &Response<Vec<u8>>) -> Value {
+    serde_json::from_slice(response.body()).expect("JSON body")
+}
+
+/// The body as text, for checks that no secret appears anywhere in it.
+pub fn body_text(response: &Response<Vec<u8>>) -> String {
+    String::from_utf8_lossy(response.body()).into_owned()
+}
+
+/// Sends a `tools/call` in public mode with `KEY` and returns the JSON-RPC result.
+pub fn tool_result(clerk: &FakeClerk, name: &str, arguments: Value) -> Value {
+    let mut request = post_json(&call_tool(name, arguments));
+    request
+        .headers_mut()
+        .insert("x-clerk-secret-key", http::HeaderValue::from_static(KEY));
+    let response = send(request, &public_config(), clerk);
+    assert_eq!(response.status(), 200, "{}", body_text(&response));
+    body_json(&response)["result"].clone()
+}
+
+/// The text of a tool result's first content block.
+pub fn result_text(result: &Value) -> &str {
+    result["content"][0]["text"].as_str().unwrap_or_default()
+}

@@ -1,0 +1,353 @@
+//! `clerk_list_users` and `clerk_get_user`: the exact requests they send to
+//! Clerk and the results they return for recorded Clerk answers.
+
+mod support;
+
+use clerk_mcp_worker::clerk::SendError;
+use serde_json::{json, Value};
+use support::*;
+
+fn users_page() -> Value {
+    serde_json::from_str(include_str!("fixtures/clerk_users_page.json")).expect("fixture is JSON")
+}
+
+fn ada() -> Value {
+    users_page()[0].clone()
+}
+
+fn clerk_error(status: u16, code: &str, long_message: &str, param: Option<&str>) -> FakeClerk {
+    let mut error = json!({"message": "failed", "long_message": long_message, "code": code});
+    if let Some(param) = param {
+        error["meta"] = json!({"param_name": param});
+    }
+    let body = json!({"errors": [error], "clerk_trace_id": "trace_abc"});
+    FakeClerk::new(move |_| Ok(json_answer(status, &body)))
+}
+
+#[test]
+fn list_users_sends_the_defaults_and_counts_with_the_same_filters() {
+    let clerk = FakeClerk::with_users(users_page(), 3);
+    tool_result(&clerk, "clerk_list_users", json!({}));
+    assert_eq!(
+        clerk.urls(),
+        [
+            "/v1/users?limit=20&offset=0&order_by=-created_at",
+            "/v1/users/count"
+        ]
+    );
+}
+
+#[test]
+fn clerk_requests_carry_the_key_api_version_and_user_agent_and_no_body() {
+    let clerk = FakeClerk::with_users(users_page(), 3);
+    tool_result(&clerk, "clerk_list_users", json!({}));
+    for request in clerk.requests.borrow().iter() {
+        assert_eq!(request.method(), "GET");
+        assert_eq!(request.uri().host(), Some("127.0.0.1"));
+        let headers = request.headers();
+        assert_eq!(headers["authorization"], format!("Bearer {KEY}").as_str());
+        assert_eq!(headers["clerk-api-version"], "2026-05-12");
+        assert!(headers["user-agent"]
+            .to_str()
+            .unwrap()
+            .starts_with("clerk-mcp-worker/"));
+        assert!(headers.get("content-type").is_none());
+        assert!(request.body().is_empty());
+    }
+}
+
+#[test]
+fn list_users_sends_filters_as_repeated_keys_with_plus_encoded() {
+    let clerk = FakeClerk::with_users(json!([]), 0);
+    tool_result(
+        &clerk,
+        "clerk_list_users",
+        json!({
+            "limit": 200,
+            "offset": 40,
+            "query": "ada lovelace",
+            "emailAddress": ["ada+test@example.com", "grace@example.com"],
+            "userId": ["user_a1", "user_b2"],
+            "orderBy": "+last_name"
+        }),
+    );
+    let filters = "query=ada+lovelace&email_address=ada%2Btest%40example.com\
+        &email_address=grace%40example.com&user_id=user_a1&user_id=user_b2";
+    assert_eq!(
+        clerk.urls(),
+        [
+            format!("/v1/users?limit=200&offset=40&order_by=%2Blast_name&{filters}"),
+            format!("/v1/users/count?{filters}"),
+        ]
+    );
+}
+
+#[test]
+fn list_users_returns_compact_users_with_iso_times_and_page_info() {
+    let clerk = FakeClerk::with_users(users_page(), 45);
+    let result = tool_result(&clerk, "clerk_list_users", json!({"limit": 3}));
+    assert_eq!(result["isError"], false);
+    let output = &result["structuredContent"];
+    assert_eq!(output["totalCount"], 45);
+    assert_eq!(output["count"], 3);
+    assert_eq!(output["offset"], 0);
+    assert_eq!(output["hasMore"], true);
+    assert_eq!(output["nextOffset"], 3);
+    assert_eq!(
+        output["users"][0],
+        json!({
+            "id": "user_2ada",
+            "firstName": "Ada",
+            "lastName": "Lovelace",
+            "username": "ada",
+            "primaryEmailAddress": "ada@example.com",
+            "emailAddresses": ["ada@example.com", "ada.l@work.example"],
+            "phoneNumbers": ["+15555550100"],
+            "externalAccounts": ["oauth_google"],
+            "banned": false,
+            "locked": false,
+            "publicMetadata": {"plan": "pro"},
+            "privateMetadata": {"stripeCustomerId": "cus_123"},
+            "createdAt": "2024-01-02T03:04:05.678Z",
+            "updatedAt": "2024-01-02T03:04:06.678Z",
+            "lastSignInAt": "2024-05-29T16:26:40.000Z",
+            "lastActiveAt": "2024-05-30T00:00:00.000Z"
+        })
+    );
+    assert_eq!(
+        output["users"][2],
+        json!({
+            "id": "user_2nobody",
+            "banned": false,
+            "locked": true,
+            "createdAt": "2023-12-19T15:33:20.000Z",
+            "updatedAt": "2023-12-19T15:33:21.000Z"
+        })
+    );
+}
+
+#[test]
+fn tool_text_block_holds_the_same_json_as_structured_content() {
+    let clerk = FakeClerk::with_users(users_page(), 3);
+    let result = tool_result(&clerk, "clerk_list_users", json!({}));
+    assert_eq!(result["content"][0]["type"], "text");
+    let text: Value = serde_json::from_str(result_text(&result)).expect("text is JSON");
+    assert_eq!(text, result["structuredContent"]);
+}
+
+#[test]
+fn last_page_of_users_has_no_next_offset() {
+    let clerk = FakeClerk::with_users(users_page(), 43);
+    let result = tool_result(&clerk, "clerk_list_users", json!({"offset": 40}));
+    let output = &result["structuredContent"];
+    assert_eq!(output["hasMore"], false);
+    assert!(output.get("nextOffset").is_none());
+}
+
+#[test]
+fn invalid_list_users_arguments_name_the_argument_and_send_nothing() {
+    let cases = [
+        (json!({"limit": 0}), "limit"),
+        (json!({"limit": 201}), "limit"),
+        (json!({"limit": "ten"}), "limit"),
+        (json!({"limit": 2.5}), "limit"),
+        (json!({"offset": -1}), "offset"),
+        (json!({"orderBy": "name"}), "orderBy"),
+        (json!({"orderBy": "--created_at"}), "orderBy"),
+        (json!({"userId": ["org_123"]}), "userId"),
+        (json!({"userId": "user_123"}), "userId"),
+        (json!({"emailAddress": [""]}), "emailAddress"),
+        (json!({"query": "q".repeat(10_000)}), "query"),
+        (json!({"limitt": 5}), "limitt"),
+    ];
+    for (arguments, argument) in cases {
+        let clerk = FakeClerk::unused();
+        let result = tool_result(&clerk, "clerk_list_users", arguments.clone());
+        assert_eq!(result["isError"], true, "{arguments}");
+        let text = result_text(&result);
+        assert!(
+            text.contains(&format!("`{argument}`")),
+            "{arguments}: {text}"
+        );
+        assert!(text.len() < 400, "{arguments}: error echoes too much");
+        assert_eq!(clerk.request_count(), 0, "{arguments}");
+    }
+}
+
+#[test]
+fn get_user_fetches_the_user_and_returns_the_full_profile() {
+    let clerk = FakeClerk::answering(ada());
+    let result = tool_result(&clerk, "clerk_get_user", json!({"userId": "user_2ada"}));
+    assert_eq!(clerk.urls(), ["/v1/users/user_2ada"]);
+    let user = &result["structuredContent"];
+    assert_eq!(user["id"], "user_2ada");
+    assert_eq!(user["primaryEmailAddress"], "ada@example.com");
+    assert_eq!(user["primaryPhoneNumber"], "+15555550100");
+    assert_eq!(
+        user["emailAddresses"],
+        json!([
+            {"id": "idn_email1", "value": "ada@example.com", "verified": true, "primary": true},
+            {"id": "idn_email2", "value": "ada.l@work.example", "verified": false, "primary": false}
+        ])
+    );
+    assert_eq!(user["externalAccounts"][0]["provider"], "oauth_google");
+    assert_eq!(
+        user["externalAccounts"][0]["emailAddress"],
+        "ada@example.com"
+    );
+    assert_eq!(user["externalAccounts"][0]["verified"], true);
+    assert_eq!(user["twoFactorEnabled"], false);
+    assert_eq!(user["passwordEnabled"], true);
+    assert_eq!(
+        user["privateMetadata"],
+        json!({"stripeCustomerId": "cus_123"})
+    );
+    assert_eq!(user["unsafeMetadata"], json!({}));
+    assert_eq!(user["createdAt"], "2024-01-02T03:04:05.678Z");
+    assert_eq!(user["mfaEnabledAt"], Value::Null);
+}
+
+#[test]
+fn get_user_shows_organization_memberships_when_clerk_includes_them() {
+    let mut user = ada();
+    user["organization_memberships"] = json!([{
+        "id": "orgmem_1", "object": "organization_membership", "role": "org:admin",
+        "organization": {"id": "org_1", "name": "Acme", "slug": "acme"}
+    }]);
+    let clerk = FakeClerk::answering(user);
+    let result = tool_result(&clerk, "clerk_get_user", json!({"userId": "user_2ada"}));
+    assert_eq!(
+        result["structuredContent"]["organizationMemberships"],
+        json!([{"organizationId": "org_1", "organizationName": "Acme", "organizationSlug": "acme", "role": "org:admin"}])
+    );
+}
+
+#[test]
+fn get_user_not_found_says_which_user_with_status_and_code() {
+    let clerk = clerk_error(404, "resource_not_found", "Resource not found", None);
+    let result = tool_result(&clerk, "clerk_get_user", json!({"userId": "user_missing1"}));
+    assert_eq!(result["isError"], true);
+    let text = result_text(&result);
+    assert!(text.contains("no user with ID user_missing1"), "{text}");
+    assert!(text.contains("404"), "{text}");
+    assert!(text.contains("resource_not_found"), "{text}");
+}
+
+#[test]
+fn get_user_refuses_ids_that_could_change_the_endpoint() {
+    for user_id in [
+        "../organizations",
+        "user_1/../../organizations",
+        "user_1?limit=500",
+        "user_1#x",
+        "user_1%2F..",
+        "user_1 2",
+        "user_1\r\nX-Injected: 1",
+        "usér_1",
+        "",
+    ] {
+        let clerk = FakeClerk::unused();
+        let result = tool_result(&clerk, "clerk_get_user", json!({"userId": user_id}));
+        assert_eq!(result["isError"], true, "{user_id:?}");
+        assert!(result_text(&result).contains("`userId`"), "{user_id:?}");
+        assert_eq!(clerk.request_count(), 0, "{user_id:?}");
+    }
+}
+
+#[test]
+fn get_user_without_user_id_names_the_missing_argument() {
+    let clerk = FakeClerk::unused();
+    let result = tool_result(&clerk, "clerk_get_user", json!({}));
+    assert_eq!(result["isError"], true);
+    assert!(
+        result_text(&result).contains("userId"),
+        "{}",
+        result_text(&result)
+    );
+}
+
+#[test]
+fn clerk_422_names_status_code_long_message_and_parameter() {
+    let clerk = clerk_error(
+        422,
+        "form_param_format_invalid",
+        "order_by is not valid",
+        Some("order_by"),
+    );
+    let result = tool_result(&clerk, "clerk_list_users", json!({}));
+    assert_eq!(result["isError"], true);
+    let text = result_text(&result);
+    for needle in [
+        "422",
+        "form_param_format_invalid",
+        "order_by is not valid",
+        "parameter: order_by",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from {text}");
+    }
+}
+
+#[test]
+fn clerk_429_gives_the_retry_after_seconds() {
+    let clerk = FakeClerk::new(|_| {
+        let mut answer = json_answer(
+            429,
+            &json!({"errors": [{"message": "Too many requests", "long_message": "Too many requests", "code": "too_many_requests"}]}),
+        );
+        answer
+            .headers_mut()
+            .insert("retry-after", "30".parse().unwrap());
+        Ok(answer)
+    });
+    let result = tool_result(&clerk, "clerk_get_user", json!({"userId": "user_2ada"}));
+    assert!(
+        result_text(&result).contains("retry after 30 seconds"),
+        "{}",
+        result_text(&result)
+    );
+}
+
+#[test]
+fn clerk_401_and_500_html_and_unreachable_are_tool_errors_without_the_key() {
+    let html = FakeClerk::new(|_| {
+        Ok(http::Response::builder()
+            .status(500)
+            .header("content-type", "text/html")
+            .body(format!("<html>{KEY}</html>").into_bytes())
+            .unwrap())
+    });
+    let unreachable = FakeClerk::new(|_| {
+        Err(SendError {
+            message: "connection refused".into(),
+        })
+    });
+    let unauthorized = clerk_error(
+        401,
+        "authentication_invalid",
+        "The secret key is invalid",
+        None,
+    );
+    for (clerk, needle) in [
+        (html, "HTTP 500"),
+        (unreachable, "could not be reached: connection refused"),
+        (unauthorized, "authentication_invalid"),
+    ] {
+        let result = tool_result(&clerk, "clerk_get_user", json!({"userId": "user_2ada"}));
+        assert_eq!(result["isError"], true);
+        let text = result_text(&result);
+        assert!(text.contains(needle), "{needle} missing from {text}");
+        assert!(!text.contains(KEY), "the key leaked: {text}");
+    }
+}
+
+#[test]
+fn answer_not_shaped_like_the_spec_is_a_clear_tool_error() {
+    let clerk = FakeClerk::with_users(json!({"data": "not a list"}), 3);
+    let result = tool_result(&clerk, "clerk_list_users", json!({}));
+    assert_eq!(result["isError"], true);
+    assert!(
+        result_text(&result).contains("could not read"),
+        "{}",
+        result_text(&result)
+    );
+}

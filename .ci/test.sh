@@ -3,7 +3,7 @@
 # release build, then the end-to-end tests against the built worker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 bash .ci/setup.sh --test
 

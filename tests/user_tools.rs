@@ -186,8 +186,8 @@ fn get_user_fetches_the_user_and_returns_the_full_profile() {
     assert_eq!(
         user["emailAddresses"],
         json!([
-            {"id": "idn_email1", "value": "ada@example.com", "verified": true, "primary": true},
-            {"id": "idn_email2", "value": "ada.l@work.example", "verified": false, "primary": false}
+            {"id": "idn_email1", "emailAddress": "ada@example.com", "verified": true, "primary": true},
+            {"id": "idn_email2", "emailAddress": "ada.l@work.example", "verified": false, "primary": false}
         ])
     );
     assert_eq!(user["externalAccounts"][0]["provider"], "oauth_google");

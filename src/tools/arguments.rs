@@ -51,20 +51,70 @@ pub fn check_range(argument: &str, value: u32, min: u32, max: u32) -> Result<(),
 /// The pattern of a Clerk user ID, as published in input schemas.
 pub const USER_ID_PATTERN: &str = "^user_[A-Za-z0-9]{1,64}$";
 
+/// The pattern of a Clerk organization ID.
+pub const ORGANIZATION_ID_PATTERN: &str = "^org_[A-Za-z0-9]{1,64}$";
+
+/// The pattern of an organization slug: lower-case letters, digits, `-` and `_`.
+pub const SLUG_PATTERN: &str = "^[a-z0-9][a-z0-9_-]{0,127}$";
+
 /// Fails unless `value` is a Clerk user ID (`user_` and letters or digits).
-/// Keeping IDs to this form also keeps them from changing the endpoint a
-/// path is built into.
 pub fn check_user_id(argument: &str, value: &str) -> Result<(), ToolError> {
-    let body = value.strip_prefix("user_").unwrap_or_default();
+    check_id(argument, value, "user_", "user")
+}
+
+/// Fails unless `value` is a Clerk organization ID (`org_` and letters or digits).
+pub fn check_organization_id(argument: &str, value: &str) -> Result<(), ToolError> {
+    check_id(argument, value, "org_", "organization")
+}
+
+/// Fails unless `value` is `prefix` followed by 1 to 64 letters or digits,
+/// the form of every Clerk object ID. Keeping IDs to this form also keeps
+/// them from changing the endpoint a path is built into.
+pub fn check_id(argument: &str, value: &str, prefix: &str, object: &str) -> Result<(), ToolError> {
+    let body = value.strip_prefix(prefix).unwrap_or_default();
     if !body.is_empty() && body.len() <= 64 && body.bytes().all(|b| b.is_ascii_alphanumeric()) {
         Ok(())
     } else {
         Err(ToolError::invalid(
             argument,
             format!(
-                "must be a Clerk user ID: `user_` followed by letters and digits (got {})",
+                "must be a Clerk {object} ID: `{prefix}` followed by letters and digits (got {})",
                 describe(value)
             ),
+        ))
+    }
+}
+
+/// Fails unless `value` is an organization slug (see [`SLUG_PATTERN`]).
+pub fn check_slug(argument: &str, value: &str) -> Result<(), ToolError> {
+    let mut bytes = value.bytes();
+    let starts_well = bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let rest_ok = bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if starts_well && rest_ok && value.len() <= 128 {
+        Ok(())
+    } else {
+        Err(ToolError::invalid(
+            argument,
+            format!(
+                "must be an organization slug: lower-case letters, digits, '-' and '_' (got {})",
+                describe(value)
+            ),
+        ))
+    }
+}
+
+/// Fails unless at least one of the metadata arguments is given, so that an
+/// update always has something to send.
+pub fn check_any_metadata(given: &[(&str, bool)]) -> Result<(), ToolError> {
+    if given.iter().any(|(_, present)| *present) {
+        Ok(())
+    } else {
+        let names: Vec<String> = given.iter().map(|(name, _)| format!("`{name}`")).collect();
+        Err(ToolError::invalid(
+            "",
+            format!("give at least one of {}", names.join(", ")),
         ))
     }
 }
@@ -99,6 +149,25 @@ mod tests {
             assert!(check_user_id("userId", bad).is_err(), "{bad:?} accepted");
         }
         assert!(check_user_id("userId", &format!("user_{}", "a".repeat(65))).is_err());
+    }
+
+    #[test]
+    fn organization_ids_and_slugs_are_checked() {
+        assert!(check_organization_id("organizationId", "org_2xYz9").is_ok());
+        assert!(check_organization_id("organizationId", "user_2xYz9").is_err());
+        assert!(check_slug("slug", "acme-inc_2").is_ok());
+        for bad in ["", "Acme", "-acme", "acme/../x", "acme?x", "a b", "é"] {
+            assert!(check_slug("slug", bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn metadata_updates_need_at_least_one_object() {
+        let error = check_any_metadata(&[("publicMetadata", false), ("privateMetadata", false)])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("`publicMetadata`, `privateMetadata`"), "{error}");
+        assert!(check_any_metadata(&[("publicMetadata", false), ("privateMetadata", true)]).is_ok());
     }
 
     #[test]

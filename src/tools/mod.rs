@@ -2,15 +2,18 @@
 //! annotations, schemas) beside its handler, and what a call returns.
 //!
 //! A tool is one [`ToolDefinition`] in the slice of its group's module
-//! (`users`, ...); [`registry`] chains the groups. A handler reads its
-//! arguments into a typed struct whose [`schemars::JsonSchema`] derive is the
-//! published `inputSchema`, checks them ([`Arguments::validate`]) before it
-//! touches Clerk, and returns a typed output whose schema is the
-//! `outputSchema`. This layer knows MCP's tool result shape but not JSON-RPC
-//! or HTTP.
+//! (`organizations`, `members`, `invitations`, `users`); [`registry`] chains
+//! the groups. A handler reads its arguments into a typed struct whose
+//! [`schemars::JsonSchema`] derive is the published `inputSchema`, checks
+//! them ([`Arguments::validate`]) before it touches Clerk, and returns a
+//! typed output whose schema is the `outputSchema`. This layer knows MCP's
+//! tool result shape but not JSON-RPC or HTTP.
 
 mod arguments;
 mod error;
+mod invitations;
+mod members;
+mod organizations;
 mod output;
 mod users;
 
@@ -69,7 +72,11 @@ pub struct ToolDefinition {
 
 /// Every tool this server offers, in the order `tools/list` shows them.
 pub fn registry() -> impl Iterator<Item = &'static ToolDefinition> {
-    users::TOOLS.iter()
+    organizations::TOOLS
+        .iter()
+        .chain(members::TOOLS.iter())
+        .chain(invitations::TOOLS.iter())
+        .chain(users::TOOLS.iter())
 }
 
 /// The tool called `name`, if there is one.
@@ -132,7 +139,8 @@ pub fn output_schema<T: JsonSchema>() -> Value {
 
 /// A JSON Schema (draft 2020-12, the MCP default dialect) for `T`, with every
 /// subschema inlined so that any client's validator reads it, and without
-/// `$schema` or a top-level `title`.
+/// `$schema` or a top-level `title` or `description` (the tool's own
+/// description says what the arguments and the result are).
 fn schema_for<T: JsonSchema>(settings: SchemaSettings) -> Value {
     let generator = settings
         .with(|settings| {
@@ -143,6 +151,7 @@ fn schema_for<T: JsonSchema>(settings: SchemaSettings) -> Value {
     let mut schema = generator.into_root_schema_for::<T>().to_value();
     if let Some(object) = schema.as_object_mut() {
         object.remove("title");
+        object.remove("description");
     }
     schema
 }

@@ -1,0 +1,5 @@
+//! The invitations tools.
+
+use super::ToolDefinition;
+
+pub static TOOLS: [ToolDefinition; 0] = [];

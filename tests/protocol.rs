@@ -101,7 +101,10 @@ fn string_ids_are_echoed() {
 
 fn tools() -> Vec<Value> {
     let answer = answer(&rpc("tools/list", json!({})));
-    answer["result"]["tools"].as_array().cloned().unwrap_or_default()
+    answer["result"]["tools"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn tool(name: &str) -> Value {
@@ -118,7 +121,10 @@ fn tool(name: &str) -> Value {
 fn tools_list_matches_the_golden_file() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/tools_list.json");
     let actual = answer(&rpc("tools/list", json!({})))["result"].clone();
-    let pretty = format!("{}\n", serde_json::to_string_pretty(&actual).expect("serializable"));
+    let pretty = format!(
+        "{}\n",
+        serde_json::to_string_pretty(&actual).expect("serializable")
+    );
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(path, &pretty).expect("golden file written");
     }
@@ -190,8 +196,16 @@ fn annotations_follow_the_tool_contract() {
         let annotations = &tool["annotations"];
         let read_only = *kind == "RO";
         assert_eq!(annotations["readOnlyHint"], read_only, "{name}");
-        assert_eq!(annotations["destructiveHint"], kind.starts_with('D'), "{name}");
-        assert_eq!(annotations["idempotentHint"], read_only || kind.ends_with("+I"), "{name}");
+        assert_eq!(
+            annotations["destructiveHint"],
+            kind.starts_with('D'),
+            "{name}"
+        );
+        assert_eq!(
+            annotations["idempotentHint"],
+            read_only || kind.ends_with("+I"),
+            "{name}"
+        );
         assert_eq!(annotations["openWorldHint"], true, "{name}");
         assert_eq!(annotations["title"], tool["title"], "{name}");
     }
@@ -207,7 +221,10 @@ fn list_users_schema_states_bounds_and_defaults() {
     assert_eq!(schema["orderBy"]["default"], "-created_at");
     assert!(schema["orderBy"]["pattern"].as_str().is_some());
     assert_eq!(schema["userId"]["type"], "array");
-    assert_eq!(tool("clerk_get_user")["inputSchema"]["required"], json!(["userId"]));
+    assert_eq!(
+        tool("clerk_get_user")["inputSchema"]["required"],
+        json!(["userId"])
+    );
 }
 
 #[test]

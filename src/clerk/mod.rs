@@ -20,6 +20,7 @@ use futures::future::LocalBoxFuture;
 use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{Method, Request, Response};
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 pub use error::{ApiError, ClerkError};
 pub use key::{KeyError, KeySource, SecretKey};
@@ -30,6 +31,42 @@ pub const API_VERSION: &str = "2026-05-12";
 
 /// The Backend API's origin when `CLERK_API_URL` is not set.
 pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
+
+/// Which slice of a list to return, and in what order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub limit: u32,
+    pub offset: u32,
+    /// A field name, optionally signed (`-created_at`, `+name`); `None`
+    /// leaves the order to Clerk.
+    pub order_by: Option<String>,
+}
+
+impl Page {
+    /// Appends `limit`, `offset` and `order_by` when there is one.
+    pub fn push_to(&self, query: &mut Query) {
+        query.push("limit", &self.limit.to_string());
+        query.push("offset", &self.offset.to_string());
+        query.push_opt("order_by", self.order_by.as_deref());
+    }
+}
+
+/// The `{data, total_count}` answer of Clerk's paginated lists
+/// (organizations, memberships, invitations, sessions).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct PaginatedList<T> {
+    pub data: Vec<T>,
+    pub total_count: u64,
+}
+
+/// What Clerk answers to a `DELETE` of an object.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct DeletedObject {
+    pub id: Option<String>,
+    pub object: Option<String>,
+    pub deleted: bool,
+}
 
 /// Why an outbound request got no HTTP answer at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,7 +151,8 @@ impl<'a> ClerkClient<'a> {
         path: &UrlPath,
         body: &serde_json::Value,
     ) -> Result<T, ClerkError> {
-        self.send(Method::POST, path, &Query::new(), Some(body)).await
+        self.send(Method::POST, path, &Query::new(), Some(body))
+            .await
     }
 
     /// Sends `PATCH {path}` with a JSON body and decodes the answer.
@@ -123,7 +161,8 @@ impl<'a> ClerkClient<'a> {
         path: &UrlPath,
         body: &serde_json::Value,
     ) -> Result<T, ClerkError> {
-        self.send(Method::PATCH, path, &Query::new(), Some(body)).await
+        self.send(Method::PATCH, path, &Query::new(), Some(body))
+            .await
     }
 
     /// Sends `DELETE {path}` without a body and decodes the answer.

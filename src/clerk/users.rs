@@ -9,7 +9,7 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::{ClerkClient, ClerkError, Query, UrlPath};
+use super::{ClerkClient, ClerkError, Page, Query, UrlPath};
 
 /// A user as Clerk's `User` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -131,15 +131,6 @@ pub struct UserFilter {
     pub user_ids: Vec<String>,
 }
 
-/// Which slice of the list to return, and in what order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Page {
-    pub limit: u32,
-    pub offset: u32,
-    /// A field name, optionally signed (`-created_at`, `+last_name`).
-    pub order_by: String,
-}
-
 impl UserFilter {
     fn push_to(&self, query: &mut Query) {
         query.push_opt("query", self.query.as_deref());
@@ -165,9 +156,7 @@ impl ClerkClient<'_> {
         page: &Page,
     ) -> Result<Vec<User>, ClerkError> {
         let mut query = Query::new();
-        query.push("limit", &page.limit.to_string());
-        query.push("offset", &page.offset.to_string());
-        query.push("order_by", &page.order_by);
+        page.push_to(&mut query);
         filter.push_to(&mut query);
         self.get(&UrlPath::new().segment("users"), &query).await
     }

@@ -91,7 +91,8 @@ pub fn check_slug(argument: &str, value: &str) -> Result<(), ToolError> {
     let starts_well = bytes
         .next()
         .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    let rest_ok = bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    let rest_ok =
+        bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
     if starts_well && rest_ok && value.len() <= 128 {
         Ok(())
     } else {
@@ -101,6 +102,50 @@ pub fn check_slug(argument: &str, value: &str) -> Result<(), ToolError> {
                 "must be an organization slug: lower-case letters, digits, '-' and '_' (got {})",
                 describe(value)
             ),
+        ))
+    }
+}
+
+/// The pattern of an organization role key (`org:admin`, `org:billing_manager`).
+pub const ROLE_PATTERN: &str = "^org:[A-Za-z0-9_:-]{1,64}$";
+
+/// Fails unless `value` is an organization role key: `org:` followed by
+/// letters, digits, `_`, `-` or `:`.
+pub fn check_role(argument: &str, value: &str) -> Result<(), ToolError> {
+    let body = value.strip_prefix("org:").unwrap_or_default();
+    let valid = !body.is_empty()
+        && body.len() <= 64
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b':'));
+    if valid {
+        Ok(())
+    } else {
+        Err(ToolError::invalid(
+            argument,
+            format!(
+                "must be a role key such as `org:admin` or `org:member` (got {})",
+                describe(value)
+            ),
+        ))
+    }
+}
+
+/// Fails unless `value` looks like one email address: one `@` with text on
+/// both sides, no spaces or control characters, at most 320 characters.
+/// Clerk makes the final check.
+pub fn check_email(argument: &str, value: &str) -> Result<(), ToolError> {
+    let valid = value.len() <= 320
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+        && value.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.contains('@')
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(ToolError::invalid(
+            argument,
+            format!("must be an email address (got {})", describe(value)),
         ))
     }
 }
@@ -162,12 +207,40 @@ mod tests {
     }
 
     #[test]
+    fn role_keys_and_email_addresses_are_checked() {
+        assert!(check_role("role", "org:admin").is_ok());
+        assert!(check_role("role", "org:billing_manager").is_ok());
+        for bad in ["admin", "org:", "org:a b", "org:../x"] {
+            assert!(check_role("role", bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(check_email("emailAddress", "ada+test@example.com").is_ok());
+        for bad in [
+            "",
+            "ada",
+            "@example.com",
+            "ada@localhost",
+            "a b@example.com",
+            "a@b@c.com",
+        ] {
+            assert!(
+                check_email("emailAddress", bad).is_err(),
+                "{bad:?} accepted"
+            );
+        }
+    }
+
+    #[test]
     fn metadata_updates_need_at_least_one_object() {
         let error = check_any_metadata(&[("publicMetadata", false), ("privateMetadata", false)])
             .unwrap_err()
             .to_string();
-        assert!(error.contains("`publicMetadata`, `privateMetadata`"), "{error}");
-        assert!(check_any_metadata(&[("publicMetadata", false), ("privateMetadata", true)]).is_ok());
+        assert!(
+            error.contains("`publicMetadata`, `privateMetadata`"),
+            "{error}"
+        );
+        assert!(
+            check_any_metadata(&[("publicMetadata", false), ("privateMetadata", true)]).is_ok()
+        );
     }
 
     #[test]

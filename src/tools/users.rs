@@ -12,8 +12,8 @@ use serde_json::{Map, Value};
 use super::arguments::{check_range, check_user_id, describe, Arguments, USER_ID_PATTERN};
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
-use crate::clerk::users::{self as wire, Page, UserFilter, Verification};
-use crate::clerk::ClerkClient;
+use crate::clerk::users::{self as wire, UserFilter, Verification};
+use crate::clerk::{ClerkClient, Page};
 
 pub static TOOLS: [ToolDefinition; 2] = [
     ToolDefinition {
@@ -307,7 +307,7 @@ async fn list_users(clerk: ClerkClient<'_>, args: ListUsersArgs) -> Result<UserL
     let page = Page {
         limit: args.limit,
         offset: args.offset,
-        order_by: args.order_by,
+        order_by: Some(args.order_by),
     };
     let (users, total_count) =
         futures::join!(clerk.list_users(&filter, &page), clerk.count_users(&filter));

@@ -351,3 +351,86 @@ fn answer_not_shaped_like_the_spec_is_a_clear_tool_error() {
         result_text(&result)
     );
 }
+
+#[test]
+fn update_user_metadata_patches_only_the_given_objects_through_the_metadata_endpoint() {
+    let clerk = FakeClerk::answering(ada());
+    let result = tool_result(
+        &clerk,
+        "clerk_update_user_metadata",
+        json!({
+            "userId": "user_2ada",
+            "publicMetadata": {"plan": "team", "limits": {"seats": 5}},
+            "unsafeMetadata": {"theme": null}
+        }),
+    );
+    assert_eq!(result["isError"], false, "{}", result_text(&result));
+    let requests = clerk.requests.borrow();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.method(), "PATCH");
+    assert_eq!(request.uri().path(), "/v1/users/user_2ada/metadata");
+    assert_eq!(request.headers()["content-type"], "application/json");
+    let body: Value = serde_json::from_slice(request.body()).expect("JSON body");
+    assert_eq!(
+        body,
+        json!({
+            "public_metadata": {"plan": "team", "limits": {"seats": 5}},
+            "unsafe_metadata": {"theme": null}
+        })
+    );
+    assert_eq!(result["structuredContent"]["id"], "user_2ada");
+    assert_eq!(
+        result["structuredContent"]["primaryEmailAddress"],
+        "ada@example.com"
+    );
+}
+
+#[test]
+fn update_user_metadata_needs_at_least_one_metadata_object() {
+    let clerk = FakeClerk::unused();
+    let result = tool_result(
+        &clerk,
+        "clerk_update_user_metadata",
+        json!({"userId": "user_2ada"}),
+    );
+    assert_eq!(result["isError"], true);
+    let text = result_text(&result);
+    assert!(
+        text.contains("`publicMetadata`, `privateMetadata`, `unsafeMetadata`"),
+        "{text}"
+    );
+    assert_eq!(clerk.request_count(), 0);
+}
+
+#[test]
+fn update_user_metadata_refuses_metadata_that_is_not_an_object() {
+    let clerk = FakeClerk::unused();
+    let result = tool_result(
+        &clerk,
+        "clerk_update_user_metadata",
+        json!({"userId": "user_2ada", "privateMetadata": ["not", "an", "object"]}),
+    );
+    assert_eq!(result["isError"], true);
+    assert!(
+        result_text(&result).contains("`privateMetadata`"),
+        "{}",
+        result_text(&result)
+    );
+    assert_eq!(clerk.request_count(), 0);
+}
+
+#[test]
+fn update_user_metadata_for_a_missing_user_names_it() {
+    let clerk = clerk_error(404, "resource_not_found", "Resource not found", None);
+    let result = tool_result(
+        &clerk,
+        "clerk_update_user_metadata",
+        json!({"userId": "user_gone1", "publicMetadata": {"a": 1}}),
+    );
+    assert!(
+        result_text(&result).contains("no user with ID user_gone1"),
+        "{}",
+        result_text(&result)
+    );
+}

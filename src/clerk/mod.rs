@@ -12,7 +12,10 @@
 //! server, and `Content-Type` only when there is a body.
 
 mod error;
+pub mod invitations;
 mod key;
+pub mod memberships;
+pub mod organizations;
 mod query;
 pub mod users;
 

@@ -170,6 +170,20 @@ impl ClerkClient<'_> {
         Ok(count.total_count)
     }
 
+    /// `PATCH /v1/users/{user_id}/metadata`: Clerk deep-merges each given
+    /// metadata object into the stored one (a key set to `null` is removed).
+    pub async fn update_user_metadata(
+        &self,
+        user_id: &str,
+        body: &Value,
+    ) -> Result<User, ClerkError> {
+        let path = UrlPath::new()
+            .segment("users")
+            .segment(user_id)
+            .segment("metadata");
+        self.patch(&path, body).await
+    }
+
     /// `GET /v1/users/{user_id}`.
     pub async fn get_user(&self, user_id: &str) -> Result<User, ClerkError> {
         let path = UrlPath::new().segment("users").segment(user_id);

@@ -54,8 +54,9 @@ pub const USER_ID_PATTERN: &str = "^user_[A-Za-z0-9]{1,64}$";
 /// The pattern of a Clerk organization ID.
 pub const ORGANIZATION_ID_PATTERN: &str = "^org_[A-Za-z0-9]{1,64}$";
 
-/// The pattern of an organization slug: lower-case letters, digits, `-` and `_`.
-pub const SLUG_PATTERN: &str = "^[a-z0-9][a-z0-9_-]{0,127}$";
+/// The pattern of an organization slug: lower-case letters, digits and `-`
+/// (Clerk's spec allows nothing else).
+pub const SLUG_PATTERN: &str = "^[a-z0-9][a-z0-9-]{0,127}$";
 
 /// Fails unless `value` is a Clerk user ID (`user_` and letters or digits).
 pub fn check_user_id(argument: &str, value: &str) -> Result<(), ToolError> {
@@ -91,15 +92,14 @@ pub fn check_slug(argument: &str, value: &str) -> Result<(), ToolError> {
     let starts_well = bytes
         .next()
         .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    let rest_ok =
-        bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    let rest_ok = bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if starts_well && rest_ok && value.len() <= 128 {
         Ok(())
     } else {
         Err(ToolError::invalid(
             argument,
             format!(
-                "must be an organization slug: lower-case letters, digits, '-' and '_' (got {})",
+                "must be an organization slug: lower-case letters, digits and '-' (got {})",
                 describe(value)
             ),
         ))
@@ -200,8 +200,17 @@ mod tests {
     fn organization_ids_and_slugs_are_checked() {
         assert!(check_organization_id("organizationId", "org_2xYz9").is_ok());
         assert!(check_organization_id("organizationId", "user_2xYz9").is_err());
-        assert!(check_slug("slug", "acme-inc_2").is_ok());
-        for bad in ["", "Acme", "-acme", "acme/../x", "acme?x", "a b", "é"] {
+        assert!(check_slug("slug", "acme-inc-2").is_ok());
+        for bad in [
+            "",
+            "Acme",
+            "-acme",
+            "acme_inc",
+            "acme/../x",
+            "acme?x",
+            "a b",
+            "é",
+        ] {
             assert!(check_slug("slug", bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -1,5 +1,327 @@
-//! The invitations tools.
+//! The invitation tools: `clerk_list_organization_invitations` and
+//! `clerk_create_invitation`.
+//!
+//! Both answer invitations in one shape, [`Invitation`], mapped once from
+//! Clerk's `OrganizationInvitation` wire type in
+//! [`crate::clerk::invitations`]; the wire type itself is never shown. IDs,
+//! the email address, the role and the redirect URL are checked before any
+//! request is built.
 
-use super::ToolDefinition;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-pub static TOOLS: [ToolDefinition; 0] = [];
+use super::arguments::{
+    check_email, check_organization_id, check_range, check_role, check_user_id, describe,
+    Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN, USER_ID_PATTERN,
+};
+use super::output::{PageInfo, Timestamp};
+use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
+use crate::clerk::invitations::{self as wire, NewInvitation};
+use crate::clerk::{ClerkClient, Page};
+
+pub static TOOLS: [ToolDefinition; 2] = [
+    ToolDefinition {
+        name: "clerk_list_organization_invitations",
+        title: "List organization invitations",
+        description: "List the invitations to join one organization (`organizationId`, \
+            `org_...`), newest first: invited email address, role key (`org:admin`, \
+            `org:member`, or a custom role), status, who sent it, the acceptance link, when it \
+            expires, and its metadata. Filter by `status`: `pending` (not yet answered), \
+            `accepted`, `revoked` or `expired`; without it every status is listed. 20 \
+            invitations per page by default, up to 100. The answer carries `totalCount` and \
+            `hasMore`; when `hasMore` is true, call again with `offset` set to `nextOffset` for \
+            the next page.",
+        annotations: Annotations::READ_ONLY,
+        input_schema: input_schema::<ListInvitationsArgs>,
+        output_schema: output_schema::<InvitationList>,
+        handler: |call| run_typed(call, list_invitations),
+    },
+    ToolDefinition {
+        name: "clerk_create_invitation",
+        title: "Create invitation",
+        description: "Invite an email address to join an organization (`organizationId`, \
+            `org_...`) with a role. Clerk emails the invitation at once; when it is accepted, \
+            the person becomes a member with that role. `role` is a role key (`org:admin`, \
+            `org:member`, or a custom role defined in the Clerk instance) and must exist. \
+            Optional: `inviterUserId`, the admin member (`user_...`) shown as the sender; \
+            `redirectUrl`, the http(s) page the invitee lands on after accepting; \
+            `publicMetadata`, copied to the membership on acceptance; `expiresInDays`, from 1 \
+            to 365 (Clerk's default is 30). Each call sends a new email, so do not repeat it to \
+            retry unless the first call failed. Returns the created invitation, status \
+            `pending`.",
+        annotations: Annotations::WRITE,
+        input_schema: input_schema::<CreateInvitationArgs>,
+        output_schema: output_schema::<Invitation>,
+        handler: |call| run_typed(call, create_invitation),
+    },
+];
+
+const MAX_LIST_LIMIT: u32 = 100;
+const MAX_EXPIRES_IN_DAYS: u32 = 365;
+const MAX_URL_CHARS: usize = 2048;
+const REDIRECT_URL_PATTERN: &str = "^https?://[^\\s/?#]+([/?#]\\S*)?$";
+
+/// An invitation's status, as Clerk's `status` filter accepts it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+enum InvitationStatus {
+    Pending,
+    Accepted,
+    Revoked,
+    Expired,
+}
+
+impl InvitationStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            InvitationStatus::Pending => "pending",
+            InvitationStatus::Accepted => "accepted",
+            InvitationStatus::Revoked => "revoked",
+            InvitationStatus::Expired => "expired",
+        }
+    }
+}
+
+/// Arguments of `clerk_list_organization_invitations`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ListInvitationsArgs {
+    /// The organization's ID, `org_` followed by letters and digits.
+    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
+    organization_id: String,
+    /// How many invitations to return, from 1 to 100. Default 20.
+    #[serde(default = "default_limit")]
+    #[schemars(range(min = 1, max = 100))]
+    limit: u32,
+    /// How many invitations to skip first. Default 0; pass the previous answer's `nextOffset`.
+    #[serde(default)]
+    offset: u32,
+    /// Only invitations with this status: pending, accepted, revoked or expired. Default: all.
+    status: Option<InvitationStatus>,
+}
+
+fn default_limit() -> u32 {
+    20
+}
+
+impl Arguments for ListInvitationsArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_organization_id("organizationId", &self.organization_id)?;
+        check_range("limit", self.limit, 1, MAX_LIST_LIMIT)
+    }
+}
+
+/// Arguments of `clerk_create_invitation`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct CreateInvitationArgs {
+    /// The organization's ID, `org_` followed by letters and digits.
+    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
+    organization_id: String,
+    /// The email address to invite.
+    #[schemars(email, length(max = 320))]
+    email_address: String,
+    /// The role key the new member gets: `org:admin`, `org:member`, or a custom role.
+    #[schemars(pattern(ROLE_PATTERN))]
+    role: String,
+    /// The user ID (`user_...`) of the organization admin who sends the invitation.
+    #[schemars(pattern(USER_ID_PATTERN))]
+    inviter_user_id: Option<String>,
+    /// An absolute http(s) URL the invitee is sent to after accepting.
+    #[schemars(url, length(max = 2048), pattern(REDIRECT_URL_PATTERN))]
+    redirect_url: Option<String>,
+    /// Public metadata for the invitation, copied to the membership when it is accepted.
+    public_metadata: Option<Map<String, Value>>,
+    /// How many days the invitation stays valid, from 1 to 365. Clerk's default is 30.
+    #[schemars(range(min = 1, max = 365))]
+    expires_in_days: Option<u32>,
+}
+
+impl Arguments for CreateInvitationArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_organization_id("organizationId", &self.organization_id)?;
+        check_email("emailAddress", &self.email_address)?;
+        check_role("role", &self.role)?;
+        if let Some(inviter) = &self.inviter_user_id {
+            check_user_id("inviterUserId", inviter)?;
+        }
+        if let Some(url) = &self.redirect_url {
+            check_redirect_url("redirectUrl", url)?;
+        }
+        if let Some(days) = self.expires_in_days {
+            check_range("expiresInDays", days, 1, MAX_EXPIRES_IN_DAYS)?;
+        }
+        Ok(())
+    }
+}
+
+/// Fails unless `value` is an absolute `http://` or `https://` URL with a
+/// host, without spaces or control characters, of at most 2048 characters
+/// (see [`REDIRECT_URL_PATTERN`]).
+fn check_redirect_url(argument: &str, value: &str) -> Result<(), ToolError> {
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"));
+    let valid = value.chars().count() <= MAX_URL_CHARS
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+        && rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with(['/', '?', '#']));
+    if valid {
+        Ok(())
+    } else {
+        Err(ToolError::invalid(
+            argument,
+            format!(
+                "must be an absolute http:// or https:// URL of at most {MAX_URL_CHARS} \
+                 characters (got {})",
+                describe(value)
+            ),
+        ))
+    }
+}
+
+/// One page of an organization's invitations.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct InvitationList {
+    invitations: Vec<Invitation>,
+    #[serde(flatten)]
+    page: PageInfo,
+}
+
+/// An invitation to join an organization. Fields Clerk sends as null are left out.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct Invitation {
+    /// The invitation's ID (`orginv_...`).
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization_id: Option<String>,
+    /// The invited email address.
+    email_address: String,
+    /// The role key the invitee gets on acceptance.
+    role: String,
+    /// The role's display name (`Member`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role_name: Option<String>,
+    /// `pending`, `accepted`, `revoked` or `expired`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    /// The user ID of whoever sent the invitation, when one was named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inviter_user_id: Option<String>,
+    /// The link the invitee follows to accept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at: Option<Timestamp>,
+    /// The invitation's public metadata; `{}` when empty.
+    public_metadata: Map<String, Value>,
+    /// The invitation's private metadata; `{}` when empty.
+    private_metadata: Map<String, Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated_at: Option<Timestamp>,
+}
+
+impl From<wire::OrganizationInvitation> for Invitation {
+    fn from(invitation: wire::OrganizationInvitation) -> Self {
+        Invitation {
+            id: invitation.id,
+            organization_id: invitation.organization_id,
+            email_address: invitation.email_address,
+            role: invitation.role,
+            role_name: invitation.role_name,
+            status: invitation.status,
+            inviter_user_id: invitation.inviter_id,
+            url: invitation.url,
+            expires_at: Timestamp::from_opt(invitation.expires_at),
+            public_metadata: invitation.public_metadata.unwrap_or_default(),
+            private_metadata: invitation.private_metadata.unwrap_or_default(),
+            created_at: Timestamp::from_opt(invitation.created_at),
+            updated_at: Timestamp::from_opt(invitation.updated_at),
+        }
+    }
+}
+
+async fn list_invitations(
+    clerk: ClerkClient<'_>,
+    args: ListInvitationsArgs,
+) -> Result<InvitationList, ToolError> {
+    let page = Page {
+        limit: args.limit,
+        offset: args.offset,
+        order_by: None,
+    };
+    let status = args.status.map(InvitationStatus::as_str);
+    let list = clerk
+        .list_organization_invitations(&args.organization_id, status, &page)
+        .await
+        .map_err(|error| {
+            ToolError::from_clerk(error, || {
+                format!("no organization with ID {}", args.organization_id)
+            })
+        })?;
+    let page = PageInfo::new(list.total_count, list.data.len(), args.offset);
+    Ok(InvitationList {
+        invitations: list.data.into_iter().map(Invitation::from).collect(),
+        page,
+    })
+}
+
+async fn create_invitation(
+    clerk: ClerkClient<'_>,
+    args: CreateInvitationArgs,
+) -> Result<Invitation, ToolError> {
+    let not_found = match &args.inviter_user_id {
+        Some(inviter) => format!(
+            "no organization with ID {}, or no user with ID {inviter}",
+            args.organization_id
+        ),
+        None => format!("no organization with ID {}", args.organization_id),
+    };
+    let invitation = NewInvitation {
+        email_address: args.email_address,
+        role: args.role,
+        inviter_user_id: args.inviter_user_id,
+        redirect_url: args.redirect_url,
+        public_metadata: args.public_metadata,
+        expires_in_days: args.expires_in_days,
+    };
+    let created = clerk
+        .create_organization_invitation(&args.organization_id, &invitation)
+        .await
+        .map_err(|error| ToolError::from_clerk(error, || not_found))?;
+    Ok(Invitation::from(created))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_urls_must_be_absolute_http_or_https() {
+        for good in [
+            "https://app.example.com/welcome?from=invite#top",
+            "http://localhost:3000",
+        ] {
+            assert!(check_redirect_url("redirectUrl", good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "/welcome",
+            "example.com/welcome",
+            "javascript:alert(1)",
+            "ftp://example.com",
+            "https://",
+            "https:///path",
+            "https://exa mple.com",
+            "https://example.com/\nx",
+        ] {
+            assert!(check_redirect_url("redirectUrl", bad).is_err(), "{bad:?}");
+        }
+        let long = format!("https://example.com/{}", "a".repeat(2048));
+        assert!(check_redirect_url("redirectUrl", &long).is_err());
+    }
+}

@@ -1,5 +1,402 @@
-//! The members tools.
+//! The member tools: `clerk_list_organization_members`,
+//! `clerk_update_member_role`, `clerk_update_member_metadata` and
+//! `clerk_remove_member`.
+//!
+//! Every tool answers members in one shape, [`Member`], mapped once from
+//! Clerk's `OrganizationMembership` wire type in [`crate::clerk::memberships`];
+//! the wire type itself is never shown. IDs are checked before any path is
+//! built from them.
 
-use super::ToolDefinition;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-pub static TOOLS: [ToolDefinition; 0] = [];
+use super::arguments::{
+    check_any_metadata, check_organization_id, check_range, check_role, check_user_id, describe,
+    Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN, USER_ID_PATTERN,
+};
+use super::output::{PageInfo, Timestamp};
+use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
+use crate::clerk::memberships::{self as wire, MembershipFilter, MetadataUpdate};
+use crate::clerk::{ClerkClient, ClerkError, Page};
+
+pub static TOOLS: [ToolDefinition; 4] = [
+    ToolDefinition {
+        name: "clerk_list_organization_members",
+        title: "List organization members",
+        description: "List the members of one organization (`organizationId`, `org_...`), each \
+            with the user's ID (`user_...`), names, identifier (usually the email address), \
+            username, role key (`org:admin`, `org:member`, or a custom role such as \
+            `org:billing_manager`) with its name and permissions, the membership's metadata and \
+            its times. Narrow the list with `query` (free text over the members' names, email \
+            addresses, phone numbers, usernames and user IDs) or `role` (any of the given role \
+            keys); sort with `orderBy`. 20 members per page by default, up to 100. The answer \
+            carries `totalCount` and `hasMore`; when `hasMore` is true, call again with `offset` \
+            set to `nextOffset` for the next page.",
+        annotations: Annotations::READ_ONLY,
+        input_schema: input_schema::<ListMembersArgs>,
+        output_schema: output_schema::<MemberList>,
+        handler: |call| run_typed(call, list_members),
+    },
+    ToolDefinition {
+        name: "clerk_update_member_role",
+        title: "Update member role",
+        description: "Change the role of a user (`userId`, `user_...`) in an organization \
+            (`organizationId`, `org_...`) they already belong to. `role` is a role key: \
+            `org:admin`, `org:member`, or a custom role defined in the Clerk instance; the role \
+            must exist. Setting the role a member already has changes nothing. Returns the \
+            updated member. To add a user who is not a member yet, invite them with \
+            clerk_create_invitation.",
+        annotations: Annotations::WRITE_IDEMPOTENT,
+        input_schema: input_schema::<UpdateMemberRoleArgs>,
+        output_schema: output_schema::<Member>,
+        handler: |call| run_typed(call, update_member_role),
+    },
+    ToolDefinition {
+        name: "clerk_update_member_metadata",
+        title: "Update member metadata",
+        description: "Update the metadata of one user's (`userId`, `user_...`) membership in an \
+            organization (`organizationId`, `org_...`): metadata that belongs to the user in \
+            that organization only. Give `publicMetadata` (readable by the frontend), \
+            `privateMetadata` (backend only), or both. Each object is deep-merged into what the \
+            membership holds: keys given are set (nested objects merged the same way), a key \
+            set to null is deleted, keys not given are kept. Returns the updated member with \
+            both metadata objects.",
+        annotations: Annotations::WRITE_IDEMPOTENT,
+        input_schema: input_schema::<UpdateMemberMetadataArgs>,
+        output_schema: output_schema::<Member>,
+        handler: |call| run_typed(call, update_member_metadata),
+    },
+    ToolDefinition {
+        name: "clerk_remove_member",
+        title: "Remove member",
+        description: "Remove a user (`userId`, `user_...`) from an organization \
+            (`organizationId`, `org_...`). The user loses access to the organization and its \
+            membership, with the membership's role and metadata, is gone; the user account \
+            itself is not deleted and they can be invited again. Returns `removed: true` and \
+            the member as it was just before removal.",
+        annotations: Annotations::DESTRUCTIVE,
+        input_schema: input_schema::<RemoveMemberArgs>,
+        output_schema: output_schema::<RemovedMember>,
+        handler: |call| run_typed(call, remove_member),
+    },
+];
+
+const MAX_LIST_LIMIT: u32 = 100;
+const MAX_QUERY_CHARS: usize = 256;
+const MAX_ROLES: usize = 20;
+const ORDER_FIELDS: [&str; 6] = [
+    "phone_number",
+    "email_address",
+    "created_at",
+    "first_name",
+    "last_name",
+    "username",
+];
+const ORDER_BY_PATTERN: &str =
+    "^[+-]?(phone_number|email_address|created_at|first_name|last_name|username)$";
+
+/// Arguments of `clerk_list_organization_members`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ListMembersArgs {
+    /// The organization's ID, `org_` followed by letters and digits.
+    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
+    organization_id: String,
+    /// How many members to return, from 1 to 100. Default 20.
+    #[serde(default = "default_limit")]
+    #[schemars(range(min = 1, max = 100))]
+    limit: u32,
+    /// How many members to skip first. Default 0; pass the previous answer's `nextOffset`.
+    #[serde(default)]
+    offset: u32,
+    /// Free-text search over members' names, email addresses, phone numbers, usernames, user IDs.
+    #[schemars(length(max = 256))]
+    query: Option<String>,
+    /// Only members with one of these role keys (`org:admin`, `org:member`, custom roles).
+    #[serde(default)]
+    #[schemars(length(max = 20), inner(pattern(ROLE_PATTERN)))]
+    role: Vec<String>,
+    /// Sort by phone_number, email_address, created_at, first_name, last_name or username; `+` or `-` in front for ascending or descending.
+    #[schemars(pattern(ORDER_BY_PATTERN))]
+    order_by: Option<String>,
+}
+
+fn default_limit() -> u32 {
+    20
+}
+
+impl Arguments for ListMembersArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_organization_id("organizationId", &self.organization_id)?;
+        check_range("limit", self.limit, 1, MAX_LIST_LIMIT)?;
+        if let Some(query) = &self.query {
+            if query.chars().count() > MAX_QUERY_CHARS {
+                return Err(ToolError::invalid(
+                    "query",
+                    format!(
+                        "must be at most {MAX_QUERY_CHARS} characters (got {})",
+                        describe(query)
+                    ),
+                ));
+            }
+        }
+        if self.role.len() > MAX_ROLES {
+            return Err(ToolError::invalid(
+                "role",
+                format!(
+                    "must hold at most {MAX_ROLES} role keys (got {})",
+                    self.role.len()
+                ),
+            ));
+        }
+        for role in &self.role {
+            check_role("role", role)?;
+        }
+        if let Some(order_by) = &self.order_by {
+            let field = order_by
+                .strip_prefix(['+', '-'])
+                .unwrap_or(order_by.as_str());
+            if !ORDER_FIELDS.contains(&field) {
+                return Err(ToolError::invalid(
+                    "orderBy",
+                    format!(
+                        "must be one of {} with an optional + or - in front (got {})",
+                        ORDER_FIELDS.join(", "),
+                        describe(order_by)
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Arguments of `clerk_update_member_role`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct UpdateMemberRoleArgs {
+    /// The organization's ID, `org_` followed by letters and digits.
+    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
+    organization_id: String,
+    /// The member's user ID, `user_` followed by letters and digits.
+    #[schemars(pattern(USER_ID_PATTERN))]
+    user_id: String,
+    /// The new role key: `org:admin`, `org:member`, or a custom role such as `org:billing_manager`.
+    #[schemars(pattern(ROLE_PATTERN))]
+    role: String,
+}
+
+impl Arguments for UpdateMemberRoleArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_organization_id("organizationId", &self.organization_id)?;
+        check_user_id("userId", &self.user_id)?;
+        check_role("role", &self.role)
+    }
+}
+
+/// Arguments of `clerk_update_member_metadata`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct UpdateMemberMetadataArgs {
+    /// The organization's ID, `org_` followed by letters and digits.
+    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
+    organization_id: String,
+    /// The member's user ID, `user_` followed by letters and digits.
+    #[schemars(pattern(USER_ID_PATTERN))]
+    user_id: String,
+    /// Keys to merge into the public metadata (readable by the frontend); null deletes a key.
+    public_metadata: Option<Map<String, Value>>,
+    /// Keys to merge into the private metadata (backend only); null deletes a key.
+    private_metadata: Option<Map<String, Value>>,
+}
+
+impl Arguments for UpdateMemberMetadataArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_organization_id("organizationId", &self.organization_id)?;
+        check_user_id("userId", &self.user_id)?;
+        check_any_metadata(&[
+            ("publicMetadata", self.public_metadata.is_some()),
+            ("privateMetadata", self.private_metadata.is_some()),
+        ])
+    }
+}
+
+/// Arguments of `clerk_remove_member`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RemoveMemberArgs {
+    /// The organization's ID, `org_` followed by letters and digits.
+    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
+    organization_id: String,
+    /// The user ID of the member to remove, `user_` followed by letters and digits.
+    #[schemars(pattern(USER_ID_PATTERN))]
+    user_id: String,
+}
+
+impl Arguments for RemoveMemberArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_organization_id("organizationId", &self.organization_id)?;
+        check_user_id("userId", &self.user_id)
+    }
+}
+
+/// One page of an organization's members.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct MemberList {
+    members: Vec<Member>,
+    #[serde(flatten)]
+    page: PageInfo,
+}
+
+/// A user's membership in an organization. Fields Clerk sends as null are left out.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct Member {
+    /// The membership's ID (`orgmem_...`).
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<String>,
+    /// The role key (`org:admin`, `org:member`, or a custom role).
+    role: String,
+    /// The role's display name (`Admin`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role_name: Option<String>,
+    /// The permission keys the role grants (`org:sys_memberships:manage`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_name: Option<String>,
+    /// How the user signs in: usually an email address, else a phone number or username.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identifier: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image_url: Option<String>,
+    /// The membership's public metadata; `{}` when empty.
+    public_metadata: Map<String, Value>,
+    /// The membership's private metadata; `{}` when empty.
+    private_metadata: Map<String, Value>,
+    /// When the user joined the organization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated_at: Option<Timestamp>,
+}
+
+/// What `clerk_remove_member` answers.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct RemovedMember {
+    /// Always true: the membership is gone.
+    removed: bool,
+    /// The member as it was just before removal.
+    member: Member,
+}
+
+impl From<wire::OrganizationMembership> for Member {
+    fn from(membership: wire::OrganizationMembership) -> Self {
+        let user = membership.public_user_data.unwrap_or_default();
+        Member {
+            id: membership.id,
+            organization_id: membership
+                .organization
+                .map(|organization| organization.id)
+                .filter(|id| !id.is_empty()),
+            user_id: Some(user.user_id).filter(|id| !id.is_empty()),
+            role: membership.role,
+            role_name: membership.role_name,
+            permissions: membership.permissions,
+            first_name: user.first_name,
+            last_name: user.last_name,
+            identifier: user.identifier,
+            username: user.username,
+            image_url: user.image_url,
+            public_metadata: membership.public_metadata.unwrap_or_default(),
+            private_metadata: membership.private_metadata.unwrap_or_default(),
+            created_at: Timestamp::from_opt(membership.created_at),
+            updated_at: Timestamp::from_opt(membership.updated_at),
+        }
+    }
+}
+
+/// Wraps a failed call on one membership; a 404 says which one.
+fn membership_error(error: ClerkError, organization_id: &str, user_id: &str) -> ToolError {
+    ToolError::from_clerk(error, || {
+        format!("no membership of user {user_id} in organization {organization_id}")
+    })
+}
+
+async fn list_members(
+    clerk: ClerkClient<'_>,
+    args: ListMembersArgs,
+) -> Result<MemberList, ToolError> {
+    let filter = MembershipFilter {
+        query: args.query.filter(|query| !query.trim().is_empty()),
+        roles: args.role,
+    };
+    let page = Page {
+        limit: args.limit,
+        offset: args.offset,
+        order_by: args.order_by,
+    };
+    let list = clerk
+        .list_organization_memberships(&args.organization_id, &filter, &page)
+        .await
+        .map_err(|error| {
+            ToolError::from_clerk(error, || {
+                format!("no organization with ID {}", args.organization_id)
+            })
+        })?;
+    let page = PageInfo::new(list.total_count, list.data.len(), args.offset);
+    Ok(MemberList {
+        members: list.data.into_iter().map(Member::from).collect(),
+        page,
+    })
+}
+
+async fn update_member_role(
+    clerk: ClerkClient<'_>,
+    args: UpdateMemberRoleArgs,
+) -> Result<Member, ToolError> {
+    let membership = clerk
+        .update_organization_membership_role(&args.organization_id, &args.user_id, &args.role)
+        .await
+        .map_err(|error| membership_error(error, &args.organization_id, &args.user_id))?;
+    Ok(Member::from(membership))
+}
+
+async fn update_member_metadata(
+    clerk: ClerkClient<'_>,
+    args: UpdateMemberMetadataArgs,
+) -> Result<Member, ToolError> {
+    let update = MetadataUpdate {
+        public_metadata: args.public_metadata,
+        private_metadata: args.private_metadata,
+    };
+    let membership = clerk
+        .update_organization_membership_metadata(&args.organization_id, &args.user_id, &update)
+        .await
+        .map_err(|error| membership_error(error, &args.organization_id, &args.user_id))?;
+    Ok(Member::from(membership))
+}
+
+async fn remove_member(
+    clerk: ClerkClient<'_>,
+    args: RemoveMemberArgs,
+) -> Result<RemovedMember, ToolError> {
+    let membership = clerk
+        .delete_organization_membership(&args.organization_id, &args.user_id)
+        .await
+        .map_err(|error| membership_error(error, &args.organization_id, &args.user_id))?;
+    Ok(RemovedMember {
+        removed: true,
+        member: Member::from(membership),
+    })
+}

@@ -47,6 +47,32 @@ impl Annotations {
         destructive: false,
         idempotent: true,
     };
+
+    /// Writes without destroying anything: W.
+    pub const WRITE: Annotations = Annotations {
+        read_only: false,
+        destructive: false,
+        idempotent: false,
+    };
+
+    /// Writes, and repeating the call changes nothing more: W+I.
+    pub const WRITE_IDEMPOTENT: Annotations = Annotations {
+        idempotent: true,
+        ..Annotations::WRITE
+    };
+
+    /// Destroys or takes away something: D.
+    pub const DESTRUCTIVE: Annotations = Annotations {
+        read_only: false,
+        destructive: true,
+        idempotent: false,
+    };
+
+    /// Destroys, and repeating the call changes nothing more: D+I.
+    pub const DESTRUCTIVE_IDEMPOTENT: Annotations = Annotations {
+        idempotent: true,
+        ..Annotations::DESTRUCTIVE
+    };
 }
 
 /// What a handler gets: the call's arguments, and a Clerk client unless the

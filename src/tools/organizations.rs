@@ -1,5 +1,482 @@
-//! The organizations tools.
+//! The organization tools: `clerk_list_organizations`,
+//! `clerk_get_organization`, `clerk_create_organization`,
+//! `clerk_update_organization_metadata` and `clerk_delete_organization`.
+//!
+//! Every one of them answers with organizations in one output shape
+//! ([`Organization`]), read from Clerk's wire type in
+//! [`crate::clerk::organizations`], which is never exposed directly.
+//! Memberships and invitations belong to their own modules.
 
-use super::ToolDefinition;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-pub static TOOLS: [ToolDefinition; 0] = [];
+use super::arguments::{
+    check_any_metadata, check_organization_id, check_range, check_slug, check_user_id, describe,
+    Arguments, ORGANIZATION_ID_PATTERN, SLUG_PATTERN, USER_ID_PATTERN,
+};
+use super::output::{PageInfo, Timestamp};
+use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
+use crate::clerk::organizations::{
+    self as wire, MetadataChanges, NewOrganization, OrganizationFilter,
+};
+use crate::clerk::{ClerkClient, Page};
+
+pub static TOOLS: [ToolDefinition; 5] = [
+    ToolDefinition {
+        name: "clerk_list_organizations",
+        title: "List organizations",
+        description: "List the organizations of the Clerk instance, newest first unless \
+            `orderBy` says otherwise. Narrow the list with `query`, which matches an \
+            organization ID (`org_...`) exactly or part of a name or slug. Each organization \
+            comes with its ID, name, slug, member count (unless `includeMembersCount` is false), \
+            membership limit, metadata and times. The answer carries `totalCount` and \
+            `hasMore`; when `hasMore` is true, call again with `offset` set to `nextOffset` for \
+            the next page.",
+        annotations: Annotations::READ_ONLY,
+        input_schema: input_schema::<ListOrganizationsArgs>,
+        output_schema: output_schema::<OrganizationList>,
+        handler: |call| run_typed(call, list_organizations),
+    },
+    ToolDefinition {
+        name: "clerk_get_organization",
+        title: "Get organization",
+        description: "Get one organization by its ID (`org_...`) or by its slug (`acme-inc`): \
+            give exactly one of `organizationId` and `slug`. Returns its name, slug, member \
+            and pending-invitation counts, membership limit, creator (`user_...`), image, \
+            public and private metadata, and creation and update times. To find an \
+            organization by part of its name, use clerk_list_organizations with `query`.",
+        annotations: Annotations::READ_ONLY,
+        input_schema: input_schema::<GetOrganizationArgs>,
+        output_schema: output_schema::<Organization>,
+        handler: |call| run_typed(call, get_organization),
+    },
+    ToolDefinition {
+        name: "clerk_create_organization",
+        title: "Create organization",
+        description: "Create an organization. Only `name` is required. `createdBy` (a user ID, \
+            `user_...`) makes that user the organization's first admin; without it the \
+            organization starts with no members. `slug` must be unique in the instance and is \
+            accepted only when slugs are enabled in its organization settings. \
+            `maxAllowedMemberships` caps the number of members (leave it out for the instance's \
+            default). `publicMetadata` and `privateMetadata` set the initial metadata objects. \
+            Each call creates a new organization, even with the same name. Returns the new \
+            organization, with its ID (`org_...`).",
+        annotations: Annotations::WRITE,
+        input_schema: input_schema::<CreateOrganizationArgs>,
+        output_schema: output_schema::<Organization>,
+        handler: |call| run_typed(call, create_organization),
+    },
+    ToolDefinition {
+        name: "clerk_update_organization_metadata",
+        title: "Update organization metadata",
+        description: "Merge changes into an organization's metadata (`org_...`). Give at least \
+            one of `publicMetadata` (readable from the frontend, writable only from the \
+            backend) and `privateMetadata` (visible only to the backend). Clerk deep-merges \
+            each object into the stored one: nested objects are merged key by key, a key set \
+            to null is deleted, and keys you leave out are kept. Returns the organization \
+            after the change.",
+        annotations: Annotations::WRITE_IDEMPOTENT,
+        input_schema: input_schema::<UpdateOrganizationMetadataArgs>,
+        output_schema: output_schema::<Organization>,
+        handler: |call| run_typed(call, update_organization_metadata),
+    },
+    ToolDefinition {
+        name: "clerk_delete_organization",
+        title: "Delete organization",
+        description: "Permanently delete an organization by its ID (`org_...`). This is \
+            irreversible: its memberships, pending invitations, metadata and image are deleted \
+            with it (the member users' accounts remain). Make sure the user means this \
+            organization before calling. Returns `{id, deleted: true}`.",
+        annotations: Annotations::DESTRUCTIVE,
+        input_schema: input_schema::<DeleteOrganizationArgs>,
+        output_schema: output_schema::<DeletedOrganization>,
+        handler: |call| run_typed(call, delete_organization),
+    },
+];
+
+const MAX_LIST_LIMIT: u32 = 100;
+const MAX_QUERY_CHARS: usize = 256;
+const MAX_NAME_CHARS: usize = 256;
+const ORDER_FIELDS: [&str; 3] = ["created_at", "name", "members_count"];
+const ORDER_BY_PATTERN: &str = "^[+-]?(created_at|name|members_count)$";
+
+/// Arguments of `clerk_list_organizations`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ListOrganizationsArgs {
+    /// Text to search for: an organization ID (`org_...`) matches exactly, a name or slug in part.
+    #[schemars(length(max = 256))]
+    query: Option<String>,
+    /// How many organizations to return, from 1 to 100. Default 20.
+    #[serde(default = "default_limit")]
+    #[schemars(range(min = 1, max = 100))]
+    limit: u32,
+    /// How many organizations to skip before the first one returned. Default 0. For the next page, pass the previous answer's `nextOffset`.
+    #[serde(default)]
+    offset: u32,
+    /// Whether each organization comes with its `membersCount`. Default true.
+    #[serde(default = "default_true")]
+    include_members_count: bool,
+    /// Sort order: created_at, name or members_count, optionally preceded by `+` (ascending) or `-` (descending). Default `-created_at`, newest first.
+    #[serde(default = "default_order_by")]
+    #[schemars(pattern(ORDER_BY_PATTERN))]
+    order_by: String,
+}
+
+fn default_limit() -> u32 {
+    20
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_order_by() -> String {
+    "-created_at".to_owned()
+}
+
+impl Arguments for ListOrganizationsArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_range("limit", self.limit, 1, MAX_LIST_LIMIT)?;
+        if let Some(query) = &self.query {
+            check_length("query", query, MAX_QUERY_CHARS)?;
+        }
+        let field = self.order_by.trim_start_matches(['+', '-']);
+        let signs = self.order_by.len() - field.len();
+        if signs > 1 || !ORDER_FIELDS.contains(&field) {
+            return Err(ToolError::invalid(
+                "orderBy",
+                format!(
+                    "must be one of {} with an optional + or - in front (got {})",
+                    ORDER_FIELDS.join(", "),
+                    describe(&self.order_by)
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Arguments of `clerk_get_organization`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct GetOrganizationArgs {
+    /// The organization's ID, `org_` followed by letters and digits. Give this or `slug`, not both.
+    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
+    organization_id: Option<String>,
+    /// The organization's slug (lower-case letters, digits, `-` and `_`). Give this or `organizationId`, not both.
+    #[schemars(pattern(SLUG_PATTERN))]
+    slug: Option<String>,
+}
+
+/// How `clerk_get_organization` names the organization it fetches.
+enum Lookup<'a> {
+    Id(&'a str),
+    Slug(&'a str),
+}
+
+impl GetOrganizationArgs {
+    /// The one way the arguments name an organization, checked.
+    fn lookup(&self) -> Result<Lookup<'_>, ToolError> {
+        match (self.organization_id.as_deref(), self.slug.as_deref()) {
+            (Some(id), None) => {
+                check_organization_id("organizationId", id)?;
+                Ok(Lookup::Id(id))
+            }
+            (None, Some(slug)) => {
+                check_slug("slug", slug)?;
+                Ok(Lookup::Slug(slug))
+            }
+            (Some(_), Some(_)) => Err(ToolError::invalid(
+                "",
+                "give either `organizationId` or `slug`, not both",
+            )),
+            (None, None) => Err(ToolError::invalid(
+                "",
+                "give `organizationId` or `slug` to say which organization to get",
+            )),
+        }
+    }
+}
+
+impl Arguments for GetOrganizationArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        self.lookup().map(|_| ())
+    }
+}
+
+/// Arguments of `clerk_create_organization`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct CreateOrganizationArgs {
+    /// The organization's name, 1 to 256 characters. Clerk refuses URLs and HTML in it.
+    #[schemars(length(min = 1, max = 256))]
+    name: String,
+    /// A slug unique in the instance (lower-case letters, digits, `-` and `_`); only when slugs are enabled.
+    #[schemars(pattern(SLUG_PATTERN))]
+    slug: Option<String>,
+    /// The ID of the user (`user_...`) who becomes the organization's first admin.
+    #[schemars(pattern(USER_ID_PATTERN))]
+    created_by: Option<String>,
+    /// The most members the organization may have, at least 1. Leave it out for the instance's default.
+    #[schemars(range(min = 1))]
+    max_allowed_memberships: Option<u32>,
+    /// Initial public metadata: a JSON object readable from the frontend, writable only from the backend.
+    public_metadata: Option<Map<String, Value>>,
+    /// Initial private metadata: a JSON object visible only to the backend.
+    private_metadata: Option<Map<String, Value>>,
+}
+
+impl Arguments for CreateOrganizationArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        if self.name.trim().is_empty() {
+            return Err(ToolError::invalid(
+                "name",
+                format!("must not be empty or blank (got {})", describe(&self.name)),
+            ));
+        }
+        check_length("name", &self.name, MAX_NAME_CHARS)?;
+        if let Some(slug) = &self.slug {
+            check_slug("slug", slug)?;
+        }
+        if let Some(created_by) = &self.created_by {
+            check_user_id("createdBy", created_by)?;
+        }
+        if self.max_allowed_memberships == Some(0) {
+            return Err(ToolError::invalid(
+                "maxAllowedMemberships",
+                "must be at least 1 (got 0); leave it out for the instance's default",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Arguments of `clerk_update_organization_metadata`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct UpdateOrganizationMetadataArgs {
+    /// The organization's ID, `org_` followed by letters and digits.
+    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
+    organization_id: String,
+    /// Keys to merge into the public metadata; nested objects merge too, and a key set to null is deleted.
+    public_metadata: Option<Map<String, Value>>,
+    /// Keys to merge into the private metadata; nested objects merge too, and a key set to null is deleted.
+    private_metadata: Option<Map<String, Value>>,
+}
+
+impl Arguments for UpdateOrganizationMetadataArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_organization_id("organizationId", &self.organization_id)?;
+        check_any_metadata(&[
+            ("publicMetadata", self.public_metadata.is_some()),
+            ("privateMetadata", self.private_metadata.is_some()),
+        ])
+    }
+}
+
+/// Arguments of `clerk_delete_organization`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct DeleteOrganizationArgs {
+    /// The ID of the organization to delete, `org_` followed by letters and digits.
+    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
+    organization_id: String,
+}
+
+impl Arguments for DeleteOrganizationArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_organization_id("organizationId", &self.organization_id)
+    }
+}
+
+/// Fails if `value` has more than `max` characters.
+fn check_length(argument: &str, value: &str, max: usize) -> Result<(), ToolError> {
+    if value.chars().count() > max {
+        return Err(ToolError::invalid(
+            argument,
+            format!("must be at most {max} characters (got {})", describe(value)),
+        ));
+    }
+    Ok(())
+}
+
+/// One page of organizations.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct OrganizationList {
+    organizations: Vec<Organization>,
+    #[serde(flatten)]
+    page: PageInfo,
+}
+
+/// An organization. Empty fields are left out; both metadata objects are always there.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct Organization {
+    /// The organization's ID (`org_...`).
+    id: String,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slug: Option<String>,
+    /// How many members the organization has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    members_count: Option<u64>,
+    /// How many invitations are still waiting for an answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pending_invitations_count: Option<u64>,
+    /// The most members the organization may have; 0 means no limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_allowed_memberships: Option<u64>,
+    /// Whether its admins may delete the organization themselves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    admin_delete_enabled: Option<bool>,
+    /// Readable from the frontend, writable only from the backend.
+    public_metadata: Map<String, Value>,
+    /// Visible only to the backend.
+    private_metadata: Map<String, Value>,
+    /// The ID of the user who created the organization (`user_...`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image_url: Option<String>,
+    /// Whether the organization has its own logo rather than the default image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    has_image: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated_at: Option<Timestamp>,
+}
+
+/// What is left of a deleted organization.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct DeletedOrganization {
+    /// The ID of the deleted organization (`org_...`).
+    id: String,
+    /// True once Clerk has deleted the organization.
+    deleted: bool,
+}
+
+impl From<wire::Organization> for Organization {
+    fn from(organization: wire::Organization) -> Self {
+        Organization {
+            id: organization.id,
+            name: organization.name.unwrap_or_default(),
+            slug: non_empty(organization.slug),
+            members_count: organization.members_count,
+            pending_invitations_count: organization.pending_invitations_count,
+            max_allowed_memberships: organization.max_allowed_memberships,
+            admin_delete_enabled: organization.admin_delete_enabled,
+            public_metadata: organization.public_metadata.unwrap_or_default(),
+            private_metadata: organization.private_metadata.unwrap_or_default(),
+            created_by: non_empty(organization.created_by),
+            image_url: non_empty(organization.image_url),
+            has_image: organization.has_image,
+            created_at: Timestamp::from_opt(organization.created_at),
+            updated_at: Timestamp::from_opt(organization.updated_at),
+        }
+    }
+}
+
+/// `None` for an absent or empty string, which Clerk sends for "not set".
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|value| !value.is_empty())
+}
+
+/// The 404 message for an organization named by ID.
+fn no_organization_with_id(organization_id: &str) -> String {
+    format!("no organization with ID {organization_id}")
+}
+
+async fn list_organizations(
+    clerk: ClerkClient<'_>,
+    args: ListOrganizationsArgs,
+) -> Result<OrganizationList, ToolError> {
+    let filter = OrganizationFilter {
+        query: args.query.filter(|query| !query.trim().is_empty()),
+        include_members_count: args.include_members_count,
+    };
+    let page = Page {
+        limit: args.limit,
+        offset: args.offset,
+        order_by: Some(args.order_by),
+    };
+    let list = clerk
+        .list_organizations(&filter, &page)
+        .await
+        .map_err(ToolError::Clerk)?;
+    let page = PageInfo::new(list.total_count, list.data.len(), args.offset);
+    Ok(OrganizationList {
+        organizations: list.data.into_iter().map(Organization::from).collect(),
+        page,
+    })
+}
+
+async fn get_organization(
+    clerk: ClerkClient<'_>,
+    args: GetOrganizationArgs,
+) -> Result<Organization, ToolError> {
+    let (id_or_slug, missing) = match args.lookup()? {
+        Lookup::Id(id) => (id, no_organization_with_id(id)),
+        Lookup::Slug(slug) => (slug, format!("no organization with slug {slug}")),
+    };
+    let organization = clerk
+        .get_organization(id_or_slug)
+        .await
+        .map_err(|error| ToolError::from_clerk(error, || missing))?;
+    Ok(Organization::from(organization))
+}
+
+async fn create_organization(
+    clerk: ClerkClient<'_>,
+    args: CreateOrganizationArgs,
+) -> Result<Organization, ToolError> {
+    let organization = clerk
+        .create_organization(NewOrganization {
+            name: args.name,
+            slug: args.slug,
+            created_by: args.created_by,
+            max_allowed_memberships: args.max_allowed_memberships,
+            public_metadata: args.public_metadata,
+            private_metadata: args.private_metadata,
+        })
+        .await
+        .map_err(ToolError::Clerk)?;
+    Ok(Organization::from(organization))
+}
+
+async fn update_organization_metadata(
+    clerk: ClerkClient<'_>,
+    args: UpdateOrganizationMetadataArgs,
+) -> Result<Organization, ToolError> {
+    let changes = MetadataChanges {
+        public_metadata: args.public_metadata,
+        private_metadata: args.private_metadata,
+    };
+    let organization = clerk
+        .merge_organization_metadata(&args.organization_id, changes)
+        .await
+        .map_err(|error| {
+            ToolError::from_clerk(error, || no_organization_with_id(&args.organization_id))
+        })?;
+    Ok(Organization::from(organization))
+}
+
+async fn delete_organization(
+    clerk: ClerkClient<'_>,
+    args: DeleteOrganizationArgs,
+) -> Result<DeletedOrganization, ToolError> {
+    let deleted = clerk
+        .delete_organization(&args.organization_id)
+        .await
+        .map_err(|error| {
+            ToolError::from_clerk(error, || no_organization_with_id(&args.organization_id))
+        })?;
+    Ok(DeletedOrganization {
+        id: non_empty(deleted.id).unwrap_or(args.organization_id),
+        deleted: deleted.deleted,
+    })
+}

@@ -1,4 +1,5 @@
-//! The user tools: `clerk_list_users` and `clerk_get_user`.
+//! The user tools: `clerk_list_users`, `clerk_get_user` and
+//! `clerk_update_user_metadata`.
 //!
 //! Lists show users compactly (what a person asks about: names, emails,
 //! status, metadata, times) with empty fields left out; a single user comes
@@ -9,13 +10,15 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::arguments::{check_range, check_user_id, describe, Arguments, USER_ID_PATTERN};
+use super::arguments::{
+    check_any_metadata, check_range, check_user_id, describe, Arguments, USER_ID_PATTERN,
+};
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
 use crate::clerk::users::{self as wire, UserFilter, Verification};
 use crate::clerk::{ClerkClient, Page};
 
-pub static TOOLS: [ToolDefinition; 2] = [
+pub static TOOLS: [ToolDefinition; 3] = [
     ToolDefinition {
         name: "clerk_list_users",
         title: "List users",
@@ -42,6 +45,20 @@ pub static TOOLS: [ToolDefinition; 2] = [
         input_schema: input_schema::<GetUserArgs>,
         output_schema: output_schema::<FullUser>,
         handler: |call| run_typed(call, get_user),
+    },
+    ToolDefinition {
+        name: "clerk_update_user_metadata",
+        title: "Update user metadata",
+        description: "Merge changes into a user's metadata (`user_...`). Give at least one of \
+            `publicMetadata` (readable by the user's browser, writable only from the backend), \
+            `privateMetadata` (backend only) and `unsafeMetadata` (readable and writable by the \
+            user's browser). Clerk deep-merges each object into the stored one: nested objects \
+            are merged key by key, a key set to null is removed, and keys you leave out are kept. \
+            Returns the user's full profile after the change.",
+        annotations: Annotations::WRITE_IDEMPOTENT,
+        input_schema: input_schema::<UpdateUserMetadataArgs>,
+        output_schema: output_schema::<FullUser>,
+        handler: |call| run_typed(call, update_user_metadata),
     },
 ];
 
@@ -169,6 +186,32 @@ struct GetUserArgs {
 impl Arguments for GetUserArgs {
     fn validate(&self) -> Result<(), ToolError> {
         check_user_id("userId", &self.user_id)
+    }
+}
+
+/// Arguments of `clerk_update_user_metadata`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct UpdateUserMetadataArgs {
+    /// The user's ID, `user_` followed by letters and digits.
+    #[schemars(pattern(USER_ID_PATTERN))]
+    user_id: String,
+    /// Keys to merge into the public metadata; a key set to null is removed.
+    public_metadata: Option<Map<String, Value>>,
+    /// Keys to merge into the private metadata; a key set to null is removed.
+    private_metadata: Option<Map<String, Value>>,
+    /// Keys to merge into the unsafe metadata; a key set to null is removed.
+    unsafe_metadata: Option<Map<String, Value>>,
+}
+
+impl Arguments for UpdateUserMetadataArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_user_id("userId", &self.user_id)?;
+        check_any_metadata(&[
+            ("publicMetadata", self.public_metadata.is_some()),
+            ("privateMetadata", self.private_metadata.is_some()),
+            ("unsafeMetadata", self.unsafe_metadata.is_some()),
+        ])
     }
 }
 
@@ -324,6 +367,29 @@ async fn get_user(clerk: ClerkClient<'_>, args: GetUserArgs) -> Result<FullUser,
     let user = clerk.get_user(&args.user_id).await.map_err(|error| {
         ToolError::from_clerk(error, || format!("no user with ID {}", args.user_id))
     })?;
+    Ok(FullUser::from(user))
+}
+
+async fn update_user_metadata(
+    clerk: ClerkClient<'_>,
+    args: UpdateUserMetadataArgs,
+) -> Result<FullUser, ToolError> {
+    let mut body = Map::new();
+    for (key, metadata) in [
+        ("public_metadata", args.public_metadata),
+        ("private_metadata", args.private_metadata),
+        ("unsafe_metadata", args.unsafe_metadata),
+    ] {
+        if let Some(metadata) = metadata {
+            body.insert(key.to_owned(), Value::Object(metadata));
+        }
+    }
+    let user = clerk
+        .update_user_metadata(&args.user_id, &Value::Object(body))
+        .await
+        .map_err(|error| {
+            ToolError::from_clerk(error, || format!("no user with ID {}", args.user_id))
+        })?;
     Ok(FullUser::from(user))
 }
 

@@ -1,0 +1,186 @@
+//! Clerk's organization membership endpoints
+//! (`/v1/organizations/{id}/memberships` and `.../memberships/{user_id}`,
+//! with its `/metadata`) and the wire type they answer with.
+//!
+//! The caller checks every ID before it gets here; paths are still built
+//! segment by segment, so no value can reach another endpoint. Decoding
+//! keeps only the fields this server reads, ignores fields Clerk adds, and
+//! reads `null` as absent wherever a half-filled answer may hold one.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::{ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
+
+/// A user's membership in an organization, as Clerk's
+/// `OrganizationMembership` schema describes it.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct OrganizationMembership {
+    pub id: String,
+    pub role: String,
+    pub role_name: Option<String>,
+    pub permissions: Option<Vec<String>>,
+    pub public_metadata: Option<Map<String, Value>>,
+    pub private_metadata: Option<Map<String, Value>>,
+    pub organization: Option<MembershipOrganization>,
+    pub public_user_data: Option<MembershipUser>,
+    pub created_at: Option<i64>,
+    pub updated_at: Option<i64>,
+}
+
+/// The organization a membership belongs to; Clerk sends the whole
+/// organization, of which only the ID is read here.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct MembershipOrganization {
+    pub id: String,
+}
+
+/// The member's public profile (`OrganizationMembershipPublicUserData`).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct MembershipUser {
+    pub user_id: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// The user's email address, phone number or other identifier.
+    pub identifier: Option<String>,
+    pub username: Option<String>,
+    pub image_url: Option<String>,
+}
+
+/// The filters of `GET /organizations/{id}/memberships` this server uses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MembershipFilter {
+    pub query: Option<String>,
+    pub roles: Vec<String>,
+}
+
+/// A metadata update: only the objects given are sent, and Clerk deep-merges
+/// each into what the membership holds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MetadataUpdate {
+    pub public_metadata: Option<Map<String, Value>>,
+    pub private_metadata: Option<Map<String, Value>>,
+}
+
+impl MetadataUpdate {
+    /// The request body: `public_metadata` and `private_metadata`, each only
+    /// when given, passed through unchanged (nested objects and `null`s too).
+    pub fn to_body(&self) -> Value {
+        let mut body = Map::new();
+        if let Some(metadata) = &self.public_metadata {
+            body.insert("public_metadata".into(), Value::Object(metadata.clone()));
+        }
+        if let Some(metadata) = &self.private_metadata {
+            body.insert("private_metadata".into(), Value::Object(metadata.clone()));
+        }
+        Value::Object(body)
+    }
+}
+
+fn memberships_path(organization_id: &str) -> UrlPath {
+    UrlPath::new()
+        .segment("organizations")
+        .segment(organization_id)
+        .segment("memberships")
+}
+
+fn membership_path(organization_id: &str, user_id: &str) -> UrlPath {
+    memberships_path(organization_id).segment(user_id)
+}
+
+impl ClerkClient<'_> {
+    /// `GET /v1/organizations/{organization_id}/memberships`: one page of
+    /// members, as `{data, total_count}`. Roles travel as repeated `role` keys.
+    pub async fn list_organization_memberships(
+        &self,
+        organization_id: &str,
+        filter: &MembershipFilter,
+        page: &Page,
+    ) -> Result<PaginatedList<OrganizationMembership>, ClerkError> {
+        let mut query = Query::new();
+        page.push_to(&mut query);
+        query.push_opt("query", filter.query.as_deref());
+        query.push_each("role", &filter.roles);
+        self.get(&memberships_path(organization_id), &query).await
+    }
+
+    /// `PATCH /v1/organizations/{organization_id}/memberships/{user_id}`:
+    /// gives the member `role`.
+    pub async fn update_organization_membership_role(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+        role: &str,
+    ) -> Result<OrganizationMembership, ClerkError> {
+        let body = serde_json::json!({ "role": role });
+        self.patch(&membership_path(organization_id, user_id), &body)
+            .await
+    }
+
+    /// `PATCH /v1/organizations/{organization_id}/memberships/{user_id}/metadata`.
+    pub async fn update_organization_membership_metadata(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+        update: &MetadataUpdate,
+    ) -> Result<OrganizationMembership, ClerkError> {
+        let path = membership_path(organization_id, user_id).segment("metadata");
+        self.patch(&path, &update.to_body()).await
+    }
+
+    /// `DELETE /v1/organizations/{organization_id}/memberships/{user_id}`:
+    /// Clerk answers with the membership it removed.
+    pub async fn delete_organization_membership(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+    ) -> Result<OrganizationMembership, ClerkError> {
+        self.delete(&membership_path(organization_id, user_id))
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn membership_decodes_with_nulls_and_unknown_fields() {
+        let membership: OrganizationMembership = serde_json::from_str(
+            r#"{"id":"orgmem_1","object":"organization_membership","role":"org:member",
+                "role_name":null,"permissions":null,"public_metadata":null,
+                "organization":{"id":"org_1","name":"Acme","members_count":3},
+                "public_user_data":{"user_id":"user_1","first_name":null,"has_image":false},
+                "created_at":1704164645678,"a_field_from_the_future":{"x":1}}"#,
+        )
+        .expect("tolerant decode");
+        assert_eq!(membership.id, "orgmem_1");
+        assert_eq!(membership.permissions, None);
+        assert_eq!(membership.public_metadata, None);
+        assert_eq!(
+            membership.organization.map(|o| o.id).as_deref(),
+            Some("org_1")
+        );
+        let user = membership.public_user_data.unwrap_or_default();
+        assert_eq!(user.user_id, "user_1");
+        assert_eq!(user.first_name, None);
+        assert_eq!(membership.updated_at, None);
+    }
+
+    #[test]
+    fn metadata_body_holds_only_the_given_objects() {
+        let mut public = Map::new();
+        public.insert("tier".into(), Value::Null);
+        let update = MetadataUpdate {
+            public_metadata: Some(public),
+            private_metadata: None,
+        };
+        assert_eq!(
+            update.to_body(),
+            serde_json::json!({"public_metadata": {"tier": null}})
+        );
+    }
+}

@@ -1,0 +1,227 @@
+//! Clerk's organization endpoints (`/v1/organizations`,
+//! `/v1/organizations/{id}` and `/v1/organizations/{id}/metadata`) and the
+//! wire type they answer with. Memberships and invitations live elsewhere.
+//!
+//! [`Organization`] keeps only the fields this server reads. Decoding ignores
+//! fields Clerk adds over time and reads `null` as absent wherever a value
+//! could plausibly be missing (`slug` when slugs are off, `members_count`
+//! unless it was asked for), so a sparse answer still decodes.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::{ClerkClient, ClerkError, DeletedObject, Page, PaginatedList, Query, UrlPath};
+
+/// An organization as Clerk's `Organization` schema describes it.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Organization {
+    pub id: String,
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub image_url: Option<String>,
+    pub has_image: Option<bool>,
+    /// Present when the request asked for `include_members_count`.
+    pub members_count: Option<u64>,
+    pub pending_invitations_count: Option<u64>,
+    /// The membership limit; `0` means no limit.
+    pub max_allowed_memberships: Option<u64>,
+    pub admin_delete_enabled: Option<bool>,
+    pub public_metadata: Option<Map<String, Value>>,
+    pub private_metadata: Option<Map<String, Value>>,
+    pub created_by: Option<String>,
+    pub created_at: Option<i64>,
+    pub updated_at: Option<i64>,
+}
+
+/// The filters of `GET /organizations` beside the page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrganizationFilter {
+    /// Matches the ID exactly, or part of the name or slug.
+    pub query: Option<String>,
+    pub include_members_count: bool,
+}
+
+/// The body of `POST /organizations`: every field but `name` is sent only
+/// when given.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NewOrganization {
+    pub name: String,
+    pub slug: Option<String>,
+    pub created_by: Option<String>,
+    pub max_allowed_memberships: Option<u32>,
+    pub public_metadata: Option<Map<String, Value>>,
+    pub private_metadata: Option<Map<String, Value>>,
+}
+
+/// The body of `PATCH /organizations/{id}/metadata`: the objects to merge.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MetadataChanges {
+    pub public_metadata: Option<Map<String, Value>>,
+    pub private_metadata: Option<Map<String, Value>>,
+}
+
+impl NewOrganization {
+    fn into_body(self) -> Value {
+        let mut body = Map::new();
+        body.insert("name".to_owned(), Value::String(self.name));
+        insert_given(&mut body, "slug", self.slug.map(Value::String));
+        insert_given(&mut body, "created_by", self.created_by.map(Value::String));
+        insert_given(
+            &mut body,
+            "max_allowed_memberships",
+            self.max_allowed_memberships.map(Value::from),
+        );
+        insert_given(
+            &mut body,
+            "public_metadata",
+            self.public_metadata.map(Value::Object),
+        );
+        insert_given(
+            &mut body,
+            "private_metadata",
+            self.private_metadata.map(Value::Object),
+        );
+        Value::Object(body)
+    }
+}
+
+impl MetadataChanges {
+    fn into_body(self) -> Value {
+        let mut body = Map::new();
+        insert_given(
+            &mut body,
+            "public_metadata",
+            self.public_metadata.map(Value::Object),
+        );
+        insert_given(
+            &mut body,
+            "private_metadata",
+            self.private_metadata.map(Value::Object),
+        );
+        Value::Object(body)
+    }
+}
+
+fn insert_given(body: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+    if let Some(value) = value {
+        body.insert(key.to_owned(), value);
+    }
+}
+
+impl ClerkClient<'_> {
+    /// `GET /v1/organizations`: one page of organizations and how many match.
+    pub async fn list_organizations(
+        &self,
+        filter: &OrganizationFilter,
+        page: &Page,
+    ) -> Result<PaginatedList<Organization>, ClerkError> {
+        let mut query = Query::new();
+        page.push_to(&mut query);
+        query.push(
+            "include_members_count",
+            bool_param(filter.include_members_count),
+        );
+        query.push_opt("query", filter.query.as_deref());
+        self.get(&UrlPath::new().segment("organizations"), &query)
+            .await
+    }
+
+    /// `GET /v1/organizations/{organization_id}`, where Clerk takes either
+    /// the ID or the slug, with the member count included.
+    pub async fn get_organization(&self, id_or_slug: &str) -> Result<Organization, ClerkError> {
+        let mut query = Query::new();
+        query.push("include_members_count", bool_param(true));
+        self.get(&organization_path(id_or_slug), &query).await
+    }
+
+    /// `POST /v1/organizations`.
+    pub async fn create_organization(
+        &self,
+        organization: NewOrganization,
+    ) -> Result<Organization, ClerkError> {
+        let path = UrlPath::new().segment("organizations");
+        self.post(&path, &organization.into_body()).await
+    }
+
+    /// `PATCH /v1/organizations/{organization_id}/metadata`: Clerk
+    /// deep-merges each given object into the stored one, and removes a key
+    /// set to `null`.
+    pub async fn merge_organization_metadata(
+        &self,
+        organization_id: &str,
+        changes: MetadataChanges,
+    ) -> Result<Organization, ClerkError> {
+        let path = organization_path(organization_id).segment("metadata");
+        self.patch(&path, &changes.into_body()).await
+    }
+
+    /// `DELETE /v1/organizations/{organization_id}`.
+    pub async fn delete_organization(
+        &self,
+        organization_id: &str,
+    ) -> Result<DeletedObject, ClerkError> {
+        self.delete(&organization_path(organization_id)).await
+    }
+}
+
+fn organization_path(id_or_slug: &str) -> UrlPath {
+    UrlPath::new().segment("organizations").segment(id_or_slug)
+}
+
+fn bool_param(value: bool) -> &'static str {
+    if value {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn organization_decodes_with_nulls_and_unknown_fields() {
+        let organization: Organization = serde_json::from_str(
+            r#"{"object":"organization","id":"org_1","name":"Acme","slug":null,
+                "members_count":null,"public_metadata":{},"private_metadata":null,
+                "role_set_key":null,"a_field_from_the_future":{"x":1}}"#,
+        )
+        .expect("tolerant decode");
+        assert_eq!(organization.id, "org_1");
+        assert_eq!(organization.name.as_deref(), Some("Acme"));
+        assert_eq!(organization.slug, None);
+        assert_eq!(organization.members_count, None);
+        assert_eq!(organization.private_metadata, None);
+    }
+
+    #[test]
+    fn new_organization_body_holds_only_the_given_fields() {
+        let body = NewOrganization {
+            name: "Acme".into(),
+            max_allowed_memberships: Some(5),
+            ..NewOrganization::default()
+        }
+        .into_body();
+        assert_eq!(
+            body,
+            serde_json::json!({"name": "Acme", "max_allowed_memberships": 5})
+        );
+    }
+
+    #[test]
+    fn metadata_changes_body_holds_only_the_given_objects() {
+        let mut private = Map::new();
+        private.insert("tier".into(), Value::Null);
+        let body = MetadataChanges {
+            public_metadata: None,
+            private_metadata: Some(private),
+        }
+        .into_body();
+        assert_eq!(
+            body,
+            serde_json::json!({"private_metadata": {"tier": null}})
+        );
+    }
+}

@@ -36,6 +36,11 @@ pub trait Arguments: DeserializeOwned + JsonSchema {
     }
 }
 
+/// How many items a list tool returns when the call gives no `limit`.
+pub fn default_limit() -> u32 {
+    20
+}
+
 /// Fails unless `min <= value <= max`.
 pub fn check_range(argument: &str, value: u32, min: u32, max: u32) -> Result<(), ToolError> {
     if (min..=max).contains(&value) {

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_email, check_organization_id, check_range, check_role, check_user_id, describe,
-    Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN, USER_ID_PATTERN,
+    check_email, check_organization_id, check_range, check_role, check_user_id, default_limit,
+    describe, Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN, USER_ID_PATTERN,
 };
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
@@ -99,10 +99,6 @@ struct ListInvitationsArgs {
     offset: u32,
     /// Only invitations with this status: pending, accepted, revoked or expired. Default: all.
     status: Option<InvitationStatus>,
-}
-
-fn default_limit() -> u32 {
-    20
 }
 
 impl Arguments for ListInvitationsArgs {

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_metadata, check_organization_id, check_range, check_role, check_user_id, describe,
-    Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN, USER_ID_PATTERN,
+    check_any_metadata, check_organization_id, check_range, check_role, check_user_id,
+    default_limit, describe, Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN, USER_ID_PATTERN,
 };
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
@@ -120,10 +120,6 @@ struct ListMembersArgs {
     /// Sort by phone_number, email_address, created_at, first_name, last_name or username; `+` or `-` in front for ascending or descending.
     #[schemars(pattern(ORDER_BY_PATTERN))]
     order_by: Option<String>,
-}
-
-fn default_limit() -> u32 {
-    20
 }
 
 impl Arguments for ListMembersArgs {

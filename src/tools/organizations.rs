@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_metadata, check_organization_id, check_range, check_slug, check_user_id, describe,
-    Arguments, ORGANIZATION_ID_PATTERN, SLUG_PATTERN, USER_ID_PATTERN,
+    check_any_metadata, check_organization_id, check_range, check_slug, check_user_id,
+    default_limit, describe, Arguments, ORGANIZATION_ID_PATTERN, SLUG_PATTERN, USER_ID_PATTERN,
 };
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
@@ -122,10 +122,6 @@ struct ListOrganizationsArgs {
     #[serde(default = "default_order_by")]
     #[schemars(pattern(ORDER_BY_PATTERN))]
     order_by: String,
-}
-
-fn default_limit() -> u32 {
-    20
 }
 
 fn default_true() -> bool {

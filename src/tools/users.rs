@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_metadata, check_range, check_user_id, describe, Arguments, USER_ID_PATTERN,
+    check_any_metadata, check_range, check_user_id, default_limit, describe, Arguments,
+    USER_ID_PATTERN,
 };
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
@@ -106,10 +107,6 @@ struct ListUsersArgs {
     #[serde(default = "default_order_by")]
     #[schemars(pattern(ORDER_BY_PATTERN))]
     order_by: String,
-}
-
-fn default_limit() -> u32 {
-    20
 }
 
 fn default_order_by() -> String {

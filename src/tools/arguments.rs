@@ -53,6 +53,22 @@ pub fn check_range(argument: &str, value: u32, min: u32, max: u32) -> Result<(),
     }
 }
 
+/// Fails if `value` has more than `max_chars` characters (not bytes, so
+/// the limit means what the input schema's `maxLength` says).
+pub fn check_length(argument: &str, value: &str, max_chars: usize) -> Result<(), ToolError> {
+    if value.chars().count() <= max_chars {
+        Ok(())
+    } else {
+        Err(ToolError::invalid(
+            argument,
+            format!(
+                "must be at most {max_chars} characters (got {})",
+                describe(value)
+            ),
+        ))
+    }
+}
+
 /// The pattern of a Clerk user ID, as published in input schemas.
 pub const USER_ID_PATTERN: &str = "^user_[A-Za-z0-9]{1,64}$";
 
@@ -254,6 +270,20 @@ mod tests {
         );
         assert!(
             check_any_metadata(&[("publicMetadata", false), ("privateMetadata", true)]).is_ok()
+        );
+    }
+
+    #[test]
+    fn lengths_are_counted_in_characters() {
+        assert!(check_length("query", &"é".repeat(256), 256).is_ok());
+        let error = check_length("query", &"q".repeat(257), 256)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains(
+                "`query`: must be at most 256 characters (got a value of 257 characters)"
+            ),
+            "{error}"
         );
     }
 

@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_metadata, check_organization_id, check_range, check_role, check_user_id,
-    default_limit, describe, Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN, USER_ID_PATTERN,
+    check_any_metadata, check_length, check_organization_id, check_range, check_role,
+    check_user_id, default_limit, describe, Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN,
+    USER_ID_PATTERN,
 };
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
@@ -127,15 +128,7 @@ impl Arguments for ListMembersArgs {
         check_organization_id("organizationId", &self.organization_id)?;
         check_range("limit", self.limit, 1, MAX_LIST_LIMIT)?;
         if let Some(query) = &self.query {
-            if query.chars().count() > MAX_QUERY_CHARS {
-                return Err(ToolError::invalid(
-                    "query",
-                    format!(
-                        "must be at most {MAX_QUERY_CHARS} characters (got {})",
-                        describe(query)
-                    ),
-                ));
-            }
+            check_length("query", query, MAX_QUERY_CHARS)?;
         }
         if self.role.len() > MAX_ROLES {
             return Err(ToolError::invalid(

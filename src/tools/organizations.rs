@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_metadata, check_organization_id, check_range, check_slug, check_user_id,
-    default_limit, describe, Arguments, ORGANIZATION_ID_PATTERN, SLUG_PATTERN, USER_ID_PATTERN,
+    check_any_metadata, check_length, check_organization_id, check_range, check_slug,
+    check_user_id, default_limit, describe, Arguments, ORGANIZATION_ID_PATTERN, SLUG_PATTERN,
+    USER_ID_PATTERN,
 };
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
@@ -285,17 +286,6 @@ impl Arguments for DeleteOrganizationArgs {
     fn validate(&self) -> Result<(), ToolError> {
         check_organization_id("organizationId", &self.organization_id)
     }
-}
-
-/// Fails if `value` has more than `max` characters.
-fn check_length(argument: &str, value: &str, max: usize) -> Result<(), ToolError> {
-    if value.chars().count() > max {
-        return Err(ToolError::invalid(
-            argument,
-            format!("must be at most {max} characters (got {})", describe(value)),
-        ));
-    }
-    Ok(())
 }
 
 /// One page of organizations.

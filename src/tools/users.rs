@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_metadata, check_range, check_user_id, default_limit, describe, Arguments,
-    USER_ID_PATTERN,
+    check_any_metadata, check_length, check_range, check_user_id, default_limit, describe,
+    Arguments, USER_ID_PATTERN,
 };
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
@@ -117,15 +117,7 @@ impl Arguments for ListUsersArgs {
     fn validate(&self) -> Result<(), ToolError> {
         check_range("limit", self.limit, 1, MAX_LIST_LIMIT)?;
         if let Some(query) = &self.query {
-            if query.chars().count() > MAX_QUERY_CHARS {
-                return Err(ToolError::invalid(
-                    "query",
-                    format!(
-                        "must be at most {MAX_QUERY_CHARS} characters (got {})",
-                        describe(query)
-                    ),
-                ));
-            }
+            check_length("query", query, MAX_QUERY_CHARS)?;
         }
         for (argument, values) in [
             ("emailAddress", &self.email_address),

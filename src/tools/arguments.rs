@@ -69,6 +69,24 @@ pub fn check_length(argument: &str, value: &str, max_chars: usize) -> Result<(),
     }
 }
 
+/// Fails unless `value` is one of `fields`, optionally preceded by one `+`
+/// (ascending) or `-` (descending): the `order_by` form of Clerk's lists.
+pub fn check_order_by(argument: &str, value: &str, fields: &[&str]) -> Result<(), ToolError> {
+    let field = value.strip_prefix(['+', '-']).unwrap_or(value);
+    if fields.contains(&field) {
+        Ok(())
+    } else {
+        Err(ToolError::invalid(
+            argument,
+            format!(
+                "must be one of {} with an optional + or - in front (got {})",
+                fields.join(", "),
+                describe(value)
+            ),
+        ))
+    }
+}
+
 /// The pattern of a Clerk user ID, as published in input schemas.
 pub const USER_ID_PATTERN: &str = "^user_[A-Za-z0-9]{1,64}$";
 
@@ -282,6 +300,27 @@ mod tests {
         assert!(
             error.contains(
                 "`query`: must be at most 256 characters (got a value of 257 characters)"
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn order_by_is_a_field_with_at_most_one_sign() {
+        let fields = ["created_at", "name"];
+        for good in ["name", "+name", "-created_at"] {
+            assert!(check_order_by("orderBy", good, &fields).is_ok(), "{good}");
+        }
+        for bad in ["", "+", "--name", "+-name", "name desc", "updated_at"] {
+            assert!(check_order_by("orderBy", bad, &fields).is_err(), "{bad:?}");
+        }
+        let error = check_order_by("orderBy", "age", &fields)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains(
+                "`orderBy`: must be one of created_at, name with an optional + or - in front \
+                 (got \"age\")"
             ),
             "{error}"
         );

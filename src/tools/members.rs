@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_metadata, check_length, check_organization_id, check_range, check_role,
-    check_user_id, default_limit, describe, Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN,
+    check_any_metadata, check_length, check_order_by, check_organization_id, check_range,
+    check_role, check_user_id, default_limit, Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN,
     USER_ID_PATTERN,
 };
 use super::output::{PageInfo, Timestamp};
@@ -143,19 +143,7 @@ impl Arguments for ListMembersArgs {
             check_role("role", role)?;
         }
         if let Some(order_by) = &self.order_by {
-            let field = order_by
-                .strip_prefix(['+', '-'])
-                .unwrap_or(order_by.as_str());
-            if !ORDER_FIELDS.contains(&field) {
-                return Err(ToolError::invalid(
-                    "orderBy",
-                    format!(
-                        "must be one of {} with an optional + or - in front (got {})",
-                        ORDER_FIELDS.join(", "),
-                        describe(order_by)
-                    ),
-                ));
-            }
+            check_order_by("orderBy", order_by, &ORDER_FIELDS)?;
         }
         Ok(())
     }

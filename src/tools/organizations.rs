@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_metadata, check_length, check_organization_id, check_range, check_slug,
-    check_user_id, default_limit, describe, Arguments, ORGANIZATION_ID_PATTERN, SLUG_PATTERN,
-    USER_ID_PATTERN,
+    check_any_metadata, check_length, check_order_by, check_organization_id, check_range,
+    check_slug, check_user_id, default_limit, describe, Arguments, ORGANIZATION_ID_PATTERN,
+    SLUG_PATTERN, USER_ID_PATTERN,
 };
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
@@ -139,19 +139,7 @@ impl Arguments for ListOrganizationsArgs {
         if let Some(query) = &self.query {
             check_length("query", query, MAX_QUERY_CHARS)?;
         }
-        let field = self.order_by.trim_start_matches(['+', '-']);
-        let signs = self.order_by.len() - field.len();
-        if signs > 1 || !ORDER_FIELDS.contains(&field) {
-            return Err(ToolError::invalid(
-                "orderBy",
-                format!(
-                    "must be one of {} with an optional + or - in front (got {})",
-                    ORDER_FIELDS.join(", "),
-                    describe(&self.order_by)
-                ),
-            ));
-        }
-        Ok(())
+        check_order_by("orderBy", &self.order_by, &ORDER_FIELDS)
     }
 }
 

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_metadata, check_length, check_range, check_user_id, default_limit, describe,
-    Arguments, USER_ID_PATTERN,
+    check_any_metadata, check_length, check_order_by, check_range, check_user_id, default_limit,
+    describe, Arguments, USER_ID_PATTERN,
 };
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
@@ -147,19 +147,7 @@ impl Arguments for ListUsersArgs {
         for user_id in &self.user_id {
             check_user_id("userId", user_id)?;
         }
-        let field = self.order_by.trim_start_matches(['+', '-']);
-        let signs = self.order_by.len() - field.len();
-        if signs > 1 || !ORDER_FIELDS.contains(&field) {
-            return Err(ToolError::invalid(
-                "orderBy",
-                format!(
-                    "must be one of {} with an optional + or - in front (got {})",
-                    ORDER_FIELDS.join(", "),
-                    describe(&self.order_by)
-                ),
-            ));
-        }
-        Ok(())
+        check_order_by("orderBy", &self.order_by, &ORDER_FIELDS)
     }
 }
 

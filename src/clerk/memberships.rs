@@ -10,7 +10,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
+use super::{ClerkClient, ClerkError, MetadataChanges, Page, PaginatedList, Query, UrlPath};
 
 /// A user's membership in an organization, as Clerk's
 /// `OrganizationMembership` schema describes it.
@@ -57,29 +57,6 @@ pub struct MembershipFilter {
     pub roles: Vec<String>,
 }
 
-/// A metadata update: only the objects given are sent, and Clerk deep-merges
-/// each into what the membership holds.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct MetadataUpdate {
-    pub public_metadata: Option<Map<String, Value>>,
-    pub private_metadata: Option<Map<String, Value>>,
-}
-
-impl MetadataUpdate {
-    /// The request body: `public_metadata` and `private_metadata`, each only
-    /// when given, passed through unchanged (nested objects and `null`s too).
-    pub fn to_body(&self) -> Value {
-        let mut body = Map::new();
-        if let Some(metadata) = &self.public_metadata {
-            body.insert("public_metadata".into(), Value::Object(metadata.clone()));
-        }
-        if let Some(metadata) = &self.private_metadata {
-            body.insert("private_metadata".into(), Value::Object(metadata.clone()));
-        }
-        Value::Object(body)
-    }
-}
-
 fn memberships_path(organization_id: &str) -> UrlPath {
     UrlPath::new()
         .segment("organizations")
@@ -120,15 +97,16 @@ impl ClerkClient<'_> {
             .await
     }
 
-    /// `PATCH /v1/organizations/{organization_id}/memberships/{user_id}/metadata`.
+    /// `PATCH /v1/organizations/{organization_id}/memberships/{user_id}/metadata`:
+    /// Clerk deep-merges each given object into what the membership holds.
     pub async fn update_organization_membership_metadata(
         &self,
         organization_id: &str,
         user_id: &str,
-        update: &MetadataUpdate,
+        changes: MetadataChanges,
     ) -> Result<OrganizationMembership, ClerkError> {
         let path = membership_path(organization_id, user_id).segment("metadata");
-        self.patch(&path, &update.to_body()).await
+        self.patch(&path, &changes.into_body()).await
     }
 
     /// `DELETE /v1/organizations/{organization_id}/memberships/{user_id}`:
@@ -168,19 +146,5 @@ mod tests {
         assert_eq!(user.user_id, "user_1");
         assert_eq!(user.first_name, None);
         assert_eq!(membership.updated_at, None);
-    }
-
-    #[test]
-    fn metadata_body_holds_only_the_given_objects() {
-        let mut public = Map::new();
-        public.insert("tier".into(), Value::Null);
-        let update = MetadataUpdate {
-            public_metadata: Some(public),
-            private_metadata: None,
-        };
-        assert_eq!(
-            update.to_body(),
-            serde_json::json!({"public_metadata": {"tier": null}})
-        );
     }
 }

@@ -24,6 +24,7 @@ use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{Method, Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
 pub use error::{ApiError, ClerkError};
 pub use key::{KeyError, KeySource, SecretKey};
@@ -69,6 +70,36 @@ pub struct DeletedObject {
     pub id: Option<String>,
     pub object: Option<String>,
     pub deleted: bool,
+}
+
+/// The body of Clerk's `PATCH .../metadata` endpoints for users,
+/// organizations and memberships: the metadata objects to deep-merge into
+/// the stored ones. Only the objects given are sent, unchanged (nested
+/// objects and `null`s too); Clerk keeps the others as they are.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MetadataChanges {
+    pub public_metadata: Option<Map<String, Value>>,
+    pub private_metadata: Option<Map<String, Value>>,
+    /// Users only: organizations and memberships have no unsafe metadata.
+    pub unsafe_metadata: Option<Map<String, Value>>,
+}
+
+impl MetadataChanges {
+    fn into_body(self) -> Value {
+        let mut body = Map::new();
+        insert_given(&mut body, "public_metadata", self.public_metadata);
+        insert_given(&mut body, "private_metadata", self.private_metadata);
+        insert_given(&mut body, "unsafe_metadata", self.unsafe_metadata);
+        Value::Object(body)
+    }
+}
+
+/// Puts `key` in a request body only when the call gave a value, so that
+/// Clerk's own default applies otherwise.
+fn insert_given(body: &mut Map<String, Value>, key: &str, value: Option<impl Into<Value>>) {
+    if let Some(value) = value {
+        body.insert(key.to_owned(), value.into());
+    }
 }
 
 /// Why an outbound request got no HTTP answer at all.
@@ -251,6 +282,30 @@ mod tests {
         );
         assert!(request.headers().get("content-type").is_none());
         assert!(request.body().is_empty());
+    }
+
+    #[test]
+    fn metadata_changes_body_holds_only_the_given_objects() {
+        let mut private = Map::new();
+        private.insert("tier".into(), Value::Null);
+        let body = MetadataChanges {
+            private_metadata: Some(private),
+            ..MetadataChanges::default()
+        }
+        .into_body();
+        assert_eq!(
+            body,
+            serde_json::json!({"private_metadata": {"tier": null}})
+        );
+
+        let mut public = Map::new();
+        public.insert("tier".into(), Value::Null);
+        let body = MetadataChanges {
+            public_metadata: Some(public),
+            ..MetadataChanges::default()
+        }
+        .into_body();
+        assert_eq!(body, serde_json::json!({"public_metadata": {"tier": null}}));
     }
 
     #[test]

@@ -10,7 +10,10 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{ClerkClient, ClerkError, DeletedObject, Page, PaginatedList, Query, UrlPath};
+use super::{
+    insert_given, ClerkClient, ClerkError, DeletedObject, MetadataChanges, Page, PaginatedList,
+    Query, UrlPath,
+};
 
 /// An organization as Clerk's `Organization` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -54,58 +57,20 @@ pub struct NewOrganization {
     pub private_metadata: Option<Map<String, Value>>,
 }
 
-/// The body of `PATCH /organizations/{id}/metadata`: the objects to merge.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct MetadataChanges {
-    pub public_metadata: Option<Map<String, Value>>,
-    pub private_metadata: Option<Map<String, Value>>,
-}
-
 impl NewOrganization {
     fn into_body(self) -> Value {
         let mut body = Map::new();
         body.insert("name".to_owned(), Value::String(self.name));
-        insert_given(&mut body, "slug", self.slug.map(Value::String));
-        insert_given(&mut body, "created_by", self.created_by.map(Value::String));
+        insert_given(&mut body, "slug", self.slug);
+        insert_given(&mut body, "created_by", self.created_by);
         insert_given(
             &mut body,
             "max_allowed_memberships",
-            self.max_allowed_memberships.map(Value::from),
+            self.max_allowed_memberships,
         );
-        insert_given(
-            &mut body,
-            "public_metadata",
-            self.public_metadata.map(Value::Object),
-        );
-        insert_given(
-            &mut body,
-            "private_metadata",
-            self.private_metadata.map(Value::Object),
-        );
+        insert_given(&mut body, "public_metadata", self.public_metadata);
+        insert_given(&mut body, "private_metadata", self.private_metadata);
         Value::Object(body)
-    }
-}
-
-impl MetadataChanges {
-    fn into_body(self) -> Value {
-        let mut body = Map::new();
-        insert_given(
-            &mut body,
-            "public_metadata",
-            self.public_metadata.map(Value::Object),
-        );
-        insert_given(
-            &mut body,
-            "private_metadata",
-            self.private_metadata.map(Value::Object),
-        );
-        Value::Object(body)
-    }
-}
-
-fn insert_given(body: &mut Map<String, Value>, key: &str, value: Option<Value>) {
-    if let Some(value) = value {
-        body.insert(key.to_owned(), value);
     }
 }
 
@@ -207,21 +172,6 @@ mod tests {
         assert_eq!(
             body,
             serde_json::json!({"name": "Acme", "max_allowed_memberships": 5})
-        );
-    }
-
-    #[test]
-    fn metadata_changes_body_holds_only_the_given_objects() {
-        let mut private = Map::new();
-        private.insert("tier".into(), Value::Null);
-        let body = MetadataChanges {
-            public_metadata: None,
-            private_metadata: Some(private),
-        }
-        .into_body();
-        assert_eq!(
-            body,
-            serde_json::json!({"private_metadata": {"tier": null}})
         );
     }
 }

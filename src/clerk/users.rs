@@ -9,7 +9,7 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::{ClerkClient, ClerkError, Page, Query, UrlPath};
+use super::{ClerkClient, ClerkError, MetadataChanges, Page, Query, UrlPath};
 
 /// A user as Clerk's `User` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -175,13 +175,13 @@ impl ClerkClient<'_> {
     pub async fn update_user_metadata(
         &self,
         user_id: &str,
-        body: &Value,
+        changes: MetadataChanges,
     ) -> Result<User, ClerkError> {
         let path = UrlPath::new()
             .segment("users")
             .segment(user_id)
             .segment("metadata");
-        self.patch(&path, body).await
+        self.patch(&path, &changes.into_body()).await
     }
 
     /// `GET /v1/users/{user_id}`.

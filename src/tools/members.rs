@@ -18,8 +18,8 @@ use super::arguments::{
 };
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
-use crate::clerk::memberships::{self as wire, MembershipFilter, MetadataUpdate};
-use crate::clerk::{ClerkClient, ClerkError, Page};
+use crate::clerk::memberships::{self as wire, MembershipFilter};
+use crate::clerk::{ClerkClient, ClerkError, MetadataChanges, Page};
 
 pub static TOOLS: [ToolDefinition; 4] = [
     ToolDefinition {
@@ -353,12 +353,13 @@ async fn update_member_metadata(
     clerk: ClerkClient<'_>,
     args: UpdateMemberMetadataArgs,
 ) -> Result<Member, ToolError> {
-    let update = MetadataUpdate {
+    let changes = MetadataChanges {
         public_metadata: args.public_metadata,
         private_metadata: args.private_metadata,
+        unsafe_metadata: None,
     };
     let membership = clerk
-        .update_organization_membership_metadata(&args.organization_id, &args.user_id, &update)
+        .update_organization_membership_metadata(&args.organization_id, &args.user_id, changes)
         .await
         .map_err(|error| membership_error(error, &args.organization_id, &args.user_id))?;
     Ok(Member::from(membership))

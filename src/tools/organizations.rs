@@ -18,10 +18,8 @@ use super::arguments::{
 };
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
-use crate::clerk::organizations::{
-    self as wire, MetadataChanges, NewOrganization, OrganizationFilter,
-};
-use crate::clerk::{ClerkClient, Page};
+use crate::clerk::organizations::{self as wire, NewOrganization, OrganizationFilter};
+use crate::clerk::{ClerkClient, MetadataChanges, Page};
 
 pub static TOOLS: [ToolDefinition; 5] = [
     ToolDefinition {
@@ -429,6 +427,7 @@ async fn update_organization_metadata(
     let changes = MetadataChanges {
         public_metadata: args.public_metadata,
         private_metadata: args.private_metadata,
+        unsafe_metadata: None,
     };
     let organization = clerk
         .merge_organization_metadata(&args.organization_id, changes)

@@ -17,7 +17,7 @@ use super::arguments::{
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
 use crate::clerk::users::{self as wire, UserFilter, Verification};
-use crate::clerk::{ClerkClient, Page};
+use crate::clerk::{ClerkClient, MetadataChanges, Page};
 
 pub static TOOLS: [ToolDefinition; 3] = [
     ToolDefinition {
@@ -351,18 +351,13 @@ async fn update_user_metadata(
     clerk: ClerkClient<'_>,
     args: UpdateUserMetadataArgs,
 ) -> Result<FullUser, ToolError> {
-    let mut body = Map::new();
-    for (key, metadata) in [
-        ("public_metadata", args.public_metadata),
-        ("private_metadata", args.private_metadata),
-        ("unsafe_metadata", args.unsafe_metadata),
-    ] {
-        if let Some(metadata) = metadata {
-            body.insert(key.to_owned(), Value::Object(metadata));
-        }
-    }
+    let changes = MetadataChanges {
+        public_metadata: args.public_metadata,
+        private_metadata: args.private_metadata,
+        unsafe_metadata: args.unsafe_metadata,
+    };
     let user = clerk
-        .update_user_metadata(&args.user_id, &Value::Object(body))
+        .update_user_metadata(&args.user_id, changes)
         .await
         .map_err(|error| {
             ToolError::from_clerk(error, || format!("no user with ID {}", args.user_id))

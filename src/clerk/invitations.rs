@@ -9,7 +9,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
+use super::{insert_given, ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
 
 /// An invitation to join an organization, as Clerk's
 /// `OrganizationInvitation` schema describes it.
@@ -48,22 +48,14 @@ pub struct NewInvitation {
 
 impl NewInvitation {
     /// The request body, in Clerk's snake_case, with only the given fields.
-    pub fn to_body(&self) -> Value {
+    fn into_body(self) -> Value {
         let mut body = Map::new();
-        body.insert("email_address".into(), self.email_address.clone().into());
-        body.insert("role".into(), self.role.clone().into());
-        if let Some(inviter) = &self.inviter_user_id {
-            body.insert("inviter_user_id".into(), inviter.clone().into());
-        }
-        if let Some(url) = &self.redirect_url {
-            body.insert("redirect_url".into(), url.clone().into());
-        }
-        if let Some(metadata) = &self.public_metadata {
-            body.insert("public_metadata".into(), Value::Object(metadata.clone()));
-        }
-        if let Some(days) = self.expires_in_days {
-            body.insert("expires_in_days".into(), days.into());
-        }
+        body.insert("email_address".into(), self.email_address.into());
+        body.insert("role".into(), self.role.into());
+        insert_given(&mut body, "inviter_user_id", self.inviter_user_id);
+        insert_given(&mut body, "redirect_url", self.redirect_url);
+        insert_given(&mut body, "public_metadata", self.public_metadata);
+        insert_given(&mut body, "expires_in_days", self.expires_in_days);
         Value::Object(body)
     }
 }
@@ -95,9 +87,9 @@ impl ClerkClient<'_> {
     pub async fn create_organization_invitation(
         &self,
         organization_id: &str,
-        invitation: &NewInvitation,
+        invitation: NewInvitation,
     ) -> Result<OrganizationInvitation, ClerkError> {
-        self.post(&invitations_path(organization_id), &invitation.to_body())
+        self.post(&invitations_path(organization_id), &invitation.into_body())
             .await
     }
 }
@@ -129,7 +121,7 @@ mod tests {
             ..NewInvitation::default()
         };
         assert_eq!(
-            invitation.to_body(),
+            invitation.into_body(),
             serde_json::json!({
                 "email_address": "ada@example.com",
                 "role": "org:member",

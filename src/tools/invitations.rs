@@ -286,7 +286,7 @@ async fn create_invitation(
         expires_in_days: args.expires_in_days,
     };
     let created = clerk
-        .create_organization_invitation(&args.organization_id, &invitation)
+        .create_organization_invitation(&args.organization_id, invitation)
         .await
         .map_err(|error| ToolError::from_clerk(error, || not_found))?;
     Ok(Invitation::from(created))

@@ -46,6 +46,16 @@ impl ToolError {
     }
 }
 
+/// How a 404 names an organization the call gave by ID.
+pub fn no_organization_with_id(organization_id: &str) -> String {
+    format!("no organization with ID {organization_id}")
+}
+
+/// How a 404 names a user the call gave by ID.
+pub fn no_user_with_id(user_id: &str) -> String {
+    format!("no user with ID {user_id}")
+}
+
 impl fmt::Display for ToolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -15,6 +15,7 @@ use super::arguments::{
     check_email, check_organization_id, check_range, check_role, check_user_id, default_limit,
     describe, Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN, USER_ID_PATTERN,
 };
+use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
 use crate::clerk::invitations::{self as wire, NewInvitation};
@@ -255,9 +256,7 @@ async fn list_invitations(
         .list_organization_invitations(&args.organization_id, status, &page)
         .await
         .map_err(|error| {
-            ToolError::from_clerk(error, || {
-                format!("no organization with ID {}", args.organization_id)
-            })
+            ToolError::from_clerk(error, || no_organization_with_id(&args.organization_id))
         })?;
     let page = PageInfo::new(list.total_count, list.data.len(), args.offset);
     Ok(InvitationList {
@@ -272,10 +271,11 @@ async fn create_invitation(
 ) -> Result<Invitation, ToolError> {
     let not_found = match &args.inviter_user_id {
         Some(inviter) => format!(
-            "no organization with ID {}, or no user with ID {inviter}",
-            args.organization_id
+            "{}, or {}",
+            no_organization_with_id(&args.organization_id),
+            no_user_with_id(inviter)
         ),
-        None => format!("no organization with ID {}", args.organization_id),
+        None => no_organization_with_id(&args.organization_id),
     };
     let invitation = NewInvitation {
         email_address: args.email_address,

@@ -16,6 +16,7 @@ use super::arguments::{
     check_role, check_user_id, default_limit, Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN,
     USER_ID_PATTERN,
 };
+use super::error::no_organization_with_id;
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
 use crate::clerk::memberships::{self as wire, MembershipFilter};
@@ -327,9 +328,7 @@ async fn list_members(
         .list_organization_memberships(&args.organization_id, &filter, &page)
         .await
         .map_err(|error| {
-            ToolError::from_clerk(error, || {
-                format!("no organization with ID {}", args.organization_id)
-            })
+            ToolError::from_clerk(error, || no_organization_with_id(&args.organization_id))
         })?;
     let page = PageInfo::new(list.total_count, list.data.len(), args.offset);
     Ok(MemberList {

@@ -16,6 +16,7 @@ use super::arguments::{
     check_slug, check_user_id, default_limit, describe, Arguments, ORGANIZATION_ID_PATTERN,
     SLUG_PATTERN, USER_ID_PATTERN,
 };
+use super::error::no_organization_with_id;
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
 use crate::clerk::organizations::{self as wire, NewOrganization, OrganizationFilter};
@@ -356,11 +357,6 @@ impl From<wire::Organization> for Organization {
 /// `None` for an absent or empty string, which Clerk sends for "not set".
 fn non_empty(value: Option<String>) -> Option<String> {
     value.filter(|value| !value.is_empty())
-}
-
-/// The 404 message for an organization named by ID.
-fn no_organization_with_id(organization_id: &str) -> String {
-    format!("no organization with ID {organization_id}")
 }
 
 async fn list_organizations(

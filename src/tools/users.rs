@@ -14,6 +14,7 @@ use super::arguments::{
     check_any_metadata, check_length, check_order_by, check_range, check_user_id, default_limit,
     describe, Arguments, USER_ID_PATTERN,
 };
+use super::error::no_user_with_id;
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
 use crate::clerk::users::{self as wire, UserFilter, Verification};
@@ -341,9 +342,10 @@ async fn list_users(clerk: ClerkClient<'_>, args: ListUsersArgs) -> Result<UserL
 }
 
 async fn get_user(clerk: ClerkClient<'_>, args: GetUserArgs) -> Result<FullUser, ToolError> {
-    let user = clerk.get_user(&args.user_id).await.map_err(|error| {
-        ToolError::from_clerk(error, || format!("no user with ID {}", args.user_id))
-    })?;
+    let user = clerk
+        .get_user(&args.user_id)
+        .await
+        .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(&args.user_id)))?;
     Ok(FullUser::from(user))
 }
 
@@ -359,9 +361,7 @@ async fn update_user_metadata(
     let user = clerk
         .update_user_metadata(&args.user_id, changes)
         .await
-        .map_err(|error| {
-            ToolError::from_clerk(error, || format!("no user with ID {}", args.user_id))
-        })?;
+        .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(&args.user_id)))?;
     Ok(FullUser::from(user))
 }
 

@@ -69,6 +69,24 @@ pub fn check_length(argument: &str, value: &str, max_chars: usize) -> Result<(),
     }
 }
 
+/// Fails if the list argument `values` holds more than `max` items; `items`
+/// names them in the message (`values`, `role keys`).
+pub fn check_count<T>(
+    argument: &str,
+    values: &[T],
+    max: usize,
+    items: &str,
+) -> Result<(), ToolError> {
+    if values.len() <= max {
+        Ok(())
+    } else {
+        Err(ToolError::invalid(
+            argument,
+            format!("must hold at most {max} {items} (got {})", values.len()),
+        ))
+    }
+}
+
 /// Fails unless `value` is one of `fields`, optionally preceded by one `+`
 /// (ascending) or `-` (descending): the `order_by` form of Clerk's lists.
 pub fn check_order_by(argument: &str, value: &str, fields: &[&str]) -> Result<(), ToolError> {
@@ -301,6 +319,18 @@ mod tests {
             error.contains(
                 "`query`: must be at most 256 characters (got a value of 257 characters)"
             ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn list_arguments_are_bounded_in_items() {
+        assert!(check_count("role", &["org:admin"; 20], 20, "role keys").is_ok());
+        let error = check_count("role", &["org:admin"; 21], 20, "role keys")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("`role`: must hold at most 20 role keys (got 21)"),
             "{error}"
         );
     }

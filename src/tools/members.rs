@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_metadata, check_length, check_order_by, check_organization_id, check_range,
-    check_role, check_user_id, default_limit, Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN,
-    USER_ID_PATTERN,
+    check_any_metadata, check_count, check_length, check_order_by, check_organization_id,
+    check_range, check_role, check_user_id, default_limit, Arguments, ORGANIZATION_ID_PATTERN,
+    ROLE_PATTERN, USER_ID_PATTERN,
 };
 use super::error::no_organization_with_id;
 use super::output::{PageInfo, Timestamp};
@@ -131,15 +131,7 @@ impl Arguments for ListMembersArgs {
         if let Some(query) = &self.query {
             check_length("query", query, MAX_QUERY_CHARS)?;
         }
-        if self.role.len() > MAX_ROLES {
-            return Err(ToolError::invalid(
-                "role",
-                format!(
-                    "must hold at most {MAX_ROLES} role keys (got {})",
-                    self.role.len()
-                ),
-            ));
-        }
+        check_count("role", &self.role, MAX_ROLES, "role keys")?;
         for role in &self.role {
             check_role("role", role)?;
         }

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_metadata, check_length, check_order_by, check_range, check_user_id, default_limit,
-    describe, Arguments, USER_ID_PATTERN,
+    check_any_metadata, check_count, check_length, check_order_by, check_range, check_user_id,
+    default_limit, describe, Arguments, USER_ID_PATTERN,
 };
 use super::error::no_user_with_id;
 use super::output::{PageInfo, Timestamp};
@@ -120,20 +120,13 @@ impl Arguments for ListUsersArgs {
         if let Some(query) = &self.query {
             check_length("query", query, MAX_QUERY_CHARS)?;
         }
-        for (argument, values) in [
-            ("emailAddress", &self.email_address),
-            ("userId", &self.user_id),
-        ] {
-            if values.len() > MAX_FILTER_VALUES {
-                return Err(ToolError::invalid(
-                    argument,
-                    format!(
-                        "must hold at most {MAX_FILTER_VALUES} values (got {})",
-                        values.len()
-                    ),
-                ));
-            }
-        }
+        check_count(
+            "emailAddress",
+            &self.email_address,
+            MAX_FILTER_VALUES,
+            "values",
+        )?;
+        check_count("userId", &self.user_id, MAX_FILTER_VALUES, "values")?;
         for email in &self.email_address {
             if email.is_empty() || email.chars().count() > 320 {
                 return Err(ToolError::invalid(

@@ -16,7 +16,7 @@ use super::arguments::{
     describe, Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN, USER_ID_PATTERN,
 };
 use super::error::{no_organization_with_id, no_user_with_id};
-use super::output::{PageInfo, Timestamp};
+use super::output::{items_and_page, PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
 use crate::clerk::invitations::{self as wire, NewInvitation};
 use crate::clerk::{ClerkClient, Page};
@@ -258,11 +258,8 @@ async fn list_invitations(
         .map_err(|error| {
             ToolError::from_clerk(error, || no_organization_with_id(&args.organization_id))
         })?;
-    let page = PageInfo::new(list.total_count, list.data.len(), args.offset);
-    Ok(InvitationList {
-        invitations: list.data.into_iter().map(Invitation::from).collect(),
-        page,
-    })
+    let (invitations, page) = items_and_page(list, args.offset);
+    Ok(InvitationList { invitations, page })
 }
 
 async fn create_invitation(

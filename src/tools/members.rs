@@ -17,7 +17,7 @@ use super::arguments::{
     ROLE_PATTERN, USER_ID_PATTERN,
 };
 use super::error::no_organization_with_id;
-use super::output::{PageInfo, Timestamp};
+use super::output::{items_and_page, PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
 use crate::clerk::memberships::{self as wire, MembershipFilter};
 use crate::clerk::{ClerkClient, ClerkError, MetadataChanges, Page};
@@ -322,11 +322,8 @@ async fn list_members(
         .map_err(|error| {
             ToolError::from_clerk(error, || no_organization_with_id(&args.organization_id))
         })?;
-    let page = PageInfo::new(list.total_count, list.data.len(), args.offset);
-    Ok(MemberList {
-        members: list.data.into_iter().map(Member::from).collect(),
-        page,
-    })
+    let (members, page) = items_and_page(list, args.offset);
+    Ok(MemberList { members, page })
 }
 
 async fn update_member_role(

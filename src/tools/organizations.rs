@@ -17,7 +17,7 @@ use super::arguments::{
     SLUG_PATTERN, USER_ID_PATTERN,
 };
 use super::error::no_organization_with_id;
-use super::output::{PageInfo, Timestamp};
+use super::output::{items_and_page, PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
 use crate::clerk::organizations::{self as wire, NewOrganization, OrganizationFilter};
 use crate::clerk::{ClerkClient, MetadataChanges, Page};
@@ -376,9 +376,9 @@ async fn list_organizations(
         .list_organizations(&filter, &page)
         .await
         .map_err(ToolError::Clerk)?;
-    let page = PageInfo::new(list.total_count, list.data.len(), args.offset);
+    let (organizations, page) = items_and_page(list, args.offset);
     Ok(OrganizationList {
-        organizations: list.data.into_iter().map(Organization::from).collect(),
+        organizations,
         page,
     })
 }

@@ -3,12 +3,15 @@
 //!
 //! Clerk sends times as Unix milliseconds; a model reads `2024-05-01T09:30:00.000Z`
 //! far more reliably, so outputs carry [`Timestamp`]s. A list answers its
-//! items beside a [`PageInfo`] that says where the next page starts.
+//! items beside a [`PageInfo`] that says where the next page starts
+//! ([`items_and_page`] makes both from one of Clerk's paginated lists).
 
 use std::borrow::Cow;
 
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Serialize;
+
+use crate::clerk::PaginatedList;
 
 /// A point in time as an RFC 3339 string in UTC with milliseconds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -106,6 +109,13 @@ impl PageInfo {
     }
 }
 
+/// The items of one page of a Clerk list in their output shape, and where
+/// that page sits; `offset` is the one the page was asked for.
+pub fn items_and_page<W, T: From<W>>(list: PaginatedList<W>, offset: u32) -> (Vec<T>, PageInfo) {
+    let page = PageInfo::new(list.total_count, list.data.len(), offset);
+    (list.data.into_iter().map(T::from).collect(), page)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +146,17 @@ mod tests {
         let page = PageInfo::new(45, 5, 40);
         assert!(!page.has_more);
         assert_eq!(page.next_offset, None);
+    }
+
+    #[test]
+    fn clerk_list_becomes_converted_items_and_its_page() {
+        let list = PaginatedList {
+            data: vec![1_u8, 2],
+            total_count: 5,
+        };
+        let (items, page): (Vec<u32>, PageInfo) = items_and_page(list, 2);
+        assert_eq!(items, [1, 2]);
+        assert_eq!(page, PageInfo::new(5, 2, 2));
     }
 
     #[test]

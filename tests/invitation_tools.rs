@@ -28,26 +28,6 @@ fn clerk_error(status: u16, code: &str, long_message: &str, param: Option<&str>)
     FakeClerk::new(move |_| Ok(json_answer(status, &body)))
 }
 
-/// The one request a call sent: method, path and query, `Content-Type`, and
-/// the body parsed as JSON (`None` when empty).
-fn only_request(clerk: &FakeClerk) -> (String, String, Option<String>, Option<Value>) {
-    let requests = clerk.requests.borrow();
-    assert_eq!(requests.len(), 1, "expected exactly one request");
-    let request = &requests[0];
-    let content_type = request
-        .headers()
-        .get("content-type")
-        .map(|value| value.to_str().expect("ASCII header").to_owned());
-    let body = (!request.body().is_empty())
-        .then(|| serde_json::from_slice(request.body()).expect("JSON body"));
-    (
-        request.method().to_string(),
-        clerk.urls().remove(0),
-        content_type,
-        body,
-    )
-}
-
 /// Calls `tool` with each set of arguments and checks that each is refused
 /// with a message naming `argument`, without a request to Clerk.
 fn assert_refused(tool: &str, cases: &[(Value, &str)]) {
@@ -110,7 +90,12 @@ fn list_invitations_sends_the_defaults_as_a_get_without_body() {
         "clerk_list_organization_invitations",
         json!({"organizationId": ORG}),
     );
-    let (method, url, content_type, body) = only_request(&clerk);
+    let Sent {
+        method,
+        url,
+        content_type,
+        body,
+    } = only_request(&clerk);
     assert_eq!(method, "GET");
     assert_eq!(
         url,
@@ -251,7 +236,12 @@ fn create_invitation_posts_only_the_required_fields_as_json() {
         "clerk_create_invitation",
         json!({"organizationId": ORG, "emailAddress": "margaret@example.com", "role": "org:admin"}),
     );
-    let (method, url, content_type, body) = only_request(&clerk);
+    let Sent {
+        method,
+        url,
+        content_type,
+        body,
+    } = only_request(&clerk);
     assert_eq!(method, "POST");
     assert_eq!(url, format!("/v1/organizations/{ORG}/invitations"));
     assert_eq!(content_type.as_deref(), Some("application/json"));
@@ -279,7 +269,7 @@ fn create_invitation_posts_every_given_field_in_snake_case() {
             "expiresInDays": 365
         }),
     );
-    let (_, _, _, body) = only_request(&clerk);
+    let body = only_request(&clerk).body;
     assert_eq!(
         body,
         Some(json!({
@@ -307,7 +297,7 @@ fn create_invitation_sends_the_smallest_expiry_and_a_plain_http_redirect() {
             "expiresInDays": 1
         }),
     );
-    let (_, _, _, body) = only_request(&clerk);
+    let body = only_request(&clerk).body;
     assert_eq!(
         body,
         Some(json!({

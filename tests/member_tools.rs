@@ -64,26 +64,6 @@ fn not_found() -> FakeClerk {
     })
 }
 
-/// The one request a call sent: method, path and query, `Content-Type`, and
-/// the body parsed as JSON (`None` when empty).
-fn only_request(clerk: &FakeClerk) -> (String, String, Option<String>, Option<Value>) {
-    let requests = clerk.requests.borrow();
-    assert_eq!(requests.len(), 1, "expected exactly one request");
-    let request = &requests[0];
-    let content_type = request
-        .headers()
-        .get("content-type")
-        .map(|value| value.to_str().expect("ASCII header").to_owned());
-    let body = (!request.body().is_empty())
-        .then(|| serde_json::from_slice(request.body()).expect("JSON body"));
-    (
-        request.method().to_string(),
-        clerk.urls().remove(0),
-        content_type,
-        body,
-    )
-}
-
 /// Values that must never reach a path: traversal, encoded slashes, query
 /// and fragment markers, nothing at all, and far too much.
 fn bad_ids(prefix: &str) -> Vec<String> {
@@ -147,7 +127,12 @@ fn list_members_sends_the_defaults_as_a_get_without_body() {
         "clerk_list_organization_members",
         json!({"organizationId": ORG}),
     );
-    let (method, url, content_type, body) = only_request(&clerk);
+    let Sent {
+        method,
+        url,
+        content_type,
+        body,
+    } = only_request(&clerk);
     assert_eq!(method, "GET");
     assert_eq!(
         url,
@@ -391,7 +376,12 @@ fn update_member_role_patches_the_membership_with_the_role_as_json() {
         "clerk_update_member_role",
         json!({"organizationId": ORG, "userId": ADA, "role": "org:admin"}),
     );
-    let (method, url, content_type, body) = only_request(&clerk);
+    let Sent {
+        method,
+        url,
+        content_type,
+        body,
+    } = only_request(&clerk);
     assert_eq!(method, "PATCH");
     assert_eq!(url, format!("/v1/organizations/{ORG}/memberships/{ADA}"));
     assert_eq!(content_type.as_deref(), Some("application/json"));
@@ -408,7 +398,7 @@ fn update_member_role_passes_a_custom_role_key_unchanged() {
         "clerk_update_member_role",
         json!({"organizationId": ORG, "userId": ADA, "role": "org:billing_manager"}),
     );
-    let (_, _, _, body) = only_request(&clerk);
+    let body = only_request(&clerk).body;
     assert_eq!(body, Some(json!({"role": "org:billing_manager"})));
 }
 
@@ -470,7 +460,12 @@ fn update_member_metadata_sends_only_the_public_object_when_only_it_is_given() {
         "clerk_update_member_metadata",
         json!({"organizationId": ORG, "userId": ADA, "publicMetadata": {"department": "research"}}),
     );
-    let (method, url, content_type, body) = only_request(&clerk);
+    let Sent {
+        method,
+        url,
+        content_type,
+        body,
+    } = only_request(&clerk);
     assert_eq!(method, "PATCH");
     assert_eq!(
         url,
@@ -492,7 +487,7 @@ fn update_member_metadata_sends_only_the_private_object_when_only_it_is_given() 
         "clerk_update_member_metadata",
         json!({"organizationId": ORG, "userId": ADA, "privateMetadata": {}}),
     );
-    let (_, _, _, body) = only_request(&clerk);
+    let body = only_request(&clerk).body;
     assert_eq!(body, Some(json!({"private_metadata": {}})));
 }
 
@@ -516,7 +511,7 @@ fn update_member_metadata_passes_nested_objects_and_nulls_through_unchanged() {
             "privateMetadata": private.clone()
         }),
     );
-    let (_, _, _, body) = only_request(&clerk);
+    let body = only_request(&clerk).body;
     assert_eq!(
         body,
         Some(json!({"public_metadata": public, "private_metadata": private}))
@@ -585,7 +580,12 @@ fn remove_member_sends_a_delete_without_body_and_returns_the_removed_member() {
         "clerk_remove_member",
         json!({"organizationId": ORG, "userId": ADA}),
     );
-    let (method, url, content_type, body) = only_request(&clerk);
+    let Sent {
+        method,
+        url,
+        content_type,
+        body,
+    } = only_request(&clerk);
     assert_eq!(method, "DELETE");
     assert_eq!(url, format!("/v1/organizations/{ORG}/memberships/{ADA}"));
     assert_eq!(content_type, None);

@@ -52,60 +52,6 @@ fn clerk_error(status: u16, code: &str, long_message: &str, param: Option<&str>)
     FakeClerk::new(move |_| Ok(json_answer(status, &body)))
 }
 
-/// What reached Clerk: method, `path?query`, `Content-Type` and the body as JSON.
-#[derive(Debug, PartialEq)]
-struct Sent {
-    method: &'static str,
-    url: String,
-    content_type: Option<String>,
-    body: Option<Value>,
-}
-
-impl Sent {
-    fn without_body(method: &'static str, url: &str) -> Sent {
-        Sent {
-            method,
-            url: url.to_owned(),
-            content_type: None,
-            body: None,
-        }
-    }
-
-    fn with_json(method: &'static str, url: &str, body: Value) -> Sent {
-        Sent {
-            method,
-            url: url.to_owned(),
-            content_type: Some("application/json".to_owned()),
-            body: Some(body),
-        }
-    }
-}
-
-/// The one request the tool sent to Clerk.
-fn the_request(clerk: &FakeClerk) -> Sent {
-    let urls = clerk.urls();
-    let requests = clerk.requests.borrow();
-    assert_eq!(requests.len(), 1, "expected one request, got {urls:?}");
-    let request = &requests[0];
-    let method = match request.method().as_str() {
-        "GET" => "GET",
-        "POST" => "POST",
-        "PATCH" => "PATCH",
-        "DELETE" => "DELETE",
-        other => panic!("unexpected method {other}"),
-    };
-    Sent {
-        method,
-        url: urls[0].clone(),
-        content_type: request
-            .headers()
-            .get("content-type")
-            .map(|value| value.to_str().expect("ASCII header").to_owned()),
-        body: (!request.body().is_empty())
-            .then(|| serde_json::from_slice(request.body()).expect("the body is JSON")),
-    }
-}
-
 /// Calls `tool` with `arguments` and checks the call fails naming every one
 /// of `names`, without a request to Clerk.
 fn assert_refused(tool: &str, arguments: Value, names: &[&str]) {
@@ -150,7 +96,7 @@ fn list_organizations_sends_the_defaults_with_members_count() {
     let clerk = FakeClerk::answering(organizations_page());
     tool_result(&clerk, "clerk_list_organizations", json!({}));
     assert_eq!(
-        the_request(&clerk),
+        only_request(&clerk),
         Sent::without_body(
             "GET",
             "/v1/organizations?limit=20&offset=0&order_by=-created_at&include_members_count=true"
@@ -173,7 +119,7 @@ fn list_organizations_sends_every_argument_with_plus_encoded() {
         }),
     );
     assert_eq!(
-        the_request(&clerk),
+        only_request(&clerk),
         Sent::without_body(
             "GET",
             "/v1/organizations?limit=100&offset=40&order_by=%2Bname\
@@ -296,7 +242,7 @@ fn get_organization_by_id_asks_for_the_members_count() {
         json!({"organizationId": ACME_ID}),
     );
     assert_eq!(
-        the_request(&clerk),
+        only_request(&clerk),
         Sent::without_body(
             "GET",
             &format!("/v1/organizations/{ACME_ID}?include_members_count=true")
@@ -313,7 +259,7 @@ fn get_organization_by_slug_puts_the_slug_in_the_path() {
         json!({"slug": "acme-inc"}),
     );
     assert_eq!(
-        the_request(&clerk),
+        only_request(&clerk),
         Sent::without_body(
             "GET",
             "/v1/organizations/acme-inc?include_members_count=true"
@@ -440,7 +386,7 @@ fn create_organization_posts_only_the_name_when_only_the_name_is_given() {
         json!({"name": "Acme Inc"}),
     );
     assert_eq!(
-        the_request(&clerk),
+        only_request(&clerk),
         Sent::with_json("POST", "/v1/organizations", json!({"name": "Acme Inc"}))
     );
 }
@@ -461,7 +407,7 @@ fn create_organization_posts_every_given_field_in_snake_case() {
         }),
     );
     assert_eq!(
-        the_request(&clerk),
+        only_request(&clerk),
         Sent::with_json(
             "POST",
             "/v1/organizations",
@@ -569,7 +515,7 @@ fn update_organization_metadata_patches_the_metadata_endpoint_with_only_the_give
         json!({"organizationId": ACME_ID, "publicMetadata": public_metadata}),
     );
     assert_eq!(
-        the_request(&clerk),
+        only_request(&clerk),
         Sent::with_json(
             "PATCH",
             &format!("/v1/organizations/{ACME_ID}/metadata"),
@@ -591,7 +537,7 @@ fn update_organization_metadata_sends_both_objects_when_both_are_given() {
         }),
     );
     assert_eq!(
-        the_request(&clerk),
+        only_request(&clerk),
         Sent::with_json(
             "PATCH",
             &format!("/v1/organizations/{ACME_ID}/metadata"),
@@ -678,7 +624,7 @@ fn delete_organization_sends_a_delete_without_body_and_returns_the_id() {
         json!({"organizationId": ACME_ID}),
     );
     assert_eq!(
-        the_request(&clerk),
+        only_request(&clerk),
         Sent::without_body("DELETE", &format!("/v1/organizations/{ACME_ID}"))
     );
     assert_eq!(result["isError"], false);

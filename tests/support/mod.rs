@@ -1,6 +1,7 @@
 //! What the behaviour tests share: a fake Clerk behind the outbound-HTTP
-//! trait that records every request, and helpers that drive the same entry
-//! point the Worker uses.
+//! trait that records every request, helpers that drive the same entry
+//! point the Worker uses, and the checks every tool's tests make on what
+//! reached Clerk.
 
 #![allow(dead_code)] // Each test binary uses its own part of this module.
 
@@ -178,4 +179,56 @@ pub fn tool_result(clerk: &FakeClerk, name: &str, arguments: Value) -> Value {
 /// The text of a tool result's first content block.
 pub fn result_text(result: &Value) -> &str {
     result["content"][0]["text"].as_str().unwrap_or_default()
+}
+
+/// What reached Clerk: method, `path?query`, `Content-Type` and the body as JSON.
+#[derive(Debug, PartialEq)]
+pub struct Sent {
+    pub method: String,
+    pub url: String,
+    pub content_type: Option<String>,
+    pub body: Option<Value>,
+}
+
+impl Sent {
+    pub fn without_body(method: &str, url: &str) -> Sent {
+        Sent {
+            method: method.to_owned(),
+            url: url.to_owned(),
+            content_type: None,
+            body: None,
+        }
+    }
+
+    pub fn with_json(method: &str, url: &str, body: Value) -> Sent {
+        Sent {
+            method: method.to_owned(),
+            url: url.to_owned(),
+            content_type: Some("application/json".to_owned()),
+            body: Some(body),
+        }
+    }
+}
+
+/// The one request a call sent to Clerk, with its body parsed as JSON
+/// (`None` when empty). Fails unless exactly one request was sent.
+pub fn only_request(clerk: &FakeClerk) -> Sent {
+    let urls = clerk.urls();
+    let requests = clerk.requests.borrow();
+    assert_eq!(
+        requests.len(),
+        1,
+        "expected exactly one request, got {urls:?}"
+    );
+    let request = &requests[0];
+    Sent {
+        method: request.method().to_string(),
+        url: urls[0].clone(),
+        content_type: request
+            .headers()
+            .get("content-type")
+            .map(|value| value.to_str().expect("ASCII header").to_owned()),
+        body: (!request.body().is_empty())
+            .then(|| serde_json::from_slice(request.body()).expect("JSON body")),
+    }
 }

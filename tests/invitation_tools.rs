@@ -28,26 +28,6 @@ fn clerk_error(status: u16, code: &str, long_message: &str, param: Option<&str>)
     FakeClerk::new(move |_| Ok(json_answer(status, &body)))
 }
 
-/// Calls `tool` with each set of arguments and checks that each is refused
-/// with a message naming `argument`, without a request to Clerk.
-fn assert_refused(tool: &str, cases: &[(Value, &str)]) {
-    for (arguments, argument) in cases {
-        let clerk = FakeClerk::unused();
-        let result = tool_result(&clerk, tool, arguments.clone());
-        let text = result_text(&result);
-        assert_eq!(result["isError"], true, "{tool} accepted {arguments}");
-        assert!(
-            text.contains(&format!("`{argument}`")),
-            "{tool} {arguments}: {text}"
-        );
-        assert!(
-            text.len() < 400,
-            "{tool} {arguments}: error echoes too much"
-        );
-        assert_eq!(clerk.request_count(), 0, "{tool} {arguments}");
-    }
-}
-
 /// `base` with `key` set to `value`.
 fn with(base: &Value, key: &str, value: Value) -> Value {
     let mut arguments = base.clone();
@@ -207,7 +187,13 @@ fn invalid_list_invitations_arguments_name_the_argument_and_send_nothing() {
         (with(&base, "status", json!(["pending"])), "status"),
         (with(&base, "orderBy", json!("-created_at")), "orderBy"),
     ]);
-    assert_refused("clerk_list_organization_invitations", &cases);
+    for (arguments, argument) in cases {
+        assert_refused(
+            "clerk_list_organization_invitations",
+            arguments,
+            &[argument],
+        );
+    }
 }
 
 #[test]
@@ -415,7 +401,9 @@ fn invalid_create_invitation_arguments_name_the_argument_and_send_nothing() {
         (with(&base, "notify", json!(false)), "notify"),
         (with(&base, "privateMetadata", json!({})), "privateMetadata"),
     ]);
-    assert_refused("clerk_create_invitation", &cases);
+    for (arguments, argument) in cases {
+        assert_refused("clerk_create_invitation", arguments, &[argument]);
+    }
 }
 
 #[test]

@@ -52,27 +52,6 @@ fn clerk_error(status: u16, code: &str, long_message: &str, param: Option<&str>)
     FakeClerk::new(move |_| Ok(json_answer(status, &body)))
 }
 
-/// Calls `tool` with `arguments` and checks the call fails naming every one
-/// of `names`, without a request to Clerk.
-fn assert_refused(tool: &str, arguments: Value, names: &[&str]) {
-    let clerk = FakeClerk::unused();
-    let result = tool_result(&clerk, tool, arguments.clone());
-    assert_eq!(result["isError"], true, "{tool} {arguments}");
-    let text = result_text(&result);
-    for name in names {
-        assert!(
-            text.contains(&format!("`{name}`")),
-            "{tool} {arguments}: {text}"
-        );
-    }
-    assert!(text.contains("Nothing was sent to Clerk"), "{text}");
-    assert!(
-        text.len() < 400,
-        "{tool} {arguments}: error echoes too much"
-    );
-    assert_eq!(clerk.request_count(), 0, "{tool} {arguments}");
-}
-
 /// Organization IDs (and slugs) that would reach another endpoint if they
 /// went into a path unchecked.
 fn path_escapes() -> Vec<String> {

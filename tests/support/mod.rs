@@ -232,3 +232,30 @@ pub fn only_request(clerk: &FakeClerk) -> Sent {
             .then(|| serde_json::from_slice(request.body()).expect("JSON body")),
     }
 }
+
+/// Calls `tool` with `arguments` and checks that it is refused before
+/// anything reaches Clerk: an error result naming every one of `names`,
+/// saying nothing was sent, short enough not to echo a long value back, and
+/// no request made. Returns the message for any further check.
+pub fn assert_refused(tool: &str, arguments: Value, names: &[&str]) -> String {
+    let clerk = FakeClerk::unused();
+    let result = tool_result(&clerk, tool, arguments.clone());
+    let text = result_text(&result).to_owned();
+    assert_eq!(result["isError"], true, "{tool} accepted {arguments}");
+    for name in names {
+        assert!(
+            text.contains(&format!("`{name}`")),
+            "{tool} {arguments}: {text}"
+        );
+    }
+    assert!(
+        text.contains("Nothing was sent to Clerk"),
+        "{tool} {arguments}: {text}"
+    );
+    assert!(
+        text.len() < 400,
+        "{tool} {arguments}: error echoes too much"
+    );
+    assert_eq!(clerk.request_count(), 0, "{tool} {arguments}");
+    text
+}

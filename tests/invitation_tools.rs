@@ -19,15 +19,6 @@ fn invitation() -> Value {
     serde_json::from_str(include_str!("fixtures/clerk_invitation.json")).expect("fixture is JSON")
 }
 
-fn clerk_error(status: u16, code: &str, long_message: &str, param: Option<&str>) -> FakeClerk {
-    let mut error = json!({"message": "failed", "long_message": long_message, "code": code});
-    if let Some(param) = param {
-        error["meta"] = json!({"param_name": param});
-    }
-    let body = json!({"errors": [error], "clerk_trace_id": "trace_abc"});
-    FakeClerk::new(move |_| Ok(json_answer(status, &body)))
-}
-
 /// `base` with `key` set to `value`.
 fn with(base: &Value, key: &str, value: Value) -> Value {
     let mut arguments = base.clone();
@@ -198,7 +189,7 @@ fn invalid_list_invitations_arguments_name_the_argument_and_send_nothing() {
 
 #[test]
 fn list_invitations_of_an_unknown_organization_names_it() {
-    let clerk = clerk_error(404, "resource_not_found", "Resource not found", None);
+    let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
     let result = tool_result(
         &clerk,
         "clerk_list_organization_invitations",
@@ -427,7 +418,7 @@ fn create_invitation_accepts_a_redirect_url_of_exactly_2048_characters() {
 
 #[test]
 fn create_invitation_in_an_unknown_organization_names_it() {
-    let clerk = clerk_error(404, "resource_not_found", "Resource not found", None);
+    let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
     let result = tool_result(
         &clerk,
         "clerk_create_invitation",
@@ -444,7 +435,7 @@ fn create_invitation_in_an_unknown_organization_names_it() {
 
 #[test]
 fn create_invitation_not_found_with_an_inviter_names_the_inviter_too() {
-    let clerk = clerk_error(404, "resource_not_found", "Resource not found", None);
+    let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
     let result = tool_result(
         &clerk,
         "clerk_create_invitation",
@@ -466,7 +457,7 @@ fn create_invitation_not_found_with_an_inviter_names_the_inviter_too() {
 
 #[test]
 fn create_invitation_with_a_role_clerk_does_not_know_shows_clerks_reason() {
-    let clerk = clerk_error(
+    let clerk = FakeClerk::failing(
         422,
         "form_param_value_invalid",
         "Role org:auditor does not exist for this organization",

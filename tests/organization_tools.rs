@@ -43,15 +43,6 @@ fn acme_output() -> Value {
     })
 }
 
-fn clerk_error(status: u16, code: &str, long_message: &str, param: Option<&str>) -> FakeClerk {
-    let mut error = json!({"message": "failed", "long_message": long_message, "code": code});
-    if let Some(param) = param {
-        error["meta"] = json!({"param_name": param});
-    }
-    let body = json!({"errors": [error], "clerk_trace_id": "trace_abc"});
-    FakeClerk::new(move |_| Ok(json_answer(status, &body)))
-}
-
 /// Organization IDs (and slugs) that would reach another endpoint if they
 /// went into a path unchecked.
 fn path_escapes() -> Vec<String> {
@@ -344,7 +335,7 @@ fn get_organization_not_found_names_the_id_or_the_slug() {
         ),
         (json!({"slug": "acme"}), "no organization with slug acme"),
     ] {
-        let clerk = clerk_error(404, "resource_not_found", "Resource not found", None);
+        let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
         let result = tool_result(&clerk, "clerk_get_organization", arguments);
         assert_eq!(result["isError"], true);
         let text = result_text(&result);
@@ -416,7 +407,7 @@ fn create_organization_returns_the_new_organization() {
 
 #[test]
 fn create_organization_reports_a_taken_slug_with_clerks_code_and_parameter() {
-    let clerk = clerk_error(
+    let clerk = FakeClerk::failing(
         422,
         "form_identifier_exists",
         "This slug is already taken",
@@ -578,7 +569,7 @@ fn invalid_update_organization_metadata_arguments_name_the_argument_and_send_not
 
 #[test]
 fn update_organization_metadata_not_found_names_the_id() {
-    let clerk = clerk_error(404, "resource_not_found", "Resource not found", None);
+    let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
     let result = tool_result(
         &clerk,
         "clerk_update_organization_metadata",
@@ -646,7 +637,7 @@ fn invalid_delete_organization_arguments_name_the_argument_and_send_nothing() {
 
 #[test]
 fn delete_organization_not_found_names_the_id() {
-    let clerk = clerk_error(404, "resource_not_found", "Resource not found", None);
+    let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
     let result = tool_result(
         &clerk,
         "clerk_delete_organization",

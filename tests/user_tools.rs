@@ -15,15 +15,6 @@ fn ada() -> Value {
     users_page()[0].clone()
 }
 
-fn clerk_error(status: u16, code: &str, long_message: &str, param: Option<&str>) -> FakeClerk {
-    let mut error = json!({"message": "failed", "long_message": long_message, "code": code});
-    if let Some(param) = param {
-        error["meta"] = json!({"param_name": param});
-    }
-    let body = json!({"errors": [error], "clerk_trace_id": "trace_abc"});
-    FakeClerk::new(move |_| Ok(json_answer(status, &body)))
-}
-
 #[test]
 fn list_users_sends_the_defaults_and_counts_with_the_same_filters() {
     let clerk = FakeClerk::with_users(users_page(), 3);
@@ -215,7 +206,7 @@ fn get_user_shows_organization_memberships_when_clerk_includes_them() {
 
 #[test]
 fn get_user_not_found_says_which_user_with_status_and_code() {
-    let clerk = clerk_error(404, "resource_not_found", "Resource not found", None);
+    let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
     let result = tool_result(&clerk, "clerk_get_user", json!({"userId": "user_missing1"}));
     assert_eq!(result["isError"], true);
     let text = result_text(&result);
@@ -255,7 +246,7 @@ fn get_user_without_user_id_names_the_missing_argument() {
 
 #[test]
 fn clerk_422_names_status_code_long_message_and_parameter() {
-    let clerk = clerk_error(
+    let clerk = FakeClerk::failing(
         422,
         "form_param_format_invalid",
         "order_by is not valid",
@@ -308,7 +299,7 @@ fn clerk_401_and_500_html_and_unreachable_are_tool_errors_without_the_key() {
             message: "connection refused".into(),
         })
     });
-    let unauthorized = clerk_error(
+    let unauthorized = FakeClerk::failing(
         401,
         "authentication_invalid",
         "The secret key is invalid",
@@ -397,7 +388,7 @@ fn update_user_metadata_refuses_metadata_that_is_not_an_object() {
 
 #[test]
 fn update_user_metadata_for_a_missing_user_names_it() {
-    let clerk = clerk_error(404, "resource_not_found", "Resource not found", None);
+    let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
     let result = tool_result(
         &clerk,
         "clerk_update_user_metadata",

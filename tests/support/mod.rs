@@ -61,6 +61,18 @@ impl FakeClerk {
         })
     }
 
+    /// A Clerk that answers every request with `status` and one error in
+    /// Clerk's format: `code`, `long_message` and, when given, the parameter
+    /// it is about.
+    pub fn failing(status: u16, code: &str, long_message: &str, param: Option<&str>) -> Self {
+        let mut error = json!({"message": "failed", "long_message": long_message, "code": code});
+        if let Some(param) = param {
+            error["meta"] = json!({"param_name": param});
+        }
+        let body = json!({"errors": [error], "clerk_trace_id": "trace_abc"});
+        FakeClerk::new(move |_| Ok(json_answer(status, &body)))
+    }
+
     pub fn request_count(&self) -> usize {
         self.requests.borrow().len()
     }

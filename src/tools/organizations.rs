@@ -149,7 +149,7 @@ struct GetOrganizationArgs {
     /// The organization's ID, `org_` followed by letters and digits. Give this or `slug`, not both.
     #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
     organization_id: Option<String>,
-    /// The organization's slug (lower-case letters, digits, `-` and `_`). Give this or `organizationId`, not both.
+    /// The organization's slug (lower-case letters, digits and `-`). Give this or `organizationId`, not both.
     #[schemars(pattern(SLUG_PATTERN))]
     slug: Option<String>,
 }
@@ -197,7 +197,7 @@ struct CreateOrganizationArgs {
     /// The organization's name, 1 to 256 characters. Clerk refuses URLs and HTML in it.
     #[schemars(length(min = 1, max = 256))]
     name: String,
-    /// A slug unique in the instance (lower-case letters, digits, `-` and `_`); only when slugs are enabled.
+    /// A slug unique in the instance (lower-case letters, digits and `-`); only when slugs are enabled.
     #[schemars(pattern(SLUG_PATTERN))]
     slug: Option<String>,
     /// The ID of the user (`user_...`) who becomes the organization's first admin.

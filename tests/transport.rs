@@ -223,17 +223,6 @@ fn accept_of_event_stream_only_gets_one_sse_event() {
 }
 
 #[test]
-fn declared_body_over_1_mib_is_413_before_reading() {
-    let clerk = FakeClerk::unused();
-    let mut request = post_json(&ping());
-    request
-        .headers_mut()
-        .insert("content-length", "1048577".parse().unwrap());
-    let response = send(request, &public_config(), &clerk);
-    assert_eq!(response.status(), 413);
-}
-
-#[test]
 fn undeclared_body_over_1_mib_is_413() {
     let clerk = FakeClerk::unused();
     let padding = "x".repeat(1 << 20);
@@ -398,4 +387,77 @@ fn unknown_path_is_404_with_a_short_json_body() {
     let response = send(request, &public_config(), &clerk);
     assert_eq!(response.status(), 404);
     assert_eq!(body_json(&response)["error"], "not_found");
+}
+
+/// A body that records whether the server read it.
+struct WatchedBody {
+    bytes: Vec<u8>,
+    read: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl clerk_mcp_worker::transport::RequestBody for WatchedBody {
+    async fn read_limited(
+        self,
+        limit: usize,
+    ) -> Result<Vec<u8>, clerk_mcp_worker::transport::BodyError> {
+        self.read.set(true);
+        self.bytes.read_limited(limit).await
+    }
+}
+
+/// A refusal that left the body unread would leave its bytes on a kept-alive
+/// connection, where the next request would trip over them.
+#[test]
+fn refused_posts_still_have_their_body_read() {
+    let cases: [(&str, &str, &str); 3] = [
+        ("origin", "http://evil.example.com", "403"),
+        ("content-type", "text/plain", "415"),
+        ("mcp-protocol-version", "2026-07-28", "400"),
+    ];
+    for (name, value, status) in cases {
+        let clerk = FakeClerk::unused();
+        let read = std::rc::Rc::new(std::cell::Cell::new(false));
+        let mut request = post_json(&ping());
+        request.headers_mut().insert(name, value.parse().unwrap());
+        let (parts, bytes) = request.into_parts();
+        let request = Request::from_parts(
+            parts,
+            WatchedBody {
+                bytes,
+                read: read.clone(),
+            },
+        );
+        let response = futures::executor::block_on(clerk_mcp_worker::transport::handle(
+            request,
+            &public_config(),
+            &clerk,
+        ));
+        assert_eq!(response.status().as_str(), status, "{name}: {value}");
+        assert!(read.get(), "{name}: {value} left the body unread");
+    }
+}
+
+#[test]
+fn body_declared_over_the_limit_is_not_read() {
+    let clerk = FakeClerk::unused();
+    let read = std::rc::Rc::new(std::cell::Cell::new(false));
+    let mut request = post_json(&ping());
+    request
+        .headers_mut()
+        .insert("content-length", "5000000".parse().unwrap());
+    let (parts, bytes) = request.into_parts();
+    let request = Request::from_parts(
+        parts,
+        WatchedBody {
+            bytes,
+            read: read.clone(),
+        },
+    );
+    let response = futures::executor::block_on(clerk_mcp_worker::transport::handle(
+        request,
+        &public_config(),
+        &clerk,
+    ));
+    assert_eq!(response.status(), 413);
+    assert!(!read.get());
 }

@@ -179,7 +179,33 @@ fn schema_for<T: JsonSchema>(settings: SchemaSettings) -> Value {
         object.remove("title");
         object.remove("description");
     }
+    remove_numeric_formats(&mut schema);
     schema
+}
+
+/// Removes the `format`s schemars gives Rust number types (`uint32`,
+/// `int64`, `double`, ...): JSON Schema defines none of them, so validators
+/// only warn about them, and `minimum`/`maximum` already state the bounds.
+fn remove_numeric_formats(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            let numeric = object
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|format| {
+                    format.starts_with("int")
+                        || format.starts_with("uint")
+                        || format == "float"
+                        || format == "double"
+                });
+            if numeric {
+                object.remove("format");
+            }
+            object.values_mut().for_each(remove_numeric_formats);
+        }
+        Value::Array(items) => items.iter_mut().for_each(remove_numeric_formats),
+        _ => {}
+    }
 }
 
 /// The body every handler shares: read and check the arguments, then make

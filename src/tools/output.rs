@@ -20,23 +20,28 @@ pub struct Timestamp(String);
 
 impl Timestamp {
     /// Converts Unix milliseconds (negative ones too) to `YYYY-MM-DDThh:mm:ss.sssZ`.
-    pub fn from_unix_ms(ms: i64) -> Timestamp {
+    /// `None` for a time outside the years 0000 to 9999, which RFC 3339
+    /// cannot write and no real Clerk object has.
+    pub fn from_unix_ms(ms: i64) -> Option<Timestamp> {
         let seconds = ms.div_euclid(1000);
         let millis = ms.rem_euclid(1000);
         let days = seconds.div_euclid(86_400);
         let second_of_day = seconds.rem_euclid(86_400);
         let (year, month, day) = civil_from_days(days);
-        Timestamp(format!(
+        if !(0..=9999).contains(&year) {
+            return None;
+        }
+        Some(Timestamp(format!(
             "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
             second_of_day / 3600,
             second_of_day % 3600 / 60,
             second_of_day % 60
-        ))
+        )))
     }
 
     /// Converts an optional Clerk time, as most Clerk times are.
     pub fn from_opt(ms: Option<i64>) -> Option<Timestamp> {
-        ms.map(Timestamp::from_unix_ms)
+        ms.and_then(Timestamp::from_unix_ms)
     }
 }
 
@@ -122,16 +127,36 @@ mod tests {
 
     #[test]
     fn unix_milliseconds_become_iso_8601() {
-        assert_eq!(Timestamp::from_unix_ms(0).0, "1970-01-01T00:00:00.000Z");
         assert_eq!(
-            Timestamp::from_unix_ms(1_704_164_645_678).0,
+            Timestamp::from_unix_ms(0).map(|t| t.0).unwrap_or_default(),
+            "1970-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            Timestamp::from_unix_ms(1_704_164_645_678)
+                .map(|t| t.0)
+                .unwrap_or_default(),
             "2024-01-02T03:04:05.678Z"
         );
         assert_eq!(
-            Timestamp::from_unix_ms(951_782_400_000).0,
+            Timestamp::from_unix_ms(951_782_400_000)
+                .map(|t| t.0)
+                .unwrap_or_default(),
             "2000-02-29T00:00:00.000Z"
         );
-        assert_eq!(Timestamp::from_unix_ms(-1).0, "1969-12-31T23:59:59.999Z");
+        assert_eq!(
+            Timestamp::from_unix_ms(-1).map(|t| t.0).unwrap_or_default(),
+            "1969-12-31T23:59:59.999Z"
+        );
+    }
+
+    #[test]
+    fn times_rfc_3339_cannot_write_are_left_out() {
+        assert_eq!(Timestamp::from_unix_ms(253_402_300_800_000), None);
+        assert_eq!(Timestamp::from_unix_ms(-9_007_199_254_740_991), None);
+        assert_eq!(Timestamp::from_unix_ms(i64::MIN), None);
+        assert_eq!(Timestamp::from_unix_ms(i64::MAX), None);
+        let last = Timestamp::from_unix_ms(253_402_300_799_999).map(|t| t.0);
+        assert_eq!(last.as_deref(), Some("9999-12-31T23:59:59.999Z"));
     }
 
     #[test]

@@ -30,6 +30,7 @@ mod origin;
 
 use futures::future::join_all;
 use http::header::{HeaderValue, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use http::request::Parts;
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use serde_json::{json, Value};
 
@@ -46,19 +47,31 @@ use origin::OriginCheck;
 pub const SECRET_KEY_HEADER: &str = "x-clerk-secret-key";
 
 /// Answers one HTTP request.
+///
+/// The body is read (up to the limit) before anything is decided, so that a
+/// refused request never leaves unread bytes on a kept-alive connection for
+/// the next request to trip over. Only a body declared larger than the limit
+/// is left unread.
 pub async fn handle<B: RequestBody>(
     request: Request<B>,
     config: &Config,
     http: &dyn HttpSend,
 ) -> Response<Vec<u8>> {
-    let origin = origin::check(request.headers(), config);
+    let (parts, body) = request.into_parts();
+    let body =
+        if declared_length(&parts.headers).is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+            Err(BodyError::TooLarge)
+        } else {
+            body.read_limited(MAX_BODY_BYTES).await
+        };
+    let origin = origin::check(&parts.headers, config);
     let mut response = match origin {
         OriginCheck::Forbidden => refusal(
             StatusCode::FORBIDDEN,
             "Forbidden: this Origin may not call the server. Browser origins must be loopback \
              or listed in ALLOWED_ORIGINS.",
         ),
-        _ => route(request, config, http).await,
+        _ => route(&parts, body, config, http).await,
     };
     if let OriginCheck::Allowed(origin) = &origin {
         origin::add_cors_headers(response.headers_mut(), origin);
@@ -84,23 +97,22 @@ pub fn unreadable_request() -> Response<Vec<u8>> {
     )
 }
 
-async fn route<B: RequestBody>(
-    request: Request<B>,
+async fn route(
+    parts: &Parts,
+    body: Result<Vec<u8>, BodyError>,
     config: &Config,
     http: &dyn HttpSend,
 ) -> Response<Vec<u8>> {
-    let path = request.uri().path();
-    let method = request.method().clone();
-    match (path, method) {
-        ("/mcp", Method::POST) => handle_post(request, config, http).await,
-        ("/mcp", Method::OPTIONS) => preflight("POST, OPTIONS"),
+    match (parts.uri.path(), &parts.method) {
+        ("/mcp", &Method::POST) => handle_post(parts, body, config, http).await,
+        ("/mcp", &Method::OPTIONS) => preflight("POST, OPTIONS"),
         ("/mcp", _) => method_not_allowed("POST"),
-        ("/health" | "/api/health", Method::GET) => {
-            let key = request_key(config, request.headers());
+        ("/health" | "/api/health", &Method::GET) => {
+            let key = request_key(config, &parts.headers);
             let (status, body) = health::check(config, &key, http).await;
             json_response(status, &body)
         }
-        ("/health" | "/api/health", Method::OPTIONS) => preflight("GET, OPTIONS"),
+        ("/health" | "/api/health", &Method::OPTIONS) => preflight("GET, OPTIONS"),
         ("/health" | "/api/health", _) => method_not_allowed("GET"),
         _ => json_response(
             StatusCode::NOT_FOUND,
@@ -110,12 +122,12 @@ async fn route<B: RequestBody>(
 }
 
 /// `POST /mcp`: one JSON-RPC message, or under 2025-03-26 a batch of them.
-async fn handle_post<B: RequestBody>(
-    request: Request<B>,
+async fn handle_post(
+    parts: &Parts,
+    body: Result<Vec<u8>, BodyError>,
     config: &Config,
     http: &dyn HttpSend,
 ) -> Response<Vec<u8>> {
-    let (parts, body) = request.into_parts();
     if !headers::content_type_is_json(&parts.headers) {
         return refusal(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -132,10 +144,7 @@ async fn handle_post<B: RequestBody>(
         Ok(version) => version,
         Err(unsupported) => return unsupported_version(&unsupported),
     };
-    if declared_length(&parts.headers).is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        return body_too_large();
-    }
-    let bytes = match body.read_limited(MAX_BODY_BYTES).await {
+    let bytes = match body {
         Ok(bytes) => bytes,
         Err(BodyError::TooLarge) => return body_too_large(),
         Err(BodyError::Unreadable(reason)) => {

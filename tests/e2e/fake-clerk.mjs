@@ -1,17 +1,41 @@
-// A stand-in for Clerk's Backend API (the user endpoints only), for end-to-end tests.
-// It answers in Clerk's wire format (snake_case, Unix-millisecond timestamps, bare arrays
-// for GET /v1/users, Clerk's error bodies), checks the headers every Clerk call must carry,
-// and records every request so tests can assert on what the worker sent.
+// A stand-in for Clerk's Backend API, for end-to-end tests: users (list, count, get, metadata),
+// organizations (list, get by ID or slug, create, delete, metadata), their memberships (list,
+// role, metadata, removal) and invitations (list, create), all held in memory.
+//
+// It answers in Clerk's wire format (snake_case, Unix-millisecond timestamps, a bare array for
+// GET /v1/users, `{data, total_count}` for the organization lists, Clerk's error bodies),
+// merges metadata the way Clerk does (a deep merge where `null` deletes a key), validates
+// request bodies as Clerk does (an unknown, missing or wrongly typed field is a 422 naming it
+// in `meta.param_name`), checks the headers every Clerk call must carry, and records every
+// request so tests can assert on what the worker sent. A request that breaks a rule the
+// worker must follow (headers, query parameters, body fields, endpoint) is a `violation` in
+// its record.
 //
 // Run:    node tests/e2e/fake-clerk.mjs [--port 0] [--key sk_test_...]... [--users 45]
-//         (or FAKE_CLERK_PORT, FAKE_CLERK_KEYS=comma,separated, FAKE_CLERK_USERS)
-//         It prints `listening <port>` on stdout once it accepts connections.
-// Import: startFakeClerk({ port, keys, userCount }) and seedUsers(count).
+//                                       [--organizations 3]
+//         (or FAKE_CLERK_PORT, FAKE_CLERK_KEYS=comma,separated, FAKE_CLERK_USERS,
+//         FAKE_CLERK_ORGANIZATIONS). It prints `listening <port>` on stdout once it accepts
+//         connections.
+// Import: startFakeClerk({ port, keys, userCount, organizationCount }), seedUsers(count),
+//         seedOrganizations(users, count), mergeMetadata(target, patch), clerkErrorBody(...).
 //
 // Test-only endpoints (not recorded, no authentication):
-//   GET /__requests     every recorded request, oldest first, with the answer it got
-//   DELETE /__requests  forget them
-//   GET /__users        the seeded users, oldest first, exactly as Clerk would render them
+//   GET /__requests      every recorded request, oldest first, with the answer it got
+//   DELETE /__requests   forget them
+//   GET /__users         the users, oldest first, exactly as Clerk would render them now
+//   GET /__state         { organizations, memberships, invitations } as Clerk would render them
+//                        now (organizations with their counts), oldest first
+//   POST /__invitations/{id}/accept
+//                        the invitee accepts: the invitation turns `accepted` and the user
+//                        with its email address becomes a member with its role and metadata;
+//                        answers { invitation, membership }
+//   POST /__faults       { path, method?, status, body?, rawBody?, headers?, times? }: the next
+//                        `times` (default 1) requests for exactly `path` (and `method`, if
+//                        given) get this answer instead: `body` as JSON, or `rawBody` as is, or
+//                        Clerk's usual error body for `status`; `headers` are added (say
+//                        Retry-After). They are still recorded, with `fault: true`.
+//   GET /__faults        the faults still waiting
+//   DELETE /__faults     drop them all
 
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -20,6 +44,7 @@ import { pathToFileURL } from 'node:url';
 export const CLERK_API_VERSION = '2026-05-12';
 export const USER_AGENT_PREFIX = 'clerk-mcp-worker/';
 export const DEFAULT_USER_COUNT = 45;
+export const DEFAULT_ORGANIZATION_COUNT = 3;
 export const DEFAULT_KEYS = ['sk_test_fake_clerk_default_key'];
 
 // 2024-01-02T03:04:05.678Z: the first seeded user's creation time.
@@ -36,6 +61,19 @@ const LAST_NAMES = [
   'Thompson', 'Allen', 'Dijkstra', 'Perlman', 'Knuth', 'Lamarr', 'McCarthy', 'Wilson',
   'Berners-Lee', 'Easley', 'Backus',
 ];
+const ORGANIZATION_NAMES = ['Acme Corporation', 'Globex', 'Initech', 'Umbrella Research', 'Stark Industries', 'Hooli'];
+
+// The roles of a new Clerk instance, with the system permissions Clerk gives them.
+export const ROLES = {
+  'org:admin': {
+    name: 'Admin',
+    permissions: [
+      'org:sys_profile:manage', 'org:sys_profile:delete', 'org:sys_memberships:read',
+      'org:sys_memberships:manage', 'org:sys_domains:read', 'org:sys_domains:manage',
+    ],
+  },
+  'org:member': { name: 'Member', permissions: ['org:sys_memberships:read'] },
+};
 
 // Query parameters Clerk accepts on each endpoint this fake serves (from the Backend API spec).
 const USER_FILTER_PARAMS = [
@@ -47,10 +85,57 @@ const USER_FILTER_PARAMS = [
 ];
 const LIST_USERS_PARAMS = new Set([...USER_FILTER_PARAMS, 'limit', 'offset', 'order_by', 'starting_after']);
 const COUNT_USERS_PARAMS = new Set(USER_FILTER_PARAMS);
-const ORDER_BY_FIELDS = new Set([
+const USER_ORDER_FIELDS = new Set([
   'created_at', 'updated_at', 'email_address', 'web3wallet', 'first_name', 'last_name',
   'phone_number', 'username', 'last_active_at', 'last_sign_in_at',
 ]);
+const LIST_ORGANIZATIONS_PARAMS = new Set([
+  'include_members_count', 'include_missing_member_with_elevated_permissions', 'query', 'user_id',
+  'organization_id', 'order_by', 'limit', 'offset',
+]);
+const GET_ORGANIZATION_PARAMS = new Set(['include_members_count', 'include_missing_member_with_elevated_permissions']);
+const ORGANIZATION_ORDER_FIELDS = new Set(['created_at', 'name', 'members_count']);
+const LIST_MEMBERSHIPS_PARAMS = new Set([
+  'order_by', 'user_id', 'email_address', 'phone_number', 'username', 'web3_wallet', 'role', 'query',
+  'email_address_query', 'phone_number_query', 'username_query', 'name_query',
+  'last_active_at_before', 'last_active_at_after', 'created_at_before', 'created_at_after',
+  'limit', 'offset',
+]);
+const MEMBERSHIP_ORDER_FIELDS = new Set(['created_at', 'first_name', 'last_name', 'username', 'email_address', 'phone_number']);
+const LIST_INVITATIONS_PARAMS = new Set(['status', 'email_address', 'order_by', 'limit', 'offset']);
+const INVITATION_ORDER_FIELDS = new Set(['created_at', 'email_address']);
+const INVITATION_STATUSES = new Set(['pending', 'accepted', 'revoked', 'expired']);
+
+// Request bodies, field by field, as the spec describes them. Clerk rejects fields it does not
+// know even where the spec leaves `additionalProperties` open.
+const METADATA = { type: 'object' };
+const NULLABLE_METADATA = { type: 'object', nullable: true };
+const BODIES = {
+  createOrganization: {
+    name: { type: 'string', required: true },
+    created_by: { type: 'string', nullable: true },
+    private_metadata: NULLABLE_METADATA,
+    public_metadata: NULLABLE_METADATA,
+    slug: { type: 'string', nullable: true },
+    max_allowed_memberships: { type: 'integer', nullable: true, minimum: 0 },
+    created_at: { type: 'string', nullable: true },
+    role_set_key: { type: 'string', nullable: true },
+  },
+  organizationMetadata: { public_metadata: METADATA, private_metadata: METADATA },
+  membershipMetadata: { public_metadata: METADATA, private_metadata: METADATA },
+  userMetadata: { public_metadata: METADATA, private_metadata: METADATA, unsafe_metadata: METADATA },
+  updateMembership: { role: { type: 'string', required: true } },
+  createInvitation: {
+    email_address: { type: 'string', required: true },
+    inviter_user_id: { type: 'string', nullable: true },
+    role: { type: 'string', required: true },
+    public_metadata: NULLABLE_METADATA,
+    private_metadata: NULLABLE_METADATA,
+    redirect_url: { type: 'string', nullable: true },
+    expires_in_days: { type: 'integer', nullable: true, minimum: 1, maximum: 365 },
+    notify: { type: 'boolean', nullable: true },
+  },
+};
 
 // ---------------------------------------------------------------------------------------------
 // Seeded users
@@ -258,26 +343,135 @@ export function seedUsers(count = DEFAULT_USER_COUNT) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Clerk behaviour
+// Seeded organizations
+
+function slugify(name) {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'organization';
+}
+
+/** The identifier Clerk shows for a member: the primary email, else the username, else the phone. */
+function identifierOf(user) {
+  return primaryEmail(user) ?? user.username ?? primaryPhone(user) ?? null;
+}
+
+/**
+ * The seeded organizations with their memberships and invitations, oldest first, in the form
+ * this fake stores them (Clerk's wire fields, plus `organization_id` and `user_id` on each
+ * membership). Organization `i` is created by user `3i` (its admin), has users `3i+1` ...
+ * `3i+2+i` as members, a pending invitation, and a revoked (odd `i`) or expired (even `i`) one;
+ * organization 0 also has an accepted invitation and metadata in both objects.
+ */
+export function seedOrganizations(users, count = DEFAULT_ORGANIZATION_COUNT) {
+  const organizations = [];
+  const memberships = [];
+  const invitations = [];
+  for (let i = 0; i < count; i++) {
+    const random = generator(1000 + i);
+    const createdAt = FIRST_CREATED_AT + (7 * i + 3) * DAY + 4567;
+    const name = `${ORGANIZATION_NAMES[i % ORGANIZATION_NAMES.length]}${i < ORGANIZATION_NAMES.length ? '' : ` ${i}`}`;
+    const creator = users.length > 0 ? users[(3 * i) % users.length] : null;
+    const organization = {
+      object: 'organization',
+      id: clerkId('org', random),
+      name,
+      slug: slugify(name),
+      image_url: `https://img.clerk.com/seed-org-${i}`,
+      has_image: i % 2 === 0,
+      max_allowed_memberships: i === 0 ? 0 : 10,
+      admin_delete_enabled: true,
+      public_metadata: i === 0 ? { plan: 'enterprise', regions: ['eu', 'us'] } : {},
+      private_metadata: i === 0 ? { billing: { customer_id: 'cus_org0', net_terms: 30 } } : {},
+      created_by: creator?.id ?? '',
+      created_at: createdAt,
+      updated_at: createdAt + HOUR,
+    };
+    organizations.push(organization);
+
+    const members = creator ? [[creator, 'org:admin']] : [];
+    for (let k = 1; k <= 2 + i && users.length > 0; k++) {
+      const user = users[(3 * i + k) % users.length];
+      if (!members.some(([member]) => member.id === user.id)) members.push([user, 'org:member']);
+    }
+    members.forEach(([user, role], k) => {
+      const at = createdAt + k * HOUR + 17;
+      memberships.push({
+        object: 'organization_membership',
+        id: clerkId('orgmem', random),
+        role,
+        role_name: ROLES[role].name,
+        permissions: [...ROLES[role].permissions],
+        public_metadata: k === 1 ? { department: 'engineering' } : {},
+        private_metadata: k === 1 ? { cost_center: 4200 + i } : {},
+        organization_id: organization.id,
+        user_id: user.id,
+        created_at: at,
+        updated_at: at,
+      });
+    });
+
+    const invite = (email, role, status, at, extra = {}) => {
+      const id = clerkId('orginv', random);
+      invitations.push({
+        object: 'organization_invitation',
+        id,
+        email_address: email,
+        role,
+        role_name: ROLES[role].name,
+        organization_id: organization.id,
+        inviter_id: creator?.id ?? null,
+        status,
+        public_metadata: {},
+        private_metadata: {},
+        url: status === 'pending' ? `https://accounts.example.com/accept-invitation?ticket=${id}` : null,
+        expires_at: at + 30 * DAY,
+        created_at: at,
+        updated_at: status === 'pending' ? at : at + DAY,
+        ...extra,
+      });
+    };
+    invite(`invitee${i}@example.net`, 'org:member', 'pending', createdAt + 2 * DAY);
+    invite(`former${i}@example.net`, i % 2 === 0 ? 'org:admin' : 'org:member', i % 2 === 0 ? 'expired' : 'revoked', createdAt + DAY);
+    const member = members[1]?.[0];
+    if (i === 0 && member && primaryEmail(member)) {
+      invite(primaryEmail(member), 'org:member', 'accepted', createdAt, { public_metadata: { department: 'engineering' } });
+    }
+  }
+  return { organizations, memberships, invitations };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clerk errors and parameters
+
+/** The body of a Clerk error answer with one error. */
+export function clerkErrorBody(code, message, longMessage, paramName) {
+  return {
+    errors: [{
+      message,
+      long_message: longMessage,
+      code,
+      ...(paramName ? { meta: { param_name: paramName } } : {}),
+    }],
+    clerk_trace_id: randomBytes(16).toString('hex'),
+  };
+}
 
 class ClerkError extends Error {
-  constructor(status, code, message, longMessage, paramName) {
-    super(longMessage);
+  /** `details` is one `[code, message, longMessage, paramName?]`, or a list of them. */
+  constructor(status, ...details) {
+    const list = Array.isArray(details[0]) ? details : [details];
+    super(list.map((d) => d[2]).join('; '));
     this.status = status;
-    this.body = {
-      errors: [{
-        message,
-        long_message: longMessage,
-        code,
-        ...(paramName ? { meta: { param_name: paramName } } : {}),
-      }],
-      clerk_trace_id: randomBytes(16).toString('hex'),
-    };
+    const bodies = list.map((d) => clerkErrorBody(...d));
+    this.body = { errors: bodies.flatMap((b) => b.errors), clerk_trace_id: bodies[0].clerk_trace_id };
   }
 }
 
 function invalidParam(name, longMessage) {
   return new ClerkError(422, 'form_param_value_invalid', 'is invalid', longMessage, name);
+}
+
+function notFound(longMessage) {
+  return new ClerkError(404, 'resource_not_found', 'not found', longMessage);
 }
 
 function integerParam(params, name, { fallback, min, max }) {
@@ -291,6 +485,139 @@ function integerParam(params, name, { fallback, min, max }) {
   return value;
 }
 
+function booleanParam(params, name) {
+  const raw = params.get(name);
+  if (raw === null) return false;
+  if (raw !== 'true' && raw !== 'false') {
+    throw new ClerkError(422, 'form_param_format_invalid', 'is invalid', `${name} must be true or false`, name);
+  }
+  return raw === 'true';
+}
+
+/** `limit` (1-500, default 10) and `offset` (default 0), as every Clerk list takes them. */
+function paging(params) {
+  return {
+    limit: integerParam(params, 'limit', { fallback: 10, min: 1, max: 500 }),
+    offset: integerParam(params, 'offset', { fallback: 0, min: 0 }),
+  };
+}
+
+/** One page of `items` in Clerk's `{data, total_count}` envelope. */
+function paginated(items, params, render) {
+  const { limit, offset } = paging(params);
+  return { data: items.slice(offset, offset + limit).map(render), total_count: items.length };
+}
+
+/** `user_id=a&user_id=-b` style filters: `+` or nothing includes, `-` excludes. */
+function signedIdFilter(items, ids, idOf) {
+  const included = ids.filter((id) => !id.startsWith('-')).map((id) => id.replace(/^\+/, ''));
+  const excluded = ids.filter((id) => id.startsWith('-')).map((id) => id.slice(1));
+  let result = items;
+  if (included.length > 0) result = result.filter((item) => included.includes(idOf(item)));
+  if (excluded.length > 0) result = result.filter((item) => !excluded.includes(idOf(item)));
+  return result;
+}
+
+/**
+ * Sorts like Clerk's database on `orderBy` (`field`, `+field` or `-field`; unsigned is
+ * ascending): nulls last when ascending, first when descending; ties by id.
+ */
+function sortBy(items, orderBy, fields, keyOf) {
+  const descending = orderBy.startsWith('-');
+  const field = orderBy.replace(/^[+-]/, '');
+  if (!fields.has(field)) {
+    throw invalidParam('order_by', `order_by must be one of ${[...fields].join(', ')}, optionally prefixed with + or -`);
+  }
+  const compare = (a, b) => {
+    const x = keyOf(a, field) ?? null;
+    const y = keyOf(b, field) ?? null;
+    if (x === y) return a.id < b.id ? -1 : 1;
+    if (x === null) return descending ? -1 : 1;
+    if (y === null) return descending ? 1 : -1;
+    const order = typeof x === 'string' ? x.localeCompare(y, 'en') : x - y;
+    if (order === 0) return a.id < b.id ? -1 : 1;
+    return descending ? -order : order;
+  };
+  return [...items].sort(compare);
+}
+
+function isPlainObject(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Clerk's metadata merge (JSON Merge Patch, RFC 7386): nested objects merge key by key, a key
+ * set to null is deleted, anything else (arrays too) replaces what was there.
+ */
+export function mergeMetadata(target, patch) {
+  const result = isPlainObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else if (isPlainObject(value)) result[key] = mergeMetadata(result[key], value);
+    else result[key] = structuredClone(value);
+  }
+  return result;
+}
+
+const JSON_TYPES = {
+  string: (v) => typeof v === 'string',
+  integer: (v) => Number.isInteger(v),
+  boolean: (v) => typeof v === 'boolean',
+  object: isPlainObject,
+};
+
+/**
+ * Reads a JSON request body against `fields` as Clerk does: a body that is not a JSON object is
+ * a 400; unknown, missing and wrongly typed fields are one 422 naming each; a value out of
+ * bounds is a 422 too. The first three are the caller's mistakes about the API, so they are
+ * also reported to `violate`; a value out of bounds may come from a user.
+ */
+function readJsonBody(raw, fields, violate) {
+  let body = {};
+  if (raw !== '') {
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      violate('the body is not JSON');
+      throw new ClerkError(400, 'malformed_request', 'malformed request', 'The request body could not be parsed as JSON');
+    }
+  }
+  if (!isPlainObject(body)) {
+    violate('the body is not a JSON object');
+    throw new ClerkError(400, 'malformed_request', 'malformed request', 'The request body must be a JSON object');
+  }
+  const problems = [];
+  for (const key of Object.keys(body)) {
+    if (!(key in fields)) {
+      problems.push(['form_param_unknown', 'is unknown', `${key} is not a valid parameter for this request.`, key]);
+    }
+  }
+  for (const [key, field] of Object.entries(fields)) {
+    const value = body[key];
+    if (value === undefined) {
+      if (field.required) problems.push(['form_param_missing', 'missing required parameter', `${key} must be included.`, key]);
+    } else if (value === null ? !field.nullable : !JSON_TYPES[field.type](value)) {
+      const expected = `${field.type === 'integer' ? 'an' : 'a'} ${field.type}${field.nullable ? ' or null' : ''}`;
+      problems.push(['form_param_format_invalid', 'is invalid', `${key} must be ${expected}.`, key]);
+    }
+  }
+  if (problems.length > 0) {
+    for (const [, , longMessage] of problems) violate(`body: ${longMessage}`);
+    throw new ClerkError(422, ...problems);
+  }
+  for (const [key, field] of Object.entries(fields)) {
+    const value = body[key];
+    if (typeof value !== 'number') continue;
+    if ((field.minimum !== undefined && value < field.minimum) || (field.maximum !== undefined && value > field.maximum)) {
+      throw invalidParam(key, `${key} must be between ${field.minimum ?? '-infinity'} and ${field.maximum ?? 'infinity'}`);
+    }
+  }
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users
+
 function primaryEmail(user) {
   return user.email_addresses.find((e) => e.id === user.primary_email_address_id)?.email_address ?? null;
 }
@@ -299,78 +626,450 @@ function primaryPhone(user) {
   return user.phone_numbers.find((p) => p.id === user.primary_phone_number_id)?.phone_number ?? null;
 }
 
+function matchesUserQuery(user, query) {
+  const needle = query.toLowerCase();
+  return [
+    user.id, user.first_name, user.last_name, user.username,
+    ...user.email_addresses.map((e) => e.email_address),
+    ...user.phone_numbers.map((p) => p.phone_number),
+  ].some((field) => field?.toLowerCase().includes(needle));
+}
+
 /** The users that pass the filters GET /v1/users and GET /v1/users/count share. */
 function filterUsers(users, params) {
   let result = users;
   const query = params.get('query');
-  if (query !== null && query !== '') {
-    const needle = query.toLowerCase();
-    result = result.filter((u) => [
-      u.id, u.first_name, u.last_name, u.username,
-      ...u.email_addresses.map((e) => e.email_address),
-      ...u.phone_numbers.map((p) => p.phone_number),
-    ].some((field) => field?.toLowerCase().includes(needle)));
-  }
+  if (query !== null && query !== '') result = result.filter((u) => matchesUserQuery(u, query));
   const emails = params.getAll('email_address').map((e) => e.toLowerCase());
   if (emails.length > 0) {
     result = result.filter((u) => u.email_addresses.some((e) => emails.includes(e.email_address.toLowerCase())));
   }
-  const userIds = params.getAll('user_id');
-  const included = userIds.filter((id) => !id.startsWith('-')).map((id) => id.replace(/^\+/, ''));
-  const excluded = userIds.filter((id) => id.startsWith('-')).map((id) => id.slice(1));
-  if (included.length > 0) result = result.filter((u) => included.includes(u.id));
-  if (excluded.length > 0) result = result.filter((u) => !excluded.includes(u.id));
-  return result;
+  return signedIdFilter(result, params.getAll('user_id'), (u) => u.id);
 }
 
-/** Sorts like Clerk's database: nulls last when ascending, first when descending; ties by id. */
-function sortUsers(users, orderBy) {
-  const descending = orderBy.startsWith('-');
-  const field = orderBy.replace(/^[+-]/, '');
-  if (!ORDER_BY_FIELDS.has(field)) {
-    throw invalidParam('order_by', `order_by must be one of ${[...ORDER_BY_FIELDS].join(', ')}, optionally prefixed with + or -`);
-  }
-  const keyOf = {
-    email_address: primaryEmail,
-    phone_number: primaryPhone,
-    web3wallet: () => null,
-  }[field] ?? ((u) => u[field]);
-  const compare = (a, b) => {
-    const x = keyOf(a);
-    const y = keyOf(b);
-    if (x === y) return a.id < b.id ? -1 : 1;
-    if (x === null) return descending ? -1 : 1;
-    if (y === null) return descending ? 1 : -1;
-    const order = typeof x === 'string' ? x.localeCompare(y, 'en') : x - y;
-    if (order === 0) return a.id < b.id ? -1 : 1;
-    return descending ? -order : order;
-  };
-  return [...users].sort(compare);
+function userSortKey(user, field) {
+  if (field === 'email_address') return primaryEmail(user);
+  if (field === 'phone_number') return primaryPhone(user);
+  if (field === 'web3wallet') return null;
+  return user[field];
 }
 
-function listUsers(users, params) {
-  const limit = integerParam(params, 'limit', { fallback: 10, min: 1, max: 500 });
-  const offset = integerParam(params, 'offset', { fallback: 0, min: 0 });
-  const orderBy = params.get('order_by') ?? '-created_at';
-  return sortUsers(filterUsers(users, params), orderBy).slice(offset, offset + limit);
-}
+// ---------------------------------------------------------------------------------------------
+// The instance: users, organizations, memberships and invitations
 
-function countUsers(users, params) {
-  return { object: 'total_count', total_count: filterUsers(users, params).length };
-}
-
-function getUser(users, rawId) {
-  let id;
+/** A path segment as Clerk reads it. */
+function decodeSegment(segment) {
   try {
-    id = decodeURIComponent(rawId);
+    return decodeURIComponent(segment);
   } catch {
-    id = rawId;
+    return segment;
   }
-  const user = users.find((u) => u.id === id);
-  if (!user) {
-    throw new ClerkError(404, 'resource_not_found', 'not found', `No user was found with id ${id}`);
+}
+
+class FakeInstance {
+  constructor({ users, organizations = [], memberships = [], invitations = [] }) {
+    this.users = users;
+    this.organizations = organizations;
+    this.memberships = memberships;
+    this.invitations = invitations;
+    this.random = generator(0xc1e4c);
+    this.lastTime = 0;
   }
-  return user;
+
+  /** The current time in Unix milliseconds, strictly increasing from call to call. */
+  now() {
+    this.lastTime = Math.max(Date.now(), this.lastTime + 1);
+    return this.lastTime;
+  }
+
+  // Users -------------------------------------------------------------------------------------
+
+  listUsers(params) {
+    const { limit, offset } = paging(params);
+    const users = sortBy(filterUsers(this.users, params), params.get('order_by') ?? '-created_at', USER_ORDER_FIELDS, userSortKey);
+    return users.slice(offset, offset + limit);
+  }
+
+  countUsers(params) {
+    return { object: 'total_count', total_count: filterUsers(this.users, params).length };
+  }
+
+  user(id) {
+    const user = this.users.find((u) => u.id === id);
+    if (!user) throw notFound(`No user was found with id ${id}`);
+    return user;
+  }
+
+  updateUserMetadata(id, body) {
+    const user = this.user(id);
+    for (const key of ['public_metadata', 'private_metadata', 'unsafe_metadata']) {
+      if (body[key] !== undefined) user[key] = mergeMetadata(user[key], body[key]);
+    }
+    user.updated_at = this.now();
+    return user;
+  }
+
+  // Organizations -----------------------------------------------------------------------------
+
+  organizationById(id) {
+    const organization = this.organizations.find((o) => o.id === id);
+    if (!organization) throw notFound(`No organization was found with id ${id}`);
+    return organization;
+  }
+
+  organizationByIdOrSlug(idOrSlug) {
+    const organization = this.organizations.find((o) => o.id === idOrSlug || o.slug === idOrSlug);
+    if (!organization) throw notFound(`No organization was found with id or slug ${idOrSlug}`);
+    return organization;
+  }
+
+  membersOf(organization) {
+    return this.memberships.filter((m) => m.organization_id === organization.id);
+  }
+
+  /** An organization as Clerk renders it; with `counts` as `include_members_count=true` does. */
+  renderOrganization(organization, { counts = false } = {}) {
+    const rendered = structuredClone(organization);
+    if (counts) {
+      rendered.members_count = this.membersOf(organization).length;
+      rendered.pending_invitations_count = this.invitations
+        .filter((i) => i.organization_id === organization.id && i.status === 'pending').length;
+    }
+    return rendered;
+  }
+
+  listOrganizations(params) {
+    const counts = booleanParam(params, 'include_members_count');
+    booleanParam(params, 'include_missing_member_with_elevated_permissions');
+    let organizations = this.organizations;
+    const query = params.get('query');
+    if (query !== null && query !== '') {
+      const needle = query.toLowerCase();
+      organizations = organizations.filter((o) => o.id === query
+        || o.name.toLowerCase().includes(needle) || o.slug.toLowerCase().includes(needle));
+    }
+    organizations = signedIdFilter(organizations, params.getAll('organization_id'), (o) => o.id);
+    const userIds = params.getAll('user_id');
+    if (userIds.length > 0) {
+      const memberOf = (o) => new Set(this.membersOf(o).map((m) => m.user_id));
+      const included = userIds.filter((id) => !id.startsWith('-')).map((id) => id.replace(/^\+/, ''));
+      const excluded = userIds.filter((id) => id.startsWith('-')).map((id) => id.slice(1));
+      organizations = organizations.filter((o) => {
+        const members = memberOf(o);
+        return (included.length === 0 || included.some((id) => members.has(id))) && !excluded.some((id) => members.has(id));
+      });
+    }
+    const sorted = sortBy(organizations, params.get('order_by') ?? '-created_at', ORGANIZATION_ORDER_FIELDS, (o, field) => (
+      field === 'members_count' ? this.membersOf(o).length : o[field]));
+    return paginated(sorted, params, (o) => this.renderOrganization(o, { counts }));
+  }
+
+  getOrganization(idOrSlug, params) {
+    const counts = booleanParam(params, 'include_members_count');
+    booleanParam(params, 'include_missing_member_with_elevated_permissions');
+    return this.renderOrganization(this.organizationByIdOrSlug(idOrSlug), { counts });
+  }
+
+  createOrganization(body) {
+    if (body.name.trim() === '') throw invalidParam('name', 'name must not be empty');
+    if (body.name.length > 256) throw invalidParam('name', 'name must be at most 256 characters');
+    let { slug } = body;
+    if (slug !== undefined && slug !== null) {
+      if (!/^[a-z0-9-]+$/.test(slug)) {
+        throw new ClerkError(422, 'form_param_format_invalid', 'is invalid',
+          'slug can contain only lowercase alphanumeric characters and the dash "-"', 'slug');
+      }
+      if (this.organizations.some((o) => o.slug === slug)) {
+        throw new ClerkError(422, 'form_identifier_exists', 'is taken', 'That slug is taken. Please try another.', 'slug');
+      }
+    } else {
+      const base = slugify(body.name);
+      slug = base;
+      for (let n = 2; this.organizations.some((o) => o.slug === slug); n++) slug = `${base}-${n}`;
+    }
+    const creator = body.created_by ? this.users.find((u) => u.id === body.created_by) : null;
+    if (body.created_by && !creator) {
+      throw invalidParam('created_by', `created_by must be the ID of a user of this instance; there is no user ${body.created_by}`);
+    }
+    const at = this.now();
+    const organization = {
+      object: 'organization',
+      id: clerkId('org', this.random),
+      name: body.name,
+      slug,
+      image_url: `https://img.clerk.com/org-${this.organizations.length}`,
+      has_image: false,
+      max_allowed_memberships: body.max_allowed_memberships ?? 5,
+      admin_delete_enabled: true,
+      public_metadata: body.public_metadata ?? {},
+      private_metadata: body.private_metadata ?? {},
+      created_by: creator?.id ?? '',
+      created_at: at,
+      updated_at: at,
+    };
+    this.organizations.push(organization);
+    if (creator) this.addMembership(organization, creator, 'org:admin', {});
+    return this.renderOrganization(organization);
+  }
+
+  updateOrganizationMetadata(id, body) {
+    const organization = this.organizationById(id);
+    for (const key of ['public_metadata', 'private_metadata']) {
+      if (body[key] !== undefined) organization[key] = mergeMetadata(organization[key], body[key]);
+    }
+    organization.updated_at = this.now();
+    return this.renderOrganization(organization);
+  }
+
+  deleteOrganization(id) {
+    const organization = this.organizationById(id);
+    this.organizations = this.organizations.filter((o) => o !== organization);
+    this.memberships = this.memberships.filter((m) => m.organization_id !== organization.id);
+    this.invitations = this.invitations.filter((i) => i.organization_id !== organization.id);
+    return { object: 'organization', id: organization.id, slug: organization.slug, deleted: true };
+  }
+
+  // Memberships -------------------------------------------------------------------------------
+
+  role(key, param = 'role') {
+    const role = ROLES[key];
+    if (!role) {
+      throw invalidParam(param, `${param} must be one of the instance's roles (${Object.keys(ROLES).join(', ')}); there is no role ${key}`);
+    }
+    return role;
+  }
+
+  addMembership(organization, user, roleKey, { public_metadata: publicMetadata = {}, private_metadata: privateMetadata = {} }) {
+    const role = this.role(roleKey);
+    const at = this.now();
+    const membership = {
+      object: 'organization_membership',
+      id: clerkId('orgmem', this.random),
+      role: roleKey,
+      role_name: role.name,
+      permissions: [...role.permissions],
+      public_metadata: structuredClone(publicMetadata ?? {}),
+      private_metadata: structuredClone(privateMetadata ?? {}),
+      organization_id: organization.id,
+      user_id: user.id,
+      created_at: at,
+      updated_at: at,
+    };
+    this.memberships.push(membership);
+    return membership;
+  }
+
+  /** A membership as Clerk renders it: with its organization and the member's public data. */
+  renderMembership(membership) {
+    const { organization_id: organizationId, user_id: userId, ...wire } = structuredClone(membership);
+    const user = this.users.find((u) => u.id === userId);
+    return {
+      ...wire,
+      organization: this.renderOrganization(this.organizations.find((o) => o.id === organizationId)),
+      public_user_data: {
+        user_id: userId,
+        first_name: user?.first_name ?? null,
+        last_name: user?.last_name ?? null,
+        profile_image_url: user?.profile_image_url ?? null,
+        image_url: user?.image_url ?? '',
+        has_image: user?.has_image ?? false,
+        identifier: user ? identifierOf(user) : null,
+        username: user?.username ?? null,
+        banned: user?.banned ?? false,
+      },
+    };
+  }
+
+  membership(organizationId, userId) {
+    const organization = this.organizationById(organizationId);
+    const membership = this.membersOf(organization).find((m) => m.user_id === userId);
+    if (!membership) throw notFound(`No membership was found for user ${userId} in organization ${organizationId}`);
+    return membership;
+  }
+
+  listMemberships(organizationId, params) {
+    const organization = this.organizationById(organizationId);
+    const userOf = (m) => this.users.find((u) => u.id === m.user_id);
+    let memberships = this.membersOf(organization);
+    const roles = params.getAll('role');
+    if (roles.length > 0) memberships = memberships.filter((m) => roles.includes(m.role));
+    const query = params.get('query');
+    if (query !== null && query !== '') memberships = memberships.filter((m) => matchesUserQuery(userOf(m), query));
+    const emails = params.getAll('email_address').map((e) => e.toLowerCase());
+    if (emails.length > 0) {
+      memberships = memberships.filter((m) => userOf(m).email_addresses.some((e) => emails.includes(e.email_address.toLowerCase())));
+    }
+    const usernames = params.getAll('username');
+    if (usernames.length > 0) memberships = memberships.filter((m) => usernames.includes(userOf(m).username));
+    memberships = signedIdFilter(memberships, params.getAll('user_id'), (m) => m.user_id);
+    const sorted = sortBy(memberships, params.get('order_by') ?? '-created_at', MEMBERSHIP_ORDER_FIELDS, (m, field) => (
+      field === 'created_at' ? m.created_at : userSortKey(userOf(m), field)));
+    return paginated(sorted, params, (m) => this.renderMembership(m));
+  }
+
+  updateMembershipRole(organizationId, userId, body) {
+    const membership = this.membership(organizationId, userId);
+    const role = this.role(body.role);
+    Object.assign(membership, { role: body.role, role_name: role.name, permissions: [...role.permissions], updated_at: this.now() });
+    return this.renderMembership(membership);
+  }
+
+  updateMembershipMetadata(organizationId, userId, body) {
+    const membership = this.membership(organizationId, userId);
+    for (const key of ['public_metadata', 'private_metadata']) {
+      if (body[key] !== undefined) membership[key] = mergeMetadata(membership[key], body[key]);
+    }
+    membership.updated_at = this.now();
+    return this.renderMembership(membership);
+  }
+
+  removeMembership(organizationId, userId) {
+    const membership = this.membership(organizationId, userId);
+    const rendered = this.renderMembership(membership);
+    this.memberships = this.memberships.filter((m) => m !== membership);
+    return rendered;
+  }
+
+  // Invitations -------------------------------------------------------------------------------
+
+  renderInvitation(invitation) {
+    const inviter = this.users.find((u) => u.id === invitation.inviter_id);
+    return {
+      ...structuredClone(invitation),
+      public_inviter_data: inviter ? {
+        user_id: inviter.id,
+        first_name: inviter.first_name,
+        last_name: inviter.last_name,
+        image_url: inviter.image_url,
+        has_image: inviter.has_image,
+        identifier: identifierOf(inviter) ?? inviter.id,
+      } : null,
+    };
+  }
+
+  listInvitations(organizationId, params) {
+    const organization = this.organizationById(organizationId);
+    let invitations = this.invitations.filter((i) => i.organization_id === organization.id);
+    const status = params.get('status');
+    if (status !== null) {
+      if (!INVITATION_STATUSES.has(status)) {
+        throw invalidParam('status', `status must be one of ${[...INVITATION_STATUSES].join(', ')}`);
+      }
+      invitations = invitations.filter((i) => i.status === status);
+    }
+    const email = params.get('email_address');
+    if (email !== null) invitations = invitations.filter((i) => i.email_address.toLowerCase() === email.toLowerCase());
+    const sorted = sortBy(invitations, params.get('order_by') ?? '-created_at', INVITATION_ORDER_FIELDS, (i, field) => i[field]);
+    return paginated(sorted, params, (i) => this.renderInvitation(i));
+  }
+
+  createInvitation(organizationId, body) {
+    const organization = this.organizationById(organizationId);
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(body.email_address)) {
+      throw new ClerkError(422, 'form_param_format_invalid', 'is invalid', 'email_address must be a valid email address.', 'email_address');
+    }
+    const role = this.role(body.role);
+    if (this.invitations.some((i) => i.organization_id === organization.id && i.status === 'pending'
+      && i.email_address.toLowerCase() === body.email_address.toLowerCase())) {
+      throw new ClerkError(400, 'duplicate_record', 'duplicate invitation',
+        `There is already a pending invitation for ${body.email_address} in this organization.`, 'email_address');
+    }
+    const at = this.now();
+    const id = clerkId('orginv', this.random);
+    const redirect = body.redirect_url ? `&redirect_url=${encodeURIComponent(body.redirect_url)}` : '';
+    const invitation = {
+      object: 'organization_invitation',
+      id,
+      email_address: body.email_address,
+      role: body.role,
+      role_name: role.name,
+      organization_id: organization.id,
+      inviter_id: body.inviter_user_id ?? null,
+      status: 'pending',
+      public_metadata: body.public_metadata ?? {},
+      private_metadata: body.private_metadata ?? {},
+      url: `https://accounts.example.com/accept-invitation?ticket=${id}${redirect}`,
+      expires_at: at + (body.expires_in_days ?? 30) * DAY,
+      created_at: at,
+      updated_at: at,
+    };
+    this.invitations.push(invitation);
+    return this.renderInvitation(invitation);
+  }
+
+  /** The invitee accepts (a test hook): the invitation turns accepted and makes a membership. */
+  acceptInvitation(id) {
+    const invitation = this.invitations.find((i) => i.id === id);
+    if (!invitation) return [404, { error: `no invitation ${id}` }];
+    if (invitation.status !== 'pending') return [409, { error: `invitation ${id} is ${invitation.status}` }];
+    const email = invitation.email_address.toLowerCase();
+    const user = this.users.find((u) => u.email_addresses.some((e) => e.email_address.toLowerCase() === email));
+    if (!user) return [409, { error: `no user has the email address ${invitation.email_address}` }];
+    const organization = this.organizations.find((o) => o.id === invitation.organization_id);
+    if (this.membersOf(organization).some((m) => m.user_id === user.id)) {
+      return [409, { error: `${user.id} is already a member` }];
+    }
+    const membership = this.addMembership(organization, user, invitation.role, invitation);
+    Object.assign(invitation, { status: 'accepted', url: null, updated_at: this.now() });
+    return [200, { invitation: this.renderInvitation(invitation), membership: this.renderMembership(membership) }];
+  }
+
+  /** Everything but the users, as Clerk would render it now (for tests). */
+  state() {
+    return {
+      organizations: this.organizations.map((o) => this.renderOrganization(o, { counts: true })),
+      memberships: this.memberships.map((m) => this.renderMembership(m)),
+      invitations: this.invitations.map((i) => this.renderInvitation(i)),
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints
+
+/**
+ * The endpoints this fake serves: method, path template (`:name` is one segment), the query
+ * parameters Clerk takes there, the body fields it takes (if it takes a body), and the answer.
+ */
+const ENDPOINTS = [
+  ['GET', '/v1/users', LIST_USERS_PARAMS, null, (c) => c.instance.listUsers(c.params)],
+  ['GET', '/v1/users/count', COUNT_USERS_PARAMS, null, (c) => c.instance.countUsers(c.params)],
+  ['GET', '/v1/users/:user', [], null, (c) => c.instance.user(c.user)],
+  ['PATCH', '/v1/users/:user/metadata', [], BODIES.userMetadata, (c) => c.instance.updateUserMetadata(c.user, c.body)],
+  ['GET', '/v1/organizations', LIST_ORGANIZATIONS_PARAMS, null, (c) => c.instance.listOrganizations(c.params)],
+  ['POST', '/v1/organizations', [], BODIES.createOrganization, (c) => c.instance.createOrganization(c.body)],
+  ['GET', '/v1/organizations/:organization', GET_ORGANIZATION_PARAMS, null, (c) => c.instance.getOrganization(c.organization, c.params)],
+  ['DELETE', '/v1/organizations/:organization', [], null, (c) => c.instance.deleteOrganization(c.organization)],
+  ['PATCH', '/v1/organizations/:organization/metadata', [], BODIES.organizationMetadata,
+    (c) => c.instance.updateOrganizationMetadata(c.organization, c.body)],
+  ['GET', '/v1/organizations/:organization/memberships', LIST_MEMBERSHIPS_PARAMS, null,
+    (c) => c.instance.listMemberships(c.organization, c.params)],
+  ['PATCH', '/v1/organizations/:organization/memberships/:user', [], BODIES.updateMembership,
+    (c) => c.instance.updateMembershipRole(c.organization, c.user, c.body)],
+  ['DELETE', '/v1/organizations/:organization/memberships/:user', [], null, (c) => c.instance.removeMembership(c.organization, c.user)],
+  ['PATCH', '/v1/organizations/:organization/memberships/:user/metadata', [], BODIES.membershipMetadata,
+    (c) => c.instance.updateMembershipMetadata(c.organization, c.user, c.body)],
+  ['GET', '/v1/organizations/:organization/invitations', LIST_INVITATIONS_PARAMS, null,
+    (c) => c.instance.listInvitations(c.organization, c.params)],
+  ['POST', '/v1/organizations/:organization/invitations', [], BODIES.createInvitation,
+    (c) => c.instance.createInvitation(c.organization, c.body)],
+].map(([method, template, params, body, answer]) => ({ method, template: template.split('/'), params: new Set(params), body, answer }));
+
+/** The endpoint a request is for, with its path's named segments (decoded), or null. */
+function findEndpoint(method, path) {
+  const segments = path.split('/');
+  for (const endpoint of ENDPOINTS) {
+    if (endpoint.method !== method || endpoint.template.length !== segments.length) continue;
+    const names = {};
+    const matches = endpoint.template.every((part, i) => {
+      if (!part.startsWith(':')) return part === segments[i];
+      if (segments[i] === '') return false;
+      names[part.slice(1)] = decodeSegment(segments[i]);
+      return true;
+    });
+    if (matches) return { endpoint, names };
+  }
+  return null;
 }
 
 /** Header and shape rules every request from the worker must follow. */
@@ -391,6 +1090,12 @@ function headerViolations(req, body) {
     if (req.headers['content-type'] !== undefined) violations.push(`${req.method} must not carry Content-Type`);
     if (body.length > 0) violations.push(`${req.method} must not carry a body`);
   }
+  if (req.method === 'POST' || req.method === 'PATCH') {
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+      violations.push(`${req.method} must carry Content-Type: application/json, got ${JSON.stringify(req.headers['content-type'] ?? null)}`);
+    }
+    if (body.length === 0) violations.push(`${req.method} must carry a JSON body`);
+  }
   return violations;
 }
 
@@ -404,33 +1109,79 @@ function queryViolations(allowed, params, rawQuery) {
   return violations;
 }
 
-/**
- * Finds the endpoint for a request: the query parameters it takes and the handler that
- * answers it. An unknown endpoint is Clerk's 404, and a violation: the worker called it.
- */
-function endpoint(users, method, path) {
-  if (method === 'GET' && path === '/v1/users') {
-    return { params: LIST_USERS_PARAMS, answer: (params) => listUsers(users, params) };
+// ---------------------------------------------------------------------------------------------
+// Scripted faults
+
+// Clerk's usual error for a status, for a fault that brings no body of its own.
+const USUAL_ERRORS = {
+  400: ['bad_request', 'bad request', 'The request could not be processed.'],
+  401: ['authentication_invalid', 'Invalid authentication', 'Unable to authenticate the request, you need to supply an active API key'],
+  402: ['payment_required', 'payment required', 'This feature is not available on your current plan.'],
+  403: ['authorization_invalid', 'Unauthorized request', 'You are not authorized to perform this request'],
+  404: ['resource_not_found', 'not found', 'Resource not found'],
+  409: ['conflict', 'conflict', 'The request conflicts with the current state of the resource.'],
+  422: ['form_param_value_invalid', 'is invalid', 'A parameter of this request is invalid.'],
+  429: ['too_many_requests', 'Too many requests', 'You have exceeded the rate limit. Please try again later.'],
+  500: ['internal_clerk_error', 'Oops, an unexpected error occurred',
+    "There was an internal error on our servers. We've been notified and are working on fixing it."],
+  502: ['bad_gateway', 'bad gateway', 'The server received an invalid response.'],
+  503: ['service_unavailable', 'service unavailable', 'The service is temporarily unavailable.'],
+};
+
+/** Checks a POST /__faults body; returns the fault to store or throws a message. */
+function readFault(raw) {
+  let fault;
+  try {
+    fault = JSON.parse(raw);
+  } catch {
+    throw new Error('the body must be JSON');
   }
-  if (method === 'GET' && path === '/v1/users/count') {
-    return { params: COUNT_USERS_PARAMS, answer: (params) => countUsers(users, params) };
+  if (!isPlainObject(fault)) throw new Error('the body must be a JSON object');
+  const known = new Set(['path', 'method', 'status', 'body', 'rawBody', 'headers', 'times']);
+  const unknown = Object.keys(fault).filter((key) => !known.has(key));
+  if (unknown.length > 0) throw new Error(`unknown fields: ${unknown.join(', ')}`);
+  if (typeof fault.path !== 'string' || !fault.path.startsWith('/')) throw new Error('path must be a string starting with /');
+  if (fault.method !== undefined && typeof fault.method !== 'string') throw new Error('method must be a string');
+  if (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599) throw new Error('status must be an HTTP status');
+  if (fault.rawBody !== undefined && typeof fault.rawBody !== 'string') throw new Error('rawBody must be a string');
+  if (fault.rawBody !== undefined && fault.body !== undefined) throw new Error('give body or rawBody, not both');
+  if (fault.headers !== undefined && (!isPlainObject(fault.headers) || !Object.values(fault.headers).every((v) => typeof v === 'string'))) {
+    throw new Error('headers must be an object of strings');
   }
-  const single = /^\/v1\/users\/([^/]+)$/.exec(path);
-  if (method === 'GET' && single) {
-    return { params: new Set(), answer: () => getUser(users, single[1]) };
+  const times = fault.times ?? 1;
+  if (!Number.isInteger(times) || times < 1) throw new Error('times must be an integer >= 1');
+  return { ...fault, method: fault.method?.toUpperCase(), times };
+}
+
+/** The answer a fault scripts: [status, headers, text, recorded body]. */
+function faultAnswer(fault) {
+  const headers = { ...(fault.headers ?? {}) };
+  const hasType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
+  if (fault.rawBody !== undefined) {
+    if (!hasType) headers['content-type'] = 'text/html; charset=utf-8';
+    return [fault.status, headers, fault.rawBody, fault.rawBody];
   }
-  return null;
+  const usual = USUAL_ERRORS[fault.status] ?? ['unexpected_error', 'unexpected error', `HTTP ${fault.status}`];
+  const body = fault.body !== undefined ? fault.body : clerkErrorBody(...usual);
+  if (!hasType) headers['content-type'] = 'application/json; charset=utf-8';
+  return [fault.status, headers, JSON.stringify(body), body];
 }
 
 // ---------------------------------------------------------------------------------------------
 // HTTP server
 
-function send(res, status, body) {
+function send(res, status, body, extraHeaders = {}) {
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
+    ...extraHeaders,
   });
+  res.end(text);
+}
+
+function sendText(res, status, headers, text) {
+  res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -443,26 +1194,68 @@ function readBody(req) {
   });
 }
 
+/** Answers the test-only endpoints; returns false for any other request. */
+function answerTestEndpoint(req, res, { path, body, requests, instance, faults }) {
+  const route = `${req.method} ${path}`;
+  if (route === 'GET /__requests') return send(res, 200, requests), true;
+  if (route === 'DELETE /__requests') {
+    requests.length = 0;
+    res.writeHead(204).end();
+    return true;
+  }
+  if (route === 'GET /__users') return send(res, 200, instance.users), true;
+  if (route === 'GET /__state') return send(res, 200, instance.state()), true;
+  const accept = /^\/__invitations\/([^/]+)\/accept$/.exec(path);
+  if (accept && req.method === 'POST') {
+    const [status, answer] = instance.acceptInvitation(decodeSegment(accept[1]));
+    return send(res, status, answer), true;
+  }
+  if (route === 'GET /__faults') return send(res, 200, faults), true;
+  if (route === 'DELETE /__faults') {
+    faults.length = 0;
+    res.writeHead(204).end();
+    return true;
+  }
+  if (route === 'POST /__faults') {
+    try {
+      const fault = readFault(body);
+      faults.push(fault);
+      send(res, 201, fault);
+    } catch (error) {
+      send(res, 400, { error: error.message });
+    }
+    return true;
+  }
+  if (path.startsWith('/__')) return send(res, 404, { error: `no test endpoint ${route}` }), true;
+  return false;
+}
+
+/** Takes one use of the first fault scripted for this request, if any. */
+function takeFault(faults, method, path) {
+  const index = faults.findIndex((f) => f.path === path && (f.method === undefined || f.method === method));
+  if (index < 0) return null;
+  const fault = faults[index];
+  fault.times -= 1;
+  if (fault.times === 0) faults.splice(index, 1);
+  return fault;
+}
+
 /**
- * Builds the fake as an unstarted `http.Server`. `keys` are the secret keys it accepts;
- * `users` the seeded users. The server's `requests` property holds the record.
+ * Builds the fake as an unstarted `http.Server`. `keys` are the secret keys it accepts; `users`
+ * the seeded users and `organizationCount` how many organizations to seed beside them. The
+ * server's `requests` property holds the record.
  */
-export function createFakeClerk({ keys = DEFAULT_KEYS, users = seedUsers() } = {}) {
+export function createFakeClerk({ keys = DEFAULT_KEYS, users = seedUsers(), organizationCount = DEFAULT_ORGANIZATION_COUNT } = {}) {
   const requests = [];
+  const faults = [];
   const accepted = new Set(keys.map((key) => `Bearer ${key}`));
+  const instance = new FakeInstance({ users, ...seedOrganizations(users, organizationCount) });
 
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
     const [path, ...rest] = req.url.split('?');
     const rawQuery = rest.join('?');
-
-    if (path === '/__requests' && req.method === 'GET') return send(res, 200, requests);
-    if (path === '/__requests' && req.method === 'DELETE') {
-      requests.length = 0;
-      res.writeHead(204).end();
-      return undefined;
-    }
-    if (path === '/__users' && req.method === 'GET') return send(res, 200, users);
+    if (answerTestEndpoint(req, res, { path, body, requests, instance, faults })) return undefined;
 
     const params = new URLSearchParams(rawQuery);
     const record = {
@@ -475,22 +1268,45 @@ export function createFakeClerk({ keys = DEFAULT_KEYS, users = seedUsers() } = {
       response: null,
     };
     requests.push(record);
+    const violate = (message) => record.violations.push(message);
+
+    const found = findEndpoint(req.method, path);
+    if (found) {
+      record.violations.push(...queryViolations(found.endpoint.params, params, rawQuery));
+    } else {
+      violate(`unexpected endpoint ${req.method} ${path}`);
+    }
+    // Read the body before anything else answers, so that a faulted or unauthenticated
+    // request is still checked.
+    let parsedBody;
+    let bodyError = null;
+    if (found?.endpoint.body) {
+      try {
+        parsedBody = readJsonBody(body, found.endpoint.body, violate);
+      } catch (error) {
+        if (!(error instanceof ClerkError)) throw error;
+        bodyError = error;
+      }
+    }
+
+    const fault = takeFault(faults, req.method, path);
+    if (fault) {
+      const [status, headers, text, recorded] = faultAnswer(fault);
+      record.fault = true;
+      record.response = { status, body: recorded };
+      return sendText(res, status, headers, text);
+    }
 
     let status = 200;
     let answer;
     try {
-      const target = endpoint(users, req.method, path);
-      if (target) {
-        record.violations.push(...queryViolations(target.params, params, rawQuery));
-      } else {
-        record.violations.push(`unexpected endpoint ${req.method} ${path}`);
-      }
       if (!accepted.has(req.headers.authorization)) {
         throw new ClerkError(401, 'authentication_invalid', 'Invalid authentication',
           'Unable to authenticate the request, you need to supply an active API key');
       }
-      if (!target) throw new ClerkError(404, 'resource_not_found', 'not found', `No route for ${req.method} ${path}`);
-      answer = target.answer(params);
+      if (!found) throw notFound(`No route for ${req.method} ${path}`);
+      if (bodyError) throw bodyError;
+      answer = structuredClone(found.endpoint.answer({ instance, params, body: parsedBody, ...found.names }));
     } catch (error) {
       if (!(error instanceof ClerkError)) throw error;
       status = error.status;
@@ -504,8 +1320,10 @@ export function createFakeClerk({ keys = DEFAULT_KEYS, users = seedUsers() } = {
 }
 
 /** Starts the fake on 127.0.0.1; `port` 0 picks a free one. Resolves to { url, port, close }. */
-export async function startFakeClerk({ port = 0, keys, userCount = DEFAULT_USER_COUNT } = {}) {
-  const server = createFakeClerk({ keys, users: seedUsers(userCount) });
+export async function startFakeClerk({
+  port = 0, keys, userCount = DEFAULT_USER_COUNT, organizationCount = DEFAULT_ORGANIZATION_COUNT,
+} = {}) {
+  const server = createFakeClerk({ keys, users: seedUsers(userCount), organizationCount });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
@@ -527,6 +1345,7 @@ function parseCommandLine(argv, env) {
     port: Number(env.FAKE_CLERK_PORT ?? 0),
     keys: env.FAKE_CLERK_KEYS ? env.FAKE_CLERK_KEYS.split(',').filter(Boolean) : [],
     userCount: Number(env.FAKE_CLERK_USERS ?? DEFAULT_USER_COUNT),
+    organizationCount: Number(env.FAKE_CLERK_ORGANIZATIONS ?? DEFAULT_ORGANIZATION_COUNT),
   };
   const cliKeys = [];
   for (let i = 0; i < argv.length; i++) {
@@ -535,13 +1354,17 @@ function parseCommandLine(argv, env) {
     if (flag === '--port') options.port = Number(value);
     else if (flag === '--key') cliKeys.push(value);
     else if (flag === '--users') options.userCount = Number(value);
-    else throw new Error(`unknown argument ${flag} (expected --port, --key, --users)`);
+    else if (flag === '--organizations') options.organizationCount = Number(value);
+    else throw new Error(`unknown argument ${flag} (expected --port, --key, --users, --organizations)`);
     i++;
   }
   if (cliKeys.length > 0) options.keys = cliKeys;
   if (options.keys.length === 0) options.keys = DEFAULT_KEYS;
   if (!Number.isInteger(options.port) || options.port < 0) throw new Error('the port must be an integer >= 0');
   if (!Number.isInteger(options.userCount) || options.userCount < 0) throw new Error('the user count must be an integer >= 0');
+  if (!Number.isInteger(options.organizationCount) || options.organizationCount < 0) {
+    throw new Error('the organization count must be an integer >= 0');
+  }
   return options;
 }
 

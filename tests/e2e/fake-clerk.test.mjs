@@ -1,14 +1,17 @@
-// Tests of the fake Clerk itself: that it speaks Clerk's wire format and catches the request
-// mistakes the end-to-end tests rely on it to catch. Needs no worker:
+// Tests of the fake Clerk itself: that it speaks Clerk's wire format, keeps organizations,
+// memberships, invitations and metadata the way Clerk does, answers scripted faults, and
+// catches the request mistakes the end-to-end tests rely on it to catch. Needs no worker:
 //   node --test tests/e2e/fake-clerk.test.mjs
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 
-import { CLERK_API_VERSION, seedUsers, startFakeClerk } from './fake-clerk.mjs';
+import {
+  CLERK_API_VERSION, ROLES, mergeMetadata, seedOrganizations, seedUsers, startFakeClerk,
+} from './fake-clerk.mjs';
 
 const KEY = 'sk_test_fake_clerk_unit';
 const GOOD_HEADERS = {
@@ -207,10 +210,521 @@ describe('fake Clerk over HTTP', () => {
   });
 });
 
+// The `required` lists (and, where the spec closes the object, the allowed keys) of the
+// organization schemas in Clerk's Backend API spec (version 2026-05-12).
+const ORGANIZATION_REQUIRED = [
+  'object', 'id', 'name', 'slug', 'has_image', 'max_allowed_memberships', 'admin_delete_enabled',
+  'public_metadata', 'created_at', 'updated_at',
+];
+const MEMBERSHIP_REQUIRED = ['object', 'id', 'role', 'permissions', 'public_metadata', 'created_at', 'updated_at', 'organization'];
+const PUBLIC_USER_DATA_REQUIRED = ['user_id', 'first_name', 'last_name', 'profile_image_url', 'image_url', 'has_image'];
+const PUBLIC_USER_DATA_KEYS = [...PUBLIC_USER_DATA_REQUIRED, 'identifier', 'username', 'banned', 'deprovisioned'];
+const INVITATION_REQUIRED = [
+  'object', 'id', 'email_address', 'role', 'role_name', 'public_metadata', 'url', 'expires_at',
+  'created_at', 'updated_at', 'inviter_id', 'public_inviter_data',
+];
+const INVITATION_KEYS = [...INVITATION_REQUIRED, 'organization_id', 'status', 'private_metadata'];
+const INVITER_REQUIRED = ['user_id', 'first_name', 'last_name', 'image_url', 'has_image', 'identifier'];
+const DELETED_OBJECT_KEYS = ['object', 'id', 'slug', 'deleted', 'external_id'];
+
+function assertOnlyKeys(object, keys, what) {
+  const extra = Object.keys(object).filter((key) => !keys.includes(key));
+  assert.deepEqual(extra, [], `${what} has keys the spec does not allow: ${extra.join(', ')}`);
+}
+
+function assertOrganizationShape(organization) {
+  assertHasKeys(organization, ORGANIZATION_REQUIRED, organization.id);
+  assert.equal(organization.object, 'organization');
+  assert.match(organization.id, /^org_[0-9A-Za-z]{27}$/);
+  assert.match(organization.slug, /^[a-z0-9-]+$/);
+  assert.ok(Number.isInteger(organization.created_at) && organization.created_at > 1.7e12);
+}
+
+function assertMembershipShape(membership) {
+  assertHasKeys(membership, MEMBERSHIP_REQUIRED, membership.id);
+  assert.equal(membership.object, 'organization_membership');
+  assert.match(membership.id, /^orgmem_[0-9A-Za-z]{27}$/);
+  assertOrganizationShape(membership.organization);
+  assertHasKeys(membership.public_user_data, PUBLIC_USER_DATA_REQUIRED, `${membership.id}.public_user_data`);
+  assertOnlyKeys(membership.public_user_data, PUBLIC_USER_DATA_KEYS, `${membership.id}.public_user_data`);
+  assert.equal(membership.role_name, ROLES[membership.role].name);
+  assert.deepEqual(membership.permissions, ROLES[membership.role].permissions);
+}
+
+function assertInvitationShape(invitation) {
+  assertHasKeys(invitation, INVITATION_REQUIRED, invitation.id);
+  assertOnlyKeys(invitation, INVITATION_KEYS, invitation.id);
+  assert.equal(invitation.object, 'organization_invitation');
+  assert.match(invitation.id, /^orginv_[0-9A-Za-z]{27}$/);
+  if (invitation.public_inviter_data !== null) {
+    assertHasKeys(invitation.public_inviter_data, INVITER_REQUIRED, `${invitation.id}.public_inviter_data`);
+  }
+}
+
+describe('seeded organizations', () => {
+  const users = seedUsers(45);
+  const seeded = seedOrganizations(users, 3);
+
+  it('are the same on every run', () => {
+    assert.deepEqual(seedOrganizations(seedUsers(45), 3), seeded);
+  });
+
+  it('each have their creator as admin, members, and invitations in several states', () => {
+    const { organizations, memberships, invitations } = seeded;
+    assert.equal(organizations.length, 3);
+    organizations.forEach((organization, i) => {
+      assertOrganizationShape(organization);
+      const members = memberships.filter((m) => m.organization_id === organization.id);
+      assert.equal(members.length, 3 + i);
+      assert.deepEqual(members.filter((m) => m.role === 'org:admin').map((m) => m.user_id), [organization.created_by]);
+      const statuses = invitations.filter((inv) => inv.organization_id === organization.id).map((inv) => inv.status).sort();
+      assert.ok(statuses.includes('pending') && (statuses.includes('revoked') || statuses.includes('expired')), statuses.join());
+    });
+    assert.equal(new Set(organizations.map((o) => o.slug)).size, 3);
+  });
+
+  it('are none without users to create them, and none when asked for none', () => {
+    assert.deepEqual(seedOrganizations(users, 0), { organizations: [], memberships: [], invitations: [] });
+    const lonely = seedOrganizations([], 1);
+    assert.equal(lonely.organizations.length, 1);
+    assert.deepEqual(lonely.memberships, []);
+  });
+});
+
+describe('metadata merge', () => {
+  it('merges nested objects key by key and keeps the keys it is not given', () => {
+    assert.deepEqual(
+      mergeMetadata({ plan: 'free', limits: { seats: 5, projects: 2 }, tags: ['a'] }, { limits: { seats: 10 }, region: 'eu' }),
+      { plan: 'free', limits: { seats: 10, projects: 2 }, tags: ['a'], region: 'eu' },
+    );
+  });
+
+  it('deletes a key set to null, at any depth', () => {
+    assert.deepEqual(mergeMetadata({ a: 1, b: { c: 2, d: 3 } }, { a: null, b: { c: null } }), { b: { d: 3 } });
+    assert.deepEqual(mergeMetadata({}, { gone: null, fresh: { inner: null, kept: 1 } }), { fresh: { kept: 1 } });
+  });
+
+  it('replaces arrays and scalars whole, and an object replaces a scalar', () => {
+    assert.deepEqual(mergeMetadata({ list: [1, 2, 3], n: 1, s: 'x' }, { list: [4], n: { deep: true }, s: 2 }), { list: [4], n: { deep: true }, s: 2 });
+  });
+
+  it('leaves both of its inputs as they were', () => {
+    const target = { a: { b: 1 } };
+    const patch = { a: { c: [1] } };
+    const merged = mergeMetadata(target, patch);
+    merged.a.c.push(2);
+    assert.deepEqual(target, { a: { b: 1 } });
+    assert.deepEqual(patch, { a: { c: [1] } });
+  });
+});
+
+/** Starts a fake of its own for each test, so that what one test changes no other sees. */
+function freshFake() {
+  const context = {};
+  beforeEach(async () => {
+    context.fake = await startFakeClerk({ keys: [KEY], userCount: 45, organizationCount: 3 });
+  });
+  afterEach(() => context.fake.close());
+  const url = (path) => `${context.fake.url}${path}`;
+  context.get = async (path, headers = GOOD_HEADERS) => answer(await fetch(url(path), { headers }));
+  context.send = async (method, path, body, headers = {}) => answer(await fetch(url(path), {
+    method,
+    headers: { ...GOOD_HEADERS, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
+  }));
+  context.record = async () => (await fetch(url('/__requests'))).json();
+  context.state = async () => (await fetch(url('/__state'))).json();
+  context.users = async () => (await fetch(url('/__users'))).json();
+  context.hook = async (method, path, body) => answer(await fetch(url(path), {
+    method, body: body === undefined ? undefined : JSON.stringify(body),
+  }));
+  return context;
+}
+
+async function answer(response) {
+  const text = await response.text();
+  let body = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+function assertClerkError(reply, status, code, paramName) {
+  assert.equal(reply.status, status, JSON.stringify(reply.body));
+  const [error] = reply.body.errors;
+  assert.equal(error.code, code);
+  assert.equal(typeof error.message, 'string');
+  assert.equal(typeof error.long_message, 'string');
+  if (paramName !== undefined) assert.equal(error.meta?.param_name, paramName);
+  assert.match(reply.body.clerk_trace_id, /^[0-9a-f]{32}$/);
+}
+
+describe('fake Clerk organizations over HTTP', () => {
+  const fake = freshFake();
+
+  it('lists organizations newest first in {data, total_count}, with counts only when asked', async () => {
+    const { organizations } = await fake.state();
+    const plain = await fake.get('/v1/organizations');
+    assert.equal(plain.status, 200);
+    assert.deepEqual(Object.keys(plain.body).sort(), ['data', 'total_count']);
+    assert.equal(plain.body.total_count, 3);
+    assert.deepEqual(plain.body.data.map((o) => o.id), organizations.map((o) => o.id).reverse());
+    plain.body.data.forEach(assertOrganizationShape);
+    assert.ok(plain.body.data.every((o) => !('members_count' in o)));
+
+    const counted = await fake.get('/v1/organizations?include_members_count=true&limit=1&offset=1');
+    assert.equal(counted.body.total_count, 3);
+    assert.deepEqual(counted.body.data.map((o) => [o.id, o.members_count, o.pending_invitations_count]), [[organizations[1].id, 4, 1]]);
+  });
+
+  it('searches by name, slug or exact ID, and orders by a signed field', async () => {
+    const { organizations } = await fake.state();
+    assert.deepEqual((await fake.get('/v1/organizations?query=GLOB')).body.data.map((o) => o.name), ['Globex']);
+    assert.deepEqual((await fake.get('/v1/organizations?query=acme-corp')).body.data.map((o) => o.name), ['Acme Corporation']);
+    assert.deepEqual((await fake.get(`/v1/organizations?query=${organizations[2].id}`)).body.data.map((o) => o.id), [organizations[2].id]);
+    assert.deepEqual((await fake.get('/v1/organizations?order_by=%2Bname')).body.data.map((o) => o.name), ['Acme Corporation', 'Globex', 'Initech']);
+    assert.deepEqual((await fake.get('/v1/organizations?order_by=name')).body.data.map((o) => o.name), ['Acme Corporation', 'Globex', 'Initech']);
+    assert.deepEqual((await fake.get('/v1/organizations?order_by=-members_count')).body.data.map((o) => o.name), ['Initech', 'Globex', 'Acme Corporation']);
+  });
+
+  it('answers bad list parameters with 422 naming them', async () => {
+    assertClerkError(await fake.get('/v1/organizations?include_members_count=yes'), 422, 'form_param_format_invalid', 'include_members_count');
+    assertClerkError(await fake.get('/v1/organizations?order_by=-slug'), 422, 'form_param_value_invalid', 'order_by');
+    assertClerkError(await fake.get('/v1/organizations?limit=501'), 422, 'form_param_value_invalid', 'limit');
+  });
+
+  it('gets one organization by ID or by slug, and 404s otherwise', async () => {
+    const [first] = (await fake.state()).organizations;
+    for (const key of [first.id, first.slug]) {
+      const reply = await fake.get(`/v1/organizations/${key}?include_members_count=true`);
+      assert.equal(reply.status, 200);
+      assert.deepEqual(reply.body, first);
+    }
+    assertClerkError(await fake.get('/v1/organizations/org_2NoSuchOrganization0000000000'), 404, 'resource_not_found');
+  });
+
+  it('creates an organization from a name alone, deriving its slug, with no members', async () => {
+    const reply = await fake.send('POST', '/v1/organizations', { name: 'Wayne Enterprises' });
+    assert.equal(reply.status, 200);
+    assertOrganizationShape(reply.body);
+    assert.equal(reply.body.slug, 'wayne-enterprises');
+    assert.deepEqual([reply.body.public_metadata, reply.body.private_metadata], [{}, {}]);
+    const again = await fake.send('POST', '/v1/organizations', { name: 'Wayne  Enterprises!' });
+    assert.equal(again.body.slug, 'wayne-enterprises-2');
+    const members = await fake.get(`/v1/organizations/${reply.body.id}/memberships`);
+    assert.deepEqual(members.body, { data: [], total_count: 0 });
+    assert.deepEqual((await fake.record()).map((r) => r.violations), [[], [], []]);
+  });
+
+  it('creates an organization with every field, and makes created_by its admin', async () => {
+    const [, creator] = await fake.users();
+    const body = {
+      name: 'Cyberdyne', slug: 'cyberdyne', created_by: creator.id, max_allowed_memberships: 25,
+      public_metadata: { tier: 'gold', nested: { a: 1 } }, private_metadata: { crm_id: 7 },
+    };
+    const reply = await fake.send('POST', '/v1/organizations', body);
+    assert.equal(reply.status, 200);
+    assert.equal(reply.body.slug, 'cyberdyne');
+    assert.equal(reply.body.created_by, creator.id);
+    assert.equal(reply.body.max_allowed_memberships, 25);
+    assert.deepEqual(reply.body.public_metadata, body.public_metadata);
+    assert.deepEqual(reply.body.private_metadata, body.private_metadata);
+    const members = await fake.get(`/v1/organizations/${reply.body.id}/memberships`);
+    assert.equal(members.body.total_count, 1);
+    assertMembershipShape(members.body.data[0]);
+    assert.equal(members.body.data[0].public_user_data.user_id, creator.id);
+    assert.equal(members.body.data[0].role, 'org:admin');
+    const counted = await fake.get('/v1/organizations/cyberdyne?include_members_count=true');
+    assert.equal(counted.body.members_count, 1);
+  });
+
+  it('refuses a taken or malformed slug and an unknown creator with 422 naming the field', async () => {
+    const create = (body) => fake.send('POST', '/v1/organizations', body);
+    assertClerkError(await create({ name: 'Again', slug: 'globex' }), 422, 'form_identifier_exists', 'slug');
+    assertClerkError(await create({ name: 'Bad', slug: 'Bad_Slug' }), 422, 'form_param_format_invalid', 'slug');
+    assertClerkError(await create({ name: 'Nobody', created_by: 'user_2NoSuchUser' }), 422, 'form_param_value_invalid', 'created_by');
+    assertClerkError(await create({ name: 'Negative', max_allowed_memberships: -1 }), 422, 'form_param_value_invalid', 'max_allowed_memberships');
+    assert.deepEqual((await fake.record()).flatMap((r) => r.violations), [], 'values a user chose are no violation');
+  });
+
+  it('refuses unknown, missing and wrongly typed body fields with 422s, and flags them', async () => {
+    const reply = await fake.send('POST', '/v1/organizations', { name: 42, createdBy: 'user_x', public_metadata: 'x' });
+    assert.equal(reply.status, 422);
+    assert.deepEqual(
+      reply.body.errors.map((e) => [e.code, e.meta.param_name]).sort(),
+      [['form_param_format_invalid', 'name'], ['form_param_format_invalid', 'public_metadata'], ['form_param_unknown', 'createdBy']],
+    );
+    assertClerkError(await fake.send('POST', '/v1/organizations', { slug: 'no-name' }), 422, 'form_param_missing', 'name');
+    const [typed, missing] = await fake.record();
+    assert.equal(typed.violations.length, 3);
+    assert.match(missing.violations.join(), /name must be included/);
+  });
+
+  it('deep-merges metadata patches, deleting keys set to null', async () => {
+    const created = (await fake.send('POST', '/v1/organizations', {
+      name: 'Merge Co', public_metadata: { plan: 'pro', limits: { seats: 5, projects: 3 } }, private_metadata: { keep: true },
+    })).body;
+    const first = await fake.send('PATCH', `/v1/organizations/${created.id}/metadata`, { public_metadata: { limits: { seats: 10 }, region: 'eu' } });
+    assert.equal(first.status, 200);
+    assert.deepEqual(first.body.public_metadata, { plan: 'pro', limits: { seats: 10, projects: 3 }, region: 'eu' });
+    assert.deepEqual(first.body.private_metadata, { keep: true });
+    assert.ok(first.body.updated_at > created.updated_at);
+    const second = await fake.send('PATCH', `/v1/organizations/${created.id}/metadata`, {
+      public_metadata: { limits: { projects: null }, plan: null }, private_metadata: { added: [1, 2] },
+    });
+    assert.deepEqual(second.body.public_metadata, { limits: { seats: 10 }, region: 'eu' });
+    assert.deepEqual(second.body.private_metadata, { keep: true, added: [1, 2] });
+    assert.deepEqual((await fake.get(`/v1/organizations/${created.id}`)).body.public_metadata, second.body.public_metadata);
+  });
+
+  it('refuses a metadata patch with other fields, null objects or for an unknown organization', async () => {
+    const [first] = (await fake.state()).organizations;
+    const patch = (body) => fake.send('PATCH', `/v1/organizations/${first.id}/metadata`, body);
+    assertClerkError(await patch({ publicMetadata: {} }), 422, 'form_param_unknown', 'publicMetadata');
+    assertClerkError(await patch({ public_metadata: null }), 422, 'form_param_format_invalid', 'public_metadata');
+    assertClerkError(await fake.send('PATCH', '/v1/organizations/org_2None/metadata', { public_metadata: {} }), 404, 'resource_not_found');
+    assertClerkError(await fake.send('PATCH', `/v1/organizations/${first.slug}/metadata`, { public_metadata: {} }), 404, 'resource_not_found');
+  });
+
+  it('deletes an organization with its memberships and invitations, answering a DeletedObject', async () => {
+    const [first] = (await fake.state()).organizations;
+    const reply = await fake.send('DELETE', `/v1/organizations/${first.id}`);
+    assert.equal(reply.status, 200);
+    assertOnlyKeys(reply.body, DELETED_OBJECT_KEYS, 'deleted object');
+    assert.deepEqual(reply.body, { object: 'organization', id: first.id, slug: first.slug, deleted: true });
+    assertClerkError(await fake.get(`/v1/organizations/${first.id}`), 404, 'resource_not_found');
+    assertClerkError(await fake.send('DELETE', `/v1/organizations/${first.id}`), 404, 'resource_not_found');
+    const state = await fake.state();
+    assert.ok(state.memberships.every((m) => m.organization.id !== first.id));
+    assert.ok(state.invitations.every((i) => i.organization_id !== first.id));
+    assert.equal((await fake.get('/v1/organizations')).body.total_count, 2);
+  });
+});
+
+describe('fake Clerk memberships and invitations over HTTP', () => {
+  const fake = freshFake();
+  const organization = async (index = 2) => (await fake.state()).organizations[index];
+
+  it('lists memberships in Clerk\'s shape, filtered by repeated role and query, paged', async () => {
+    const org = await organization();
+    const all = await fake.get(`/v1/organizations/${org.id}/memberships?limit=100`);
+    assert.equal(all.body.total_count, 5);
+    all.body.data.forEach(assertMembershipShape);
+    const members = await fake.get(`/v1/organizations/${org.id}/memberships?role=org:member`);
+    assert.equal(members.body.total_count, 4);
+    const both = await fake.get(`/v1/organizations/${org.id}/memberships?role=org:member&role=org:admin&limit=2&offset=4`);
+    assert.deepEqual([both.body.total_count, both.body.data.length], [5, 1]);
+    const someone = all.body.data[2].public_user_data;
+    const found = await fake.get(`/v1/organizations/${org.id}/memberships?query=${encodeURIComponent(someone.last_name)}`);
+    assert.ok(found.body.data.some((m) => m.public_user_data.user_id === someone.user_id));
+    const byName = await fake.get(`/v1/organizations/${org.id}/memberships?order_by=%2Bfirst_name&limit=100`);
+    const names = byName.body.data.map((m) => m.public_user_data.first_name).filter(Boolean);
+    assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b, 'en')));
+    assertClerkError(await fake.get('/v1/organizations/org_2None/memberships'), 404, 'resource_not_found');
+    assert.deepEqual((await fake.record()).flatMap((r) => r.violations), []);
+  });
+
+  it('changes a member\'s role with its permissions, and refuses an unknown role or member', async () => {
+    const org = await organization();
+    const { data: [member] } = (await fake.get(`/v1/organizations/${org.id}/memberships?role=org:member&limit=1`)).body;
+    const userId = member.public_user_data.user_id;
+    const reply = await fake.send('PATCH', `/v1/organizations/${org.id}/memberships/${userId}`, { role: 'org:admin' });
+    assert.equal(reply.status, 200);
+    assertMembershipShape(reply.body);
+    assert.deepEqual([reply.body.id, reply.body.role, reply.body.role_name], [member.id, 'org:admin', 'Admin']);
+    const path = `/v1/organizations/${org.id}/memberships/${userId}`;
+    assertClerkError(await fake.send('PATCH', path, { role: 'org:owner' }), 422, 'form_param_value_invalid', 'role');
+    assertClerkError(await fake.send('PATCH', path, {}), 422, 'form_param_missing', 'role');
+    assertClerkError(await fake.send('PATCH', `/v1/organizations/${org.id}/memberships/user_2NotAMember`, { role: 'org:admin' }), 404, 'resource_not_found');
+  });
+
+  it('deep-merges membership metadata and removes a member, answering the membership', async () => {
+    const org = await organization(0);
+    const { data } = (await fake.get(`/v1/organizations/${org.id}/memberships?limit=100`)).body;
+    const member = data.find((m) => Object.keys(m.public_metadata).length > 0);
+    const userId = member.public_user_data.user_id;
+    const merged = await fake.send('PATCH', `/v1/organizations/${org.id}/memberships/${userId}/metadata`, {
+      public_metadata: { department: null, team: { name: 'core' } }, private_metadata: { badge: 12 },
+    });
+    assert.equal(merged.status, 200);
+    assert.deepEqual(merged.body.public_metadata, { team: { name: 'core' } });
+    assert.deepEqual(merged.body.private_metadata, { ...member.private_metadata, badge: 12 });
+    const metadataPath = `/v1/organizations/${org.id}/memberships/${userId}/metadata`;
+    assertClerkError(await fake.send('PATCH', metadataPath, { unsafe_metadata: {} }), 422, 'form_param_unknown', 'unsafe_metadata');
+
+    const removed = await fake.send('DELETE', `/v1/organizations/${org.id}/memberships/${userId}`);
+    assert.equal(removed.status, 200);
+    assertMembershipShape(removed.body);
+    assert.equal(removed.body.id, member.id);
+    assertClerkError(await fake.send('DELETE', `/v1/organizations/${org.id}/memberships/${userId}`), 404, 'resource_not_found');
+    assert.equal((await fake.get(`/v1/organizations/${org.id}/memberships`)).body.total_count, data.length - 1);
+  });
+
+  it('lists invitations newest first, filtered by status', async () => {
+    const org = await organization(0);
+    const all = await fake.get(`/v1/organizations/${org.id}/invitations`);
+    assert.equal(all.status, 200);
+    assert.equal(all.body.total_count, 3);
+    all.body.data.forEach(assertInvitationShape);
+    const times = all.body.data.map((i) => i.created_at);
+    assert.deepEqual(times, [...times].sort((a, b) => b - a));
+    for (const status of ['pending', 'accepted', 'expired', 'revoked']) {
+      const { body } = await fake.get(`/v1/organizations/${org.id}/invitations?status=${status}`);
+      assert.deepEqual(body.data.map((i) => i.status), body.data.map(() => status));
+      assert.equal(body.total_count, all.body.data.filter((i) => i.status === status).length);
+    }
+    assertClerkError(await fake.get(`/v1/organizations/${org.id}/invitations?status=open`), 422, 'form_param_value_invalid', 'status');
+  });
+
+  it('creates a pending invitation with every field, and refuses a duplicate or an unknown role', async () => {
+    const org = await organization(1);
+    const inviter = org.created_by;
+    const body = {
+      email_address: 'new.person@example.org', role: 'org:admin', inviter_user_id: inviter,
+      redirect_url: 'https://app.example.com/welcome', public_metadata: { source: 'e2e' }, expires_in_days: 7,
+    };
+    const reply = await fake.send('POST', `/v1/organizations/${org.id}/invitations`, body);
+    assert.equal(reply.status, 200);
+    assertInvitationShape(reply.body);
+    const invitation = reply.body;
+    assert.deepEqual(
+      [invitation.status, invitation.email_address, invitation.role, invitation.role_name, invitation.inviter_id, invitation.organization_id],
+      ['pending', body.email_address, 'org:admin', 'Admin', inviter, org.id],
+    );
+    assert.equal(invitation.public_inviter_data.user_id, inviter);
+    assert.equal(invitation.expires_at - invitation.created_at, 7 * 24 * 3_600_000);
+    assert.match(invitation.url, /redirect_url=https%3A%2F%2Fapp\.example\.com%2Fwelcome/);
+    assert.deepEqual(invitation.public_metadata, { source: 'e2e' });
+
+    const minimal = await fake.send('POST', `/v1/organizations/${org.id}/invitations`, { email_address: 'other@example.org', role: 'org:member' });
+    assert.equal(minimal.body.expires_at - minimal.body.created_at, 30 * 24 * 3_600_000);
+    assert.equal(minimal.body.inviter_id, null);
+    assert.equal(minimal.body.public_inviter_data, null);
+
+    const invite = (fields) => fake.send('POST', `/v1/organizations/${org.id}/invitations`, fields);
+    assertClerkError(await invite({ email_address: body.email_address, role: 'org:member' }), 400, 'duplicate_record');
+    assertClerkError(await invite({ email_address: 'x@example.org', role: 'org:boss' }), 422, 'form_param_value_invalid', 'role');
+    assertClerkError(await invite({ email_address: 'x@example.org', role: 'org:member', expires_in_days: 366 }), 422, 'form_param_value_invalid', 'expires_in_days');
+    assertClerkError(await invite({ email_address: 'x@example.org' }), 422, 'form_param_missing', 'role');
+  });
+
+  it('turns an accepted invitation into a membership with its role and metadata', async () => {
+    const org = await organization(1);
+    const users = await fake.users();
+    const invitee = users.find((u) => u.email_addresses.length > 0 && !(u.id === org.created_by));
+    const email = invitee.email_addresses[0].email_address;
+    const invitation = (await fake.send('POST', `/v1/organizations/${org.id}/invitations`, {
+      email_address: email, role: 'org:member', public_metadata: { via: 'invite' },
+    })).body;
+    const accepted = await fake.hook('POST', `/__invitations/${invitation.id}/accept`);
+    assert.equal(accepted.status, 200);
+    assert.equal(accepted.body.invitation.status, 'accepted');
+    assertMembershipShape(accepted.body.membership);
+    assert.deepEqual(accepted.body.membership.public_metadata, { via: 'invite' });
+    assert.equal(accepted.body.membership.public_user_data.user_id, invitee.id);
+    assert.equal((await fake.hook('POST', `/__invitations/${invitation.id}/accept`)).status, 409);
+    const { body } = await fake.get(`/v1/organizations/${org.id}/invitations?status=accepted`);
+    assert.deepEqual(body.data.map((i) => i.id), [invitation.id]);
+  });
+});
+
+describe('fake Clerk user metadata over HTTP', () => {
+  const fake = freshFake();
+
+  it('deep-merges the three metadata objects and answers the whole user', async () => {
+    const [rich] = await fake.users();
+    const reply = await fake.send('PATCH', `/v1/users/${rich.id}/metadata`, {
+      public_metadata: { plan: null, seats: 2, extra: { on: true } }, unsafe_metadata: { onboarding: { step: 3 } },
+    });
+    assert.equal(reply.status, 200);
+    assertHasKeys(reply.body, USER_REQUIRED, rich.id);
+    assert.deepEqual(reply.body.public_metadata, { seats: 2, feature_flags: ['beta'], extra: { on: true } });
+    assert.deepEqual(reply.body.private_metadata, rich.private_metadata);
+    assert.deepEqual(reply.body.unsafe_metadata, { theme: 'dark', onboarding: { done: true, step: 3 } });
+    assert.ok(reply.body.updated_at > rich.updated_at);
+    assert.deepEqual((await fake.users())[0], reply.body, '/__users shows the change');
+    assertClerkError(await fake.send('PATCH', `/v1/users/${rich.id}/metadata`, { metadata: {} }), 422, 'form_param_unknown', 'metadata');
+    assertClerkError(await fake.send('PATCH', '/v1/users/user_2None/metadata', { public_metadata: {} }), 404, 'resource_not_found');
+  });
+
+  it('flags a write without Content-Type: application/json or with a body that is not JSON', async () => {
+    const [rich] = await fake.users();
+    await fake.send('PATCH', `/v1/users/${rich.id}/metadata`, '{"public_metadata":{}}', { 'content-type': 'text/plain' });
+    const broken = await fake.send('PATCH', `/v1/users/${rich.id}/metadata`, '{"public_metadata":');
+    assertClerkError(broken, 400, 'malformed_request');
+    await fake.send('PATCH', `/v1/users/${rich.id}/metadata`);
+    const [plain, notJson, empty] = await fake.record();
+    assert.match(plain.violations.join(), /Content-Type: application\/json/);
+    assert.match(notJson.violations.join(), /not JSON/);
+    assert.match(empty.violations.join(), /must carry a JSON body/);
+  });
+});
+
+describe('fake Clerk scripted faults', () => {
+  const fake = freshFake();
+  const script = (fault) => fake.hook('POST', '/__faults', fault);
+
+  it('answers the next matching request with the scripted status, body and headers, then resumes', async () => {
+    const body = { errors: [{ message: 'slow down', long_message: 'Too many requests, retry later', code: 'too_many_requests' }] };
+    const scripted = await script({ path: '/v1/organizations', method: 'get', status: 429, body, headers: { 'Retry-After': '17' } });
+    assert.equal(scripted.status, 201);
+    const limited = await fake.get('/v1/organizations');
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers.get('retry-after'), '17');
+    assert.deepEqual(limited.body, body);
+    assert.equal((await fake.get('/v1/organizations')).status, 200);
+    const [first, second] = await fake.record();
+    assert.equal(first.fault, true);
+    assert.deepEqual(first.response, { status: 429, body });
+    assert.equal(second.fault, undefined);
+  });
+
+  it('gives Clerk\'s usual error body for a status without a body, `times` times, for that method only', async () => {
+    await script({ path: '/v1/users/count', method: 'GET', status: 500, times: 2 });
+    await script({ path: '/v1/users/count', method: 'POST', status: 418 });
+    for (let i = 0; i < 2; i++) assertClerkError(await fake.get('/v1/users/count'), 500, 'internal_clerk_error');
+    assert.equal((await fake.get('/v1/users/count')).status, 200);
+    assert.equal((await fake.hook('GET', '/__faults')).body.length, 1, 'the POST fault is still waiting');
+    for (const [status, code] of [[401, 'authentication_invalid'], [403, 'authorization_invalid'], [404, 'resource_not_found']]) {
+      await script({ path: '/v1/users', status });
+      assertClerkError(await fake.get('/v1/users'), status, code);
+    }
+  });
+
+  it('sends a raw body as it is, as text/html unless told otherwise', async () => {
+    await script({ path: '/v1/organizations', status: 502, rawBody: '<html>Bad gateway</html>' });
+    const reply = await fake.get('/v1/organizations');
+    assert.equal(reply.status, 502);
+    assert.match(reply.headers.get('content-type'), /^text\/html/);
+    assert.equal(reply.body, '<html>Bad gateway</html>');
+  });
+
+  it('still checks a faulted request, and a fault answers even a rejected key', async () => {
+    await script({ path: '/v1/organizations', status: 503 });
+    const reply = await fake.send('POST', '/v1/organizations', { bogus: true }, { authorization: 'Bearer sk_test_other' });
+    assert.equal(reply.status, 503);
+    const [request] = await fake.record();
+    assert.match(request.violations.join(), /bogus is not a valid parameter/);
+  });
+
+  it('forgets every fault on DELETE /__faults and refuses a malformed one', async () => {
+    await script({ path: '/v1/users', status: 500, times: 5 });
+    assert.equal((await fake.hook('DELETE', '/__faults')).status, 204);
+    assert.equal((await fake.get('/v1/users')).status, 200);
+    for (const bad of [{ status: 500 }, { path: 'v1/users', status: 500 }, { path: '/v1/users', status: 99 }, { path: '/v1/users', status: 500, times: 0 },
+      { path: '/v1/users', status: 500, body: {}, rawBody: '' }, { path: '/v1/users', status: 500, extra: 1 }]) {
+      assert.equal((await script(bad)).status, 400, JSON.stringify(bad));
+    }
+  });
+});
+
 describe('fake Clerk command line', () => {
-  it('prints "listening <port>" and serves the keys and user count it was given', async () => {
+  it('prints "listening <port>" and serves the keys, user count and organization count it was given', async () => {
     const script = fileURLToPath(new URL('./fake-clerk.mjs', import.meta.url));
-    const child = spawn(process.execPath, [script, '--port', '0', '--key', 'sk_test_cli', '--users', '3'], {
+    const child = spawn(process.execPath, [script, '--port', '0', '--key', 'sk_test_cli', '--users', '3', '--organizations', '2'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
@@ -227,6 +741,8 @@ describe('fake Clerk command line', () => {
       assert.equal(users.length, 3);
       const count = await fetch(`${url}/v1/users/count`, { headers: { ...GOOD_HEADERS, authorization: 'Bearer sk_test_cli' } });
       assert.deepEqual(await count.json(), { object: 'total_count', total_count: 3 });
+      const { organizations } = await (await fetch(`${url}/__state`)).json();
+      assert.equal(organizations.length, 2);
     } finally {
       child.kill('SIGTERM');
       await once(child, 'exit');

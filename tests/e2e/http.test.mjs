@@ -1,10 +1,12 @@
 // Plain-HTTP checks of the running workers: the health endpoints in both modes, the
 // streamable-HTTP rules of POST /mcp (JSON answers, no sessions, the protocol versions, the
-// fallback signal for newer clients), 405 for GET/DELETE /mcp and 404 for unknown paths.
+// fallback signal for newer clients), 405 for GET/DELETE /mcp, 404 for unknown paths, and that
+// a connection a client keeps alive still works after a request the worker refused.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:http';
 import { describe, it } from 'node:test';
 
 import { assertClerkGet, setting, withClerkRecord } from './support.mjs';
@@ -142,4 +144,59 @@ describe('other requests', () => {
     assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
     await response.json();
   });
+});
+
+/** POSTs `body` on `agent`'s one kept-alive connection; resolves to the status or the error code. */
+function postOn(agent, url, headers, body) {
+  return new Promise((resolve) => {
+    const target = new URL(url);
+    const outgoing = request({
+      host: target.hostname,
+      port: target.port,
+      path: target.pathname,
+      method: 'POST',
+      agent,
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'content-length': Buffer.byteLength(body),
+        ...headers,
+      },
+    }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode));
+    });
+    outgoing.on('error', (error) => resolve(error.code));
+    outgoing.end(body);
+  });
+}
+
+// A worker that refused a POST without reading its body would leave that body on the connection;
+// under `wrangler dev` the next request on it would then sometimes get a 503 or a reset. Clients
+// keep connections alive (the Python client probes with a request the worker refuses, then
+// initializes on the same connection), so each refusal is followed by a valid request here.
+describe('a kept-alive connection after a refused POST', () => {
+  const valid = JSON.stringify(initialize('2025-06-18'));
+  const refusals = [
+    ['400 for an unsupported MCP-Protocol-Version', { 'mcp-protocol-version': '2026-07-28' }],
+    ['403 for a foreign Origin', { origin: 'http://evil.example.com' }],
+    ['415 for a body that is not declared JSON', { 'content-type': 'text/plain' }],
+  ];
+  for (const [name, headers] of refusals) {
+    it(`serves the next request after a ${name}`, async () => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const outcomes = {};
+      try {
+        for (let i = 0; i < 40; i++) {
+          const refused = await postOn(agent, publicMcp, headers, valid);
+          const next = await postOn(agent, publicMcp, {}, valid);
+          outcomes[`${refused} then ${next}`] = (outcomes[`${refused} then ${next}`] ?? 0) + 1;
+        }
+      } finally {
+        agent.destroy();
+      }
+      const refusedStatus = Number(name.slice(0, 3));
+      assert.deepEqual(outcomes, { [`${refusedStatus} then 200`]: 40 });
+    });
+  }
 });

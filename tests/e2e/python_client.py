@@ -2,7 +2,8 @@
 
 The client first probes `server/discover` at protocol 2026-07-28; the worker must refuse it
 so the client falls back to `initialize`. Then, in public mode (key in X-Clerk-Secret-Key)
-and hosted mode (no key), it lists the tools and calls clerk_list_users and clerk_get_user.
+and hosted mode (no key), it lists the fourteen tools and calls clerk_list_users and
+clerk_get_user.
 
 Reads MCP_URL_PUBLIC, MCP_URL_HOSTED, FAKE_CLERK_URL and CLERK_KEY_PUBLIC, which run.mjs
 sets. Prints one line per check, then `N passed, M failed`; exits non-zero on any failure.
@@ -26,6 +27,22 @@ from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 
 TIME_LIMIT_SECONDS = 60
 MISSING_USER = "user_2NoSuchUserInThisInstance00"
+TOOL_NAMES = {
+    "clerk_create_invitation",
+    "clerk_create_organization",
+    "clerk_delete_organization",
+    "clerk_get_organization",
+    "clerk_get_user",
+    "clerk_list_organization_invitations",
+    "clerk_list_organization_members",
+    "clerk_list_organizations",
+    "clerk_list_users",
+    "clerk_remove_member",
+    "clerk_update_member_metadata",
+    "clerk_update_member_role",
+    "clerk_update_organization_metadata",
+    "clerk_update_user_metadata",
+}
 
 
 class Checks:
@@ -63,8 +80,8 @@ async def check_mode(checks: Checks, mode: str, url: str, headers: dict[str, str
 
             tools = {tool.name: tool for tool in (await client.list_tools()).tools}
             checks.check(
-                f"{mode}: tools/list has clerk_list_users and clerk_get_user with output schemas",
-                all(name in tools and tools[name].output_schema for name in ("clerk_list_users", "clerk_get_user")),
+                f"{mode}: tools/list has the fourteen tools, each with an output schema",
+                set(tools) == TOOL_NAMES and all(tool.output_schema for tool in tools.values()),
                 sorted(tools),
             )
 

@@ -1,14 +1,20 @@
 // Runs the whole end-to-end suite against the built worker: starts the fake Clerk and two
 // `wrangler dev` instances of build/index.js (public mode and hosted mode), then runs the
-// Node tests, the Python client and the MCP conformance scenarios against them. It stops
-// every process it started (each in its own process group, so wrangler's workerd goes too),
-// even on failure or Ctrl-C, and ends with a line `N passed, M failed` counting its steps.
+// Node tests, the Python client and the MCP conformance scenarios against them. Then the
+// contract step: it writes a copy of Clerk's Backend API spec with /v1 paths, starts Prism on
+// it (`prism mock`, which validates every request against the spec), a recording proxy in
+// front of Prism, a third, public-mode worker whose Clerk is that proxy, and a second fake
+// Clerk behind `prism proxy` (which checks the fake's answers against the spec), and runs
+// tests/contract/*.test.mjs. It stops every process it started (each in its own process
+// group, so wrangler's workerd goes too), by PID, even on failure or Ctrl-C, and ends with a
+// line `N passed, M failed` counting its steps.
 //
 //   node tests/e2e/run.mjs [--config tests/e2e/wrangler.toml]
 //
-// Needs: the worker built into build/ (`worker-build --release`), `npm install`, and the
-// Python client in .venv (`python3 -m venv .venv && .venv/bin/pip install -r
-// tests/e2e/requirements.txt`; another interpreter can be named with PYTHON=...).
+// Needs: the worker built into build/ (`worker-build --release`), `npm install` (wrangler,
+// the MCP clients, Prism), and the Python client in .venv (`python3 -m venv .venv &&
+// .venv/bin/pip install -r tests/e2e/requirements.txt`; another interpreter can be named with
+// PYTHON=...).
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +28,9 @@ import { parseArgs } from 'node:util';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
-const TIME_BUDGET_MS = 5 * 60_000;
+const CONTRACT = join(ROOT, 'tests', 'contract');
+const PRISM = join(ROOT, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js');
+const TIME_BUDGET_MS = 6 * 60_000;
 const STARTUP_TIMEOUT_MS = 90_000;
 const CONFORMANCE_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'logging-set-level', 'dns-rebinding-protection'];
 const SEEDED_USERS = 45;
@@ -164,10 +172,12 @@ function checkBuilt() {
   return { ok: true };
 }
 
-async function startFakeClerk(keys) {
-  const args = [join(HERE, 'fake-clerk.mjs'), '--port', '0', '--users', String(SEEDED_USERS)];
-  for (const key of keys) args.push('--key', key);
-  const child = launch(process.execPath, args, { stdout: 'pipe', stderr: openSync(join(workDir, 'fake-clerk.log'), 'a') });
+/**
+ * Starts a Node server script that prints `listening <port>` once it accepts connections (the
+ * fake Clerk, the spec proxy); resolves to its base URL.
+ */
+async function startListening(name, script, args, logName) {
+  const child = launch(process.execPath, [script, ...args], { stdout: 'pipe', stderr: openSync(join(workDir, logName), 'a') });
   const lines = createInterface({ input: child.stdout });
   const port = await Promise.race([
     new Promise((resolve) => {
@@ -176,10 +186,38 @@ async function startFakeClerk(keys) {
         if (match) resolve(Number(match[1]));
       });
     }),
-    child.exited.then(() => { throw new Error('the fake Clerk exited before listening'); }),
-    pause(10_000).then(() => { throw new Error('the fake Clerk did not start within 10 s'); }),
+    child.exited.then(() => { throw new Error(`${name} exited before listening`); }),
+    pause(10_000).then(() => { throw new Error(`${name} did not start within 10 s`); }),
   ]);
   return `http://127.0.0.1:${port}`;
+}
+
+function startFakeClerk(keys, logName = 'fake-clerk.log') {
+  const args = ['--port', '0', '--users', String(SEEDED_USERS)];
+  for (const key of keys) args.push('--key', key);
+  return startListening('the fake Clerk', join(HERE, 'fake-clerk.mjs'), args, logName);
+}
+
+/**
+ * Starts Prism on this Node on a free 127.0.0.1 port: `prism mock SPEC`, or with `upstream`,
+ * `prism proxy SPEC UPSTREAM` (which forwards and checks the answers too). Resolves to its URL.
+ */
+async function startPrism(spec, log, upstream) {
+  if (!existsSync(PRISM)) throw new Error(`no ${relative(ROOT, PRISM)}: run npm install`);
+  const port = await freePort();
+  const command = upstream ? ['proxy', spec, upstream] : ['mock', spec];
+  const child = launch(process.execPath, [PRISM, ...command, '--host', '127.0.0.1', '--port', String(port)], {
+    stdout: openSync(log, 'a'),
+    stderr: openSync(log, 'a'),
+  });
+  const until = Date.now() + Math.min(60_000, remaining());
+  while (Date.now() < until) {
+    if (child.exitCode !== null || child.signalCode !== null) break;
+    if (readFileSync(log, 'utf8').includes(`Prism is listening on http://127.0.0.1:${port}`)) return `http://127.0.0.1:${port}`;
+    await pause(200);
+  }
+  console.log(`Prism log, last lines:\n${readFileSync(log, 'utf8').split('\n').slice(-20).join('\n')}`);
+  throw new Error(child.exitCode !== null ? `Prism exited with ${child.exitCode}` : 'Prism did not start within 60 s');
 }
 
 /** Starts `wrangler dev` on a free 127.0.0.1 port and waits until /health answers. */
@@ -227,21 +265,37 @@ async function startWorker(name, { secretKey, clerkUrl, expectedMode }) {
 // Main
 
 async function main() {
-  const publicKey = `sk_test_${randomBytes(16).toString('hex')}`;
-  const hostedKey = `sk_test_${randomBytes(16).toString('hex')}`;
   const testFiles = readdirSync(HERE).filter((file) => file.endsWith('.test.mjs')).sort();
-  const laterSteps = [
+  const contractFiles = readdirSync(CONTRACT).filter((file) => file.endsWith('.test.mjs')).sort();
+  const endToEndSteps = [
+    'start fake Clerk', 'start public-mode worker', 'start hosted-mode worker',
     ...testFiles.map((file) => `node --test ${file}`),
     'python_client.py',
     ...CONFORMANCE_SCENARIOS.map((scenario) => `conformance ${scenario}`),
   ];
+  const contractSteps = [
+    'write Clerk spec with /v1 paths', 'start Prism', 'start spec proxy', 'start contract worker',
+    'start fake Clerk behind Prism proxy', 'start Prism proxy',
+    ...contractFiles.map((file) => `node --test contract/${file}`),
+  ];
 
   await step('test wrangler config matches the root one', async () => checkConfigMatchesRoot());
   if (!await step('worker is built', async () => checkBuilt())) {
-    notRun(laterSteps, 'there is no worker to start');
+    notRun([...endToEndSteps, ...contractSteps], 'there is no worker to start');
     return;
   }
+  await runEndToEnd(testFiles, endToEndSteps);
+  await runContract(contractFiles, contractSteps);
+}
 
+/** Marks the steps of `names` that have not run as not run. */
+function notRunRest(names, reason) {
+  notRun(names.filter((name) => !steps.some((s) => s.name === name)), reason);
+}
+
+async function runEndToEnd(testFiles, stepNames) {
+  const publicKey = `sk_test_${randomBytes(16).toString('hex')}`;
+  const hostedKey = `sk_test_${randomBytes(16).toString('hex')}`;
   let clerkUrl;
   let publicMcp;
   let hostedMcp;
@@ -256,9 +310,7 @@ async function main() {
     console.log(`hosted worker at ${hostedMcp}`);
   });
   if (!ready) {
-    const startSteps = ['start public-mode worker', 'start hosted-mode worker'];
-    notRun(startSteps.filter((name) => !steps.some((s) => s.name === name)), 'the services did not start');
-    notRun(laterSteps, 'the services did not start');
+    notRunRest(stepNames, 'the services did not start');
     return;
   }
 
@@ -293,6 +345,64 @@ async function main() {
     await step(`conformance ${scenario}`, () => runCommand(node22, [
       conformance, 'server', '--url', publicMcp, '--scenario', scenario,
     ], { env: conformanceEnv, timeoutMs: 60_000 }));
+  }
+}
+
+/**
+ * The contract step, against Clerk's spec: every tool's requests, through Prism's mock; and the
+ * fake Clerk's answers, through Prism's proxy.
+ */
+async function runContract(contractFiles, stepNames) {
+  const contractKey = `sk_test_${randomBytes(16).toString('hex')}`;
+  const fakeKey = `sk_test_${randomBytes(16).toString('hex')}`;
+  const spec = join(workDir, 'clerk-bapi-v1.json');
+  const prismLog = join(workDir, 'prism.log');
+  let prismUrl;
+  let proxyUrl;
+  let contractMcp;
+  let fakeUrl;
+  let prismProxyUrl;
+  const ready = await step('write Clerk spec with /v1 paths', async () => {
+    // Imported here, so that a missing YAML parser fails this step, not the whole run.
+    const { writeSpecWithV1 } = await import('../contract/spec-v1.mjs');
+    const count = writeSpecWithV1(spec);
+    console.log(`${relative(ROOT, join(CONTRACT, 'clerk-bapi-2026-05-12.yml'))} -> ${spec}: ${count} paths under /v1`);
+  }) && await step('start Prism', async () => {
+    prismUrl = await startPrism(spec, prismLog);
+    console.log(`Prism at ${prismUrl}`);
+  }) && await step('start spec proxy', async () => {
+    proxyUrl = await startListening('the spec proxy', join(CONTRACT, 'spec-proxy.mjs'),
+      ['--target', prismUrl, '--spec', spec, '--port', '0'], 'spec-proxy.log');
+    console.log(`spec proxy at ${proxyUrl}`);
+  }) && await step('start contract worker', async () => {
+    contractMcp = await startWorker('contract', { secretKey: '', clerkUrl: proxyUrl, expectedMode: 'public' });
+    console.log(`contract worker at ${contractMcp}`);
+  }) && await step('start fake Clerk behind Prism proxy', async () => {
+    fakeUrl = await startFakeClerk([fakeKey], 'fake-clerk-contract.log');
+    console.log(`fake Clerk at ${fakeUrl}`);
+  }) && await step('start Prism proxy', async () => {
+    prismProxyUrl = await startPrism(spec, join(workDir, 'prism-proxy.log'), fakeUrl);
+    console.log(`Prism proxy to the fake Clerk at ${prismProxyUrl}`);
+  });
+  if (!ready) {
+    notRunRest(stepNames, 'the contract services did not start');
+    return;
+  }
+
+  const contractEnv = {
+    ...process.env,
+    MCP_URL_CONTRACT: contractMcp,
+    CONTRACT_PROXY_URL: proxyUrl,
+    CLERK_KEY_CONTRACT: contractKey,
+    PRISM_LOG: prismLog,
+    FAKE_CLERK_URL: fakeUrl,
+    FAKE_CLERK_KEY: fakeKey,
+    PRISM_PROXY_URL: prismProxyUrl,
+  };
+  for (const file of contractFiles) {
+    await step(`node --test contract/${file}`, () => runCommand(process.execPath, [
+      '--test', '--test-reporter=spec', '--test-timeout=60000', join(CONTRACT, file),
+    ], { env: contractEnv, timeoutMs: 180_000 }));
   }
 }
 

@@ -1,9 +1,10 @@
 // Shared pieces of the end-to-end tests against running workers: where the workers and the fake
 // Clerk are (from the environment run.mjs sets), MCP client connections, reading the fake's
-// request record, and what the worker should make of a Clerk user.
+// request record and state, scripting its faults, and what the worker should make of a Clerk
+// user, organization, membership or invitation.
 //
-// Test files run one at a time (run.mjs passes --test-concurrency=1) because they share the
-// fake Clerk's request record.
+// Test files run one at a time (run.mjs starts one `node --test` per file, in turn) because they
+// share the fake Clerk's request record, state and scripted faults.
 
 import assert from 'node:assert/strict';
 
@@ -30,7 +31,13 @@ export function modes() {
   ];
 }
 
-export const TOOL_NAMES = ['clerk_get_user', 'clerk_list_users'];
+/** The fourteen tools of the tool contract, sorted by name. */
+export const TOOL_NAMES = [
+  'clerk_create_invitation', 'clerk_create_organization', 'clerk_delete_organization', 'clerk_get_organization',
+  'clerk_get_user', 'clerk_list_organization_invitations', 'clerk_list_organization_members',
+  'clerk_list_organizations', 'clerk_list_users', 'clerk_remove_member', 'clerk_update_member_metadata',
+  'clerk_update_member_role', 'clerk_update_organization_metadata', 'clerk_update_user_metadata',
+];
 
 /**
  * Connects the official TypeScript client and lists the tools, so that `callTool` checks
@@ -64,10 +71,42 @@ export async function withClerkRecord(action) {
 }
 
 let seeded;
-/** The fake's seeded users, oldest first, as Clerk renders them. */
+/** The fake's users, oldest first, as Clerk rendered them when this was first called. */
 export async function seededUsers() {
-  seeded ??= await (await fetch(`${fakeClerkUrl()}/__users`)).json();
+  seeded ??= await currentUsers();
   return seeded;
+}
+
+/** The fake's users, oldest first, as Clerk renders them now (after any metadata changes). */
+export async function currentUsers() {
+  return (await fetch(`${fakeClerkUrl()}/__users`)).json();
+}
+
+/** The fake's organizations, memberships and invitations as Clerk would render them now. */
+export async function clerkState() {
+  return (await fetch(`${fakeClerkUrl()}/__state`)).json();
+}
+
+/** The invitee accepts invitation `id`; resolves to { invitation, membership } in Clerk's form. */
+export async function acceptInvitation(id) {
+  const response = await fetch(`${fakeClerkUrl()}/__invitations/${encodeURIComponent(id)}/accept`, { method: 'POST' });
+  const body = await response.json();
+  assert.equal(response.status, 200, `could not accept ${id}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/**
+ * Scripts the fake's answer to the next request(s) for `fault.path` (see fake-clerk.mjs,
+ * POST /__faults): { path, method?, status, body?, rawBody?, headers?, times? }.
+ */
+export async function scriptFault(fault) {
+  const response = await fetch(`${fakeClerkUrl()}/__faults`, { method: 'POST', body: JSON.stringify(fault) });
+  assert.equal(response.status, 201, `the fake refused the fault: ${await response.text()}`);
+}
+
+export async function clearFaults() {
+  const response = await fetch(`${fakeClerkUrl()}/__faults`, { method: 'DELETE' });
+  assert.equal(response.status, 204, 'could not clear the fake Clerk faults');
 }
 
 /** A raw query string as sorted [name, value] pairs, decoded the way Clerk decodes them. */
@@ -90,6 +129,37 @@ export function assertClerkGet(request, { path, query = [], key }) {
   assert.equal(request.headers['content-type'], undefined, 'a GET carries no Content-Type');
   assert.equal(request.body, '', 'a GET carries no body');
   assert.deepEqual(request.violations, []);
+}
+
+/** Asserts the headers every Clerk call carries, and that the fake found nothing wrong. */
+function assertClerkHeaders(request, key) {
+  assert.equal(request.headers.authorization, `Bearer ${key}`, 'Clerk must get the right secret key');
+  assert.equal(request.headers['clerk-api-version'], CLERK_API_VERSION);
+  assert.match(request.headers['user-agent'] ?? '', /^clerk-mcp-worker\/\d+\.\d+\.\d+/);
+  assert.deepEqual(request.violations, []);
+}
+
+/**
+ * Asserts that one recorded request is a POST or PATCH of exactly the JSON `body` (key order
+ * aside) to `path`, without a query, made with `key`.
+ */
+export function assertClerkWrite(request, { method, path, body, key }) {
+  assert.equal(request.method, method);
+  assert.equal(request.path, path);
+  assert.equal(request.query, '', `a ${method} carries no query`);
+  assert.match(request.headers['content-type'] ?? '', /^application\/json\b/);
+  assert.deepEqual(JSON.parse(request.body), body, `body of ${method} ${path}`);
+  assertClerkHeaders(request, key);
+}
+
+/** Asserts that one recorded request is a bare DELETE of `path`, made with `key`. */
+export function assertClerkDelete(request, { path, key }) {
+  assert.equal(request.method, 'DELETE');
+  assert.equal(request.path, path);
+  assert.equal(request.query, '');
+  assert.equal(request.body, '', 'a DELETE carries no body');
+  assert.equal(request.headers['content-type'], undefined, 'a DELETE carries no Content-Type');
+  assertClerkHeaders(request, key);
 }
 
 /** The GET /v1/users and GET /v1/users/count requests of one clerk_list_users call. */
@@ -234,4 +304,106 @@ export function assertFullUser(actual, user) {
   for (const [camel, snake] of [['createdAt', 'created_at'], ['updatedAt', 'updated_at'], ['lastSignInAt', 'last_sign_in_at'], ['lastActiveAt', 'last_active_at']]) {
     assert.equal(times[camel] ?? null, user[snake], camel);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Organizations, members and invitations as the worker should show them
+
+const iso = (ms) => (ms === null || ms === undefined ? undefined : new Date(ms).toISOString());
+
+function withoutAbsent(object) {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== null && value !== undefined));
+}
+
+/** The output of the organization tools for a Clerk organization: nulls left out, metadata always. */
+export function expectedOrganization(organization) {
+  return {
+    ...withoutAbsent({
+      id: organization.id,
+      name: organization.name,
+      slug: organization.slug,
+      membersCount: organization.members_count,
+      pendingInvitationsCount: organization.pending_invitations_count,
+      maxAllowedMemberships: organization.max_allowed_memberships,
+      adminDeleteEnabled: organization.admin_delete_enabled,
+      createdBy: organization.created_by,
+      imageUrl: organization.image_url,
+      hasImage: organization.has_image,
+      createdAt: iso(organization.created_at),
+      updatedAt: iso(organization.updated_at),
+    }),
+    publicMetadata: organization.public_metadata ?? {},
+    privateMetadata: organization.private_metadata ?? {},
+  };
+}
+
+/** Asserts an organization output is exactly what the worker should make of `organization`. */
+export function assertOrganization(actual, organization) {
+  assert.deepEqual(actual, expectedOrganization(organization), `organization ${organization.id}`);
+}
+
+const MEMBER_FIELDS = [
+  'id', 'organizationId', 'userId', 'role', 'roleName', 'permissions', 'firstName', 'lastName', 'identifier',
+  'username', 'imageUrl', 'publicMetadata', 'privateMetadata', 'createdAt', 'updatedAt',
+];
+
+/** The member output for a Clerk membership, absent fields left out. */
+export function expectedMember(membership) {
+  const user = membership.public_user_data ?? {};
+  return withoutAbsent({
+    id: membership.id,
+    organizationId: membership.organization?.id,
+    userId: user.user_id,
+    role: membership.role,
+    roleName: membership.role_name,
+    permissions: membership.permissions,
+    firstName: user.first_name,
+    lastName: user.last_name,
+    identifier: user.identifier,
+    username: user.username,
+    imageUrl: user.image_url,
+    publicMetadata: membership.public_metadata ?? {},
+    privateMetadata: membership.private_metadata ?? {},
+    createdAt: iso(membership.created_at),
+    updatedAt: iso(membership.updated_at),
+  });
+}
+
+/** Asserts a member output shows the contract's fields of `membership` (nulls read as absent). */
+export function assertMember(actual, membership) {
+  assert.deepEqual(withoutAbsent(pick(actual, MEMBER_FIELDS)), expectedMember(membership), `member ${membership.id}`);
+}
+
+const INVITATION_FIELDS = [
+  'id', 'organizationId', 'emailAddress', 'role', 'roleName', 'status', 'inviterUserId', 'url', 'expiresAt',
+  'publicMetadata', 'privateMetadata', 'createdAt', 'updatedAt',
+];
+
+/** The invitation output for a Clerk invitation, absent fields left out. */
+export function expectedInvitation(invitation) {
+  return withoutAbsent({
+    id: invitation.id,
+    organizationId: invitation.organization_id,
+    emailAddress: invitation.email_address,
+    role: invitation.role,
+    roleName: invitation.role_name,
+    status: invitation.status,
+    inviterUserId: invitation.inviter_id,
+    url: invitation.url,
+    expiresAt: iso(invitation.expires_at),
+    publicMetadata: invitation.public_metadata ?? {},
+    privateMetadata: invitation.private_metadata ?? {},
+    createdAt: iso(invitation.created_at),
+    updatedAt: iso(invitation.updated_at),
+  });
+}
+
+/** Asserts an invitation output shows the contract's fields of `invitation` (nulls read as absent). */
+export function assertInvitation(actual, invitation) {
+  assert.deepEqual(withoutAbsent(pick(actual, INVITATION_FIELDS)), expectedInvitation(invitation), `invitation ${invitation.id}`);
+}
+
+/** The paging fields of a list output. */
+export function pageOf({ totalCount, count, offset, hasMore, nextOffset }) {
+  return { totalCount, count, offset, hasMore, ...(nextOffset === undefined ? {} : { nextOffset }) };
 }

@@ -1,5 +1,7 @@
-// The user tools through the official TypeScript MCP client, in both modes: what the user gets
-// back, and exactly which Clerk requests (path, query, key, headers) each call caused.
+// The tools through the official TypeScript MCP client, in both modes: that tools/list shows the
+// fourteen tools of the tool contract with their arguments, bounds and annotations, and, for the
+// user tools, what the user gets back and exactly which Clerk requests (path, query, key,
+// headers) each call caused. behaviour.test.mjs drives the organization tools.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -9,12 +11,55 @@ import {
   listAndCount, modes, queryPairs, seededUsers, structured, toolError, withClerkRecord,
 } from './support.mjs';
 
-// The tools are read-only and talk to Clerk; clients decide on confirmations from these hints.
-const READ_ONLY_HINTS = { readOnlyHint: true, openWorldHint: true };
-const ARGUMENTS = {
-  clerk_list_users: ['emailAddress', 'limit', 'offset', 'orderBy', 'query', 'userId'],
-  clerk_get_user: ['userId'],
+// The tool contract: each tool's arguments (sorted), the required ones, and its annotations
+// (RO reads only; W writes; W+I writes, and repeating the call changes nothing more; D destroys).
+// Every tool talks to Clerk, so openWorldHint is always true. Clients decide on confirmations
+// from these hints.
+const CONTRACT = {
+  clerk_list_organizations: { args: ['includeMembersCount', 'limit', 'offset', 'orderBy', 'query'], required: [], kind: 'RO' },
+  clerk_get_organization: { args: ['organizationId', 'slug'], required: [], kind: 'RO' },
+  clerk_create_organization: {
+    args: ['createdBy', 'maxAllowedMemberships', 'name', 'privateMetadata', 'publicMetadata', 'slug'], required: ['name'], kind: 'W',
+  },
+  clerk_update_organization_metadata: {
+    args: ['organizationId', 'privateMetadata', 'publicMetadata'], required: ['organizationId'], kind: 'W+I',
+  },
+  clerk_delete_organization: { args: ['organizationId'], required: ['organizationId'], kind: 'D' },
+  clerk_list_organization_members: {
+    args: ['limit', 'offset', 'orderBy', 'organizationId', 'query', 'role'], required: ['organizationId'], kind: 'RO',
+  },
+  clerk_update_member_role: { args: ['organizationId', 'role', 'userId'], required: ['organizationId', 'role', 'userId'], kind: 'W+I' },
+  clerk_update_member_metadata: {
+    args: ['organizationId', 'privateMetadata', 'publicMetadata', 'userId'], required: ['organizationId', 'userId'], kind: 'W+I',
+  },
+  clerk_remove_member: { args: ['organizationId', 'userId'], required: ['organizationId', 'userId'], kind: 'D' },
+  clerk_list_organization_invitations: { args: ['limit', 'offset', 'organizationId', 'status'], required: ['organizationId'], kind: 'RO' },
+  clerk_create_invitation: {
+    args: ['emailAddress', 'expiresInDays', 'inviterUserId', 'organizationId', 'publicMetadata', 'redirectUrl', 'role'],
+    required: ['emailAddress', 'organizationId', 'role'],
+    kind: 'W',
+  },
+  clerk_list_users: { args: ['emailAddress', 'limit', 'offset', 'orderBy', 'query', 'userId'], required: [], kind: 'RO' },
+  clerk_get_user: { args: ['userId'], required: ['userId'], kind: 'RO' },
+  clerk_update_user_metadata: {
+    args: ['privateMetadata', 'publicMetadata', 'unsafeMetadata', 'userId'], required: ['userId'], kind: 'W+I',
+  },
 };
+const HINTS = {
+  RO: { readOnlyHint: true, openWorldHint: true },
+  W: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  'W+I': { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  D: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+};
+// Numeric bounds the contract sets: [tool, argument, minimum, maximum].
+const BOUNDS = [
+  ['clerk_list_users', 'limit', 1, 200],
+  ['clerk_list_organizations', 'limit', 1, 100],
+  ['clerk_list_organization_members', 'limit', 1, 100],
+  ['clerk_list_organization_invitations', 'limit', 1, 100],
+  ['clerk_create_invitation', 'expiresInDays', 1, 365],
+  ['clerk_create_organization', 'maxAllowedMemberships', 1, undefined],
+];
 
 for (const mode of modes()) {
   describe(`${mode.name} mode`, () => {
@@ -29,21 +74,27 @@ for (const mode of modes()) {
     });
     after(() => session?.close());
 
-    it('lists clerk_list_users and clerk_get_user with their schemas and read-only hints', () => {
+    it('lists the fourteen tools of the contract with their arguments, schemas and hints', () => {
+      assert.deepEqual(Object.keys(CONTRACT).sort(), TOOL_NAMES);
       const byName = Object.fromEntries(session.tools.map((tool) => [tool.name, tool]));
-      for (const name of TOOL_NAMES) {
+      assert.deepEqual(Object.keys(byName).sort(), TOOL_NAMES);
+      for (const [name, { args, required, kind }] of Object.entries(CONTRACT)) {
         const tool = byName[name];
-        assert.ok(tool, `${name} is missing from tools/list`);
         assert.ok(tool.description?.length > 0, `${name} has a description`);
         assert.equal(tool.inputSchema.type, 'object');
-        assert.deepEqual(Object.keys(tool.inputSchema.properties ?? {}).sort(), ARGUMENTS[name]);
+        assert.deepEqual(Object.keys(tool.inputSchema.properties ?? {}).sort(), args, `${name} arguments`);
+        assert.deepEqual([...(tool.inputSchema.required ?? [])].sort(), required, `${name} required arguments`);
         assert.equal(tool.outputSchema?.type, 'object', `${name} has an outputSchema`);
-        assert.deepEqual(pickHints(tool.annotations), READ_ONLY_HINTS);
+        assert.deepEqual(pickHints(tool.annotations, HINTS[kind]), HINTS[kind], `${name} is ${kind}`);
       }
-      assert.deepEqual(byName.clerk_get_user.inputSchema.required, ['userId']);
-      const { limit } = byName.clerk_list_users.inputSchema.properties;
-      assert.equal(limit.minimum, 1);
-      assert.equal(limit.maximum, 200);
+      for (const [name, argument, minimum, maximum] of BOUNDS) {
+        const schema = byName[name].inputSchema.properties[argument];
+        assert.equal(schema.minimum, minimum, `${name}.${argument} minimum`);
+        assert.equal(schema.maximum, maximum, `${name}.${argument} maximum`);
+      }
+      assert.deepEqual(byName.clerk_list_organization_invitations.inputSchema.properties.status.enum.filter((v) => v !== null).sort(),
+        ['accepted', 'expired', 'pending', 'revoked']);
+      assert.equal(byName.clerk_list_organization_members.inputSchema.properties.role.type, 'array');
     });
 
     describe('clerk_list_users', () => {
@@ -241,11 +292,98 @@ for (const mode of modes()) {
         });
       }
     });
+
+    describe('the organization, member, invitation and metadata tools', () => {
+      const ORG = 'org_2bDCkPVCwcGpGRUF3ZxXoF5hYQa';
+      const USER = 'user_2bDCkQ7kQeP7nnQg6S8rPzJdGvU';
+      const member = { organizationId: ORG, userId: USER };
+      // [tool, arguments, the argument the error must name (a pattern)]
+      const refused = [
+        ['clerk_list_organizations', { limit: 0 }, 'limit'],
+        ['clerk_list_organizations', { limit: 101 }, 'limit'],
+        ['clerk_list_organizations', { offset: -1 }, 'offset'],
+        ['clerk_list_organizations', { orderBy: 'slug' }, 'orderBy'],
+        ['clerk_list_organizations', { orderBy: '--name' }, 'orderBy'],
+        ['clerk_list_organizations', { includeMembersCount: 'yes' }, 'includeMembersCount'],
+        ['clerk_list_organizations', { bogus: true }, 'bogus'],
+        ['clerk_get_organization', {}, 'organizationId|slug'],
+        ['clerk_get_organization', { organizationId: ORG, slug: 'acme' }, 'organizationId|slug'],
+        ['clerk_get_organization', { organizationId: 'acme' }, 'organizationId'],
+        ['clerk_get_organization', { slug: 'Acme Corp' }, 'slug'],
+        ['clerk_create_organization', {}, 'name'],
+        ['clerk_create_organization', { name: 'Acme', maxAllowedMemberships: 0 }, 'maxAllowedMemberships'],
+        ['clerk_create_organization', { name: 'Acme', slug: 'Not A Slug' }, 'slug'],
+        ['clerk_create_organization', { name: 'Acme', createdBy: 'bob' }, 'createdBy'],
+        ['clerk_create_organization', { name: 'Acme', publicMetadata: 'plan=pro' }, 'publicMetadata'],
+        ['clerk_create_organization', { name: 'Acme', privateMetadata: [1, 2] }, 'privateMetadata'],
+        ['clerk_update_organization_metadata', { organizationId: ORG }, 'publicMetadata|privateMetadata'],
+        ['clerk_update_organization_metadata', { publicMetadata: { a: 1 } }, 'organizationId'],
+        ['clerk_update_organization_metadata', { organizationId: ORG, unsafeMetadata: { a: 1 } }, 'unsafeMetadata'],
+        ['clerk_delete_organization', {}, 'organizationId'],
+        ['clerk_list_organization_members', {}, 'organizationId'],
+        ['clerk_list_organization_members', { organizationId: ORG, limit: 101 }, 'limit'],
+        ['clerk_list_organization_members', { organizationId: ORG, role: 'org:admin' }, 'role'],
+        ['clerk_list_organization_members', { organizationId: ORG, role: ['admin'] }, 'role'],
+        ['clerk_list_organization_members', { organizationId: ORG, orderBy: 'name' }, 'orderBy'],
+        ['clerk_update_member_role', member, 'role'],
+        ['clerk_update_member_role', { ...member, role: 'admin' }, 'role'],
+        ['clerk_update_member_role', { ...member, userId: 'bob', role: 'org:admin' }, 'userId'],
+        ['clerk_update_member_metadata', member, 'publicMetadata|privateMetadata'],
+        ['clerk_update_member_metadata', { ...member, publicMetadata: null }, 'publicMetadata'],
+        ['clerk_remove_member', { organizationId: ORG }, 'userId'],
+        ['clerk_list_organization_invitations', { organizationId: ORG, status: 'open' }, 'status'],
+        ['clerk_list_organization_invitations', { organizationId: ORG, limit: 0 }, 'limit'],
+        ['clerk_create_invitation', { organizationId: ORG, role: 'org:member' }, 'emailAddress'],
+        ['clerk_create_invitation', { organizationId: ORG, role: 'org:member', emailAddress: 'not-an-email' }, 'emailAddress'],
+        ['clerk_create_invitation', { organizationId: ORG, role: 'org:member', emailAddress: 'a@example.com', expiresInDays: 0 }, 'expiresInDays'],
+        ['clerk_create_invitation', { organizationId: ORG, role: 'org:member', emailAddress: 'a@example.com', expiresInDays: 366 }, 'expiresInDays'],
+        ['clerk_create_invitation', { organizationId: ORG, role: 'org:member', emailAddress: 'a@example.com', inviterUserId: 'bob' }, 'inviterUserId'],
+        ['clerk_create_invitation', { organizationId: ORG, emailAddress: 'a@example.com' }, 'role'],
+        ['clerk_update_user_metadata', { userId: USER }, 'publicMetadata|privateMetadata|unsafeMetadata'],
+        ['clerk_update_user_metadata', { userId: 'bob', publicMetadata: {} }, 'userId'],
+      ];
+      for (const [name, args, argument] of refused) {
+        it(`${name} rejects ${JSON.stringify(args)} naming ${argument.replaceAll('|', ' or ')}, without calling Clerk`, async () => {
+          const [result, requests] = await call(name, args);
+          assert.match(toolError(result), new RegExp(`\\b(${argument})\\b`));
+          assert.deepEqual(requests, []);
+        });
+      }
+
+      // Values that would change the endpoint if they reached the path unencoded.
+      const hostile = ['..', '.', '../users', 'org_2abc/../../users', 'org_2abc?limit=1', 'org_2abc#x', 'org_2a/b', 'org_2abc%2F..'];
+      const placed = [
+        ['clerk_get_organization', (v) => ({ organizationId: v }), /^\/v1\/organizations\/([^/]+)$/],
+        ['clerk_get_organization', (v) => ({ slug: v.replace('org_', '') }), /^\/v1\/organizations\/([^/]+)$/],
+        ['clerk_delete_organization', (v) => ({ organizationId: v }), /^\/v1\/organizations\/([^/]+)$/],
+        ['clerk_update_organization_metadata', (v) => ({ organizationId: v, publicMetadata: { a: 1 } }), /^\/v1\/organizations\/([^/]+)\/metadata$/],
+        ['clerk_list_organization_members', (v) => ({ organizationId: v }), /^\/v1\/organizations\/([^/]+)\/memberships$/],
+        ['clerk_remove_member', (v) => ({ organizationId: ORG, userId: v.replace('org_', 'user_') }),
+          /^\/v1\/organizations\/org_[A-Za-z0-9]+\/memberships\/([^/]+)$/],
+        ['clerk_update_user_metadata', (v) => ({ userId: v.replace('org_', 'user_'), publicMetadata: { a: 1 } }), /^\/v1\/users\/([^/]+)\/metadata$/],
+      ];
+      for (const [name, argsFor, endpoint] of placed) {
+        it(`${name} never lets an ID or slug reach another Clerk endpoint`, async () => {
+          for (const value of hostile) {
+            const args = argsFor(value);
+            const [result, requests] = await call(name, args);
+            const given = Object.values(args).find((v) => typeof v === 'string' && v !== ORG);
+            for (const request of requests) {
+              const segment = endpoint.exec(request.path)?.[1];
+              assert.ok(segment !== undefined, `${JSON.stringify(args)} reached ${request.method} ${request.path}`);
+              assert.equal(decodeURIComponent(segment), given);
+            }
+            assert.equal(result.isError, true, `${JSON.stringify(args)} was not refused`);
+          }
+        });
+      }
+    });
   });
 }
 
-function pickHints(annotations = {}) {
-  return { readOnlyHint: annotations.readOnlyHint, openWorldHint: annotations.openWorldHint };
+/** The hints of `annotations` that `expected` names. */
+function pickHints(annotations = {}, expected) {
+  return Object.fromEntries(Object.keys(expected).map((hint) => [hint, annotations[hint]]));
 }
 
 function pickPage({ totalCount, count, offset, hasMore, nextOffset }) {

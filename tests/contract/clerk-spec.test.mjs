@@ -1,0 +1,152 @@
+// Every tool's Clerk requests against Clerk's own Backend API spec. A public-mode worker talks to
+// Prism (a mock server that validates each request against the spec) through spec-proxy.mjs,
+// which records each request with the violations Prism reports in `sl-violations` and the query
+// parameters and body fields the spec does not declare. Each of the fourteen tools is called
+// with typical and edge arguments (paging, filters, signed orderBy, arrays, nested metadata with
+// nulls, optional fields set and unset); each call must reach the spec operation the tool is
+// for, and no request may break the spec. Prism answers with the spec's static examples, so the
+// tool results themselves are not judged here. Finally Prism's own log must hold no request
+// violation.
+//
+// run.mjs starts Prism, the proxy and the worker, and sets MCP_URL_CONTRACT,
+// CONTRACT_PROXY_URL, CLERK_KEY_CONTRACT and PRISM_LOG.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+
+import { connect, setting, TOOL_NAMES } from '../e2e/support.mjs';
+
+const ORG = 'org_2bDCkPVCwcGpGRUF3ZxXoF5hYQa';
+const USER = 'user_2bDCkQ7kQeP7nnQg6S8rPzJdGvU';
+const OTHER_USER = 'user_2bDCkRjTm3mWxT9Tq1sLtSJzD6e';
+const NESTED = { plan: 'pro', limits: { seats: 10, projects: null }, tags: ['a', 'b'], removed: null, deep: { a: { b: { c: 1 } } } };
+
+// The spec operation(s) each tool is for, and the arguments to call it with.
+const CALLS = {
+  clerk_list_organizations: [['ListOrganizations'], [
+    {},
+    { query: 'acme & co +1', limit: 100, offset: 40, includeMembersCount: false, orderBy: '+name' },
+    { limit: 1, includeMembersCount: true, orderBy: 'members_count' },
+    { orderBy: '-created_at', offset: 0 },
+  ]],
+  clerk_get_organization: [['GetOrganization'], [{ organizationId: ORG }, { slug: 'acme-corp-2' }]],
+  clerk_create_organization: [['CreateOrganization'], [
+    { name: 'Acme' },
+    {
+      name: 'Acme Corporation', slug: 'acme-corporation', createdBy: USER, maxAllowedMemberships: 1,
+      publicMetadata: NESTED, privateMetadata: {},
+    },
+    { name: 'Ünïcødé Org ✓', maxAllowedMemberships: 500, privateMetadata: { crm: { id: 7 } } },
+  ]],
+  clerk_update_organization_metadata: [['MergeOrganizationMetadata'], [
+    { organizationId: ORG, publicMetadata: { a: { b: null } } },
+    { organizationId: ORG, privateMetadata: { x: 1 } },
+    { organizationId: ORG, publicMetadata: NESTED, privateMetadata: { gone: null } },
+  ]],
+  clerk_delete_organization: [['DeleteOrganization'], [{ organizationId: ORG }]],
+  clerk_list_organization_members: [['ListOrganizationMemberships'], [
+    { organizationId: ORG },
+    { organizationId: ORG, limit: 100, offset: 5, query: 'ada lovelace', role: ['org:admin', 'org:member'], orderBy: '-first_name' },
+    { organizationId: ORG, role: ['org:billing_manager'], orderBy: '+created_at', limit: 1 },
+    { organizationId: ORG, orderBy: 'email_address', role: [] },
+  ]],
+  clerk_update_member_role: [['UpdateOrganizationMembership'], [
+    { organizationId: ORG, userId: USER, role: 'org:admin' },
+    { organizationId: ORG, userId: USER, role: 'org:custom_role:with-dash' },
+  ]],
+  clerk_update_member_metadata: [['UpdateOrganizationMembershipMetadata'], [
+    { organizationId: ORG, userId: USER, publicMetadata: { a: null } },
+    { organizationId: ORG, userId: USER, privateMetadata: { deep: { x: [{ y: 1 }] } } },
+    { organizationId: ORG, userId: USER, publicMetadata: NESTED, privateMetadata: {} },
+  ]],
+  clerk_remove_member: [['DeleteOrganizationMembership'], [{ organizationId: ORG, userId: USER }]],
+  clerk_list_organization_invitations: [['ListOrganizationInvitations'], [
+    { organizationId: ORG },
+    ...['pending', 'accepted', 'revoked', 'expired'].map((status) => ({ organizationId: ORG, status })),
+    { organizationId: ORG, limit: 100, offset: 3 },
+  ]],
+  clerk_create_invitation: [['CreateOrganizationInvitation'], [
+    { organizationId: ORG, emailAddress: 'new.member@example.com', role: 'org:member' },
+    {
+      organizationId: ORG, emailAddress: 'first.last+tag@example.co.uk', role: 'org:admin', inviterUserId: USER,
+      redirectUrl: 'https://app.example.com/accept?next=%2Fhome&x=1', publicMetadata: NESTED, expiresInDays: 365,
+    },
+    { organizationId: ORG, emailAddress: 'short@example.com', role: 'org:member', expiresInDays: 1, publicMetadata: {} },
+  ]],
+  clerk_list_users: [['GetUserList', 'GetUsersCount'], [
+    {},
+    { limit: 200, offset: 10, query: '+1555', emailAddress: ['a@example.com', 'b+c@example.com'], userId: [USER, OTHER_USER], orderBy: '+last_sign_in_at' },
+    ...['created_at', 'updated_at', 'last_active_at', 'email_address', 'first_name', 'last_name', 'username'].map((field, i) => (
+      { limit: 1 + i, orderBy: i % 2 === 0 ? `-${field}` : field })),
+    { query: 'a&b=c d', emailAddress: [], userId: [] },
+  ]],
+  clerk_get_user: [['GetUser'], [{ userId: USER }]],
+  clerk_update_user_metadata: [['UpdateUserMetadata'], [
+    { userId: USER, publicMetadata: { a: 1 } },
+    { userId: USER, privateMetadata: { stripe: { id: 'cus_1' } } },
+    { userId: USER, unsafeMetadata: { theme: null, onboarding: { done: true } } },
+    { userId: USER, publicMetadata: NESTED, privateMetadata: { gone: null }, unsafeMetadata: {} },
+  ]],
+};
+
+const proxy = setting('CONTRACT_PROXY_URL');
+
+async function clearRecord() {
+  assert.equal((await fetch(`${proxy}/__requests`, { method: 'DELETE' })).status, 204);
+}
+
+async function record() {
+  return (await fetch(`${proxy}/__requests`)).json();
+}
+
+describe('every tool\'s Clerk requests follow Clerk\'s Backend API spec (Prism)', () => {
+  let session;
+  const outcomes = [];
+
+  before(async () => {
+    session = await connect(setting('MCP_URL_CONTRACT'), { 'X-Clerk-Secret-Key': setting('CLERK_KEY_CONTRACT') });
+  });
+  after(async () => {
+    await session?.close();
+    // What the tools made of Prism's static examples: informative only.
+    const summary = {};
+    for (const { tool, outcome } of outcomes) summary[tool] = [...(summary[tool] ?? []), outcome];
+    console.log(`tool results on Prism's examples: ${JSON.stringify(summary)}`);
+  });
+
+  it('covers all fourteen tools', () => {
+    assert.deepEqual(Object.keys(CALLS).sort(), TOOL_NAMES);
+    assert.deepEqual(session.tools.map((t) => t.name).sort(), TOOL_NAMES);
+  });
+
+  for (const [tool, [operationIds, argumentSets]] of Object.entries(CALLS)) {
+    for (const args of argumentSets) {
+      it(`${tool} ${JSON.stringify(args)}`, async () => {
+        await clearRecord();
+        let outcome;
+        try {
+          const result = await session.client.callTool({ name: tool, arguments: args });
+          outcome = result.isError ? `tool error: ${result.content?.[0]?.text}` : 'ok';
+        } catch (error) {
+          outcome = `client error: ${error.message}`;
+        }
+        outcomes.push({ tool, outcome: outcome.slice(0, 160) });
+        const requests = await record();
+        assert.ok(requests.length > 0, `${tool} sent no request (${outcome})`);
+        assert.deepEqual([...new Set(requests.map((r) => r.operationId))].sort(), [...operationIds].sort(),
+          `${tool} called ${requests.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+        for (const request of requests) {
+          assert.deepEqual(request.violations, [], `${request.method} ${request.path}?${request.query} ${request.body}`);
+        }
+      });
+    }
+  }
+
+  it('leaves no request violation in Prism\'s log', () => {
+    const lines = readFileSync(setting('PRISM_LOG'), 'utf8').split('\n');
+    const bad = lines.filter((line) => /Violation: request|Request did not pass the validation rules|NO_PATH_MATCHED|NO_METHOD_MATCHED/.test(line));
+    assert.deepEqual(bad, []);
+    assert.ok(lines.some((line) => /Request received/.test(line)), 'Prism logged the requests it received');
+  });
+});

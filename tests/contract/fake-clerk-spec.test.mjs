@@ -1,0 +1,147 @@
+// The fake Clerk's answers against Clerk's own Backend API spec: every endpoint the fake serves,
+// success and failure, goes through `prism proxy`, which forwards to a fresh fake Clerk and
+// reports in `sl-violations` each way the request or the answer breaks the spec. An answer
+// that breaks it means the end-to-end tests would be testing the worker against a Clerk that
+// does not exist.
+//
+// run.mjs starts the fake and Prism, and sets PRISM_PROXY_URL, FAKE_CLERK_URL (the fake itself,
+// for its test-only endpoints) and FAKE_CLERK_KEY.
+
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+
+import { CLERK_API_VERSION } from '../e2e/fake-clerk.mjs';
+import { setting } from '../e2e/support.mjs';
+
+const prism = setting('PRISM_PROXY_URL');
+const fake = setting('FAKE_CLERK_URL');
+const key = setting('FAKE_CLERK_KEY');
+const HEADERS = { authorization: `Bearer ${key}`, 'clerk-api-version': CLERK_API_VERSION, 'user-agent': 'clerk-mcp-worker/0.0.0 (spec check)' };
+
+/** Sends a request through Prism; resolves to { status, body, violations }. */
+async function viaPrism(method, path, body, headers = {}) {
+  const response = await fetch(`${prism}${path}`, {
+    method,
+    headers: { ...HEADERS, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  const violations = JSON.parse(response.headers.get('sl-violations') ?? '[]')
+    .map((v) => `${v.location.join('.')}: ${v.message}`);
+  let parsed = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text, which the status check will show
+  }
+  return { status: response.status, body: parsed, violations };
+}
+
+/** Asserts the fake answered `status` and that neither the request nor the answer breaks the spec. */
+async function conforms(method, path, status, body) {
+  const answer = await viaPrism(method, path, body);
+  assert.equal(answer.status, status, `${method} ${path}: ${JSON.stringify(answer.body).slice(0, 500)}`);
+  assert.deepEqual(answer.violations, [], `${method} ${path}`);
+  return answer.body;
+}
+
+/** For a request that is wrong on purpose: only the answer must follow the spec. */
+async function answerConforms(method, path, status, body, headers) {
+  const answer = await viaPrism(method, path, body, headers);
+  assert.equal(answer.status, status, `${method} ${path}: ${JSON.stringify(answer.body).slice(0, 500)}`);
+  assert.deepEqual(answer.violations.filter((v) => v.startsWith('response')), [], `${method} ${path}`);
+  return answer.body;
+}
+
+const hook = async (method, path) => (await fetch(`${fake}${path}`, { method })).json();
+
+describe('the fake Clerk\'s answers follow Clerk\'s Backend API spec (Prism proxy)', () => {
+  let users;
+  let seeded;
+
+  before(async () => {
+    users = await hook('GET', '/__users');
+    seeded = await hook('GET', '/__state');
+  });
+
+  it('user lists, counts and every seeded user', async () => {
+    const [rich, , , , , other] = users;
+    for (const query of [
+      '', '?limit=100', '?limit=5&offset=40&order_by=%2Blast_name', '?order_by=-last_sign_in_at&query=lovelace',
+      `?email_address=${encodeURIComponent(rich.email_addresses[0].email_address)}&user_id=${other.id}`,
+    ]) {
+      await conforms('GET', `/v1/users${query}`, 200);
+    }
+    await conforms('GET', '/v1/users/count', 200);
+    await conforms('GET', `/v1/users/count?query=a&user_id=${rich.id}`, 200);
+    for (const user of users) await conforms('GET', `/v1/users/${user.id}`, 200);
+    await conforms('GET', '/v1/users/user_2NoSuchUserInThisInstance00', 404);
+  });
+
+  it('user metadata merges', async () => {
+    const user = users[9];
+    await conforms('PATCH', `/v1/users/${user.id}/metadata`, 200, {
+      public_metadata: { plan: null, nested: { a: [1, 2] } }, private_metadata: {}, unsafe_metadata: { theme: 'dark' },
+    });
+    await answerConforms('PATCH', `/v1/users/${user.id}/metadata`, 422, { publicMetadata: {} });
+  });
+
+  it('organization lists, lookups and failures', async () => {
+    const [first] = seeded.organizations;
+    for (const query of ['', '?include_members_count=true', '?limit=1&offset=1&order_by=%2Bname', '?query=glob&order_by=-members_count']) {
+      await conforms('GET', `/v1/organizations${query}`, 200);
+    }
+    await conforms('GET', `/v1/organizations/${first.id}?include_members_count=true`, 200);
+    await conforms('GET', `/v1/organizations/${first.slug}`, 200);
+    await conforms('GET', '/v1/organizations/org_2NoSuchOrganization0000000000', 404);
+  });
+
+  it('an organization\'s whole life', async () => {
+    const creator = users[12];
+    const invitee = users[13];
+    const organization = await conforms('POST', '/v1/organizations', 200, {
+      name: 'Spec Check Inc', slug: 'spec-check', created_by: creator.id, max_allowed_memberships: 12,
+      public_metadata: { tier: 'gold', nested: { a: 1 } }, private_metadata: { crm: 'x' },
+    });
+    await conforms('POST', '/v1/organizations', 200, { name: 'Spec Check Minimal' });
+    await answerConforms('POST', '/v1/organizations', 422, { name: 'Taken', slug: 'spec-check' });
+    await answerConforms('POST', '/v1/organizations', 422, { name: 'Unknown field', createdBy: creator.id });
+    await conforms('PATCH', `/v1/organizations/${organization.id}/metadata`, 200, { public_metadata: { nested: { a: null, b: 2 } } });
+
+    const base = `/v1/organizations/${organization.id}`;
+    await conforms('GET', `${base}/memberships`, 200);
+    await conforms('GET', `${base}/memberships?role=org:admin&role=org:member&order_by=%2Bfirst_name&limit=1`, 200);
+    const invitation = await conforms('POST', `${base}/invitations`, 200, {
+      email_address: invitee.email_addresses[0].email_address, role: 'org:member', inviter_user_id: creator.id,
+      redirect_url: 'https://app.example.com/welcome', public_metadata: { via: 'spec' }, expires_in_days: 3,
+    });
+    await conforms('POST', `${base}/invitations`, 200, { email_address: 'nobody@example.org', role: 'org:admin' });
+    await answerConforms('POST', `${base}/invitations`, 422, { email_address: 'x@example.org', role: 'org:boss' });
+    await hook('POST', `/__invitations/${invitation.id}/accept`);
+    for (const status of ['', '?status=pending', '?status=accepted', '?status=revoked', '?status=expired', '?limit=1&offset=1']) {
+      await conforms('GET', `${base}/invitations${status}`, 200);
+    }
+
+    await conforms('PATCH', `${base}/memberships/${invitee.id}`, 200, { role: 'org:admin' });
+    await answerConforms('PATCH', `${base}/memberships/${invitee.id}`, 422, { role: 'org:boss' });
+    await conforms('PATCH', `${base}/memberships/${invitee.id}/metadata`, 200, {
+      public_metadata: { via: null, team: 'core' }, private_metadata: { badge: 1 },
+    });
+    await conforms('DELETE', `${base}/memberships/${invitee.id}`, 200);
+    await conforms('DELETE', `${base}/memberships/${invitee.id}`, 404);
+    await conforms('DELETE', base, 200);
+    await conforms('GET', base, 404);
+  });
+
+  it('a seeded organization\'s members and invitations', async () => {
+    for (const organization of seeded.organizations) {
+      await conforms('GET', `/v1/organizations/${organization.id}/memberships?limit=100`, 200);
+      await conforms('GET', `/v1/organizations/${organization.id}/invitations?limit=100`, 200);
+    }
+  });
+
+  it('a rejected key', async () => {
+    await answerConforms('GET', '/v1/users', 401, undefined, { authorization: 'Bearer sk_test_rejected' });
+    await answerConforms('PATCH', `/v1/users/${users[0].id}/metadata`, 401, { public_metadata: {} }, { authorization: 'Bearer sk_test_rejected' });
+  });
+});

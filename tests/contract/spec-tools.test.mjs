@@ -1,0 +1,89 @@
+// Tests of the contract step's own pieces, on the vendored spec: the /v1 copy, and how the spec
+// proxy finds an operation and judges a request. Needs no service:
+//   node --test tests/contract/spec-tools.test.mjs
+
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+
+import { findOperation, operationsOf, prismViolations, undeclared } from './spec-proxy.mjs';
+import { specWithV1, VENDORED_SPEC } from './spec-v1.mjs';
+
+const VENDORED_SHA256 = '75df3a43fcb2d9fc4467a23c717714f5228aa3267b0930ba34612728365fd8f2';
+const text = readFileSync(VENDORED_SPEC, 'utf8');
+const spec = specWithV1(text);
+const operations = operationsOf(spec);
+
+describe('the vendored spec and its /v1 copy', () => {
+  it('is Clerk\'s file, unmodified', () => {
+    assert.equal(createHash('sha256').update(readFileSync(VENDORED_SPEC)).digest('hex'), VENDORED_SHA256);
+    assert.equal(spec.info.version, '2026-05-12');
+  });
+
+  it('puts every path under /v1 and serves from 127.0.0.1', () => {
+    const paths = Object.keys(spec.paths);
+    assert.ok(paths.length > 100);
+    assert.ok(paths.every((path) => path.startsWith('/v1/')));
+    assert.ok('/v1/organizations/{organization_id}/memberships/{user_id}/metadata' in spec.paths);
+    assert.deepEqual(spec.servers, [{ url: 'http://127.0.0.1' }]);
+  });
+
+  it('refuses a spec whose paths already carry /v1', () => {
+    assert.throws(() => specWithV1('openapi: 3.0.3\npaths:\n  /v1/users: {}\n'), /already carry \/v1/);
+    assert.throws(() => specWithV1('swagger: "2.0"\npaths: {}\n'), /not an OpenAPI 3 document/);
+  });
+});
+
+describe('the spec proxy\'s judgement', () => {
+  const operation = (method, path) => findOperation(operations, method, path)?.operationId ?? null;
+
+  it('finds the operation of each tool\'s requests, preferring literal segments', () => {
+    assert.equal(operation('GET', '/v1/users'), 'GetUserList');
+    assert.equal(operation('GET', '/v1/users/count'), 'GetUsersCount');
+    assert.equal(operation('GET', '/v1/users/user_2abc'), 'GetUser');
+    assert.equal(operation('PATCH', '/v1/users/user_2abc/metadata'), 'UpdateUserMetadata');
+    assert.equal(operation('GET', '/v1/organizations'), 'ListOrganizations');
+    assert.equal(operation('POST', '/v1/organizations'), 'CreateOrganization');
+    assert.equal(operation('GET', '/v1/organizations/acme'), 'GetOrganization');
+    assert.equal(operation('DELETE', '/v1/organizations/org_2abc'), 'DeleteOrganization');
+    assert.equal(operation('PATCH', '/v1/organizations/org_2abc/metadata'), 'MergeOrganizationMetadata');
+    assert.equal(operation('GET', '/v1/organizations/org_2abc/memberships'), 'ListOrganizationMemberships');
+    assert.equal(operation('PATCH', '/v1/organizations/org_2abc/memberships/user_2abc'), 'UpdateOrganizationMembership');
+    assert.equal(operation('DELETE', '/v1/organizations/org_2abc/memberships/user_2abc'), 'DeleteOrganizationMembership');
+    assert.equal(operation('PATCH', '/v1/organizations/org_2abc/memberships/user_2abc/metadata'), 'UpdateOrganizationMembershipMetadata');
+    assert.equal(operation('GET', '/v1/organizations/org_2abc/invitations'), 'ListOrganizationInvitations');
+    assert.equal(operation('POST', '/v1/organizations/org_2abc/invitations'), 'CreateOrganizationInvitation');
+  });
+
+  it('finds nothing for a path or method the spec does not have', () => {
+    assert.equal(operation('GET', '/users'), null);
+    assert.equal(operation('GET', '/v1/organizations/org_2abc/members'), null);
+    assert.equal(operation('POST', '/v1/users/count'), null);
+    assert.equal(operation('GET', '/v1/users/'), null);
+  });
+
+  it('flags query parameters and body fields the operation does not declare', () => {
+    const count = findOperation(operations, 'GET', '/v1/users/count');
+    assert.deepEqual(undeclared(count, new URLSearchParams('query=a&limit=1'), ''), [
+      'query parameter limit is not declared for GetUsersCount',
+    ]);
+    const members = findOperation(operations, 'GET', '/v1/organizations/org_2abc/memberships');
+    assert.deepEqual(undeclared(members, new URLSearchParams('role=org:admin&role=org:member&limit=5&offset=0&order_by=%2Bfirst_name'), ''), []);
+    const create = findOperation(operations, 'POST', '/v1/organizations');
+    assert.deepEqual(undeclared(create, new URLSearchParams(''), JSON.stringify({ name: 'x', createdBy: 'user_1' })), [
+      'body field createdBy is not declared for CreateOrganization',
+    ]);
+    assert.deepEqual(undeclared(create, new URLSearchParams(''), '{"name":'), ['the body of CreateOrganization is not JSON']);
+  });
+
+  it('keeps the request side of Prism\'s sl-violations', () => {
+    const header = JSON.stringify([
+      { location: ['request', 'query', 'limit'], severity: 'Error', code: 'type', message: 'must be integer' },
+      { location: ['response', 'body'], severity: 'Error', code: 'required', message: 'must have id' },
+    ]);
+    assert.deepEqual(prismViolations(header), ['request.query.limit: must be integer (Error, type)']);
+    assert.deepEqual(prismViolations(null), []);
+    assert.match(prismViolations('not json')[0], /unreadable/);
+  });
+});

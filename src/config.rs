@@ -1,13 +1,17 @@
 //! The server's configuration, read once per request from the Worker's
 //! environment through a lookup function, so that it is plain data here.
 //!
-//! | name               | kind   | meaning                                             |
-//! |--------------------|--------|-----------------------------------------------------|
-//! | `CLERK_SECRET_KEY` | secret | set and non-empty: hosted mode, every call uses it   |
-//! | `CLERK_API_URL`    | var    | Clerk's origin, default `https://api.clerk.com`      |
-//! | `ALLOWED_ORIGINS`  | var    | browser origins allowed besides loopback ones        |
+//! | name                        | kind   | meaning                                               |
+//! |-----------------------------|--------|-------------------------------------------------------|
+//! | `CLERK_SECRET_KEY`          | secret | set and non-empty: hosted mode, every call uses it     |
+//! | `MCP_AUTH_TOKENS`           | secret | comma-separated tokens clients must send to use `/mcp` |
+//! | `MCP_ALLOW_UNAUTHENTICATED` | var    | `true` opens a hosted server without tokens            |
+//! | `CLERK_API_URL`             | var    | Clerk's origin, default `https://api.clerk.com`        |
+//! | `CLERK_TIMEOUT_MS`          | var    | how long one Clerk call may take, default 15000        |
+//! | `ALLOWED_ORIGINS`           | var    | browser origins allowed besides loopback ones          |
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::clerk::{KeySource, SecretKey, DEFAULT_API_URL};
 
@@ -30,20 +34,74 @@ impl Mode {
     }
 }
 
+/// Who may call `/mcp`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Only clients that send `Authorization: Bearer` with one of these.
+    Tokens(Vec<AccessToken>),
+    /// Anyone who can reach the server: public mode without tokens, or a
+    /// hosted server whose owner set `MCP_ALLOW_UNAUTHENTICATED=true`.
+    Open,
+    /// A hosted server without tokens, whose owner did not say it may be
+    /// open: it refuses `/mcp` rather than lend its key to anyone.
+    NotConfigured,
+}
+
+impl Access {
+    /// How `/health` names it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Access::Tokens(_) => "bearer-token",
+            Access::Open => "none",
+            Access::NotConfigured => "not-configured",
+        }
+    }
+}
+
+/// One of the tokens in `MCP_AUTH_TOKENS`. Like the secret key, it never
+/// prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken(String);
+
+impl AccessToken {
+    /// The token, for the constant-time comparison only.
+    pub fn expose(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken(…)")
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     pub mode: Mode,
+    pub access: Access,
     /// Clerk's origin without a trailing slash; requests go to `{this}/v1/...`.
     pub clerk_api_url: String,
+    /// How long one Clerk call may take before it fails.
+    pub clerk_timeout: Duration,
     /// Allowed browser origins, lower-cased and without a trailing slash.
     pub allowed_origins: Vec<String>,
 }
+
+/// The shortest token `MCP_AUTH_TOKENS` accepts: anything shorter could be
+/// guessed.
+pub const MIN_TOKEN_LEN: usize = 16;
+
+const DEFAULT_CLERK_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// A setting that cannot be used. Messages name the setting, never a secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigError {
     MalformedSecretKey,
+    MalformedAuthToken,
+    InvalidAllowUnauthenticated,
     InvalidApiUrl,
+    InvalidTimeout,
     InvalidAllowedOrigin(String),
 }
 
@@ -61,6 +119,38 @@ impl Config {
             Some(url) => parse_api_url(&url)?,
             None => DEFAULT_API_URL.to_owned(),
         };
+        let tokens = lookup("MCP_AUTH_TOKENS")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|token| !token.is_empty())
+            .map(parse_token)
+            .collect::<Result<Vec<_>, _>>()?;
+        let allow_unauthenticated = match lookup("MCP_ALLOW_UNAUTHENTICATED")
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "true" => true,
+            "" | "false" => false,
+            _ => return Err(ConfigError::InvalidAllowUnauthenticated),
+        };
+        let access = match (&mode, tokens.is_empty()) {
+            (_, false) => Access::Tokens(tokens),
+            (Mode::Hosted(_), true) if !allow_unauthenticated => Access::NotConfigured,
+            _ => Access::Open,
+        };
+        let clerk_timeout = match lookup("CLERK_TIMEOUT_MS").filter(|ms| !ms.trim().is_empty()) {
+            Some(ms) => ms
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|ms| (100..=60_000).contains(ms))
+                .map(Duration::from_millis)
+                .ok_or(ConfigError::InvalidTimeout)?,
+            None => DEFAULT_CLERK_TIMEOUT,
+        };
         let allowed_origins = lookup("ALLOWED_ORIGINS")
             .unwrap_or_default()
             .split(',')
@@ -70,7 +160,9 @@ impl Config {
             .collect::<Result<_, _>>()?;
         Ok(Config {
             mode,
+            access,
             clerk_api_url,
+            clerk_timeout,
             allowed_origins,
         })
     }
@@ -86,6 +178,17 @@ fn parse_api_url(url: &str) -> Result<String, ConfigError> {
         Ok(trimmed.to_owned())
     } else {
         Err(ConfigError::InvalidApiUrl)
+    }
+}
+
+/// Accepts a token of at least [`MIN_TOKEN_LEN`] visible ASCII characters
+/// (no spaces; commas separate tokens).
+fn parse_token(token: &str) -> Result<AccessToken, ConfigError> {
+    let visible = token.bytes().all(|b| b.is_ascii_graphic());
+    if visible && (MIN_TOKEN_LEN..=512).contains(&token.len()) {
+        Ok(AccessToken(token.to_owned()))
+    } else {
+        Err(ConfigError::MalformedAuthToken)
     }
 }
 
@@ -108,6 +211,17 @@ impl fmt::Display for ConfigError {
             ConfigError::MalformedSecretKey => f.write_str(
                 "CLERK_SECRET_KEY is set but malformed: it must start with sk_test_ or sk_live_ \
                  followed by letters, digits, '_' or '-'",
+            ),
+            ConfigError::MalformedAuthToken => write!(
+                f,
+                "MCP_AUTH_TOKENS holds a token that is not {MIN_TOKEN_LEN} to 512 visible ASCII \
+                 characters; separate tokens with commas"
+            ),
+            ConfigError::InvalidAllowUnauthenticated => {
+                f.write_str("MCP_ALLOW_UNAUTHENTICATED must be true or false")
+            }
+            ConfigError::InvalidTimeout => f.write_str(
+                "CLERK_TIMEOUT_MS must be a number of milliseconds from 100 to 60000",
             ),
             ConfigError::InvalidApiUrl => f.write_str(
                 "CLERK_API_URL must be an http or https origin such as https://api.clerk.com",
@@ -177,6 +291,65 @@ mod tests {
                 Config::from_lookup(|n| (n == "CLERK_API_URL").then(|| bad.to_owned())),
                 Err(ConfigError::InvalidApiUrl),
                 "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn tokens_protect_either_mode() {
+        let hosted = config(&[
+            ("CLERK_SECRET_KEY", "sk_live_0123456789abcdef"),
+            (
+                "MCP_AUTH_TOKENS",
+                " first-token-0123456789 , second-token-0123456789,",
+            ),
+        ])
+        .expect("valid");
+        assert!(matches!(&hosted.access, Access::Tokens(tokens) if tokens.len() == 2));
+        let public = config(&[("MCP_AUTH_TOKENS", "first-token-0123456789")]).expect("valid");
+        assert_eq!(public.access.name(), "bearer-token");
+    }
+
+    #[test]
+    fn hosted_mode_without_tokens_is_closed_unless_opened() {
+        let key = ("CLERK_SECRET_KEY", "sk_live_0123456789abcdef");
+        assert_eq!(config(&[key]).expect("valid").access, Access::NotConfigured);
+        let open = config(&[key, ("MCP_ALLOW_UNAUTHENTICATED", "TRUE")]).expect("valid");
+        assert_eq!(open.access, Access::Open);
+        assert_eq!(config(&[]).expect("valid").access, Access::Open);
+        assert_eq!(
+            config(&[key, ("MCP_ALLOW_UNAUTHENTICATED", "yes")]),
+            Err(ConfigError::InvalidAllowUnauthenticated)
+        );
+    }
+
+    #[test]
+    fn short_or_spaced_tokens_are_refused_without_being_echoed() {
+        for bad in ["short", "has a space in it 0123", "tab\there-0123456789"] {
+            let error = config(&[("MCP_AUTH_TOKENS", bad)]).unwrap_err();
+            assert_eq!(error, ConfigError::MalformedAuthToken);
+            assert!(!error.to_string().contains(bad));
+        }
+    }
+
+    #[test]
+    fn token_debug_hides_the_token() {
+        let config = config(&[("MCP_AUTH_TOKENS", "first-token-0123456789")]).expect("valid");
+        assert!(!format!("{config:?}").contains("first-token"));
+    }
+
+    #[test]
+    fn clerk_timeout_defaults_to_15_seconds_and_is_bounded() {
+        assert_eq!(
+            config(&[]).expect("valid").clerk_timeout,
+            Duration::from_secs(15)
+        );
+        let short = config(&[("CLERK_TIMEOUT_MS", "1500")]).expect("valid");
+        assert_eq!(short.clerk_timeout, Duration::from_millis(1500));
+        for bad in ["0", "99", "60001", "soon"] {
+            assert_eq!(
+                config(&[("CLERK_TIMEOUT_MS", bad)]),
+                Err(ConfigError::InvalidTimeout)
             );
         }
     }

@@ -86,9 +86,10 @@ fn malformed_key_is_a_clear_error_that_does_not_echo_it() {
 }
 
 #[test]
-fn hosted_mode_uses_the_server_key_without_any_header() {
+fn hosted_mode_uses_the_server_key_without_any_key_header() {
     let clerk = FakeClerk::answering(json!({"id": "user_2ada"}));
-    let result = get_user_with(&[], &hosted_config(), &clerk);
+    let bearer = format!("Bearer {TOKEN}");
+    let result = get_user_with(&[("authorization", &bearer)], &hosted_config(), &clerk);
     assert_eq!(result["isError"], false);
     assert_eq!(sent_key(&clerk), format!("Bearer {KEY}"));
 }
@@ -127,7 +128,13 @@ fn health_in_public_mode_without_a_key_does_not_call_clerk() {
     assert_eq!(status, 200);
     assert_eq!(
         body,
-        json!({"status": "ok", "mode": "public", "clerkConnected": null, "version": env!("CARGO_PKG_VERSION")})
+        json!({
+            "status": "ok",
+            "mode": "public",
+            "authentication": "none",
+            "clerkConnected": null,
+            "version": env!("CARGO_PKG_VERSION")
+        })
     );
     assert_eq!(clerk.request_count(), 0);
 }
@@ -162,7 +169,13 @@ fn health_in_hosted_mode_reports_a_working_key() {
         assert_eq!(status, 200, "{path}");
         assert_eq!(
             body,
-            json!({"status": "ok", "mode": "hosted", "clerkConnected": true, "version": env!("CARGO_PKG_VERSION")})
+            json!({
+                "status": "ok",
+                "mode": "hosted",
+                "authentication": "bearer-token",
+                "clerkConnected": true,
+                "version": env!("CARGO_PKG_VERSION")
+            })
         );
     }
 }
@@ -193,4 +206,31 @@ fn health_answers_other_methods_with_405_allow_get() {
     let response = send(request, &public_config(), &clerk);
     assert_eq!(response.status(), 405);
     assert_eq!(response.headers()["allow"], "GET");
+}
+
+#[test]
+fn hosted_health_without_tokens_is_degraded_and_names_the_secret_to_set() {
+    let clerk = FakeClerk::answering(json!({"object": "total_count", "total_count": 3}));
+    let config = config(&[("CLERK_SECRET_KEY", KEY)]);
+    let (status, body) = health("/health", &config, &clerk, None);
+    assert_eq!(status, 503);
+    assert_eq!(body["status"], "degraded");
+    assert_eq!(body["authentication"], "not-configured");
+    assert_eq!(body["clerkConnected"], true);
+    assert!(body["reason"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("MCP_AUTH_TOKENS"));
+}
+
+#[test]
+fn hosted_health_opened_on_purpose_says_anyone_may_call() {
+    let clerk = FakeClerk::answering(json!({"object": "total_count", "total_count": 3}));
+    let config = config(&[
+        ("CLERK_SECRET_KEY", KEY),
+        ("MCP_ALLOW_UNAUTHENTICATED", "true"),
+    ]);
+    let (status, body) = health("/health", &config, &clerk, None);
+    assert_eq!(status, 200);
+    assert_eq!(body["authentication"], "none");
 }

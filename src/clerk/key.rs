@@ -96,8 +96,9 @@ impl fmt::Display for KeyError {
         match self {
             KeyError::Missing => f.write_str(
                 "No Clerk secret key was sent. This server runs in public mode: send your key \
-                 in the X-Clerk-Secret-Key header (or as Authorization: Bearer sk_...) with \
-                 every request. Find it in the Clerk Dashboard under Configure > API Keys.",
+                 in the X-Clerk-Secret-Key header with every request (or as Authorization: \
+                 Bearer sk_... when the server asks for no access token). Find it in the Clerk \
+                 Dashboard under Configure > API Keys.",
             ),
             KeyError::Malformed(source) => write!(
                 f,

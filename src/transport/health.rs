@@ -4,14 +4,18 @@
 //! Hosted mode checks the stored key with an authenticated `GET /users/count`
 //! (Clerk's cheapest read), and answers 503 `degraded` when that fails.
 //! Public mode has no key of its own: `clerkConnected` is `null`, unless the
-//! request carries a key, which is then checked the same way.
+//! request carries a key, which is then checked the same way. It also says
+//! who may use `/mcp` (`authentication`), and a hosted server that refuses
+//! everyone for want of tokens reports itself degraded.
 
 use http::StatusCode;
 use serde_json::{json, Value};
 
 use crate::clerk::users::UserFilter;
 use crate::clerk::{ClerkClient, HttpSend, KeyError, SecretKey};
-use crate::config::{Config, Mode};
+use crate::config::{Access, Config, Mode};
+
+use super::access;
 
 /// The status and body of a health answer.
 pub async fn check(
@@ -31,15 +35,28 @@ pub async fn check(
                 .map_err(|error| error.to_string()),
         ),
     };
-    let degraded = hosted && !matches!(connection, Some(Ok(())));
+    let locked = config.access == Access::NotConfigured;
+    let degraded = hosted && (locked || !matches!(connection, Some(Ok(()))));
     let mut body = json!({
         "status": if degraded { "degraded" } else { "ok" },
         "mode": config.mode.name(),
+        "authentication": config.access.name(),
         "clerkConnected": connection.as_ref().map(Result::is_ok),
         "version": crate::SERVER_VERSION,
     });
-    if let Some(Err(reason)) = connection {
-        body["reason"] = Value::String(reason);
+    let clerk_problem = match connection {
+        Some(Err(reason)) => Some(reason),
+        _ => None,
+    };
+    let reasons: Vec<String> = [
+        locked.then(|| access::NOT_CONFIGURED.to_owned()),
+        clerk_problem,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !reasons.is_empty() {
+        body["reason"] = Value::String(reasons.join(" "));
     }
     let status = if degraded {
         StatusCode::SERVICE_UNAVAILABLE

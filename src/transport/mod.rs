@@ -10,6 +10,9 @@
 //! |---------------------------------------------------|------------------------------------------|
 //! | `Origin` not loopback nor in `ALLOWED_ORIGINS`     | HTTP 403, JSON-RPC error `-32000`        |
 //! | GET or DELETE on `/mcp`                            | HTTP 405, `Allow: POST`                  |
+//! | no or wrong bearer token (`MCP_AUTH_TOKENS`)       | HTTP 401, `WWW-Authenticate: Bearer`     |
+//! | hosted server with no tokens, not opened           | HTTP 503, the secret to set              |
+//! | `X-Clerk-Secret-Key` sent to a hosted server       | HTTP 400, JSON-RPC error `-32000`        |
 //! | `Content-Type` not JSON                            | HTTP 415, JSON-RPC error `-32000`        |
 //! | `Accept` admits neither JSON nor event streams     | HTTP 406, JSON-RPC error `-32000`        |
 //! | unsupported `MCP-Protocol-Version`                 | HTTP 400, JSON-RPC error `-32600`        |
@@ -23,19 +26,20 @@
 //! | misconfigured server ([`misconfigured`])           | HTTP 500, the setting to fix             |
 //! | unknown path                                       | HTTP 404, short JSON body                |
 
+mod access;
 mod body;
 mod headers;
 mod health;
 mod origin;
 
 use futures::future::join_all;
-use http::header::{HeaderValue, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{HeaderValue, ALLOW, CONTENT_LENGTH, CONTENT_TYPE};
 use http::request::Parts;
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use serde_json::{json, Value};
 
 use crate::clerk::{HttpSend, KeyError, KeySource, SecretKey};
-use crate::config::{Config, ConfigError, Mode};
+use crate::config::{Access, Config, ConfigError, Mode};
 use crate::jsonrpc::{self, code, Message, RpcError};
 use crate::mcp::{self, Context, ProtocolVersion};
 
@@ -104,7 +108,18 @@ async fn route(
     http: &dyn HttpSend,
 ) -> Response<Vec<u8>> {
     match (parts.uri.path(), &parts.method) {
-        ("/mcp", &Method::POST) => handle_post(parts, body, config, http).await,
+        ("/mcp", &Method::POST) => match access::check(&config.access, &parts.headers) {
+            Ok(()) => handle_post(parts, body, config, http).await,
+            Err(refused) => {
+                let error = RpcError::new(code::SERVER_ERROR, refused.message());
+                let body = serde_json::to_vec(&jsonrpc::Response::error_without_id(error));
+                let mut response = refused.into_response(body.unwrap_or_default());
+                response
+                    .headers_mut()
+                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                response
+            }
+        },
         ("/mcp", &Method::OPTIONS) => preflight("POST, OPTIONS"),
         ("/mcp", _) => method_not_allowed("POST"),
         ("/health" | "/api/health", &Method::GET) => {
@@ -128,6 +143,13 @@ async fn handle_post(
     config: &Config,
     http: &dyn HttpSend,
 ) -> Response<Vec<u8>> {
+    if matches!(config.mode, Mode::Hosted(_)) && parts.headers.contains_key(SECRET_KEY_HEADER) {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: this server runs in hosted mode and acts with its own Clerk key; \
+             remove the X-Clerk-Secret-Key header, which it will not use.",
+        );
+    }
     if !headers::content_type_is_json(&parts.headers) {
         return refusal(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -238,7 +260,8 @@ async fn handle_batch(
 }
 
 /// The Clerk key a request acts with: the server's in hosted mode; in public
-/// mode the request's `X-Clerk-Secret-Key`, else its `Authorization: Bearer`.
+/// mode the request's `X-Clerk-Secret-Key`, else its `Authorization: Bearer`
+/// unless that header carries an access token.
 fn request_key(config: &Config, headers: &HeaderMap) -> Result<SecretKey, KeyError> {
     if let Mode::Hosted(key) = &config.mode {
         return Ok(key.clone());
@@ -247,15 +270,14 @@ fn request_key(config: &Config, headers: &HeaderMap) -> Result<SecretKey, KeyErr
         let text = value.to_str().unwrap_or_default().trim();
         return SecretKey::parse(text, KeySource::SecretKeyHeader);
     }
-    let bearer = headers
-        .get(AUTHORIZATION)
-        .map(|value| value.to_str().unwrap_or_default())
-        .and_then(|value| {
-            let (scheme, token) = value.trim().split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-        });
-    match bearer {
-        Some(token) => SecretKey::parse(token, KeySource::BearerHeader),
+    if matches!(config.access, Access::Tokens(_)) {
+        return Err(KeyError::Missing);
+    }
+    match access::bearer_token(headers) {
+        Some(token) => SecretKey::parse(
+            std::str::from_utf8(token).unwrap_or_default(),
+            KeySource::BearerHeader,
+        ),
         None => Err(KeyError::Missing),
     }
 }

@@ -116,8 +116,27 @@ pub fn public_config() -> Config {
     config(&[])
 }
 
+/// A token of the hosted configuration's `MCP_AUTH_TOKENS`.
+pub const TOKEN: &str = "hosted-token-0123456789abcdef";
+
+/// Hosted mode as a careful owner deploys it: its own key, and tokens.
 pub fn hosted_config() -> Config {
-    config(&[("CLERK_SECRET_KEY", KEY)])
+    config(&[
+        ("CLERK_SECRET_KEY", KEY),
+        (
+            "MCP_AUTH_TOKENS",
+            &format!("old-token-9876543210fedcba,{TOKEN}"),
+        ),
+    ])
+}
+
+/// Adds `Authorization: Bearer TOKEN` to a request.
+pub fn with_token(mut request: Request<Vec<u8>>) -> Request<Vec<u8>> {
+    request.headers_mut().insert(
+        "authorization",
+        http::HeaderValue::try_from(format!("Bearer {TOKEN}")).expect("valid header"),
+    );
+    request
 }
 
 pub fn config(vars: &[(&str, &str)]) -> Config {

@@ -7,12 +7,16 @@
 //! `worker::Response`. Everything it hands over is plain data; no decision
 //! about the protocol is made here.
 
-use futures::future::LocalBoxFuture;
+use std::time::Duration;
+
+use futures::future::{select, Either, LocalBoxFuture};
 use futures::StreamExt;
 use wasm_bindgen::JsValue;
-use worker::{event, Context, Env, Fetch, Headers, Method, RequestInit};
+use worker::{
+    event, AbortController, AbortSignal, Context, Delay, Env, Fetch, Headers, Method, RequestInit,
+};
 
-use crate::clerk::{HttpSend, SendError};
+use crate::clerk::{HttpSend, SendError, SendFailure};
 use crate::config::Config;
 use crate::transport::{self, BodyError, RequestBody};
 
@@ -28,8 +32,11 @@ async fn fetch(
         Err(error) => return to_worker_response(transport::misconfigured(&error)),
     };
     let body = WorkerBody(request.stream().ok());
+    let clerk = WorkerFetch {
+        timeout: config.clerk_timeout,
+    };
     let response = match to_http_request(&request, body) {
-        Some(request) => transport::handle(request, &config, &WorkerFetch).await,
+        Some(request) => transport::handle(request, &config, &clerk).await,
         None => transport::unreadable_request(),
     };
     to_worker_response(response)
@@ -88,8 +95,13 @@ fn to_worker_response(response: http::Response<Vec<u8>>) -> worker::Result<worke
         .with_headers(headers))
 }
 
-/// Sends Clerk requests with the Workers `fetch`.
-struct WorkerFetch;
+/// The largest Clerk answer read: a page of 500 full users is well under it.
+const MAX_ANSWER_BYTES: usize = 8 << 20;
+
+/// Sends Clerk requests with the Workers `fetch`, each bounded by a timeout.
+struct WorkerFetch {
+    timeout: Duration,
+}
 
 impl HttpSend for WorkerFetch {
     fn send(
@@ -97,21 +109,40 @@ impl HttpSend for WorkerFetch {
         request: http::Request<Vec<u8>>,
     ) -> LocalBoxFuture<'_, Result<http::Response<Vec<u8>>, SendError>> {
         Box::pin(async move {
-            send_with_fetch(request).await.map_err(|error| SendError {
-                message: error.to_string(),
-            })
+            let controller = AbortController::default();
+            let exchange = Box::pin(send_with_fetch(request, controller.signal()));
+            let deadline = Delay::from(self.timeout);
+            match select(exchange, deadline).await {
+                Either::Left((outcome, _)) => outcome,
+                Either::Right(((), _)) => {
+                    controller.abort();
+                    Err(SendError::new(
+                        SendFailure::TimedOut,
+                        format!("no answer within {} ms", self.timeout.as_millis()),
+                    ))
+                }
+            }
         })
+    }
+
+    fn wait(&self, duration: Duration) -> LocalBoxFuture<'_, ()> {
+        Box::pin(Delay::from(duration))
     }
 }
 
+/// One exchange: the request out, the whole answer (up to
+/// [`MAX_ANSWER_BYTES`]) back.
 async fn send_with_fetch(
     request: http::Request<Vec<u8>>,
-) -> worker::Result<http::Response<Vec<u8>>> {
+    signal: AbortSignal,
+) -> Result<http::Response<Vec<u8>>, SendError> {
+    let unreachable =
+        |error: worker::Error| SendError::new(SendFailure::Unreachable, error.to_string());
     let (parts, body) = request.into_parts();
     let headers = Headers::new();
     for (name, value) in &parts.headers {
         if let Ok(value) = value.to_str() {
-            headers.append(name.as_str(), value)?;
+            headers.append(name.as_str(), value).map_err(unreachable)?;
         }
     }
     let mut init = RequestInit::new();
@@ -121,14 +152,54 @@ async fn send_with_fetch(
         let bytes = worker::js_sys::Uint8Array::from(body.as_slice());
         init.with_body(Some(JsValue::from(bytes)));
     }
-    let outbound = worker::Request::new_with_init(&parts.uri.to_string(), &init)?;
-    let mut answer = Fetch::Request(outbound).send().await?;
+    let outbound =
+        worker::Request::new_with_init(&parts.uri.to_string(), &init).map_err(unreachable)?;
+    let mut answer = Fetch::Request(outbound)
+        .send_with_signal(&signal)
+        .await
+        .map_err(unreachable)?;
     let mut builder = http::Response::builder().status(answer.status_code());
     for (name, value) in answer.headers().entries() {
         builder = builder.header(name, value);
     }
-    let bytes = answer.bytes().await?;
+    let bytes = read_answer(&mut answer).await?;
     builder
         .body(bytes)
-        .map_err(|error| worker::Error::RustError(error.to_string()))
+        .map_err(|error| SendError::new(SendFailure::Unreachable, error.to_string()))
+}
+
+/// Reads an answer's body chunk by chunk, giving up past [`MAX_ANSWER_BYTES`].
+async fn read_answer(answer: &mut worker::Response) -> Result<Vec<u8>, SendError> {
+    let too_large = || {
+        SendError::new(
+            SendFailure::TooLarge,
+            format!("the answer is over {MAX_ANSWER_BYTES} bytes"),
+        )
+    };
+    let declared = answer
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|length| length.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > MAX_ANSWER_BYTES) {
+        return Err(too_large());
+    }
+    let Ok(mut stream) = answer.stream() else {
+        return Ok(Vec::new());
+    };
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|error| {
+            SendError::new(
+                SendFailure::Unreachable,
+                format!("the answer broke off: {error}"),
+            )
+        })?;
+        if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
 }

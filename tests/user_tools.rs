@@ -3,7 +3,7 @@
 
 mod support;
 
-use clerk_mcp_worker::clerk::SendError;
+use clerk_mcp_worker::clerk::{SendError, SendFailure};
 use serde_json::{json, Value};
 use support::*;
 
@@ -295,9 +295,10 @@ fn clerk_401_and_500_html_and_unreachable_are_tool_errors_without_the_key() {
             .unwrap())
     });
     let unreachable = FakeClerk::new(|_| {
-        Err(SendError {
-            message: "connection refused".into(),
-        })
+        Err(SendError::new(
+            SendFailure::Unreachable,
+            "connection refused",
+        ))
     });
     let unauthorized = FakeClerk::failing(
         401,

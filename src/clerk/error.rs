@@ -12,7 +12,7 @@ use http::header::{CONTENT_TYPE, RETRY_AFTER};
 use http::Response;
 use serde::Deserialize;
 
-use super::{SecretKey, SendError};
+use super::{SecretKey, SendError, SendFailure};
 
 /// A failed Clerk call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,6 +128,16 @@ impl ClerkError {
         self
     }
 
+    /// Whether trying the same read again may well succeed: a 502 or 503
+    /// from Clerk or its proxies, or a connection that could not be made.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ClerkError::Api(error) => matches!(error.status, 502 | 503),
+            ClerkError::Unreachable(error) => error.failure == SendFailure::Unreachable,
+            ClerkError::UnexpectedBody { .. } => false,
+        }
+    }
+
     /// The HTTP status Clerk answered with, if it answered.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -142,9 +152,20 @@ impl fmt::Display for ClerkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClerkError::Api(error) => error.fmt(f),
-            ClerkError::Unreachable(error) => {
-                write!(f, "Clerk could not be reached: {}", error.message)
-            }
+            ClerkError::Unreachable(error) => match error.failure {
+                SendFailure::Unreachable => {
+                    write!(f, "Clerk could not be reached: {}", error.message)
+                }
+                SendFailure::TimedOut => write!(
+                    f,
+                    "Clerk did not answer in time: {}. Nothing is known of the outcome; for a \
+                     change, check its result before trying again",
+                    error.message
+                ),
+                SendFailure::TooLarge => {
+                    write!(f, "Clerk's answer was too large to read: {}", error.message)
+                }
+            },
             ClerkError::UnexpectedBody { status, detail } => write!(
                 f,
                 "Clerk answered HTTP {status} with a body this server could not read: {detail}"

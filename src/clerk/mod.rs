@@ -19,6 +19,8 @@ pub mod organizations;
 mod query;
 pub mod users;
 
+use std::time::Duration;
+
 use futures::future::LocalBoxFuture;
 use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{Method, Request, Response};
@@ -102,22 +104,53 @@ fn insert_given(body: &mut Map<String, Value>, key: &str, value: Option<impl Int
     }
 }
 
-/// Why an outbound request got no HTTP answer at all.
+/// Why an outbound request got no usable HTTP answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SendError {
+    pub failure: SendFailure,
     /// What went wrong, fit to show a user: it must hold no secret.
     pub message: String,
 }
 
-/// Sends one HTTP request and returns the whole answer.
+/// The kinds of [`SendError`], which decide whether a read is retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendFailure {
+    /// No connection, or it broke before an answer came.
+    Unreachable,
+    /// No whole answer within the configured timeout.
+    TimedOut,
+    /// The answer was larger than the server reads.
+    TooLarge,
+}
+
+impl SendError {
+    pub fn new(failure: SendFailure, message: impl Into<String>) -> Self {
+        SendError {
+            failure,
+            message: message.into(),
+        }
+    }
+}
+
+/// Sends HTTP requests, and waits between the tries of a retried one.
 ///
-/// Workers are single-threaded, so the future need not be `Send`.
+/// Workers are single-threaded, so the futures need not be `Send`.
 pub trait HttpSend {
+    /// Sends one request and returns the whole answer, or fails with a
+    /// [`SendError`] when there is no answer in time or it is too large.
     fn send(
         &self,
         request: Request<Vec<u8>>,
     ) -> LocalBoxFuture<'_, Result<Response<Vec<u8>>, SendError>>;
+
+    /// Resolves after `duration`. It lives here because whatever sends the
+    /// requests also owns the clock; the client itself reads no clock.
+    fn wait(&self, duration: Duration) -> LocalBoxFuture<'_, ()>;
 }
+
+/// The pauses before the second and third tries of a read that met a
+/// transient failure (see [`ClerkError::is_transient`]).
+pub const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(250), Duration::from_millis(750)];
 
 /// A client bound to one Clerk instance through one secret key.
 pub struct ClerkClient<'a> {
@@ -206,6 +239,11 @@ impl<'a> ClerkClient<'a> {
 
     /// Sends one request and decodes its answer; any error comes back with
     /// the key scrubbed from its texts.
+    ///
+    /// A `GET` that meets a transient failure (502, 503, no connection) is
+    /// tried again after each of [`RETRY_DELAYS`]; a timed-out one is not,
+    /// since that would multiply the wait. Writes are never retried: Clerk
+    /// may have acted on the first try even if its answer was lost.
     async fn send<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -213,12 +251,22 @@ impl<'a> ClerkClient<'a> {
         query: &Query,
         body: Option<&serde_json::Value>,
     ) -> Result<T, ClerkError> {
-        let request = self.request(method, path, query, body);
-        let outcome = match self.http.send(request).await {
-            Ok(response) => decode_response(response),
-            Err(error) => Err(ClerkError::Unreachable(error)),
-        };
-        outcome.map_err(|error| error.without_key(self.key))
+        let retried = method == Method::GET;
+        let mut delays = RETRY_DELAYS.iter();
+        loop {
+            let request = self.request(method.clone(), path, query, body);
+            let outcome = match self.http.send(request).await {
+                Ok(response) => decode_response(response),
+                Err(error) => Err(ClerkError::Unreachable(error)),
+            };
+            match (&outcome, retried) {
+                (Err(error), true) if error.is_transient() => match delays.next() {
+                    Some(delay) => self.http.wait(*delay).await,
+                    None => return outcome.map_err(|error| error.without_key(self.key)),
+                },
+                _ => return outcome.map_err(|error| error.without_key(self.key)),
+            }
+        }
     }
 }
 
@@ -250,11 +298,11 @@ mod tests {
             &self,
             _request: Request<Vec<u8>>,
         ) -> LocalBoxFuture<'_, Result<Response<Vec<u8>>, SendError>> {
-            Box::pin(async {
-                Err(SendError {
-                    message: "not used".into(),
-                })
-            })
+            Box::pin(async { Err(SendError::new(SendFailure::Unreachable, "not used")) })
+        }
+
+        fn wait(&self, _duration: Duration) -> LocalBoxFuture<'_, ()> {
+            Box::pin(async {})
         }
     }
 

@@ -6,6 +6,7 @@
 #![allow(dead_code)] // Each test binary uses its own part of this module.
 
 use std::cell::RefCell;
+use std::time::Duration;
 
 use clerk_mcp_worker::clerk::{HttpSend, SendError};
 use clerk_mcp_worker::config::Config;
@@ -23,6 +24,8 @@ type Answer = dyn Fn(&Request<Vec<u8>>) -> Result<Response<Vec<u8>>, SendError>;
 /// A fake Clerk: answers each request with `answer` and keeps a copy of it.
 pub struct FakeClerk {
     pub requests: RefCell<Vec<Request<Vec<u8>>>>,
+    /// The pauses the client asked for between tries.
+    pub waits: RefCell<Vec<Duration>>,
     answer: Box<Answer>,
 }
 
@@ -32,6 +35,7 @@ impl FakeClerk {
     ) -> Self {
         FakeClerk {
             requests: RefCell::new(Vec::new()),
+            waits: RefCell::new(Vec::new()),
             answer: Box::new(answer),
         }
     }
@@ -101,6 +105,12 @@ impl HttpSend for FakeClerk {
         let answer = (self.answer)(&request);
         self.requests.borrow_mut().push(request);
         Box::pin(async move { answer })
+    }
+
+    /// Returns at once, noting the wait, so retry tests take no time.
+    fn wait(&self, duration: Duration) -> LocalBoxFuture<'_, ()> {
+        self.waits.borrow_mut().push(duration);
+        Box::pin(async {})
     }
 }
 

@@ -9,12 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { describe, it } from 'node:test';
 
-import { assertClerkGet, setting, withClerkRecord } from './support.mjs';
+import { assertClerkGet, hostedTokens, setting, withClerkRecord } from './support.mjs';
 
 const publicMcp = setting('MCP_URL_PUBLIC');
 const hostedMcp = setting('MCP_URL_HOSTED');
 const publicKey = setting('CLERK_KEY_PUBLIC');
 const hostedKey = setting('CLERK_KEY_HOSTED');
+const hostedAccess = { authorization: `Bearer ${hostedTokens()[0]}` };
 const VERSION = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(new URL('../../Cargo.toml', import.meta.url), 'utf8'))[1];
 const SUPPORTED_VERSIONS = ['2025-03-26', '2025-06-18', '2025-11-25'];
 
@@ -46,22 +47,22 @@ describe('health', () => {
     it(`${path} in public mode without a key reports ok without calling Clerk`, async () => {
       const [answer, requests] = await withClerkRecord(() => health(publicMcp, path));
       assert.equal(answer.status, 200);
-      assert.deepEqual(answer.body, { status: 'ok', mode: 'public', clerkConnected: null, version: VERSION });
+      assert.deepEqual(answer.body, { status: 'ok', mode: 'public', authentication: 'none', clerkConnected: null, version: VERSION });
       assert.deepEqual(requests, []);
     });
 
     it(`${path} in public mode checks the key a request carries`, async () => {
       const [answer, requests] = await withClerkRecord(() => health(publicMcp, path, { 'X-Clerk-Secret-Key': publicKey }));
       assert.equal(answer.status, 200);
-      assert.deepEqual(answer.body, { status: 'ok', mode: 'public', clerkConnected: true, version: VERSION });
+      assert.deepEqual(answer.body, { status: 'ok', mode: 'public', authentication: 'none', clerkConnected: true, version: VERSION });
       assert.equal(requests.length, 1);
       assertClerkGet(requests[0], { path: '/v1/users/count', key: publicKey });
     });
 
-    it(`${path} in hosted mode checks its own key with Clerk`, async () => {
+    it(`${path} in hosted mode checks its own key with Clerk, and needs no token`, async () => {
       const [answer, requests] = await withClerkRecord(() => health(hostedMcp, path));
       assert.equal(answer.status, 200);
-      assert.deepEqual(answer.body, { status: 'ok', mode: 'hosted', clerkConnected: true, version: VERSION });
+      assert.deepEqual(answer.body, { status: 'ok', mode: 'hosted', authentication: 'bearer-token', clerkConnected: true, version: VERSION });
       assert.equal(requests.length, 1);
       assertClerkGet(requests[0], { path: '/v1/users/count', key: hostedKey });
     });
@@ -78,9 +79,10 @@ describe('health', () => {
     assert.equal(requests.length, 1);
     assertClerkGet(requests[0], { path: '/v1/users/count', key: rejectedKey });
     assert.ok(!answer.text.includes(rejectedKey.slice(8)), 'the health answer repeats the key');
-    const { status, mode, clerkConnected, version } = JSON.parse(answer.text);
+    const { status, mode, authentication, clerkConnected, version } = JSON.parse(answer.text);
     assert.equal(answer.status, 200);
-    assert.deepEqual({ status, mode, clerkConnected, version }, { status: 'ok', mode: 'public', clerkConnected: false, version: VERSION });
+    assert.deepEqual({ status, mode, authentication, clerkConnected, version },
+      { status: 'ok', mode: 'public', authentication: 'none', clerkConnected: false, version: VERSION });
   });
 });
 
@@ -123,7 +125,9 @@ describe('POST /mcp', () => {
   it('answers tools/list in hosted mode too, with the same tools as public mode', async () => {
     const list = { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} };
     const headers = { 'mcp-protocol-version': '2025-11-25' };
-    const [fromPublic, fromHosted] = await Promise.all([publicMcp, hostedMcp].map(async (url) => (await post(url, list, headers)).json()));
+    const [fromPublic, fromHosted] = await Promise.all([[publicMcp, {}], [hostedMcp, hostedAccess]].map(
+      async ([url, access]) => (await post(url, list, { ...headers, ...access })).json(),
+    ));
     assert.ok(fromPublic.result.tools.length >= 2);
     assert.deepEqual(fromHosted.result.tools, fromPublic.result.tools);
   });

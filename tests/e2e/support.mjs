@@ -22,12 +22,23 @@ export function setting(name) {
 
 export const fakeClerkUrl = () => setting('FAKE_CLERK_URL');
 
-/** The two workers: public mode gets its key from each request, hosted mode holds one. */
-export function modes() {
+/** The hosted worker's two access tokens (MCP_AUTH_TOKENS holds both, as during a rotation). */
+export const hostedTokens = () => setting('MCP_TOKENS_HOSTED').split(',');
+
+/**
+ * The two workers: public mode gets its key from each request; hosted mode holds one and lets
+ * in only a client with one of its tokens (the first, unless `token` says which).
+ */
+export function modes({ token = 0 } = {}) {
   const publicKey = setting('CLERK_KEY_PUBLIC');
   return [
     { name: 'public', url: setting('MCP_URL_PUBLIC'), headers: { 'X-Clerk-Secret-Key': publicKey }, key: publicKey },
-    { name: 'hosted', url: setting('MCP_URL_HOSTED'), headers: {}, key: setting('CLERK_KEY_HOSTED') },
+    {
+      name: 'hosted',
+      url: setting('MCP_URL_HOSTED'),
+      headers: { Authorization: `Bearer ${hostedTokens()[token]}` },
+      key: setting('CLERK_KEY_HOSTED'),
+    },
   ];
 }
 

@@ -29,11 +29,18 @@
 //                        the invitee accepts: the invitation turns `accepted` and the user
 //                        with its email address becomes a member with its role and metadata;
 //                        answers { invitation, membership }
-//   POST /__faults       { path, method?, status, body?, rawBody?, headers?, times? }: the next
-//                        `times` (default 1) requests for exactly `path` (and `method`, if
-//                        given) get this answer instead: `body` as JSON, or `rawBody` as is, or
-//                        Clerk's usual error body for `status`; `headers` are added (say
-//                        Retry-After). They are still recorded, with `fault: true`.
+//   POST /__faults       { path, method?, times?, status?, body?, rawBody?, headers?, delayMs?,
+//                        padTo?, chunked?, cut? }: the next `times` (default 1) requests for
+//                        exactly `path` (and `method`, if given) are answered as scripted.
+//                        With `status`, they get this answer instead of the real one: `body`
+//                        as JSON, or `rawBody` as is, or Clerk's usual error body for
+//                        `status`. `headers` are added (say Retry-After). `delayMs` holds the
+//                        answer that long; `padTo` appends spaces to the body up to that many
+//                        bytes (JSON stays valid); `chunked: true` sends the body in chunks
+//                        without a Content-Length; `cut` is `no-answer` (close the connection
+//                        without answering) or `mid-body` (declare the whole body's length,
+//                        send half of it, close). They are still recorded, with `fault: true`,
+//                        and with `abandoned: true` if the client closed the connection first.
 //   GET /__faults        the faults still waiting
 //   DELETE /__faults     drop them all
 
@@ -1128,6 +1135,10 @@ const USUAL_ERRORS = {
   503: ['service_unavailable', 'service unavailable', 'The service is temporarily unavailable.'],
 };
 
+const CUTS = new Set(['no-answer', 'mid-body']);
+const MAX_DELAY_MS = 120_000;
+const MAX_PAD_BYTES = 64 * 1024 * 1024;
+
 /** Checks a POST /__faults body; returns the fault to store or throws a message. */
 function readFault(raw) {
   let fault;
@@ -1137,34 +1148,113 @@ function readFault(raw) {
     throw new Error('the body must be JSON');
   }
   if (!isPlainObject(fault)) throw new Error('the body must be a JSON object');
-  const known = new Set(['path', 'method', 'status', 'body', 'rawBody', 'headers', 'times']);
+  const known = new Set(['path', 'method', 'status', 'body', 'rawBody', 'headers', 'times', 'delayMs', 'padTo', 'chunked', 'cut']);
   const unknown = Object.keys(fault).filter((key) => !known.has(key));
   if (unknown.length > 0) throw new Error(`unknown fields: ${unknown.join(', ')}`);
   if (typeof fault.path !== 'string' || !fault.path.startsWith('/')) throw new Error('path must be a string starting with /');
   if (fault.method !== undefined && typeof fault.method !== 'string') throw new Error('method must be a string');
-  if (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599) throw new Error('status must be an HTTP status');
+  if (fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)) {
+    throw new Error('status must be an HTTP status');
+  }
+  if ((fault.body !== undefined || fault.rawBody !== undefined) && fault.status === undefined) {
+    throw new Error('a body needs a status');
+  }
   if (fault.rawBody !== undefined && typeof fault.rawBody !== 'string') throw new Error('rawBody must be a string');
   if (fault.rawBody !== undefined && fault.body !== undefined) throw new Error('give body or rawBody, not both');
   if (fault.headers !== undefined && (!isPlainObject(fault.headers) || !Object.values(fault.headers).every((v) => typeof v === 'string'))) {
     throw new Error('headers must be an object of strings');
+  }
+  if (fault.delayMs !== undefined && !(Number.isInteger(fault.delayMs) && fault.delayMs >= 0 && fault.delayMs <= MAX_DELAY_MS)) {
+    throw new Error(`delayMs must be an integer from 0 to ${MAX_DELAY_MS}`);
+  }
+  if (fault.padTo !== undefined && !(Number.isInteger(fault.padTo) && fault.padTo >= 0 && fault.padTo <= MAX_PAD_BYTES)) {
+    throw new Error(`padTo must be an integer from 0 to ${MAX_PAD_BYTES}`);
+  }
+  if (fault.chunked !== undefined && typeof fault.chunked !== 'boolean') throw new Error('chunked must be true or false');
+  if (fault.cut !== undefined && !CUTS.has(fault.cut)) throw new Error(`cut must be one of ${[...CUTS].join(', ')}`);
+  if (fault.cut === 'mid-body' && fault.chunked) throw new Error('mid-body needs a declared length: give cut or chunked, not both');
+  if (['status', 'headers', 'delayMs', 'padTo', 'chunked', 'cut'].every((key) => fault[key] === undefined)) {
+    throw new Error('a fault needs at least one of status, headers, delayMs, padTo, chunked, cut');
   }
   const times = fault.times ?? 1;
   if (!Number.isInteger(times) || times < 1) throw new Error('times must be an integer >= 1');
   return { ...fault, method: fault.method?.toUpperCase(), times };
 }
 
-/** The answer a fault scripts: [status, headers, text, recorded body]. */
+/** The answer a fault with a `status` scripts: { status, headers, text, recorded }. */
 function faultAnswer(fault) {
   const headers = { ...(fault.headers ?? {}) };
   const hasType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
   if (fault.rawBody !== undefined) {
     if (!hasType) headers['content-type'] = 'text/html; charset=utf-8';
-    return [fault.status, headers, fault.rawBody, fault.rawBody];
+    return { status: fault.status, headers, text: fault.rawBody, recorded: fault.rawBody };
   }
   const usual = USUAL_ERRORS[fault.status] ?? ['unexpected_error', 'unexpected error', `HTTP ${fault.status}`];
   const body = fault.body !== undefined ? fault.body : clerkErrorBody(...usual);
   if (!hasType) headers['content-type'] = 'application/json; charset=utf-8';
-  return [fault.status, headers, JSON.stringify(body), body];
+  return { status: fault.status, headers, text: JSON.stringify(body), recorded: body };
+}
+
+const CHUNK_BYTES = 64 * 1024;
+
+/** Writes `bytes` in chunks of CHUNK_BYTES, waiting for the socket to drain; then ends. */
+async function writeInChunks(res, bytes) {
+  for (let offset = 0; offset < bytes.length && !res.destroyed; offset += CHUNK_BYTES) {
+    if (!res.write(bytes.subarray(offset, offset + CHUNK_BYTES))) {
+      await new Promise((resolve) => {
+        res.once('drain', resolve);
+        res.once('close', resolve);
+      });
+    }
+  }
+  if (!res.destroyed) res.end();
+}
+
+/** Resolves after `ms`, or as soon as `res`'s connection closes; to whether it closed. */
+function holdUnlessClosed(res, ms) {
+  if (res.destroyed) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onClose = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      res.off('close', onClose);
+      resolve(false);
+    }, ms);
+    res.once('close', onClose);
+  });
+}
+
+/**
+ * Sends `answer` as `fault` says (no fault: at once and whole): after `delayMs`, padded to
+ * `padTo` bytes, in chunks, or cut off.
+ */
+async function deliver(res, record, fault, { status, headers, text }) {
+  let cutHere = false;
+  res.once('close', () => {
+    if (!res.writableFinished && !cutHere) record.abandoned = true;
+  });
+  let bytes = Buffer.from(text, 'utf8');
+  if (fault?.padTo > bytes.length) bytes = Buffer.concat([bytes, Buffer.alloc(fault.padTo - bytes.length, ' ')]);
+  if (fault?.delayMs > 0 && await holdUnlessClosed(res, fault.delayMs)) return;
+  if (res.destroyed) return;
+  cutHere = fault?.cut !== undefined;
+  if (fault?.cut === 'no-answer') {
+    res.destroy();
+    return;
+  }
+  if (fault?.chunked) {
+    res.writeHead(status, headers);
+    await writeInChunks(res, bytes);
+    return;
+  }
+  res.writeHead(status, { ...headers, 'content-length': bytes.length });
+  if (fault?.cut === 'mid-body') {
+    res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.destroy());
+    return;
+  }
+  res.end(bytes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1177,11 +1267,6 @@ function send(res, status, body, extraHeaders = {}) {
     'content-length': Buffer.byteLength(text),
     ...extraHeaders,
   });
-  res.end(text);
-}
-
-function sendText(res, status, headers, text) {
-  res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -1240,6 +1325,27 @@ function takeFault(faults, method, path) {
   return fault;
 }
 
+/** What Clerk itself would answer: { status, headers, text, recorded }. */
+function realAnswer({ req, path, found, bodyError, instance, params, parsedBody, accepted, extraHeaders = {} }) {
+  let status = 200;
+  let answer;
+  try {
+    if (!accepted.has(req.headers.authorization)) {
+      throw new ClerkError(401, 'authentication_invalid', 'Invalid authentication',
+        'Unable to authenticate the request, you need to supply an active API key');
+    }
+    if (!found) throw notFound(`No route for ${req.method} ${path}`);
+    if (bodyError) throw bodyError;
+    answer = structuredClone(found.endpoint.answer({ instance, params, body: parsedBody, ...found.names }));
+  } catch (error) {
+    if (!(error instanceof ClerkError)) throw error;
+    status = error.status;
+    answer = error.body;
+  }
+  const headers = { 'content-type': 'application/json; charset=utf-8', ...extraHeaders };
+  return { status, headers, text: JSON.stringify(answer), recorded: answer };
+}
+
 /**
  * Builds the fake as an unstarted `http.Server`. `keys` are the secret keys it accepts; `users`
  * the seeded users and `organizationCount` how many organizations to seed beside them. The
@@ -1290,30 +1396,12 @@ export function createFakeClerk({ keys = DEFAULT_KEYS, users = seedUsers(), orga
     }
 
     const fault = takeFault(faults, req.method, path);
-    if (fault) {
-      const [status, headers, text, recorded] = faultAnswer(fault);
-      record.fault = true;
-      record.response = { status, body: recorded };
-      return sendText(res, status, headers, text);
-    }
-
-    let status = 200;
-    let answer;
-    try {
-      if (!accepted.has(req.headers.authorization)) {
-        throw new ClerkError(401, 'authentication_invalid', 'Invalid authentication',
-          'Unable to authenticate the request, you need to supply an active API key');
-      }
-      if (!found) throw notFound(`No route for ${req.method} ${path}`);
-      if (bodyError) throw bodyError;
-      answer = structuredClone(found.endpoint.answer({ instance, params, body: parsedBody, ...found.names }));
-    } catch (error) {
-      if (!(error instanceof ClerkError)) throw error;
-      status = error.status;
-      answer = error.body;
-    }
-    record.response = { status, body: answer };
-    return send(res, status, answer);
+    if (fault) record.fault = true;
+    const answer = fault?.status !== undefined
+      ? faultAnswer(fault)
+      : realAnswer({ req, path, found, bodyError, instance, params, parsedBody, accepted, extraHeaders: fault?.headers });
+    record.response = { status: answer.status, body: answer.recorded };
+    return deliver(res, record, fault, answer);
   });
   server.requests = requests;
   return server;

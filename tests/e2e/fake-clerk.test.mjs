@@ -332,6 +332,7 @@ function freshFake() {
     headers: { ...GOOD_HEADERS, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
   }));
+  context.raw = (path, init = {}) => fetch(url(path), { headers: GOOD_HEADERS, ...init });
   context.record = async () => (await fetch(url('/__requests'))).json();
   context.state = async () => (await fetch(url('/__state'))).json();
   context.users = async () => (await fetch(url('/__users'))).json();
@@ -710,12 +711,62 @@ describe('fake Clerk scripted faults', () => {
     assert.match(request.violations.join(), /bogus is not a valid parameter/);
   });
 
+  it('holds the real answer for delayMs, and records a client that gave up first', async () => {
+    await script({ path: '/v1/users/count', delayMs: 300, times: 2 });
+    const begin = Date.now();
+    const held = await fake.get('/v1/users/count');
+    assert.ok(Date.now() - begin >= 290, `answered after ${Date.now() - begin} ms`);
+    assert.deepEqual(held.body, { object: 'total_count', total_count: 45 });
+    await assert.rejects(fake.raw('/v1/users/count', { signal: AbortSignal.timeout(100) }));
+    await new Promise((resolve) => { setTimeout(resolve, 300); });
+    const [answered, abandoned] = await fake.record();
+    assert.deepEqual([answered.fault, answered.abandoned], [true, undefined]);
+    assert.deepEqual([abandoned.fault, abandoned.abandoned], [true, true]);
+  });
+
+  it('pads the real answer with spaces to padTo bytes, so it is still JSON', async () => {
+    await script({ path: '/v1/users', padTo: 100_000 });
+    const response = await fake.raw('/v1/users?limit=2');
+    assert.equal(response.headers.get('content-length'), '100000');
+    const text = await response.text();
+    assert.equal(Buffer.byteLength(text), 100_000);
+    assert.equal(JSON.parse(text).length, 2);
+  });
+
+  it('sends a chunked body without a Content-Length for chunked: true', async () => {
+    await script({ path: '/v1/users', padTo: 300_000, chunked: true });
+    const response = await fake.raw('/v1/users?limit=1');
+    assert.equal(response.headers.get('content-length'), null);
+    assert.equal(response.headers.get('transfer-encoding'), 'chunked');
+    const text = await response.text();
+    assert.equal(Buffer.byteLength(text), 300_000);
+    assert.equal(JSON.parse(text).length, 1);
+  });
+
+  it('closes the connection without an answer for cut: no-answer, then answers the next request', async () => {
+    await script({ path: '/v1/users/count', method: 'GET', cut: 'no-answer' });
+    await assert.rejects(fake.raw('/v1/users/count'), /fetch failed/);
+    assert.equal((await fake.get('/v1/users/count')).status, 200);
+    const [cut] = await fake.record();
+    assert.deepEqual([cut.fault, cut.abandoned], [true, undefined], 'the fake closed it, not the client');
+  });
+
+  it('sends half of a body whose whole length it declared for cut: mid-body', async () => {
+    await script({ path: '/v1/organizations', status: 200, body: { data: [], total_count: 0, padding: 'x'.repeat(1000) }, cut: 'mid-body' });
+    const response = await fake.raw('/v1/organizations');
+    assert.equal(response.status, 200);
+    assert.ok(Number(response.headers.get('content-length')) > 1000);
+    await assert.rejects(response.text());
+  });
+
   it('forgets every fault on DELETE /__faults and refuses a malformed one', async () => {
     await script({ path: '/v1/users', status: 500, times: 5 });
     assert.equal((await fake.hook('DELETE', '/__faults')).status, 204);
     assert.equal((await fake.get('/v1/users')).status, 200);
     for (const bad of [{ status: 500 }, { path: 'v1/users', status: 500 }, { path: '/v1/users', status: 99 }, { path: '/v1/users', status: 500, times: 0 },
-      { path: '/v1/users', status: 500, body: {}, rawBody: '' }, { path: '/v1/users', status: 500, extra: 1 }]) {
+      { path: '/v1/users', status: 500, body: {}, rawBody: '' }, { path: '/v1/users', status: 500, extra: 1 },
+      { path: '/v1/users' }, { path: '/v1/users', body: {} }, { path: '/v1/users', delayMs: -1 }, { path: '/v1/users', padTo: 1.5 },
+      { path: '/v1/users', cut: 'sideways' }, { path: '/v1/users', chunked: 'yes' }, { path: '/v1/users', chunked: true, cut: 'mid-body' }]) {
       assert.equal((await script(bad)).status, 400, JSON.stringify(bad));
     }
   });

@@ -1,9 +1,14 @@
 // Clerk's failures as the tools report them, through the official TypeScript MCP client in both
 // modes. The fake Clerk is told to fail the next request for a path (401, 403, 404, 422 naming a
-// parameter, 429 with Retry-After, 500, a body that is not JSON); the tool must answer a tool
-// error (isError: true) whose text names the HTTP status, Clerk's code, its long message, the
-// parameter and the seconds to wait where Clerk gave them, never the secret key; and the next
-// call of the same tool must succeed. Then every one of the fourteen tools meets a 500 once.
+// parameter, 429 with Retry-After, 500, 502, 503, an HTML page, a body that is not JSON, a
+// dropped connection, a body cut off half way, an answer over 8 MiB); the tool must answer a
+// tool error (isError: true) whose text names the HTTP status, Clerk's code, its long message,
+// the parameter and the seconds to wait where Clerk gave them, or what went wrong with the
+// connection, never the secret key; and the next call of the same tool must succeed. A read
+// that meets a 502, a 503 or a lost connection is tried again, twice at most, after 250 and
+// 750 ms, and nothing else is: the fake's record shows every try. Then every one of the
+// fourteen tools meets a 500 once. Last, two workers of their own: one whose Clerk calls time
+// out after 1.5 s (CLERK_TIMEOUT_MS), and one whose Clerk is a closed port.
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -11,8 +16,12 @@ import { after, afterEach, before, describe, it } from 'node:test';
 
 import { CLERK_API_VERSION, clerkErrorBody as clerkError } from './fake-clerk.mjs';
 import {
-  clearFaults, clerkState, connect, fakeClerkUrl, modes, scriptFault, seededUsers, structured, toolText, withClerkRecord,
+  clearFaults, clerkState, connect, fakeClerkUrl, modes, scriptFault, seededUsers, setting, structured, toolText, withClerkRecord,
 } from './support.mjs';
+
+/** How the worker retries a read (250 then 750 ms), and the answer size it refuses (over 8 MiB). */
+const RETRY_WAIT_MS = 250 + 750;
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
 /** Sets up data straight in the fake Clerk, as an administrator would in Clerk's dashboard. */
 async function clerkSetup(key, method, path, body) {
@@ -41,6 +50,9 @@ function assertToolError(result, key) {
 }
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** How many requests of `requests` were for the method and path of `fault`. */
+const triesOf = (requests, fault) => requests.filter((r) => r.method === fault.method && r.path === fault.path).length;
 
 for (const [index, mode] of modes().entries()) {
   describe(`${mode.name} mode`, () => {
@@ -72,20 +84,39 @@ for (const [index, mode] of modes().entries()) {
 
     /**
      * Scripts `fault` for the tool's Clerk call, calls the tool, checks the error with
-     * `expectations`, then calls it again and expects success.
+     * `expectations` and that Clerk got `tries` requests for the faulted path, then calls the
+     * tool again and expects success. Resolves to the error's text and how long the call took.
      */
-    async function failsThenRecovers(tool, args, fault, expectations) {
+    async function failsThenRecovers(tool, args, fault, expectations, { tries = 1 } = {}) {
       await scriptFault(fault);
+      const begin = Date.now();
       const [result, requests] = await call(tool, args);
+      const elapsed = Date.now() - begin;
+      await clearFaults();
       const made = requests.map((r) => `${r.method} ${r.path}`).join(', ');
       assert.ok(requests.some((r) => r.fault), `${tool} did not call ${fault.method} ${fault.path}: ${made}`);
+      assert.equal(triesOf(requests, fault), tries, `${fault.method} ${fault.path} was tried this often: ${made}`);
       const text = assertToolError(result, mode.key);
       for (const expected of expectations) assert.match(text, expected instanceof RegExp ? expected : new RegExp(escape(expected)));
       const [again, againRequests] = await call(tool, args);
       assert.ok(againRequests.every((r) => !r.fault && r.response.status === 200), 'the second call is answered normally');
       for (const request of [...requests, ...againRequests]) assert.deepEqual(request.violations, [], `${request.method} ${request.path}`);
       structured(again);
-      return text;
+      return { text, elapsed };
+    }
+
+    /**
+     * Scripts `fault` once for a read the tool makes; the retry must hide it: the tool succeeds,
+     * and Clerk saw the faulted try and one more, at least 250 ms later.
+     */
+    async function retriedOnce(tool, args, fault) {
+      await scriptFault({ ...fault, times: 1 });
+      const [result, requests] = await call(tool, args);
+      structured(result);
+      const tries = requests.filter((r) => r.method === fault.method && r.path === fault.path);
+      assert.deepEqual(tries.map((r) => Boolean(r.fault)), [true, false], 'one faulted try, then one more');
+      assert.equal(tries[1].response.status, 200);
+      for (const request of requests) assert.deepEqual(request.violations, [], `${request.method} ${request.path}`);
     }
 
     it('401: names the status, Clerk\'s code and long message', async () => {
@@ -168,9 +199,9 @@ for (const [index, mode] of modes().entries()) {
     it('an error that is not JSON: names the status without repeating the body', async () => {
       const rawBody = '<html><body><h1>502 Bad Gateway</h1><p>upstream: secret-internal-host</p></body></html>';
       // Three times: a read is tried three times on a 502.
-      const text = await failsThenRecovers('clerk_list_organization_invitations', { organizationId: organization.id },
+      const { text } = await failsThenRecovers('clerk_list_organization_invitations', { organizationId: organization.id },
         { path: `/v1/organizations/${organization.id}/invitations`, method: 'GET', status: 502, rawBody, times: 3 },
-        [/\b502\b/]);
+        [/\b502\b/, /not Clerk's error format \(text\/html/], { tries: 3 });
       assert.ok(!text.includes('secret-internal-host'), `the error quotes the body: ${text}`);
     });
 
@@ -186,6 +217,125 @@ for (const [index, mode] of modes().entries()) {
       await failsThenRecovers('clerk_get_organization', { organizationId: organization.id },
         { path, method: 'GET', status: 200, rawBody: '{"object":"organization","id":', headers: { 'content-type': 'application/json' } },
         [/\b200\b/]);
+    });
+
+    describe('tried again', () => {
+      for (const status of [502, 503]) {
+        it(`a read that meets a ${status} once is tried again, and the client never sees it`, async () => {
+          await retriedOnce('clerk_get_organization', { organizationId: organization.id },
+            { path: `/v1/organizations/${organization.id}`, method: 'GET', status });
+        });
+      }
+
+      it('a read whose connection drops once is tried again, and the client never sees it', async () => {
+        await retriedOnce('clerk_get_user', { userId: users[5].id }, { path: `/v1/users/${users[5].id}`, method: 'GET', cut: 'no-answer' });
+      });
+
+      it('a read whose body breaks off once is tried again, and the client never sees it', async () => {
+        await retriedOnce('clerk_list_organizations', { limit: 2 }, { path: '/v1/organizations', method: 'GET', cut: 'mid-body' });
+      });
+
+      it('a read that meets a 503 three times: a tool error naming it, after three tries and both waits', async () => {
+        const { elapsed } = await failsThenRecovers('clerk_list_users', { limit: 3 }, { path: '/v1/users/count', method: 'GET', status: 503, times: 3 },
+          [/\b503\b/, 'service_unavailable'], { tries: 3 });
+        assert.ok(elapsed >= RETRY_WAIT_MS, `answered after ${elapsed} ms, before the waits between the tries were over`);
+      });
+
+      it('a read whose connection drops on every try: a tool error saying Clerk could not be reached', async () => {
+        const path = `/v1/organizations/${organization.id}/memberships`;
+        await failsThenRecovers('clerk_list_organization_members', { organizationId: organization.id }, { path, method: 'GET', cut: 'no-answer', times: 3 },
+          [/Clerk could not be reached/], { tries: 3 });
+      });
+
+      it('a read whose body breaks off on every try: a tool error saying the answer broke off', async () => {
+        await failsThenRecovers('clerk_get_user', { userId: users[6].id }, { path: `/v1/users/${users[6].id}`, method: 'GET', cut: 'mid-body', times: 3 },
+          [/answer broke off/], { tries: 3 });
+      });
+
+      for (const status of [429, 500]) {
+        it(`a read that meets a ${status} is not tried again`, async () => {
+          await failsThenRecovers('clerk_get_user', { userId: users[7].id }, { path: `/v1/users/${users[7].id}`, method: 'GET', status, times: 3 },
+            [new RegExp(`\\b${status}\\b`)], { tries: 1 });
+        });
+      }
+    });
+
+    describe('never tried again: writes', () => {
+      for (const status of [502, 503]) {
+        it(`a POST that meets a ${status}: one try, and a tool error naming it`, async () => {
+          await failsThenRecovers('clerk_create_organization', { name: `Once ${status} ${tag}` },
+            { path: '/v1/organizations', method: 'POST', status, times: 3 }, [new RegExp(`\\b${status}\\b`)], { tries: 1 });
+        });
+      }
+
+      it('a PATCH that meets a 503: one try', async () => {
+        await failsThenRecovers('clerk_update_organization_metadata', { organizationId: organization.id, publicMetadata: { retried: false } },
+          { path: `/v1/organizations/${organization.id}/metadata`, method: 'PATCH', status: 503, times: 3 }, [/\b503\b/], { tries: 1 });
+      });
+
+      it('a DELETE whose connection drops: one try, and a tool error saying Clerk could not be reached', async () => {
+        const doomed = await clerkSetup(mode.key, 'POST', '/v1/organizations', { name: `Doomed ${tag}` });
+        await failsThenRecovers('clerk_delete_organization', { organizationId: doomed.id },
+          { path: `/v1/organizations/${doomed.id}`, method: 'DELETE', status: 200, body: { object: 'organization', id: doomed.id, deleted: true }, cut: 'no-answer', times: 3 },
+          [/Clerk could not be reached/], { tries: 1 });
+      });
+
+      it('a POST whose connection drops after Clerk acted: one try, and the change is made once', async () => {
+        const name = `Acted once ${tag}`;
+        await scriptFault({ path: '/v1/organizations', method: 'POST', cut: 'no-answer' });
+        const [result, requests] = await call('clerk_create_organization', { name });
+        assert.match(assertToolError(result, mode.key), /Clerk could not be reached/);
+        assert.equal(triesOf(requests, { method: 'POST', path: '/v1/organizations' }), 1);
+        const created = (await clerkState()).organizations.filter((o) => o.name === name);
+        assert.equal(created.length, 1, 'Clerk made the organization once, though its answer was lost');
+      });
+
+      it('a PATCH whose body breaks off: one try', async () => {
+        const userId = users[34 + index].id;
+        await failsThenRecovers('clerk_update_user_metadata', { userId, privateMetadata: { brokenOff: true } },
+          { path: `/v1/users/${userId}/metadata`, method: 'PATCH', cut: 'mid-body', times: 3 }, [/answer broke off/], { tries: 1 });
+      });
+    });
+
+    describe('answers too large or not what Clerk sends', () => {
+      it('an answer over 8 MiB with its length declared: a tool error saying it was too large, not retried', async () => {
+        await failsThenRecovers('clerk_list_organizations', { limit: 5 }, { path: '/v1/organizations', method: 'GET', padTo: MAX_ANSWER_BYTES + 1 },
+          [/too large/, /8388608 bytes/], { tries: 1 });
+      });
+
+      it('an answer over 8 MiB sent in chunks without a length: the same', async () => {
+        await failsThenRecovers('clerk_list_organizations', { limit: 5 }, { path: '/v1/organizations', method: 'GET', padTo: MAX_ANSWER_BYTES + 1024 * 1024, chunked: true },
+          [/too large/, /8388608 bytes/], { tries: 1 });
+      });
+
+      it('an answer of exactly 8 MiB is read', async () => {
+        await scriptFault({ path: '/v1/organizations', method: 'GET', padTo: MAX_ANSWER_BYTES });
+        const [result, requests] = await call('clerk_list_organizations', { limit: 2 });
+        assert.equal(structured(result).organizations.length, 2);
+        assert.equal(triesOf(requests, { method: 'GET', path: '/v1/organizations' }), 1);
+      });
+
+      it('an HTML error page with a 503: names the status, not the page, after three tries', async () => {
+        const rawBody = '<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1><p>edge node lb-7</p></body></html>';
+        const { text } = await failsThenRecovers('clerk_get_organization', { slug: organization.slug },
+          { path: `/v1/organizations/${organization.slug}`, method: 'GET', status: 503, rawBody, times: 3 },
+          [/\b503\b/, /text\/html/], { tries: 3 });
+        assert.ok(!text.includes('lb-7'), `the error quotes the page: ${text}`);
+      });
+
+      it('a success whose body is JSON of another shape: a tool error naming the status', async () => {
+        await failsThenRecovers('clerk_get_user', { userId: users[8].id },
+          { path: `/v1/users/${users[8].id}`, method: 'GET', status: 200, body: { object: 'user', id: 42 } }, [/\b200\b/, /could not read/]);
+      });
+
+      // The server's rule is that a body it cannot read is described, never quoted (nothing
+      // guarantees what it holds), yet the decoder's message quotes the value it rejected, whole.
+      it('a success body of another shape is described, not quoted', { todo: 'the decoder error quotes the rejected value' }, async () => {
+        const value = `internal-${'x'.repeat(100_000)}`;
+        const { text } = await failsThenRecovers('clerk_list_users', { limit: 1 },
+          { path: '/v1/users/count', method: 'GET', status: 200, body: { object: 'total_count', total_count: value } }, [/\b200\b/]);
+        assert.ok(!text.includes('internal-x'), `the error quotes the body (${text.length} characters)`);
+      });
     });
 
     describe('every tool', () => {
@@ -228,3 +378,104 @@ for (const [index, mode] of modes().entries()) {
     });
   });
 }
+
+/** Connects the TypeScript client to `url` in public mode with `key`; `action(call)` runs with it. */
+async function withPublicClient(url, key, action) {
+  const session = await connect(url, { 'X-Clerk-Secret-Key': key });
+  try {
+    return await action((name, args) => withClerkRecord(() => session.client.callTool({ name, arguments: args })));
+  } finally {
+    await session.close();
+  }
+}
+
+describe('a Clerk that answers too late (CLERK_TIMEOUT_MS=1500)', () => {
+  const url = setting('MCP_URL_SHORT_TIMEOUT');
+  const key = setting('CLERK_KEY_PUBLIC');
+  afterEach(() => clearFaults());
+
+  it('a read held past the timeout: a tool error after about 1.5 s, not retried, and the worker hangs up', async () => {
+    const users = await seededUsers();
+    await withPublicClient(url, key, async (call) => {
+      await scriptFault({ path: `/v1/users/${users[9].id}`, method: 'GET', delayMs: 6000, times: 3 });
+      const begin = Date.now();
+      const [result, requests] = await call('clerk_get_user', { userId: users[9].id });
+      const elapsed = Date.now() - begin;
+      const text = assertToolError(result, key);
+      assert.match(text, /Clerk did not answer in time/);
+      assert.match(text, /no answer within 1500 ms/);
+      assert.ok(elapsed >= 1500 && elapsed < 5000, `the tool answered after ${elapsed} ms`);
+      await clearFaults();
+      await new Promise((resolve) => { setTimeout(resolve, 200); });
+      const after = await (await fetch(`${fakeClerkUrl()}/__requests`)).json();
+      const tries = after.filter((r) => r.path === `/v1/users/${users[9].id}`);
+      assert.equal(tries.length, 1, 'a timed-out read is not tried again');
+      assert.equal(tries[0].abandoned, true, 'the worker closed the connection it gave up on');
+      assert.equal(requests.length, 1);
+
+      const [again] = await call('clerk_get_user', { userId: users[9].id });
+      assert.equal(structured(again).id, users[9].id);
+    });
+  });
+
+  it('a write held past the timeout: the error says nothing is known of the outcome', async () => {
+    await withPublicClient(url, key, async (call) => {
+      await scriptFault({ path: '/v1/organizations', method: 'POST', delayMs: 6000 });
+      const [result, requests] = await call('clerk_create_organization', { name: `Slow ${randomBytes(3).toString('hex')}` });
+      const text = assertToolError(result, key);
+      assert.match(text, /Clerk did not answer in time/);
+      assert.match(text, /Nothing is known of the outcome/);
+      assert.match(text, /check its result before trying again/);
+      assert.equal(triesOf(requests, { method: 'POST', path: '/v1/organizations' }), 1);
+    });
+  });
+
+  it('an answer that comes within the timeout is used', async () => {
+    const users = await seededUsers();
+    await withPublicClient(url, key, async (call) => {
+      await scriptFault({ path: `/v1/users/${users[10].id}`, method: 'GET', delayMs: 700 });
+      const [result, requests] = await call('clerk_get_user', { userId: users[10].id });
+      assert.equal(structured(result).id, users[10].id);
+      assert.equal(requests.length, 1);
+    });
+  });
+});
+
+describe('a Clerk that cannot be reached (CLERK_API_URL is a closed port)', () => {
+  const url = setting('MCP_URL_UNREACHABLE');
+  const key = setting('CLERK_KEY_PUBLIC');
+
+  it('a read: a tool error saying Clerk could not be reached, after both retries', async () => {
+    await withPublicClient(url, key, async (call) => {
+      const begin = Date.now();
+      const [result] = await call('clerk_get_user', { userId: 'user_2NoSuchUserInThisInstance00' });
+      const elapsed = Date.now() - begin;
+      assert.match(assertToolError(result, key), /Clerk could not be reached/);
+      assert.ok(elapsed >= RETRY_WAIT_MS, `answered after ${elapsed} ms: the retries did not wait`);
+    });
+  });
+
+  it('a write: the same error, at once, without retries', async () => {
+    await withPublicClient(url, key, async (call) => {
+      const begin = Date.now();
+      const [result] = await call('clerk_create_organization', { name: 'Never made' });
+      const elapsed = Date.now() - begin;
+      assert.match(assertToolError(result, key), /Clerk could not be reached/);
+      assert.ok(elapsed < RETRY_WAIT_MS, `answered after ${elapsed} ms: was the write retried?`);
+    });
+  });
+
+  it('/health with a key reports Clerk not connected and why, without the key', async () => {
+    const response = await fetch(new URL('/health', url), { headers: { 'X-Clerk-Secret-Key': key } });
+    const text = await response.text();
+    assert.ok(!text.includes(key.slice('sk_test_'.length)), 'the health answer shows the key');
+    const body = JSON.parse(text);
+    assert.equal(response.status, 200, 'public mode: the server itself is fine');
+    assert.equal(body.clerkConnected, false);
+    assert.match(body.reason ?? '', /Clerk could not be reached/);
+  });
+
+  it('tools/list still works: it needs no Clerk call', async () => {
+    await withPublicClient(url, key, async () => {});
+  });
+});

@@ -1,7 +1,8 @@
 // Runs the whole end-to-end suite against the built worker: starts the fake Clerk and
 // `wrangler dev` instances of build/index.js (public mode; hosted mode with two access tokens;
-// and the configurations tests/e2e/access.test.mjs needs: hosted without tokens, hosted opened
-// on purpose, public with a token), then runs the Node tests, the Python client and the MCP
+// and the configurations tests/e2e/access.test.mjs and errors.test.mjs need: hosted without
+// tokens, hosted opened on purpose, public with a token, a 1.5 s Clerk timeout, a Clerk that
+// cannot be reached), then runs the Node tests, the Python client and the MCP
 // conformance scenarios against them. Then the contract step: it writes a copy of Clerk's
 // Backend API spec with /v1 paths, starts Prism on it (`prism mock`, which validates every
 // request against the spec), a recording proxy in front of Prism, a public-mode worker whose
@@ -304,7 +305,7 @@ const accessToken = () => randomBytes(24).toString('base64url');
  * uses, and the ones that show a configuration of their own. `env` names the variable that
  * gives the tests its /mcp URL.
  */
-function endToEndWorkers({ hostedKey, hostedTokens, publicToken }) {
+function endToEndWorkers({ hostedKey, hostedTokens, publicToken, closedClerkUrl }) {
   return [
     { name: 'public', env: 'MCP_URL_PUBLIC', expectedMode: 'public', vars: {} },
     // Two tokens, as during a rotation: clients may use either.
@@ -313,6 +314,9 @@ function endToEndWorkers({ hostedKey, hostedTokens, publicToken }) {
     { name: 'hosted-locked', env: 'MCP_URL_HOSTED_LOCKED', expectedMode: 'hosted', vars: { CLERK_SECRET_KEY: hostedKey } },
     { name: 'hosted-open', env: 'MCP_URL_HOSTED_OPEN', expectedMode: 'hosted', vars: { CLERK_SECRET_KEY: hostedKey, MCP_ALLOW_UNAUTHENTICATED: 'true' } },
     { name: 'public-tokens', env: 'MCP_URL_PUBLIC_TOKENS', expectedMode: 'public', vars: { MCP_AUTH_TOKENS: publicToken } },
+    // For the faults a dedicated Clerk setting brings (tests/e2e/errors.test.mjs).
+    { name: 'short-timeout', env: 'MCP_URL_SHORT_TIMEOUT', expectedMode: 'public', vars: { CLERK_TIMEOUT_MS: '1500' } },
+    { name: 'unreachable', env: 'MCP_URL_UNREACHABLE', expectedMode: 'public', clerkUrl: closedClerkUrl },
   ];
 }
 
@@ -321,7 +325,9 @@ async function runEndToEnd(testFiles, stepNames) {
   const hostedKey = `sk_test_${randomBytes(16).toString('hex')}`;
   const hostedTokens = [accessToken(), accessToken()];
   const publicToken = accessToken();
-  const workers = endToEndWorkers({ hostedKey, hostedTokens, publicToken });
+  // A port nothing listens on: freePort found it free and closed it again.
+  const closedClerkUrl = `http://127.0.0.1:${await freePort()}`;
+  const workers = endToEndWorkers({ hostedKey, hostedTokens, publicToken, closedClerkUrl });
   let clerkUrl;
   const urls = {};
   let ready = await step('start fake Clerk', async () => {
@@ -330,7 +336,7 @@ async function runEndToEnd(testFiles, stepNames) {
   });
   for (const worker of workers) {
     ready = ready && await step(`start ${worker.name} worker`, async () => {
-      urls[worker.env] = await startWorker(worker.name, { clerkUrl, expectedMode: worker.expectedMode, vars: worker.vars });
+      urls[worker.env] = await startWorker(worker.name, { clerkUrl: worker.clerkUrl ?? clerkUrl, expectedMode: worker.expectedMode, vars: worker.vars });
       console.log(`${worker.name} worker at ${urls[worker.env]}`);
     });
   }

@@ -2,14 +2,15 @@
 // `wrangler dev` instances of build/index.js (public mode; hosted mode with two access tokens;
 // and the configurations tests/e2e/access.test.mjs and errors.test.mjs need: hosted without
 // tokens, hosted opened on purpose, public with a token, a 1.5 s Clerk timeout, a Clerk that
-// cannot be reached), then runs the Node tests, the Python client and the MCP
-// conformance scenarios against them. Then the contract step: it writes a copy of Clerk's
-// Backend API spec with /v1 paths, starts Prism on it (`prism mock`, which validates every
-// request against the spec), a recording proxy in front of Prism, a public-mode worker whose
-// Clerk is that proxy, and a second fake Clerk behind `prism proxy` (which checks the fake's
-// answers against the spec), and runs tests/contract/*.test.mjs. It stops every process it
-// started (each in its own process group, so wrangler's workerd goes too), by PID, even on
-// failure or Ctrl-C, and ends with a line `N passed, M failed` counting its steps.
+// cannot be reached), then runs the Node tests, the Python client, the MCP conformance
+// scenarios and a load test (tests/e2e/load.mjs) against them. Then the contract step: it
+// writes a copy of Clerk's Backend API spec with /v1 paths, starts Prism on it (`prism mock`,
+// which validates every request against the spec), a recording proxy in front of Prism, a
+// public-mode worker whose Clerk is that proxy, and a second fake Clerk behind `prism proxy`
+// (which checks the fake's answers against the spec), and runs tests/contract/*.test.mjs. It
+// stops every process it started (each in its own process group, so wrangler's workerd goes
+// too), by PID, even on failure or Ctrl-C, and ends with a line `N passed, M failed` counting
+// its steps.
 //
 //   node tests/e2e/run.mjs [--config tests/e2e/wrangler.toml]
 //
@@ -36,6 +37,7 @@ const TIME_BUDGET_MS = 6 * 60_000;
 const STARTUP_TIMEOUT_MS = 90_000;
 const CONFORMANCE_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'logging-set-level', 'dns-rebinding-protection'];
 const SEEDED_USERS = 45;
+const LOAD_MODES = ['public', 'hosted'];
 
 const { values: options } = parseArgs({
   options: { config: { type: 'string', default: join(HERE, 'wrangler.toml') } },
@@ -276,6 +278,7 @@ async function main() {
     ...testFiles.map((file) => `node --test ${file}`),
     'python_client.py',
     ...CONFORMANCE_SCENARIOS.map((scenario) => `conformance ${scenario}`),
+    ...LOAD_MODES.map((mode) => `load ${mode}`),
   ];
   const contractSteps = [
     'write Clerk spec with /v1 paths', 'start Prism', 'start spec proxy', 'start contract worker',
@@ -378,6 +381,11 @@ async function runEndToEnd(testFiles, stepNames) {
     await step(`conformance ${scenario}`, () => runCommand(node22, [
       conformance, 'server', '--url', publicMcp, '--scenario', scenario,
     ], { env: conformanceEnv, timeoutMs: 60_000 }));
+  }
+
+  // load.mjs gives up after 120 s of its own.
+  for (const mode of LOAD_MODES) {
+    await step(`load ${mode}`, () => runCommand(process.execPath, [join(HERE, 'load.mjs'), '--mode', mode], { env: testEnv, timeoutMs: 150_000 }));
   }
 }
 

@@ -22,7 +22,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -124,6 +124,25 @@ function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A port below 1024 that refuses connections: none of the processes the suite starts binds
+ * one, whereas a free port above might be handed to one of them later (freePort's ports are).
+ */
+async function closedPort() {
+  for (let port = 1; port < 1024; port++) {
+    const refused = await new Promise((resolve) => {
+      const socket = createConnection({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', (error) => resolve(error.code === 'ECONNREFUSED'));
+    });
+    if (refused) return port;
+  }
+  throw new Error('every port below 1024 on 127.0.0.1 accepts connections');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -328,8 +347,7 @@ async function runEndToEnd(testFiles, stepNames) {
   const hostedKey = `sk_test_${randomBytes(16).toString('hex')}`;
   const hostedTokens = [accessToken(), accessToken()];
   const publicToken = accessToken();
-  // A port nothing listens on: freePort found it free and closed it again.
-  const closedClerkUrl = `http://127.0.0.1:${await freePort()}`;
+  const closedClerkUrl = `http://127.0.0.1:${await closedPort()}`;
   const workers = endToEndWorkers({ hostedKey, hostedTokens, publicToken, closedClerkUrl });
   let clerkUrl;
   const urls = {};

@@ -4,11 +4,10 @@
 // and the official TypeScript client for what a user sees when it is refused.
 
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 
 import {
-  assertClerkGet, connect, hostedTokens, seededUsers, setting, structured, toolError, withClerkRecord,
+  assertClerkGet, connect, hostedTokens, madeUpToken, seededUsers, setting, structured, toolError, withClerkRecord,
 } from './support.mjs';
 
 const hostedMcp = setting('MCP_URL_HOSTED');
@@ -86,7 +85,7 @@ describe('hosted mode with access tokens', () => {
     const [user] = await seededUsers();
     const flipped = `${firstToken.slice(0, -1)}${firstToken.endsWith('A') ? 'B' : 'A'}`;
     const wrong = {
-      'a random token': `Bearer ${randomBytes(24).toString('base64url')}`,
+      'a random token': `Bearer ${madeUpToken('a wrong access token (access.test.mjs)')}`,
       'a token differing in its last character': `Bearer ${flipped}`,
       'a token cut short by one character': `Bearer ${firstToken.slice(0, -1)}`,
       'a token with one character more': `Bearer ${firstToken}x`,
@@ -153,7 +152,7 @@ describe('hosted mode with access tokens', () => {
   });
 
   it('the TypeScript client with a wrong token fails to connect with an error naming 401 and the token', async () => {
-    await assertClientRefused(hostedMcp, bearer(randomBytes(24).toString('base64url')), 401, [/bearer token is not one of this server's MCP_AUTH_TOKENS/]);
+    await assertClientRefused(hostedMcp, bearer(madeUpToken('a wrong access token for the client (access.test.mjs)')), 401, [/bearer token is not one of this server's MCP_AUTH_TOKENS/]);
   });
 });
 

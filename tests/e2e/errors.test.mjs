@@ -129,7 +129,7 @@ for (const [index, mode] of modes().entries()) {
     it('401 whose message quotes the key: the key is not repeated', async () => {
       const body = clerkError('authentication_invalid', 'Invalid authentication', `The secret key ${mode.key} is invalid or revoked`);
       await failsThenRecovers('clerk_get_user', { userId: users[3].id }, { path: `/v1/users/${users[3].id}`, method: 'GET', status: 401, body }, [
-        /\b401\b/, 'authentication_invalid', 'is invalid or revoked',
+        /\b401\b/, 'authentication_invalid', 'The secret key sk_test_… is invalid or revoked',
       ]);
     });
 

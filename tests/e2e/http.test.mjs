@@ -5,11 +5,10 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { describe, it } from 'node:test';
 
-import { assertClerkGet, hostedTokens, setting, withClerkRecord } from './support.mjs';
+import { assertClerkGet, hostedTokens, madeUpKey, setting, withClerkRecord } from './support.mjs';
 
 const publicMcp = setting('MCP_URL_PUBLIC');
 const hostedMcp = setting('MCP_URL_HOSTED');
@@ -71,7 +70,7 @@ describe('health', () => {
   // The server itself is fine when a caller's key is bad, so status stays ok: only hosted mode,
   // whose own key is the deployment's, turns degraded.
   it('/health in public mode reports a key Clerk rejects as not connected, without repeating it', async () => {
-    const rejectedKey = `sk_test_${randomBytes(20).toString('hex')}`;
+    const rejectedKey = madeUpKey('a key Clerk rejects (http.test.mjs)');
     const [answer, requests] = await withClerkRecord(async () => {
       const response = await fetch(at(publicMcp, '/health'), { headers: { 'X-Clerk-Secret-Key': rejectedKey } });
       return { status: response.status, text: await response.text() };

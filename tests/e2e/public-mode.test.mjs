@@ -3,17 +3,16 @@
 // how to pass it, and a key Clerk rejects is reported without being repeated.
 
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 
 import {
-  TOOL_NAMES, assertClerkGet, connect, listAndCount, setting, structured, toolError, withClerkRecord,
+  TOOL_NAMES, assertClerkGet, connect, listAndCount, madeUpKey, setting, structured, toolError, withClerkRecord,
 } from './support.mjs';
 
 const url = setting('MCP_URL_PUBLIC');
 const publicKey = setting('CLERK_KEY_PUBLIC');
 const otherKey = setting('CLERK_KEY_HOSTED');
-const rejectedKey = `sk_test_${randomBytes(20).toString('hex')}`;
+const rejectedKey = madeUpKey('a key Clerk rejects (public-mode.test.mjs)');
 
 /** Connects with `headers`, runs `action(client)`, and always disconnects. */
 async function withClient(headers, action) {

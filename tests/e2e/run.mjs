@@ -7,10 +7,15 @@
 // writes a copy of Clerk's Backend API spec with /v1 paths, starts Prism on it (`prism mock`,
 // which validates every request against the spec), a recording proxy in front of Prism, a
 // public-mode worker whose Clerk is that proxy, and a second fake Clerk behind `prism proxy`
-// (which checks the fake's answers against the spec), and runs tests/contract/*.test.mjs. It
-// stops every process it started (each in its own process group, so wrangler's workerd goes
-// too), by PID, even on failure or Ctrl-C, and ends with a line `N passed, M failed` counting
-// its steps.
+// (which checks the fake's answers against the spec), and runs tests/contract/*.test.mjs.
+//
+// Clients reach every worker only through a recording proxy of its own (recorder.mjs), which
+// writes down every answer; the last step looks through those answers and every wrangler log
+// for any Clerk key or access token the run used, and for any key not cut down to its prefix.
+//
+// It stops every process it started (each in its own process group, so wrangler's workerd
+// goes too), by PID, even on failure or Ctrl-C, and ends with a line `N passed, M failed`
+// counting its steps.
 //
 //   node tests/e2e/run.mjs [--config tests/e2e/wrangler.toml]
 //
@@ -21,13 +26,15 @@
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
+import { startRecorder } from './recorder.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -47,7 +54,12 @@ options.config = resolvePath(options.config);
 const deadline = Date.now() + TIME_BUDGET_MS;
 const workDir = mkdtempSync(join(tmpdir(), 'clerk-mcp-e2e-'));
 const started = new Set();
+const recorders = new Set();
 const steps = [];
+// Every Clerk key and access token the run makes, as { label, value }; tests add the ones they
+// make up to MADE_UP_SECRETS. None may appear in anything a worker answers or logs.
+const secrets = [];
+const MADE_UP_SECRETS = join(workDir, 'made-up-secrets.jsonl');
 let interrupted = false;
 
 // ---------------------------------------------------------------------------------------------
@@ -93,6 +105,10 @@ async function stop(child) {
 
 async function stopAll() {
   await Promise.all([...started].map(stop));
+  await Promise.all([...recorders].map(async (recorder) => {
+    recorders.delete(recorder);
+    await recorder.close();
+  }));
 }
 
 function pause(ms) {
@@ -245,8 +261,10 @@ async function startPrism(spec, log, upstream) {
 
 /**
  * Starts `wrangler dev` on a free 127.0.0.1 port with the given variables (`CLERK_SECRET_KEY`
- * empty unless given, so that a developer's .dev.vars cannot change the mode) and waits until
- * /health reports `expectedMode`. Resolves to the worker's /mcp URL.
+ * empty unless given, so that a developer's .dev.vars cannot change the mode), and a recording
+ * proxy in front of it (recorder.mjs), writing every answer to answers-NAME.jsonl; waits until
+ * /health reports `expectedMode`. Resolves to the /mcp URL behind the proxy, the only one
+ * clients get.
  */
 async function startWorker(name, { clerkUrl, expectedMode, vars = {} }) {
   const [port, inspectorPort] = [await freePort(), await freePort()];
@@ -266,7 +284,9 @@ async function startWorker(name, { clerkUrl, expectedMode, vars = {} }) {
     stderr: openSync(log, 'a'),
   });
 
-  const base = `http://127.0.0.1:${port}`;
+  const recorder = await startRecorder({ target: `http://127.0.0.1:${port}`, file: join(workDir, `answers-${name}.jsonl`) });
+  recorders.add(recorder);
+  const base = recorder.url;
   const until = Date.now() + Math.min(STARTUP_TIMEOUT_MS, remaining());
   let last = 'no answer';
   while (Date.now() < until) {
@@ -307,11 +327,15 @@ async function main() {
 
   await step('test wrangler config matches the root one', async () => checkConfigMatchesRoot());
   if (!await step('worker is built', async () => checkBuilt())) {
-    notRun([...endToEndSteps, ...contractSteps], 'there is no worker to start');
+    notRun([...endToEndSteps, ...contractSteps, SECRET_SCAN_STEP], 'there is no worker to start');
     return;
   }
   await runEndToEnd(testFiles, endToEndSteps);
   await runContract(contractFiles, contractSteps);
+  if (interrupted) return;
+  // Every worker and recorder stops first, so that every log and record is complete.
+  await stopAll();
+  await step(SECRET_SCAN_STEP, async () => scanForSecrets());
 }
 
 /** Marks the steps of `names` that have not run as not run. */
@@ -347,6 +371,12 @@ async function runEndToEnd(testFiles, stepNames) {
   const hostedKey = `sk_test_${randomBytes(16).toString('hex')}`;
   const hostedTokens = [accessToken(), accessToken()];
   const publicToken = accessToken();
+  secrets.push(
+    { label: 'the public-mode Clerk key', value: publicKey },
+    { label: 'the hosted-mode Clerk key', value: hostedKey },
+    ...hostedTokens.map((value, i) => ({ label: `hosted access token ${i + 1}`, value })),
+    { label: 'the public-mode access token', value: publicToken },
+  );
   const closedClerkUrl = `http://127.0.0.1:${await closedPort()}`;
   const workers = endToEndWorkers({ hostedKey, hostedTokens, publicToken, closedClerkUrl });
   let clerkUrl;
@@ -374,6 +404,7 @@ async function runEndToEnd(testFiles, stepNames) {
     CLERK_KEY_HOSTED: hostedKey,
     MCP_TOKENS_HOSTED: hostedTokens.join(','),
     MCP_TOKEN_PUBLIC_TOKENS: publicToken,
+    MADE_UP_SECRETS,
   };
   const publicMcp = urls.MCP_URL_PUBLIC;
 
@@ -414,6 +445,7 @@ async function runEndToEnd(testFiles, stepNames) {
 async function runContract(contractFiles, stepNames) {
   const contractKey = `sk_test_${randomBytes(16).toString('hex')}`;
   const fakeKey = `sk_test_${randomBytes(16).toString('hex')}`;
+  secrets.push({ label: 'the contract Clerk key', value: contractKey }, { label: 'the fake Clerk key of the contract step', value: fakeKey });
   const spec = join(workDir, 'clerk-bapi-v1.json');
   const prismLog = join(workDir, 'prism.log');
   let prismUrl;
@@ -457,12 +489,67 @@ async function runContract(contractFiles, stepNames) {
     FAKE_CLERK_URL: fakeUrl,
     FAKE_CLERK_KEY: fakeKey,
     PRISM_PROXY_URL: prismProxyUrl,
+    MADE_UP_SECRETS,
   };
   for (const file of contractFiles) {
     await step(`node --test contract/${file}`, () => runCommand(process.execPath, [
       '--test', '--test-reporter=spec', '--test-timeout=60000', join(CONTRACT, file),
     ], { env: contractEnv, timeoutMs: 180_000 }));
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+
+const SECRET_SCAN_STEP = 'no key or token in what the workers answered or logged';
+// A key's form: the scan flags any that is not cut down to its prefix (`sk_test_…`).
+const KEY_LIKE = /sk_(?:test|live)_[A-Za-z0-9_-]/g;
+
+/** The secrets to look for, each whole, without its `sk_..._` prefix, and its first and last 12 characters after it. */
+function secretNeedles() {
+  const madeUp = existsSync(MADE_UP_SECRETS)
+    ? readFileSync(MADE_UP_SECRETS, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line))
+    : [];
+  return [...secrets, ...madeUp].flatMap(({ label, value }) => {
+    const body = value.replace(/^sk_(?:test|live)_/, '');
+    return [
+      [label, value],
+      [`${label} without its prefix`, body],
+      [`the first 12 characters of ${label}`, body.slice(0, 12)],
+      [`the last 12 characters of ${label}`, body.slice(-12)],
+    ];
+  });
+}
+
+/**
+ * Looks through every answer the recorders wrote down and every wrangler log (its output, and
+ * the files of WRANGLER_LOG_PATH) for any secret the run used; names what it found and where,
+ * never the secret itself.
+ */
+function scanForSecrets() {
+  const files = readdirSync(workDir).filter((name) => /^answers-.*\.jsonl$/.test(name) || /^wrangler-.*\.log$/.test(name)).sort();
+  const answerFiles = files.filter((name) => name.startsWith('answers-'));
+  const empty = answerFiles.filter((name) => statSync(join(workDir, name)).size === 0);
+  if (answerFiles.length === 0 || empty.length > 0) {
+    return { ok: false, detail: `nothing was recorded${empty.length ? ` in ${empty.join(', ')}` : ''}: the scan would prove nothing` };
+  }
+  const needles = secretNeedles();
+  const findings = [];
+  let bytes = 0;
+  let answers = 0;
+  for (const name of files) {
+    const text = readFileSync(join(workDir, name), 'utf8');
+    bytes += text.length;
+    if (name.startsWith('answers-')) answers += text.split('\n').filter(Boolean).length;
+    for (const [label, value] of needles) {
+      if (text.includes(value)) findings.push(`${name} holds ${label}`);
+    }
+    const keyLike = [...text.matchAll(KEY_LIKE)].length;
+    if (keyLike > 0) findings.push(`${name} holds ${keyLike} key-like string(s) longer than the prefix sk_test_…`);
+  }
+  console.log(`${answers} answers and ${files.length - answerFiles.length} logs (${(bytes / 1e6).toFixed(1)} MB) checked for ${needles.length / 4} secrets`);
+  for (const finding of findings) console.log(`  ${finding}`);
+  return { ok: findings.length === 0, detail: findings.length ? `${findings.length} finding(s)` : '' };
 }
 
 function summarize() {

@@ -7,6 +7,8 @@
 // share the fake Clerk's request record, state and scripted faults.
 
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -21,6 +23,21 @@ export function setting(name) {
 }
 
 export const fakeClerkUrl = () => setting('FAKE_CLERK_URL');
+
+/**
+ * Notes a secret a test made up in the file run.mjs names in MADE_UP_SECRETS, so that its
+ * last step makes sure no worker ever showed it.
+ */
+function noteSecret(label, value) {
+  if (process.env.MADE_UP_SECRETS) appendFileSync(process.env.MADE_UP_SECRETS, `${JSON.stringify({ label, value })}\n`);
+  return value;
+}
+
+/** A Clerk key of valid form that Clerk does not know. */
+export const madeUpKey = (label) => noteSecret(label, `sk_test_${randomBytes(20).toString('hex')}`);
+
+/** An access token no server holds. */
+export const madeUpToken = (label) => noteSecret(label, randomBytes(24).toString('base64url'));
 
 /** The hosted worker's two access tokens (MCP_AUTH_TOKENS holds both, as during a rotation). */
 export const hostedTokens = () => setting('MCP_TOKENS_HOSTED').split(',');

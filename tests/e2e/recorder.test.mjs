@@ -1,0 +1,176 @@
+// Tests of the recording proxy (recorder.mjs) against a small origin server: that a client
+// sees exactly what it would see without it, and that every answer is written down. Needs no
+// worker:
+//   node --test tests/e2e/recorder.test.mjs
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+
+import { startRecorder } from './recorder.mjs';
+
+/** The origin: answers by path, and notes each request and the connection it came on. */
+function startOrigin() {
+  const seen = [];
+  let connections = 0;
+  const server = createServer(async (req, res) => {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    seen.push({ method: req.method, url: req.url, rawHeaders: req.rawHeaders, body: Buffer.concat(chunks).toString(), connection: req.socket.id });
+    if (req.url === '/slow-stream') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first ');
+      setTimeout(() => res.end('second'), 300);
+    } else if (req.url === '/broken') {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('only part', () => res.destroy());
+    } else if (req.url === '/close') {
+      res.writeHead(200, { connection: 'close', 'content-length': '2' });
+      res.end('ok');
+    } else if (req.url === '/hold') {
+      req.socket.once('close', () => seen.push({ url: '/hold', closed: true }));
+    } else {
+      res.writeHead(201, 'Made', [
+        'Content-Type', 'application/json', 'WWW-Authenticate', 'Bearer realm="x"', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'X-Mixed-Case', 'kept',
+      ]);
+      res.end(JSON.stringify({ echo: Buffer.concat(chunks).toString() }));
+    }
+  });
+  server.on('connection', (socket) => {
+    connections += 1;
+    socket.id = connections;
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve({ server, seen, url: `http://127.0.0.1:${server.address().port}` }));
+  });
+}
+
+/** One request on `agent`; resolves to { status, statusMessage, rawHeaders, body, chunkTimes } or { error }. */
+function send(url, { method = 'GET', path = '/', headers = {}, body, agent } = {}) {
+  return new Promise((resolve) => {
+    const target = new URL(url);
+    const begin = Date.now();
+    const outgoing = request({ host: target.hostname, port: target.port, method, path, headers, agent }, (response) => {
+      const chunks = [];
+      const chunkTimes = [];
+      response.on('data', (chunk) => {
+        chunks.push(chunk);
+        chunkTimes.push(Date.now() - begin);
+      });
+      response.on('end', () => resolve({
+        status: response.statusCode, statusMessage: response.statusMessage, rawHeaders: response.rawHeaders, body: Buffer.concat(chunks).toString(), chunkTimes,
+      }));
+      response.on('error', (error) => resolve({ error: error.code ?? error.message }));
+    });
+    outgoing.on('error', (error) => resolve({ error: error.code ?? error.message }));
+    outgoing.end(body);
+  });
+}
+
+describe('recording proxy', () => {
+  let origin;
+  let recorder;
+  let dir;
+  let file;
+  const recorded = () => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+
+  before(async () => {
+    origin = await startOrigin();
+    dir = mkdtempSync(join(tmpdir(), 'recorder-test-'));
+    file = join(dir, 'answers.jsonl');
+    recorder = await startRecorder({ target: origin.url, file });
+  });
+  after(async () => {
+    await recorder.close();
+    origin.server.closeAllConnections();
+    origin.server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => { origin.seen.length = 0; });
+
+  it('forwards method, path, query, headers and body as they came', async () => {
+    const body = JSON.stringify({ hello: 'world' });
+    await send(recorder.url, {
+      method: 'POST', path: '/mcp?x=1', body, headers: { 'Content-Type': 'application/json', 'X-Clerk-Secret-Key': 'value', Authorization: 'Bearer t', 'Content-Length': Buffer.byteLength(body) },
+    });
+    const [seen] = origin.seen;
+    assert.equal(seen.method, 'POST');
+    assert.equal(seen.url, '/mcp?x=1');
+    assert.equal(seen.body, body);
+    const headers = {};
+    for (let i = 0; i < seen.rawHeaders.length; i += 2) headers[seen.rawHeaders[i]] = seen.rawHeaders[i + 1];
+    assert.equal(headers['X-Clerk-Secret-Key'], 'value');
+    assert.equal(headers.Authorization, 'Bearer t');
+    assert.equal(headers.Host, new URL(recorder.url).host, 'the Host the client sent');
+  });
+
+  it('answers with the status, reason, headers (case and repeats kept) and body the origin gave, and records them', async () => {
+    const answer = await send(recorder.url, { method: 'POST', path: '/mcp', body: 'ping', headers: { 'Content-Length': 4 } });
+    assert.equal(answer.status, 201);
+    assert.equal(answer.statusMessage, 'Made');
+    const perConnection = new Set(['Date', 'Connection', 'Keep-Alive', 'Transfer-Encoding', 'Content-Length']);
+    const names = answer.rawHeaders.filter((name, i) => i % 2 === 0 && !perConnection.has(name));
+    assert.deepEqual(names, ['Content-Type', 'WWW-Authenticate', 'Set-Cookie', 'Set-Cookie', 'X-Mixed-Case']);
+    assert.equal(answer.body, '{"echo":"ping"}');
+    const last = recorded().at(-1);
+    assert.deepEqual([last.method, last.path, last.status, last.body], ['POST', '/mcp', 201, '{"echo":"ping"}']);
+    assert.ok(last.headers.includes('WWW-Authenticate'));
+  });
+
+  it('streams a body as it comes instead of waiting for its end', async () => {
+    const answer = await send(recorder.url, { path: '/slow-stream' });
+    assert.equal(answer.body, 'first second');
+    assert.ok(answer.chunkTimes.length >= 2, 'the body came in one piece');
+    assert.ok(answer.chunkTimes[0] < 250, `the first chunk came after ${answer.chunkTimes[0]} ms`);
+  });
+
+  it('reuses one connection to the origin for the requests a client sends on one connection', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let i = 0; i < 3; i++) assert.equal((await send(recorder.url, { path: '/', agent })).status, 201);
+    } finally {
+      agent.destroy();
+    }
+    assert.equal(new Set(origin.seen.map((s) => s.connection)).size, 1);
+  });
+
+  it('gives two client connections two origin connections', async () => {
+    const agents = [new Agent({ keepAlive: true, maxSockets: 1 }), new Agent({ keepAlive: true, maxSockets: 1 })];
+    try {
+      await Promise.all(agents.map((agent) => send(recorder.url, { path: '/', agent })));
+    } finally {
+      agents.forEach((agent) => agent.destroy());
+    }
+    assert.equal(new Set(origin.seen.map((s) => s.connection)).size, 2);
+  });
+
+  it('closes the client connection after an answer the origin closed its connection with', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const answer = await send(recorder.url, { path: '/close', agent });
+      assert.equal(answer.status, 200);
+      assert.ok(answer.rawHeaders.some((value, i) => i % 2 === 0 && value.toLowerCase() === 'connection' && /close/i.test(answer.rawHeaders[i + 1])));
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('breaks off an answer the origin broke off', async () => {
+    const answer = await send(recorder.url, { path: '/broken' });
+    assert.ok(answer.error, `the client got a whole answer: ${JSON.stringify(answer)}`);
+  });
+
+  it('drops the request to the origin when the client goes away', async () => {
+    const target = new URL(recorder.url);
+    const outgoing = request({ host: target.hostname, port: target.port, path: '/hold' });
+    outgoing.on('error', () => {});
+    outgoing.end();
+    await new Promise((resolve) => { setTimeout(resolve, 200); });
+    outgoing.destroy();
+    await new Promise((resolve) => { setTimeout(resolve, 300); });
+    assert.ok(origin.seen.some((s) => s.url === '/hold' && s.closed), 'the origin connection is still open');
+  });
+});

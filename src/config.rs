@@ -9,11 +9,15 @@
 //! | `CLERK_API_URL`             | var    | Clerk's origin, default `https://api.clerk.com`        |
 //! | `CLERK_TIMEOUT_MS`          | var    | how long one Clerk call may take, default 15000        |
 //! | `ALLOWED_ORIGINS`           | var    | browser origins allowed besides loopback ones          |
+//! | `MCP_READ_ONLY`             | var    | `true` offers only the tools that read                 |
+//! | `MCP_TOOLSETS`              | var    | comma-separated toolsets to offer (default: all)       |
+//! | `MCP_REDACT_PRIVATE_METADATA` | var  | `true` takes `privateMetadata` out of every output     |
 
 use std::fmt;
 use std::time::Duration;
 
 use crate::clerk::{KeySource, SecretKey, DEFAULT_API_URL};
+use crate::tools::{Selection, Toolsets};
 
 /// How the server finds the Clerk key for a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,6 +90,10 @@ pub struct Config {
     pub clerk_timeout: Duration,
     /// Allowed browser origins, lower-cased and without a trailing slash.
     pub allowed_origins: Vec<String>,
+    /// The widest set of tools any request may see.
+    pub selection: Selection,
+    /// Whether `privateMetadata` is taken out of every tool output.
+    pub redact_private_metadata: bool,
 }
 
 /// The shortest token `MCP_AUTH_TOKENS` accepts: anything shorter could be
@@ -99,10 +107,13 @@ const DEFAULT_CLERK_TIMEOUT: Duration = Duration::from_secs(15);
 pub enum ConfigError {
     MalformedSecretKey,
     MalformedAuthToken,
-    InvalidAllowUnauthenticated,
     InvalidApiUrl,
     InvalidTimeout,
     InvalidAllowedOrigin(String),
+    /// A boolean setting with another value than `true` or `false`.
+    InvalidFlag(&'static str),
+    /// `MCP_TOOLSETS` names a toolset that does not exist.
+    UnknownToolset(String),
 }
 
 impl Config {
@@ -126,16 +137,7 @@ impl Config {
             .filter(|token| !token.is_empty())
             .map(parse_token)
             .collect::<Result<Vec<_>, _>>()?;
-        let allow_unauthenticated = match lookup("MCP_ALLOW_UNAUTHENTICATED")
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase()
-            .as_str()
-        {
-            "true" => true,
-            "" | "false" => false,
-            _ => return Err(ConfigError::InvalidAllowUnauthenticated),
-        };
+        let allow_unauthenticated = flag(&lookup, "MCP_ALLOW_UNAUTHENTICATED")?;
         let access = match (&mode, tokens.is_empty()) {
             (_, false) => Access::Tokens(tokens),
             (Mode::Hosted(_), true) if !allow_unauthenticated => Access::NotConfigured,
@@ -158,12 +160,22 @@ impl Config {
             .filter(|origin| !origin.is_empty())
             .map(parse_origin)
             .collect::<Result<_, _>>()?;
+        let toolsets = match lookup("MCP_TOOLSETS").filter(|list| !list.trim().is_empty()) {
+            Some(list) => Toolsets::parse(&list).map_err(ConfigError::UnknownToolset)?,
+            None => Toolsets::ALL,
+        };
+        let selection = Selection {
+            read_only: flag(&lookup, "MCP_READ_ONLY")?,
+            toolsets,
+        };
         Ok(Config {
             mode,
             access,
             clerk_api_url,
             clerk_timeout,
             allowed_origins,
+            selection,
+            redact_private_metadata: flag(&lookup, "MCP_REDACT_PRIVATE_METADATA")?,
         })
     }
 }
@@ -178,6 +190,21 @@ fn parse_api_url(url: &str) -> Result<String, ConfigError> {
         Ok(trimmed.to_owned())
     } else {
         Err(ConfigError::InvalidApiUrl)
+    }
+}
+
+/// Reads a boolean setting: `true` or `false` in any case; absent or empty
+/// is false.
+fn flag(lookup: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<bool, ConfigError> {
+    match lookup(name)
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "true" => Ok(true),
+        "" | "false" => Ok(false),
+        _ => Err(ConfigError::InvalidFlag(name)),
     }
 }
 
@@ -217,9 +244,12 @@ impl fmt::Display for ConfigError {
                 "MCP_AUTH_TOKENS holds a token that is not {MIN_TOKEN_LEN} to 512 visible ASCII \
                  characters; separate tokens with commas"
             ),
-            ConfigError::InvalidAllowUnauthenticated => {
-                f.write_str("MCP_ALLOW_UNAUTHENTICATED must be true or false")
-            }
+            ConfigError::InvalidFlag(name) => write!(f, "{name} must be true or false"),
+            ConfigError::UnknownToolset(name) => write!(
+                f,
+                "MCP_TOOLSETS names {name:?}, which is not a toolset; the toolsets are {}",
+                Toolsets::ALL.names().join(", ")
+            ),
             ConfigError::InvalidTimeout => f.write_str(
                 "CLERK_TIMEOUT_MS must be a number of milliseconds from 100 to 60000",
             ),
@@ -319,7 +349,7 @@ mod tests {
         assert_eq!(config(&[]).expect("valid").access, Access::Open);
         assert_eq!(
             config(&[key, ("MCP_ALLOW_UNAUTHENTICATED", "yes")]),
-            Err(ConfigError::InvalidAllowUnauthenticated)
+            Err(ConfigError::InvalidFlag("MCP_ALLOW_UNAUTHENTICATED"))
         );
     }
 
@@ -352,6 +382,25 @@ mod tests {
                 Err(ConfigError::InvalidTimeout)
             );
         }
+    }
+
+    #[test]
+    fn every_tool_is_offered_unless_settings_narrow_them() {
+        assert_eq!(config(&[]).expect("valid").selection, Selection::EVERYTHING);
+        let narrow =
+            config(&[("MCP_READ_ONLY", "true"), ("MCP_TOOLSETS", "users, roles")]).expect("valid");
+        assert!(narrow.selection.read_only);
+        assert_eq!(narrow.selection.toolsets.names(), ["users", "roles"]);
+    }
+
+    #[test]
+    fn unknown_toolsets_and_odd_flags_are_named() {
+        let error = config(&[("MCP_TOOLSETS", "users,billing")]).unwrap_err();
+        assert!(error.to_string().contains("\"billing\""), "{error}");
+        assert_eq!(
+            config(&[("MCP_REDACT_PRIVATE_METADATA", "1")]),
+            Err(ConfigError::InvalidFlag("MCP_REDACT_PRIVATE_METADATA"))
+        );
     }
 
     #[test]

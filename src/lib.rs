@@ -18,7 +18,8 @@
 //! 5. [`tools`]: the tool registry and one module per group of tools.
 //! 6. [`clerk`]: the Backend API client, its wire types and its errors.
 //!
-//! [`config`] is read by every layer and depends on none of them.
+//! [`config`] reads the environment into the plain values the layers use
+//! (a [`clerk::SecretKey`], a [`tools::Selection`], ...).
 
 pub mod clerk;
 pub mod config;

@@ -132,6 +132,9 @@ fn health_in_public_mode_without_a_key_does_not_call_clerk() {
             "status": "ok",
             "mode": "public",
             "authentication": "none",
+            "readOnly": false,
+            "toolsets": ["organizations", "members", "invitations", "users", "sessions", "roles"],
+            "redactPrivateMetadata": false,
             "clerkConnected": null,
             "version": env!("CARGO_PKG_VERSION")
         })
@@ -173,6 +176,9 @@ fn health_in_hosted_mode_reports_a_working_key() {
                 "status": "ok",
                 "mode": "hosted",
                 "authentication": "bearer-token",
+                "readOnly": false,
+                "toolsets": ["organizations", "members", "invitations", "users", "sessions", "roles"],
+                "redactPrivateMetadata": false,
                 "clerkConnected": true,
                 "version": env!("CARGO_PKG_VERSION")
             })

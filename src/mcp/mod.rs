@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 
 use crate::clerk::{ClerkClient, HttpSend, KeyError, SecretKey};
 use crate::jsonrpc::{code, Request, Response, RpcError};
-use crate::tools::{self, Call};
+use crate::tools::{self, Call, Selection};
 
 pub use version::ProtocolVersion;
 
@@ -23,6 +23,10 @@ pub struct Context<'a> {
     pub clerk_api_url: &'a str,
     /// The Clerk key of this request, or why it has none.
     pub key: &'a Result<SecretKey, KeyError>,
+    /// The tools this request may see and call.
+    pub selection: Selection,
+    /// Whether `privateMetadata` is taken out of every tool output.
+    pub redact_private_metadata: bool,
 }
 
 /// The server's title, as `serverInfo` shows it.
@@ -60,7 +64,7 @@ pub async fn handle_request(request: Request, context: &Context<'_>) -> Response
     let outcome = match request.method.as_str() {
         "initialize" => initialize(&request.params),
         "ping" => Ok(json!({})),
-        "tools/list" => list_tools(&request.params),
+        "tools/list" => list_tools(&request.params, context),
         "tools/call" => call_tool(request.params, context).await,
         "logging/setLevel" => set_log_level(&request.params),
         other => Err(RpcError::new(
@@ -98,9 +102,11 @@ fn initialize(params: &Map<String, Value>) -> Result<Value, RpcError> {
 }
 
 /// `tools/list`: every tool on one page, so any cursor is unknown.
-fn list_tools(params: &Map<String, Value>) -> Result<Value, RpcError> {
+fn list_tools(params: &Map<String, Value>, context: &Context<'_>) -> Result<Value, RpcError> {
     match params.get("cursor") {
-        None | Some(Value::Null) => Ok(json!({ "tools": tools::list() })),
+        None | Some(Value::Null) => Ok(json!({
+            "tools": tools::list(context.selection, context.redact_private_metadata)
+        })),
         Some(Value::String(_)) => Err(RpcError::invalid_params(
             "Unknown cursor: tools/list returns every tool on its first page",
         )),
@@ -108,8 +114,9 @@ fn list_tools(params: &Map<String, Value>) -> Result<Value, RpcError> {
     }
 }
 
-/// `tools/call`: an unknown tool is a protocol error; everything that goes
-/// wrong inside a known tool is a tool result with `isError: true`.
+/// `tools/call`: an unknown tool, or one outside the request's selection, is
+/// a protocol error; everything that goes wrong inside a known tool is a
+/// tool result with `isError: true`.
 async fn call_tool(
     mut params: Map<String, Value>,
     context: &Context<'_>,
@@ -127,7 +134,7 @@ async fn call_tool(
         Some(Value::Object(arguments)) => arguments,
         Some(_) => return Err(RpcError::invalid_params("\"arguments\" must be an object")),
     };
-    let tool = tools::find(&name)
+    let tool = tools::find(&name, context.selection)
         .ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {name}")))?;
     let clerk = context
         .key
@@ -135,7 +142,7 @@ async fn call_tool(
         .map(|key| ClerkClient::new(context.http, context.clerk_api_url, key))
         .map_err(Clone::clone);
     let outcome = (tool.handler)(Call { arguments, clerk }).await;
-    Ok(tools::call_result(outcome))
+    Ok(tools::call_result(outcome, context.redact_private_metadata))
 }
 
 /// `logging/setLevel`: accepted for any valid level. The server sends no log

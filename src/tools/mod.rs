@@ -2,8 +2,8 @@
 //! annotations, schemas) beside its handler, and what a call returns.
 //!
 //! A tool is one [`ToolDefinition`] in the slice of its group's module
-//! (`organizations`, `members`, `invitations`, `users`); [`registry`] chains
-//! the groups. A handler reads its arguments into a typed struct whose
+//! (`organizations`, `members`, `invitations`, `users`); each group is a
+//! [`Toolset`], and [`registry`] chains the groups. A handler reads its arguments into a typed struct whose
 //! [`schemars::JsonSchema`] derive is the published `inputSchema`, checks
 //! them ([`Arguments::validate`]) before it touches Clerk, and returns a
 //! typed output whose schema is the `outputSchema`. This layer knows MCP's
@@ -15,6 +15,7 @@ mod invitations;
 mod members;
 mod organizations;
 mod output;
+mod selection;
 mod users;
 
 use std::future::Future;
@@ -30,6 +31,7 @@ use crate::clerk::{ClerkClient, KeyError};
 
 pub use arguments::Arguments;
 pub use error::ToolError;
+pub use selection::{Selection, Toolset, Toolsets};
 
 /// MCP tool annotations (MCP 2025-06-18, Server features: Tools).
 /// Every tool here calls Clerk, so `openWorldHint` is always true.
@@ -96,25 +98,52 @@ pub struct ToolDefinition {
     pub handler: Handler,
 }
 
-/// Every tool this server offers, in the order `tools/list` shows them.
-pub fn registry() -> impl Iterator<Item = &'static ToolDefinition> {
-    organizations::TOOLS
+/// Each group of tools with its toolset, in the order `tools/list` shows them.
+static GROUPS: [(Toolset, &[ToolDefinition]); 4] = [
+    (Toolset::Organizations, &organizations::TOOLS),
+    (Toolset::Members, &members::TOOLS),
+    (Toolset::Invitations, &invitations::TOOLS),
+    (Toolset::Users, &users::TOOLS),
+];
+
+/// Every tool this server offers, with its toolset.
+pub fn registry() -> impl Iterator<Item = (Toolset, &'static ToolDefinition)> {
+    GROUPS
         .iter()
-        .chain(members::TOOLS.iter())
-        .chain(invitations::TOOLS.iter())
-        .chain(users::TOOLS.iter())
+        .flat_map(|(toolset, tools)| tools.iter().map(move |tool| (*toolset, tool)))
 }
 
-/// The tool called `name`, if there is one.
-pub fn find(name: &str) -> Option<&'static ToolDefinition> {
-    registry().find(|tool| tool.name == name)
+/// The tools `selection` allows.
+fn selected(selection: Selection) -> impl Iterator<Item = &'static ToolDefinition> {
+    registry()
+        .filter(move |(toolset, tool)| selection.allows(*toolset, tool.annotations.read_only))
+        .map(|(_, tool)| tool)
 }
 
-/// The `tools` array of the `tools/list` answer. Schemas are generated once
-/// per isolate, on first use, not per request.
-pub fn list() -> &'static Value {
-    static LIST: OnceLock<Value> = OnceLock::new();
-    LIST.get_or_init(|| Value::Array(registry().map(ToolDefinition::to_json).collect()))
+/// The tool called `name`, if `selection` allows it.
+pub fn find(name: &str, selection: Selection) -> Option<&'static ToolDefinition> {
+    selected(selection).find(|tool| tool.name == name)
+}
+
+/// The `tools` array of the `tools/list` answer for a selection, with
+/// `privateMetadata` gone from the output schemas when `redact` is set.
+/// Each distinct answer is built once per isolate, on first use.
+pub fn list(selection: Selection, redact: bool) -> &'static Value {
+    const VARIANTS: usize = 1 << 8;
+    static LISTS: [OnceLock<Value>; VARIANTS] = [const { OnceLock::new() }; VARIANTS];
+    let index = usize::from(selection.toolsets.bits())
+        | usize::from(selection.read_only) << 6
+        | usize::from(redact) << 7;
+    LISTS[index].get_or_init(|| {
+        let tools = selected(selection).map(|tool| {
+            let mut json = tool.to_json();
+            if redact {
+                selection::redact_private_metadata_schema(&mut json["outputSchema"]);
+            }
+            json
+        });
+        Value::Array(tools.collect())
+    })
 }
 
 impl ToolDefinition {
@@ -138,14 +167,20 @@ impl ToolDefinition {
 
 /// The `tools/call` result for a handler's outcome: a JSON text block that
 /// every client can show, plus `structuredContent` on success, or
-/// `isError: true` with a message a model can act on.
-pub fn call_result(outcome: Result<Value, ToolError>) -> Value {
+/// `isError: true` with a message a model can act on. With `redact`, every
+/// `privateMetadata` is taken out of the output first.
+pub fn call_result(outcome: Result<Value, ToolError>, redact: bool) -> Value {
     match outcome {
-        Ok(output) => json!({
+        Ok(mut output) => {
+            if redact {
+                selection::redact_private_metadata(&mut output);
+            }
+            json!({
             "content": [{"type": "text", "text": output.to_string()}],
             "structuredContent": output,
             "isError": false,
-        }),
+            })
+        }
         Err(error) => json!({
             "content": [{"type": "text", "text": error.to_string()}],
             "isError": true,

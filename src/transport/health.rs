@@ -5,7 +5,8 @@
 //! (Clerk's cheapest read), and answers 503 `degraded` when that fails.
 //! Public mode has no key of its own: `clerkConnected` is `null`, unless the
 //! request carries a key, which is then checked the same way. It also says
-//! who may use `/mcp` (`authentication`), and a hosted server that refuses
+//! who may use `/mcp` (`authentication`), which tools a request with the same
+//! URL and headers would get (`readOnly`, `toolsets`), and a hosted server that refuses
 //! everyone for want of tokens reports itself degraded.
 
 use http::StatusCode;
@@ -14,12 +15,14 @@ use serde_json::{json, Value};
 use crate::clerk::users::UserFilter;
 use crate::clerk::{ClerkClient, HttpSend, KeyError, SecretKey};
 use crate::config::{Access, Config, Mode};
+use crate::tools::Selection;
 
 use super::access;
 
 /// The status and body of a health answer.
 pub async fn check(
     config: &Config,
+    selection: Selection,
     key: &Result<SecretKey, KeyError>,
     http: &dyn HttpSend,
 ) -> (StatusCode, Value) {
@@ -41,6 +44,9 @@ pub async fn check(
         "status": if degraded { "degraded" } else { "ok" },
         "mode": config.mode.name(),
         "authentication": config.access.name(),
+        "readOnly": selection.read_only,
+        "toolsets": selection.toolsets.names(),
+        "redactPrivateMetadata": config.redact_private_metadata,
         "clerkConnected": connection.as_ref().map(Result::is_ok),
         "version": crate::SERVER_VERSION,
     });

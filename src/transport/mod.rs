@@ -16,6 +16,7 @@
 //! | `Content-Type` not JSON                            | HTTP 415, JSON-RPC error `-32000`        |
 //! | `Accept` admits neither JSON nor event streams     | HTTP 406, JSON-RPC error `-32000`        |
 //! | unsupported `MCP-Protocol-Version`                 | HTTP 400, JSON-RPC error `-32600`        |
+//! | unreadable `readonly`/`toolsets` wish              | HTTP 400, JSON-RPC error `-32000`        |
 //! | body over 1 MiB                                    | HTTP 413, JSON-RPC error `-32000`        |
 //! | body not JSON                                      | HTTP 400, `-32700`, `id: null`           |
 //! | not a JSON-RPC message, batch outside 2025-03-26   | HTTP 400, `-32600`                       |
@@ -30,6 +31,7 @@ mod access;
 mod body;
 mod headers;
 mod health;
+mod narrowing;
 mod origin;
 
 use futures::future::join_all;
@@ -123,8 +125,14 @@ async fn route(
         ("/mcp", &Method::OPTIONS) => preflight("POST, OPTIONS"),
         ("/mcp", _) => method_not_allowed("POST"),
         ("/health" | "/api/health", &Method::GET) => {
+            let selection = match narrowing::requested(parts) {
+                Ok(requested) => config.selection.narrowed_by(requested),
+                Err(problem) => {
+                    return refusal(StatusCode::BAD_REQUEST, &format!("Bad Request: {problem}"))
+                }
+            };
             let key = request_key(config, &parts.headers);
-            let (status, body) = health::check(config, &key, http).await;
+            let (status, body) = health::check(config, selection, &key, http).await;
             json_response(status, &body)
         }
         ("/health" | "/api/health", &Method::OPTIONS) => preflight("GET, OPTIONS"),
@@ -188,11 +196,19 @@ async fn handle_post(
             )
         }
     };
+    let selection = match narrowing::requested(parts) {
+        Ok(requested) => config.selection.narrowed_by(requested),
+        Err(problem) => {
+            return refusal(StatusCode::BAD_REQUEST, &format!("Bad Request: {problem}"))
+        }
+    };
     let key = request_key(config, &parts.headers);
     let context = Context {
         http,
         clerk_api_url: &config.clerk_api_url,
         key: &key,
+        selection,
+        redact_private_metadata: config.redact_private_metadata,
     };
     match value {
         Value::Array(batch) => handle_batch(batch, version, &context, format).await,

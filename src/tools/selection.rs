@@ -1,0 +1,215 @@
+//! Which tools a request may see and call: toolsets, read-only mode, and
+//! the removal of private metadata from what tools return.
+//!
+//! The server's configuration sets the widest selection; a request may
+//! narrow it (`?readonly=true`, `?toolsets=users,roles`, or the
+//! `X-MCP-Readonly` and `X-MCP-Toolsets` headers) but never widen it. A tool
+//! outside the selection is absent from `tools/list` and unknown to
+//! `tools/call`.
+
+use std::fmt;
+
+use serde_json::Value;
+
+/// A group of related tools that can be switched on or off together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Toolset {
+    Organizations,
+    Members,
+    Invitations,
+    Users,
+    Sessions,
+    Roles,
+}
+
+impl Toolset {
+    pub const ALL: [Toolset; 6] = [
+        Toolset::Organizations,
+        Toolset::Members,
+        Toolset::Invitations,
+        Toolset::Users,
+        Toolset::Sessions,
+        Toolset::Roles,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Toolset::Organizations => "organizations",
+            Toolset::Members => "members",
+            Toolset::Invitations => "invitations",
+            Toolset::Users => "users",
+            Toolset::Sessions => "sessions",
+            Toolset::Roles => "roles",
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// A set of toolsets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Toolsets(u8);
+
+impl Toolsets {
+    pub const ALL: Toolsets = Toolsets(0b11_1111);
+
+    /// Reads a comma-separated list of toolset names (`users, roles`).
+    /// `Err` carries the first unknown name.
+    pub fn parse(list: &str) -> Result<Toolsets, String> {
+        let mut set = 0;
+        for name in list
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+        {
+            let toolset = Toolset::ALL
+                .into_iter()
+                .find(|toolset| toolset.name().eq_ignore_ascii_case(name))
+                .ok_or_else(|| name.chars().take(40).collect::<String>())?;
+            set |= toolset.bit();
+        }
+        Ok(Toolsets(set))
+    }
+
+    /// One bit per toolset, in [`Toolset::ALL`] order.
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    pub fn contains(self, toolset: Toolset) -> bool {
+        self.0 & toolset.bit() != 0
+    }
+
+    /// The names of the toolsets in the set, in [`Toolset::ALL`] order.
+    pub fn names(self) -> Vec<&'static str> {
+        Toolset::ALL
+            .into_iter()
+            .filter(|toolset| self.contains(*toolset))
+            .map(Toolset::name)
+            .collect()
+    }
+}
+
+impl fmt::Debug for Toolsets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.names()).finish()
+    }
+}
+
+/// The tools a request may see and call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Selection {
+    /// Only tools that read.
+    pub read_only: bool,
+    pub toolsets: Toolsets,
+}
+
+impl Selection {
+    /// Every tool.
+    pub const EVERYTHING: Selection = Selection {
+        read_only: false,
+        toolsets: Toolsets::ALL,
+    };
+
+    /// What both selections allow: a request's wishes can only remove tools
+    /// from what the server allows.
+    pub fn narrowed_by(self, request: Selection) -> Selection {
+        Selection {
+            read_only: self.read_only || request.read_only,
+            toolsets: Toolsets(self.toolsets.0 & request.toolsets.0),
+        }
+    }
+
+    /// Whether a tool of `toolset` that reads only (or not) is selected.
+    pub fn allows(self, toolset: Toolset, read_only: bool) -> bool {
+        self.toolsets.contains(toolset) && (read_only || !self.read_only)
+    }
+}
+
+/// Removes every `privateMetadata` member from a tool's output.
+pub fn redact_private_metadata(output: &mut Value) {
+    match output {
+        Value::Object(object) => {
+            object.remove("privateMetadata");
+            object.values_mut().for_each(redact_private_metadata);
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_private_metadata),
+        _ => {}
+    }
+}
+
+/// Removes `privateMetadata` from an output schema's properties and
+/// `required` lists, so that a redacted output still satisfies it.
+pub fn redact_private_metadata_schema(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            if let Some(Value::Object(properties)) = object.get_mut("properties") {
+                properties.remove("privateMetadata");
+            }
+            if let Some(Value::Array(required)) = object.get_mut("required") {
+                required.retain(|name| name != "privateMetadata");
+            }
+            object.values_mut().for_each(redact_private_metadata_schema);
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_private_metadata_schema),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn toolset_lists_are_read_case_insensitively_and_unknown_names_are_named() {
+        let set = Toolsets::parse(" Users, roles ,").expect("valid");
+        assert_eq!(set.names(), ["users", "roles"]);
+        assert_eq!(Toolsets::parse("users,billing"), Err("billing".to_owned()));
+    }
+
+    #[test]
+    fn a_request_can_narrow_but_never_widen() {
+        let server = Selection {
+            read_only: true,
+            toolsets: Toolsets::parse("users,roles").expect("valid"),
+        };
+        let request = Selection {
+            read_only: false,
+            toolsets: Toolsets::parse("users,organizations").expect("valid"),
+        };
+        let effective = server.narrowed_by(request);
+        assert!(effective.read_only);
+        assert_eq!(effective.toolsets.names(), ["users"]);
+    }
+
+    #[test]
+    fn read_only_selection_allows_only_reading_tools() {
+        let selection = Selection {
+            read_only: true,
+            toolsets: Toolsets::ALL,
+        };
+        assert!(selection.allows(Toolset::Users, true));
+        assert!(!selection.allows(Toolset::Users, false));
+    }
+
+    #[test]
+    fn private_metadata_is_removed_at_every_depth_from_outputs_and_schemas() {
+        let mut output =
+            json!({"privateMetadata": {"a": 1}, "members": [{"privateMetadata": {}, "id": "x"}]});
+        redact_private_metadata(&mut output);
+        assert_eq!(output, json!({"members": [{"id": "x"}]}));
+        let mut schema = json!({
+            "type": "object",
+            "properties": {"privateMetadata": {"type": "object"}, "id": {"type": "string"}},
+            "required": ["id", "privateMetadata"]
+        });
+        redact_private_metadata_schema(&mut schema);
+        assert_eq!(
+            schema,
+            json!({"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]})
+        );
+    }
+}

@@ -1,0 +1,141 @@
+//! What a request asks to narrow: `?readonly=true` and `?toolsets=a,b` on
+//! the MCP URL (the one an assistant is given), or the `X-MCP-Readonly` and
+//! `X-MCP-Toolsets` headers. Both may be used; each only ever removes tools.
+
+use http::request::Parts;
+
+use crate::tools::{Selection, Toolsets};
+
+const READONLY_HEADER: &str = "x-mcp-readonly";
+const TOOLSETS_HEADER: &str = "x-mcp-toolsets";
+
+/// The selection a request asks for, or why its wishes cannot be read.
+pub fn requested(parts: &Parts) -> Result<Selection, String> {
+    let mut selection = Selection::EVERYTHING;
+    let query_pairs = parts
+        .uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+        .map(|(name, value)| (percent_decode(name), percent_decode(value)));
+    let header_pairs = [("readonly", READONLY_HEADER), ("toolsets", TOOLSETS_HEADER)]
+        .into_iter()
+        .flat_map(|(name, header)| {
+            parts.headers.get_all(header).iter().map(move |value| {
+                (
+                    name.to_owned(),
+                    value.to_str().unwrap_or("\u{fffd}").to_owned(),
+                )
+            })
+        });
+    for (name, value) in query_pairs.chain(header_pairs) {
+        match name.to_ascii_lowercase().as_str() {
+            "readonly" => {
+                let read_only = match value.trim().to_ascii_lowercase().as_str() {
+                    "true" | "1" => true,
+                    "false" | "0" => false,
+                    _ => return Err(format!("readonly must be true or false (got {value:?})")),
+                };
+                selection = selection.narrowed_by(Selection {
+                    read_only,
+                    toolsets: Toolsets::ALL,
+                });
+            }
+            "toolsets" => {
+                let toolsets = Toolsets::parse(&value).map_err(|unknown| {
+                    format!(
+                        "toolsets names {unknown:?}, which is not a toolset; the toolsets are {}",
+                        Toolsets::ALL.names().join(", ")
+                    )
+                })?;
+                selection = selection.narrowed_by(Selection {
+                    read_only: false,
+                    toolsets,
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(selection)
+}
+
+/// Decodes `%XX` escapes and `+` (a space, in a query), leaving anything
+/// malformed as it is.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'+' => decoded.push(b' '),
+            b'%' => {
+                let hex = bytes
+                    .get(index + 1..index + 3)
+                    .and_then(|hex| std::str::from_utf8(hex).ok())
+                    .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+                match hex {
+                    Some(byte) => {
+                        decoded.push(byte);
+                        index += 2;
+                    }
+                    None => decoded.push(b'%'),
+                }
+            }
+            byte => decoded.push(byte),
+        }
+        index += 1;
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(uri: &str, headers: &[(&str, &str)]) -> Parts {
+        let mut builder = http::Request::get(uri);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(()).expect("valid request").into_parts().0
+    }
+
+    #[test]
+    fn query_and_headers_both_narrow() {
+        let selection = requested(&parts(
+            "http://h/mcp?toolsets=users%2Croles,organizations&other=1",
+            &[
+                ("x-mcp-readonly", "true"),
+                ("x-mcp-toolsets", "users,organizations"),
+            ],
+        ))
+        .expect("valid");
+        assert!(selection.read_only);
+        assert_eq!(selection.toolsets.names(), ["organizations", "users"]);
+    }
+
+    #[test]
+    fn no_wishes_select_everything() {
+        assert_eq!(
+            requested(&parts("http://h/mcp", &[])),
+            Ok(Selection::EVERYTHING)
+        );
+    }
+
+    #[test]
+    fn unreadable_wishes_are_errors_that_say_what_is_wrong() {
+        let error = requested(&parts("http://h/mcp?readonly=maybe", &[])).unwrap_err();
+        assert!(error.contains("readonly"), "{error}");
+        let error = requested(&parts("http://h/mcp?toolsets=billing", &[])).unwrap_err();
+        assert!(
+            error.contains("\"billing\"") && error.contains("sessions"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn percent_decoding_handles_escapes_plus_and_garbage() {
+        assert_eq!(percent_decode("a%2Cb+c%zz%"), "a,b c%zz%");
+    }
+}

@@ -15,7 +15,8 @@
 //!    limit, CORS) and the `/health` endpoint.
 //! 3. [`jsonrpc`]: JSON-RPC 2.0 messages.
 //! 4. [`mcp`]: the MCP methods (`initialize`, `ping`, `tools/*`, ...).
-//! 5. [`tools`]: the tool registry and one module per group of tools.
+//! 5. [`tools`]: the tool registry and one module per group of tools, and
+//!    [`prompts`]: ready-made workflows over those tools.
 //! 6. [`clerk`]: the Backend API client, its wire types and its errors.
 //!
 //! [`config`] reads the environment into the plain values the layers use
@@ -25,6 +26,7 @@ pub mod clerk;
 pub mod config;
 pub mod jsonrpc;
 pub mod mcp;
+pub mod prompts;
 pub mod tools;
 pub mod transport;
 

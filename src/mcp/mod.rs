@@ -2,8 +2,8 @@
 //! answer. Knows JSON-RPC and the tool registry, not HTTP.
 //!
 //! Methods (MCP 2025-03-26, 2025-06-18 and 2025-11-25, Basic Protocol and
-//! Server Features): `initialize`, `ping`, `tools/list`, `tools/call` and
-//! `logging/setLevel`. Any other method is `-32601`. Notifications need no
+//! Server Features): `initialize`, `ping`, `tools/list`, `tools/call`,
+//! `prompts/list`, `prompts/get` and `logging/setLevel`. Any other method is `-32601`. Notifications need no
 //! answer and change nothing: the server is stateless.
 
 mod version;
@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 
 use crate::clerk::{ClerkClient, HttpSend, KeyError, SecretKey};
 use crate::jsonrpc::{code, Request, Response, RpcError};
+use crate::prompts;
 use crate::tools::{self, Call, Selection};
 
 pub use version::ProtocolVersion;
@@ -66,6 +67,8 @@ pub async fn handle_request(request: Request, context: &Context<'_>) -> Response
         "ping" => Ok(json!({})),
         "tools/list" => list_tools(&request.params, context),
         "tools/call" => call_tool(request.params, context).await,
+        "prompts/list" => list_prompts(&request.params, context),
+        "prompts/get" => get_prompt(request.params, context),
         "logging/setLevel" => set_log_level(&request.params),
         other => Err(RpcError::new(
             code::METHOD_NOT_FOUND,
@@ -89,6 +92,7 @@ fn initialize(params: &Map<String, Value>) -> Result<Value, RpcError> {
         "protocolVersion": version.as_str(),
         "capabilities": {
             "tools": {"listChanged": false},
+            "prompts": {"listChanged": false},
             "logging": {},
         },
         "serverInfo": {
@@ -143,6 +147,35 @@ async fn call_tool(
         .map_err(Clone::clone);
     let outcome = (tool.handler)(Call { arguments, clerk }).await;
     Ok(tools::call_result(outcome, context.redact_private_metadata))
+}
+
+/// `prompts/list`: every prompt on one page, so any cursor is unknown.
+fn list_prompts(params: &Map<String, Value>, context: &Context<'_>) -> Result<Value, RpcError> {
+    match params.get("cursor") {
+        None | Some(Value::Null) => Ok(json!({ "prompts": prompts::list(context.selection) })),
+        Some(_) => Err(RpcError::invalid_params(
+            "Unknown cursor: prompts/list returns every prompt on its first page",
+        )),
+    }
+}
+
+/// `prompts/get`: an unknown prompt or a missing argument is `-32602`.
+fn get_prompt(mut params: Map<String, Value>, context: &Context<'_>) -> Result<Value, RpcError> {
+    let name = match params.remove("name") {
+        Some(Value::String(name)) => name,
+        _ => {
+            return Err(RpcError::invalid_params(
+                "prompts/get needs a \"name\" string",
+            ))
+        }
+    };
+    let arguments = match params.remove("arguments") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(arguments)) => arguments,
+        Some(_) => return Err(RpcError::invalid_params("\"arguments\" must be an object")),
+    };
+    prompts::get(&name, arguments, context.selection)
+        .map_err(|error| RpcError::invalid_params(error.to_string()))
 }
 
 /// `logging/setLevel`: accepted for any valid level. The server sends no log

@@ -2,7 +2,8 @@
 //! annotations, schemas) beside its handler, and what a call returns.
 //!
 //! A tool is one [`ToolDefinition`] in the slice of its group's module
-//! (`organizations`, `members`, `invitations`, `users`); each group is a
+//! (`organizations`, `members`, `invitations`, `users`, `sessions`,
+//! `roles`); each group is a
 //! [`Toolset`], and [`registry`] chains the groups. A handler reads its arguments into a typed struct whose
 //! [`schemars::JsonSchema`] derive is the published `inputSchema`, checks
 //! them ([`Arguments::validate`]) before it touches Clerk, and returns a
@@ -15,7 +16,9 @@ mod invitations;
 mod members;
 mod organizations;
 mod output;
+mod roles;
 mod selection;
+mod sessions;
 mod users;
 
 use std::future::Future;
@@ -99,11 +102,13 @@ pub struct ToolDefinition {
 }
 
 /// Each group of tools with its toolset, in the order `tools/list` shows them.
-static GROUPS: [(Toolset, &[ToolDefinition]); 4] = [
+static GROUPS: [(Toolset, &[ToolDefinition]); 6] = [
     (Toolset::Organizations, &organizations::TOOLS),
     (Toolset::Members, &members::TOOLS),
     (Toolset::Invitations, &invitations::TOOLS),
     (Toolset::Users, &users::TOOLS),
+    (Toolset::Sessions, &sessions::TOOLS),
+    (Toolset::Roles, &roles::TOOLS),
 ];
 
 /// Every tool this server offers, with its toolset.

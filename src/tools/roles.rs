@@ -1,0 +1,5 @@
+//! The roles tools.
+
+use super::ToolDefinition;
+
+pub static TOOLS: [ToolDefinition; 0] = [];

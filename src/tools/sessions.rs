@@ -1,0 +1,5 @@
+//! The sessions tools.
+
+use super::ToolDefinition;
+
+pub static TOOLS: [ToolDefinition; 0] = [];

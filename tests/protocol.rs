@@ -168,7 +168,7 @@ fn every_tool_has_title_description_schemas_and_read_only_annotations() {
 
 /// The annotations of the tool contract: RO reads only; W writes without
 /// destroying; D destroys; +I repeating the call changes nothing more.
-const CONTRACT: [(&str, &str); 14] = [
+const CONTRACT: &[(&str, &str)] = &[
     ("clerk_list_organizations", "RO"),
     ("clerk_get_organization", "RO"),
     ("clerk_create_organization", "W"),
@@ -180,6 +180,7 @@ const CONTRACT: [(&str, &str); 14] = [
     ("clerk_remove_member", "D"),
     ("clerk_list_organization_invitations", "RO"),
     ("clerk_create_invitation", "W"),
+    ("clerk_list_roles", "RO"),
     ("clerk_list_users", "RO"),
     ("clerk_get_user", "RO"),
     ("clerk_update_user_metadata", "W+I"),

@@ -17,6 +17,7 @@ mod key;
 pub mod memberships;
 pub mod organizations;
 mod query;
+pub mod roles;
 pub mod users;
 
 use std::time::Duration;
@@ -58,7 +59,7 @@ impl Page {
 }
 
 /// The `{data, total_count}` answer of Clerk's paginated lists
-/// (organizations, memberships, invitations, sessions).
+/// (organizations, memberships, invitations, roles, sessions).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct PaginatedList<T> {
     pub data: Vec<T>,

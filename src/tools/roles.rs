@@ -1,5 +1,130 @@
-//! The roles tools.
+//! The role tools: `clerk_list_roles`.
+//!
+//! Roles belong to the Clerk instance and are named by their keys
+//! (`org:admin`) wherever a member or invitation gets one. They are answered
+//! in one shape, [`Role`], mapped once from Clerk's `Role` wire type in
+//! [`crate::clerk::roles`]; the wire type itself is never shown.
 
-use super::ToolDefinition;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
-pub static TOOLS: [ToolDefinition; 0] = [];
+use super::arguments::{check_length, check_range, default_limit, Arguments};
+use super::output::{items_and_page, PageInfo, Timestamp};
+use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
+use crate::clerk::roles as wire;
+use crate::clerk::{ClerkClient, Page};
+
+pub static TOOLS: [ToolDefinition; 1] = [ToolDefinition {
+    name: "clerk_list_roles",
+    title: "List roles",
+    description: "List the organization roles defined in the Clerk instance, newest first: \
+        each with its key (`org:admin`, `org:member`, or a custom one such as \
+        `org:billing_manager`), name, description, the permission keys it grants, and whether \
+        an organization's creator may be given it. Use it to find the valid role keys before \
+        giving someone a role with clerk_add_member, clerk_update_member_role or \
+        clerk_create_invitation: those take the `key`, and Clerk refuses a key that does not \
+        exist. Narrow the list with `query`, which matches a role ID exactly or part of a name \
+        or key. 20 roles per page by default, up to 100. The answer carries `totalCount` and \
+        `hasMore`; when `hasMore` is true, call again with `offset` set to `nextOffset` for the \
+        next page.",
+    annotations: Annotations::READ_ONLY,
+    input_schema: input_schema::<ListRolesArgs>,
+    output_schema: output_schema::<RoleList>,
+    handler: |call| run_typed(call, list_roles),
+}];
+
+const MAX_LIST_LIMIT: u32 = 100;
+const MAX_QUERY_CHARS: usize = 256;
+
+/// Arguments of `clerk_list_roles`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ListRolesArgs {
+    /// Text to search for: a role ID matches exactly, a name or key (`billing`) in part.
+    #[schemars(length(max = 256))]
+    query: Option<String>,
+    /// How many roles to return, from 1 to 100. Default 20.
+    #[serde(default = "default_limit")]
+    #[schemars(range(min = 1, max = 100))]
+    limit: u32,
+    /// How many roles to skip first. Default 0; pass the previous answer's `nextOffset`.
+    #[serde(default)]
+    offset: u32,
+}
+
+impl Arguments for ListRolesArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_range("limit", self.limit, 1, MAX_LIST_LIMIT)?;
+        if let Some(query) = &self.query {
+            check_length("query", query, MAX_QUERY_CHARS)?;
+        }
+        Ok(())
+    }
+}
+
+/// One page of the instance's roles.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct RoleList {
+    roles: Vec<Role>,
+    #[serde(flatten)]
+    page: PageInfo,
+}
+
+/// An organization role. Fields Clerk sends as null are left out.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct Role {
+    /// The role's ID.
+    id: String,
+    /// The key members and invitations name the role by (`org:admin`).
+    key: String,
+    /// The role's display name (`Admin`).
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    /// The permission keys the role grants (`org:sys_memberships:manage`, ...).
+    permissions: Vec<String>,
+    /// Whether an organization's creator may be given this role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_creator_eligible: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated_at: Option<Timestamp>,
+}
+
+impl From<wire::Role> for Role {
+    fn from(role: wire::Role) -> Self {
+        Role {
+            id: role.id,
+            key: role.key,
+            name: role.name.unwrap_or_default(),
+            description: role.description.filter(|text| !text.is_empty()),
+            permissions: role
+                .permissions
+                .unwrap_or_default()
+                .into_iter()
+                .map(|permission| permission.key)
+                .collect(),
+            is_creator_eligible: role.is_creator_eligible,
+            created_at: Timestamp::from_opt(role.created_at),
+            updated_at: Timestamp::from_opt(role.updated_at),
+        }
+    }
+}
+
+async fn list_roles(clerk: ClerkClient<'_>, args: ListRolesArgs) -> Result<RoleList, ToolError> {
+    let query = args.query.filter(|query| !query.trim().is_empty());
+    let page = Page {
+        limit: args.limit,
+        offset: args.offset,
+        order_by: None,
+    };
+    let list = clerk
+        .list_organization_roles(query.as_deref(), &page)
+        .await
+        .map_err(ToolError::Clerk)?;
+    let (roles, page) = items_and_page(list, args.offset);
+    Ok(RoleList { roles, page })
+}

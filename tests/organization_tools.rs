@@ -1,4 +1,4 @@
-//! The five organization tools: the exact requests they send to Clerk, the
+//! The six organization tools: the exact requests they send to Clerk, the
 //! results they return for recorded Clerk answers, and the arguments they
 //! refuse before sending anything.
 
@@ -16,6 +16,11 @@ fn organizations_page() -> Value {
 
 fn acme() -> Value {
     serde_json::from_str(include_str!("fixtures/clerk_organization.json")).expect("fixture is JSON")
+}
+
+fn acme_updated() -> Value {
+    serde_json::from_str(include_str!("fixtures/clerk_organization_updated.json"))
+        .expect("fixture is JSON")
 }
 
 fn acme_deleted() -> Value {
@@ -466,6 +471,236 @@ fn invalid_create_organization_arguments_name_the_argument_and_send_nothing() {
     for (arguments, argument) in cases {
         assert_refused("clerk_create_organization", arguments, &[argument]);
     }
+}
+
+// clerk_update_organization
+
+#[test]
+fn update_organization_patches_only_the_field_it_is_given() {
+    for (arguments, body) in [
+        (
+            json!({"name": "Acme Corporation"}),
+            json!({"name": "Acme Corporation"}),
+        ),
+        (json!({"slug": "acme-corp"}), json!({"slug": "acme-corp"})),
+        (
+            json!({"maxAllowedMemberships": 0}),
+            json!({"max_allowed_memberships": 0}),
+        ),
+        (
+            json!({"maxAllowedMemberships": 50}),
+            json!({"max_allowed_memberships": 50}),
+        ),
+        (
+            json!({"adminDeleteEnabled": false}),
+            json!({"admin_delete_enabled": false}),
+        ),
+    ] {
+        let mut arguments = arguments;
+        arguments["organizationId"] = json!(ACME_ID);
+        let clerk = FakeClerk::answering(acme_updated());
+        let result = tool_result(&clerk, "clerk_update_organization", arguments.clone());
+        assert_eq!(result["isError"], false, "{arguments}");
+        assert_eq!(
+            only_request(&clerk),
+            Sent::with_json("PATCH", &format!("/v1/organizations/{ACME_ID}"), body)
+        );
+    }
+}
+
+#[test]
+fn update_organization_sends_every_given_field_in_snake_case() {
+    let clerk = FakeClerk::answering(acme_updated());
+    tool_result(
+        &clerk,
+        "clerk_update_organization",
+        json!({
+            "organizationId": ACME_ID,
+            "name": "Acme Corporation",
+            "slug": "acme-corp",
+            "maxAllowedMemberships": 50,
+            "adminDeleteEnabled": true
+        }),
+    );
+    assert_eq!(
+        only_request(&clerk),
+        Sent::with_json(
+            "PATCH",
+            &format!("/v1/organizations/{ACME_ID}"),
+            json!({
+                "name": "Acme Corporation",
+                "slug": "acme-corp",
+                "max_allowed_memberships": 50,
+                "admin_delete_enabled": true
+            })
+        )
+    );
+}
+
+#[test]
+fn update_organization_leaves_out_the_fields_given_as_null() {
+    let clerk = FakeClerk::answering(acme_updated());
+    tool_result(
+        &clerk,
+        "clerk_update_organization",
+        json!({
+            "organizationId": ACME_ID,
+            "name": null,
+            "slug": "acme-corp",
+            "maxAllowedMemberships": null,
+            "adminDeleteEnabled": null
+        }),
+    );
+    assert_eq!(
+        only_request(&clerk).body,
+        Some(json!({"slug": "acme-corp"}))
+    );
+}
+
+#[test]
+fn update_organization_returns_the_updated_organization() {
+    let clerk = FakeClerk::answering(acme_updated());
+    let result = tool_result(
+        &clerk,
+        "clerk_update_organization",
+        json!({"organizationId": ACME_ID, "name": "Acme Corporation", "slug": "acme-corp"}),
+    );
+    assert_eq!(result["isError"], false);
+    let mut expected = acme_output();
+    expected["name"] = json!("Acme Corporation");
+    expected["slug"] = json!("acme-corp");
+    expected["maxAllowedMemberships"] = json!(50);
+    expected["adminDeleteEnabled"] = json!(false);
+    expected["updatedAt"] = json!("2024-06-06T09:00:00.000Z");
+    if let Some(organization) = expected.as_object_mut() {
+        organization.remove("membersCount");
+        organization.remove("pendingInvitationsCount");
+    }
+    assert_eq!(result["structuredContent"], expected);
+}
+
+#[test]
+fn update_organization_needs_at_least_one_field_to_change() {
+    for arguments in [
+        json!({"organizationId": ACME_ID}),
+        json!({
+            "organizationId": ACME_ID,
+            "name": null,
+            "slug": null,
+            "maxAllowedMemberships": null,
+            "adminDeleteEnabled": null
+        }),
+    ] {
+        assert_refused(
+            "clerk_update_organization",
+            arguments,
+            &[
+                "name",
+                "slug",
+                "maxAllowedMemberships",
+                "adminDeleteEnabled",
+            ],
+        );
+    }
+}
+
+#[test]
+fn invalid_update_organization_arguments_name_the_argument_and_send_nothing() {
+    for bad in path_escapes() {
+        assert_refused(
+            "clerk_update_organization",
+            json!({"organizationId": bad, "name": "Acme"}),
+            &["organizationId"],
+        );
+    }
+    let with = |key: &str, value: Value| json!({"organizationId": ACME_ID, key: value});
+    for (arguments, argument) in [
+        (json!({"name": "Acme"}), "organizationId"),
+        (
+            json!({"organizationId": "user_2ada", "name": "Acme"}),
+            "organizationId",
+        ),
+        (with("name", json!("")), "name"),
+        (with("name", json!("   ")), "name"),
+        (with("name", json!("n".repeat(257))), "name"),
+        (with("name", json!(42)), "name"),
+        (with("slug", json!("Acme Inc")), "slug"),
+        (with("slug", json!("acme_inc")), "slug"),
+        (with("slug", json!("../x")), "slug"),
+        (with("slug", json!("")), "slug"),
+        (
+            with("maxAllowedMemberships", json!(-1)),
+            "maxAllowedMemberships",
+        ),
+        (
+            with("maxAllowedMemberships", json!(2.5)),
+            "maxAllowedMemberships",
+        ),
+        (
+            with("maxAllowedMemberships", json!("50")),
+            "maxAllowedMemberships",
+        ),
+        (
+            with("adminDeleteEnabled", json!("yes")),
+            "adminDeleteEnabled",
+        ),
+        (
+            with("publicMetadata", json!({"plan": "pro"})),
+            "publicMetadata",
+        ),
+        (
+            with("privateMetadata", json!({"seats": 5})),
+            "privateMetadata",
+        ),
+        (
+            with("createdAt", json!("2024-01-01T00:00:00Z")),
+            "createdAt",
+        ),
+    ] {
+        assert_refused("clerk_update_organization", arguments, &[argument]);
+    }
+}
+
+#[test]
+fn update_organization_reports_a_taken_slug_with_clerks_code_and_parameter() {
+    let clerk = FakeClerk::failing(
+        422,
+        "form_identifier_exists",
+        "This slug is already taken",
+        Some("slug"),
+    );
+    let result = tool_result(
+        &clerk,
+        "clerk_update_organization",
+        json!({"organizationId": ACME_ID, "slug": "globex"}),
+    );
+    assert_eq!(result["isError"], true);
+    let text = result_text(&result);
+    for needle in [
+        "422",
+        "form_identifier_exists",
+        "This slug is already taken",
+        "parameter: slug",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from {text}");
+    }
+}
+
+#[test]
+fn update_organization_not_found_names_the_id() {
+    let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
+    let result = tool_result(
+        &clerk,
+        "clerk_update_organization",
+        json!({"organizationId": "org_missing1", "adminDeleteEnabled": true}),
+    );
+    assert_eq!(result["isError"], true);
+    let text = result_text(&result);
+    assert!(
+        text.starts_with("Not found: no organization with ID org_missing1."),
+        "{text}"
+    );
+    assert!(text.contains("404"), "{text}");
 }
 
 // clerk_update_organization_metadata

@@ -172,6 +172,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("clerk_list_organizations", "RO"),
     ("clerk_get_organization", "RO"),
     ("clerk_create_organization", "W"),
+    ("clerk_update_organization", "W+I"),
     ("clerk_update_organization_metadata", "W+I"),
     ("clerk_delete_organization", "D"),
     ("clerk_list_organization_members", "RO"),

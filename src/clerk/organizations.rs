@@ -74,6 +74,33 @@ impl NewOrganization {
     }
 }
 
+/// The body of `PATCH /organizations/{id}`: only the fields given are sent,
+/// so Clerk keeps the others. As of API version 2026-05-12 this endpoint
+/// refuses metadata, which goes through [`MetadataChanges`] instead.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrganizationChanges {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    /// `0` removes the limit.
+    pub max_allowed_memberships: Option<u32>,
+    pub admin_delete_enabled: Option<bool>,
+}
+
+impl OrganizationChanges {
+    fn into_body(self) -> Value {
+        let mut body = Map::new();
+        insert_given(&mut body, "name", self.name);
+        insert_given(&mut body, "slug", self.slug);
+        insert_given(
+            &mut body,
+            "max_allowed_memberships",
+            self.max_allowed_memberships,
+        );
+        insert_given(&mut body, "admin_delete_enabled", self.admin_delete_enabled);
+        Value::Object(body)
+    }
+}
+
 impl ClerkClient<'_> {
     /// `GET /v1/organizations`: one page of organizations and how many match.
     pub async fn list_organizations(
@@ -107,6 +134,17 @@ impl ClerkClient<'_> {
     ) -> Result<Organization, ClerkError> {
         let path = UrlPath::new().segment("organizations");
         self.post(&path, &organization.into_body()).await
+    }
+
+    /// `PATCH /v1/organizations/{organization_id}`: changes the given
+    /// fields and answers with the organization.
+    pub async fn update_organization(
+        &self,
+        organization_id: &str,
+        changes: OrganizationChanges,
+    ) -> Result<Organization, ClerkError> {
+        self.patch(&organization_path(organization_id), &changes.into_body())
+            .await
     }
 
     /// `PATCH /v1/organizations/{organization_id}/metadata`: Clerk
@@ -172,6 +210,20 @@ mod tests {
         assert_eq!(
             body,
             serde_json::json!({"name": "Acme", "max_allowed_memberships": 5})
+        );
+    }
+
+    #[test]
+    fn organization_changes_body_holds_only_the_given_fields() {
+        let body = OrganizationChanges {
+            max_allowed_memberships: Some(0),
+            admin_delete_enabled: Some(false),
+            ..OrganizationChanges::default()
+        }
+        .into_body();
+        assert_eq!(
+            body,
+            serde_json::json!({"max_allowed_memberships": 0, "admin_delete_enabled": false})
         );
     }
 }

@@ -210,6 +210,13 @@ pub fn check_email(argument: &str, value: &str) -> Result<(), ToolError> {
 /// Fails unless at least one of the metadata arguments is given, so that an
 /// update always has something to send.
 pub fn check_any_metadata(given: &[(&str, bool)]) -> Result<(), ToolError> {
+    check_any_given(given)
+}
+
+/// Fails unless at least one of the `given` arguments (each named, with
+/// whether the call gave it) is there: an update with nothing to change is
+/// refused rather than sent.
+pub fn check_any_given(given: &[(&str, bool)]) -> Result<(), ToolError> {
     if given.iter().any(|(_, present)| *present) {
         Ok(())
     } else {

@@ -1,6 +1,7 @@
 //! The organization tools: `clerk_list_organizations`,
 //! `clerk_get_organization`, `clerk_create_organization`,
-//! `clerk_update_organization_metadata` and `clerk_delete_organization`.
+//! `clerk_update_organization`, `clerk_update_organization_metadata` and
+//! `clerk_delete_organization`.
 //!
 //! Every one of them answers with organizations in one output shape
 //! ([`Organization`]), read from Clerk's wire type in
@@ -12,17 +13,19 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_metadata, check_length, check_order_by, check_organization_id, check_range,
-    check_slug, check_user_id, default_limit, describe, Arguments, ORGANIZATION_ID_PATTERN,
-    SLUG_PATTERN, USER_ID_PATTERN,
+    check_any_given, check_any_metadata, check_length, check_order_by, check_organization_id,
+    check_range, check_slug, check_user_id, default_limit, describe, Arguments,
+    ORGANIZATION_ID_PATTERN, SLUG_PATTERN, USER_ID_PATTERN,
 };
 use super::error::no_organization_with_id;
 use super::output::{items_and_page, PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
-use crate::clerk::organizations::{self as wire, NewOrganization, OrganizationFilter};
+use crate::clerk::organizations::{
+    self as wire, NewOrganization, OrganizationChanges, OrganizationFilter,
+};
 use crate::clerk::{ClerkClient, MetadataChanges, Page};
 
-pub static TOOLS: [ToolDefinition; 5] = [
+pub static TOOLS: [ToolDefinition; 6] = [
     ToolDefinition {
         name: "clerk_list_organizations",
         title: "List organizations",
@@ -66,6 +69,22 @@ pub static TOOLS: [ToolDefinition; 5] = [
         input_schema: input_schema::<CreateOrganizationArgs>,
         output_schema: output_schema::<Organization>,
         handler: |call| run_typed(call, create_organization),
+    },
+    ToolDefinition {
+        name: "clerk_update_organization",
+        title: "Update organization",
+        description: "Change the settings of an organization (`organizationId`, `org_...`): \
+            give at least one of `name`; `slug`, which must be unique in the instance and is \
+            accepted only when slugs are enabled in its organization settings; \
+            `maxAllowedMemberships`, the most members it may have (0 removes the limit); and \
+            `adminDeleteEnabled`, whether its admins may delete it themselves. Only the fields \
+            given change; the others are kept, and giving the values it already has changes \
+            nothing. Metadata is not changed here: use clerk_update_organization_metadata. \
+            Returns the organization after the change.",
+        annotations: Annotations::WRITE_IDEMPOTENT,
+        input_schema: input_schema::<UpdateOrganizationArgs>,
+        output_schema: output_schema::<Organization>,
+        handler: |call| run_typed(call, update_organization),
     },
     ToolDefinition {
         name: "clerk_update_organization_metadata",
@@ -214,13 +233,7 @@ struct CreateOrganizationArgs {
 
 impl Arguments for CreateOrganizationArgs {
     fn validate(&self) -> Result<(), ToolError> {
-        if self.name.trim().is_empty() {
-            return Err(ToolError::invalid(
-                "name",
-                format!("must not be empty or blank (got {})", describe(&self.name)),
-            ));
-        }
-        check_length("name", &self.name, MAX_NAME_CHARS)?;
+        check_name("name", &self.name)?;
         if let Some(slug) = &self.slug {
             check_slug("slug", slug)?;
         }
@@ -234,6 +247,58 @@ impl Arguments for CreateOrganizationArgs {
             ));
         }
         Ok(())
+    }
+}
+
+/// Fails unless `value` is an organization name Clerk may take: not blank,
+/// at most 256 characters.
+fn check_name(argument: &str, value: &str) -> Result<(), ToolError> {
+    if value.trim().is_empty() {
+        return Err(ToolError::invalid(
+            argument,
+            format!("must not be empty or blank (got {})", describe(value)),
+        ));
+    }
+    check_length(argument, value, MAX_NAME_CHARS)
+}
+
+/// Arguments of `clerk_update_organization`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct UpdateOrganizationArgs {
+    /// The organization's ID, `org_` followed by letters and digits.
+    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
+    organization_id: String,
+    /// The new name, 1 to 256 characters. Clerk refuses URLs and HTML in it.
+    #[schemars(length(min = 1, max = 256))]
+    name: Option<String>,
+    /// The new slug, unique in the instance (lower-case letters, digits and `-`); only when slugs are enabled.
+    #[schemars(pattern(SLUG_PATTERN))]
+    slug: Option<String>,
+    /// The most members the organization may have; 0 removes the limit.
+    max_allowed_memberships: Option<u32>,
+    /// Whether the organization's admins may delete it themselves.
+    admin_delete_enabled: Option<bool>,
+}
+
+impl Arguments for UpdateOrganizationArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_organization_id("organizationId", &self.organization_id)?;
+        if let Some(name) = &self.name {
+            check_name("name", name)?;
+        }
+        if let Some(slug) = &self.slug {
+            check_slug("slug", slug)?;
+        }
+        check_any_given(&[
+            ("name", self.name.is_some()),
+            ("slug", self.slug.is_some()),
+            (
+                "maxAllowedMemberships",
+                self.max_allowed_memberships.is_some(),
+            ),
+            ("adminDeleteEnabled", self.admin_delete_enabled.is_some()),
+        ])
     }
 }
 
@@ -413,6 +478,25 @@ async fn create_organization(
         })
         .await
         .map_err(ToolError::Clerk)?;
+    Ok(Organization::from(organization))
+}
+
+async fn update_organization(
+    clerk: ClerkClient<'_>,
+    args: UpdateOrganizationArgs,
+) -> Result<Organization, ToolError> {
+    let changes = OrganizationChanges {
+        name: args.name,
+        slug: args.slug,
+        max_allowed_memberships: args.max_allowed_memberships,
+        admin_delete_enabled: args.admin_delete_enabled,
+    };
+    let organization = clerk
+        .update_organization(&args.organization_id, changes)
+        .await
+        .map_err(|error| {
+            ToolError::from_clerk(error, || no_organization_with_id(&args.organization_id))
+        })?;
     Ok(Organization::from(organization))
 }
 

@@ -1,6 +1,7 @@
-//! `clerk_list_organization_invitations` and `clerk_create_invitation`: the
-//! exact requests they send to Clerk, the results they return for recorded
-//! Clerk answers, and the arguments they refuse before sending anything.
+//! `clerk_list_organization_invitations`, `clerk_create_invitation` and
+//! `clerk_revoke_invitation`: the exact requests they send to Clerk, the
+//! results they return for recorded Clerk answers, and the arguments they
+//! refuse before sending anything.
 
 mod support;
 
@@ -478,4 +479,188 @@ fn create_invitation_with_a_role_clerk_does_not_know_shows_clerks_reason() {
         assert!(text.contains(needle), "{needle} missing from {text}");
     }
     assert!(!text.contains("Not found"), "{text}");
+}
+
+// clerk_revoke_invitation
+
+const INVITATION: &str = "orginv_2kTg5JhK8lZ3xC6vB0nM4qW1eR";
+
+fn invitation_revoked() -> Value {
+    serde_json::from_str(include_str!("fixtures/clerk_invitation_revoked.json"))
+        .expect("fixture is JSON")
+}
+
+fn revoke_url(organization_id: &str, invitation_id: &str) -> String {
+    format!("/v1/organizations/{organization_id}/invitations/{invitation_id}/revoke")
+}
+
+#[test]
+fn revoke_invitation_without_a_requesting_user_posts_no_body() {
+    for arguments in [
+        json!({"organizationId": ORG, "invitationId": INVITATION}),
+        json!({"organizationId": ORG, "invitationId": INVITATION, "requestingUserId": null}),
+    ] {
+        let clerk = FakeClerk::answering(invitation_revoked());
+        tool_result(&clerk, "clerk_revoke_invitation", arguments);
+        assert_eq!(
+            only_request(&clerk),
+            Sent::without_body("POST", &revoke_url(ORG, INVITATION))
+        );
+    }
+}
+
+#[test]
+fn revoke_invitation_names_the_requesting_user_in_a_json_body() {
+    let clerk = FakeClerk::answering(invitation_revoked());
+    tool_result(
+        &clerk,
+        "clerk_revoke_invitation",
+        json!({"organizationId": ORG, "invitationId": INVITATION, "requestingUserId": ADA}),
+    );
+    assert_eq!(
+        only_request(&clerk),
+        Sent::with_json(
+            "POST",
+            &revoke_url(ORG, INVITATION),
+            json!({"requesting_user_id": ADA})
+        )
+    );
+}
+
+#[test]
+fn revoke_invitation_returns_the_revoked_invitation() {
+    let clerk = FakeClerk::answering(invitation_revoked());
+    let result = tool_result(
+        &clerk,
+        "clerk_revoke_invitation",
+        json!({"organizationId": ORG, "invitationId": INVITATION}),
+    );
+    assert_eq!(result["isError"], false);
+    assert_eq!(
+        result["structuredContent"],
+        json!({
+            "id": INVITATION,
+            "organizationId": ORG,
+            "emailAddress": "margaret@example.com",
+            "role": "org:admin",
+            "roleName": "Admin",
+            "status": "revoked",
+            "inviterUserId": ADA,
+            "url": "https://accounts.acme.example/sign-up?__clerk_ticket=eyJhbGciOiJSUzI1NiJ9.created.sig",
+            "expiresAt": "2024-06-15T00:00:00.000Z",
+            "publicMetadata": {"team": "apollo", "onboarding": {"buddy": ADA}},
+            "privateMetadata": {},
+            "createdAt": "2024-06-08T00:00:00.000Z",
+            "updatedAt": "2024-06-09T00:00:00.000Z"
+        })
+    );
+}
+
+#[test]
+fn invalid_revoke_invitation_arguments_name_the_argument_and_send_nothing() {
+    let base = json!({"organizationId": ORG, "invitationId": INVITATION});
+    let mut cases: Vec<(Value, &str)> = bad_organization_ids()
+        .into_iter()
+        .map(|id| (with(&base, "organizationId", json!(id)), "organizationId"))
+        .collect();
+    for id in [
+        "../x".to_owned(),
+        "orginv_1/..".to_owned(),
+        "orginv_1/../../revoke".to_owned(),
+        "orginv_1%2F..".to_owned(),
+        "orginv_1?x=1".to_owned(),
+        "orginv_1#x".to_owned(),
+        "orginv_1 2".to_owned(),
+        "inv_2kTg5JhK8lZ3".to_owned(),
+        ORG.to_owned(),
+        "orginv_".to_owned(),
+        String::new(),
+        format!("orginv_{}", "a".repeat(10_000)),
+    ] {
+        cases.push((with(&base, "invitationId", json!(id)), "invitationId"));
+    }
+    for user in ["", "user_", ORG, "user_1/..", "user_1?x"] {
+        cases.push((
+            with(&base, "requestingUserId", json!(user)),
+            "requestingUserId",
+        ));
+    }
+    cases.extend([
+        (without(&base, "organizationId"), "organizationId"),
+        (without(&base, "invitationId"), "invitationId"),
+        (
+            with(&base, "invitationId", json!([INVITATION])),
+            "invitationId",
+        ),
+        (with(&base, "status", json!("revoked")), "status"),
+    ]);
+    for (arguments, argument) in cases {
+        assert_refused("clerk_revoke_invitation", arguments, &[argument]);
+    }
+}
+
+#[test]
+fn revoking_an_invitation_that_is_not_pending_shows_clerks_reason() {
+    let clerk = FakeClerk::failing(
+        400,
+        "organization_invitation_not_pending",
+        "Only pending invitations can be revoked.",
+        None,
+    );
+    let result = tool_result(
+        &clerk,
+        "clerk_revoke_invitation",
+        json!({"organizationId": ORG, "invitationId": INVITATION}),
+    );
+    assert_eq!(result["isError"], true);
+    let text = result_text(&result);
+    for needle in [
+        "400",
+        "organization_invitation_not_pending",
+        "Only pending invitations can be revoked.",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from {text}");
+    }
+    assert!(!text.contains("Not found"), "{text}");
+}
+
+#[test]
+fn revoke_invitation_not_found_names_the_invitation_and_its_organization() {
+    let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
+    let result = tool_result(
+        &clerk,
+        "clerk_revoke_invitation",
+        json!({"organizationId": ORG, "invitationId": "orginv_missing1"}),
+    );
+    assert_eq!(result["isError"], true);
+    let text = result_text(&result);
+    assert!(
+        text.starts_with(&format!(
+            "Not found: no invitation with ID orginv_missing1 in organization {ORG}."
+        )),
+        "{text}"
+    );
+    assert!(text.contains("404"), "{text}");
+    assert!(text.contains("resource_not_found"), "{text}");
+}
+
+#[test]
+fn revoke_invitation_not_found_with_a_requesting_user_names_the_user_too() {
+    let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
+    let result = tool_result(
+        &clerk,
+        "clerk_revoke_invitation",
+        json!({
+            "organizationId": ORG,
+            "invitationId": INVITATION,
+            "requestingUserId": "user_gone1"
+        }),
+    );
+    let text = result_text(&result);
+    assert!(
+        text.contains(&format!(
+            "no invitation with ID {INVITATION} in organization {ORG}, or no user with ID user_gone1"
+        )),
+        "{text}"
+    );
 }

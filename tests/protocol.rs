@@ -181,6 +181,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("clerk_remove_member", "D"),
     ("clerk_list_organization_invitations", "RO"),
     ("clerk_create_invitation", "W"),
+    ("clerk_revoke_invitation", "D+I"),
     ("clerk_list_roles", "RO"),
     ("clerk_list_users", "RO"),
     ("clerk_get_user", "RO"),

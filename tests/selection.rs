@@ -56,7 +56,8 @@ fn server_wide_toolsets_offer_only_their_tools() {
         tool_names(&config, MCP, &[]),
         [
             "clerk_list_organization_invitations",
-            "clerk_create_invitation"
+            "clerk_create_invitation",
+            "clerk_revoke_invitation"
         ]
     );
 }

@@ -1,7 +1,7 @@
-//! The invitation tools: `clerk_list_organization_invitations` and
-//! `clerk_create_invitation`.
+//! The invitation tools: `clerk_list_organization_invitations`,
+//! `clerk_create_invitation` and `clerk_revoke_invitation`.
 //!
-//! Both answer invitations in one shape, [`Invitation`], mapped once from
+//! All answer invitations in one shape, [`Invitation`], mapped once from
 //! Clerk's `OrganizationInvitation` wire type in
 //! [`crate::clerk::invitations`]; the wire type itself is never shown. IDs,
 //! the email address, the role and the redirect URL are checked before any
@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_email, check_organization_id, check_range, check_role, check_user_id, default_limit,
-    describe, Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN, USER_ID_PATTERN,
+    check_email, check_id, check_organization_id, check_range, check_role, check_user_id,
+    default_limit, describe, Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN, USER_ID_PATTERN,
 };
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
@@ -21,7 +21,7 @@ use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition,
 use crate::clerk::invitations::{self as wire, NewInvitation};
 use crate::clerk::{ClerkClient, Page};
 
-pub static TOOLS: [ToolDefinition; 2] = [
+pub static TOOLS: [ToolDefinition; 3] = [
     ToolDefinition {
         name: "clerk_list_organization_invitations",
         title: "List organization invitations",
@@ -44,7 +44,8 @@ pub static TOOLS: [ToolDefinition; 2] = [
         description: "Invite an email address to join an organization (`organizationId`, \
             `org_...`) with a role. Clerk emails the invitation at once; when it is accepted, \
             the person becomes a member with that role. `role` is a role key (`org:admin`, \
-            `org:member`, or a custom role defined in the Clerk instance) and must exist. \
+            `org:member`, or a custom role defined in the Clerk instance) and must exist \
+            (clerk_list_roles lists them). \
             Optional: `inviterUserId`, the admin member (`user_...`) shown as the sender; \
             `redirectUrl`, the http(s) page the invitee lands on after accepting; \
             `publicMetadata`, copied to the membership on acceptance; `expiresInDays`, from 1 \
@@ -56,12 +57,28 @@ pub static TOOLS: [ToolDefinition; 2] = [
         output_schema: output_schema::<Invitation>,
         handler: |call| run_typed(call, create_invitation),
     },
+    ToolDefinition {
+        name: "clerk_revoke_invitation",
+        title: "Revoke invitation",
+        description: "Revoke a pending invitation (`invitationId`, `orginv_...`) to join an \
+            organization (`organizationId`, `org_...`). Its acceptance link stops working, so \
+            the invitee can no longer join through it; this cannot be undone, but the address \
+            can be invited again with clerk_create_invitation. Only a pending invitation can be \
+            revoked: clerk_list_organization_invitations with `status` `pending` lists them. \
+            `requestingUserId` (`user_...`), when given, names the organization admin recorded \
+            as revoking it. Returns the invitation, with status `revoked`.",
+        annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
+        input_schema: input_schema::<RevokeInvitationArgs>,
+        output_schema: output_schema::<Invitation>,
+        handler: |call| run_typed(call, revoke_invitation),
+    },
 ];
 
 const MAX_LIST_LIMIT: u32 = 100;
 const MAX_EXPIRES_IN_DAYS: u32 = 365;
 const MAX_URL_CHARS: usize = 2048;
 const REDIRECT_URL_PATTERN: &str = "^https?://[^\\s/?#]+([/?#]\\S*)?$";
+const INVITATION_ID_PATTERN: &str = "^orginv_[A-Za-z0-9]{1,64}$";
 
 /// An invitation's status, as Clerk's `status` filter accepts it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -148,6 +165,32 @@ impl Arguments for CreateInvitationArgs {
         }
         if let Some(days) = self.expires_in_days {
             check_range("expiresInDays", days, 1, MAX_EXPIRES_IN_DAYS)?;
+        }
+        Ok(())
+    }
+}
+
+/// Arguments of `clerk_revoke_invitation`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RevokeInvitationArgs {
+    /// The organization's ID, `org_` followed by letters and digits.
+    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
+    organization_id: String,
+    /// The ID of the pending invitation to revoke, `orginv_` followed by letters and digits.
+    #[schemars(pattern(INVITATION_ID_PATTERN))]
+    invitation_id: String,
+    /// The user ID (`user_...`) of the organization admin recorded as revoking the invitation.
+    #[schemars(pattern(USER_ID_PATTERN))]
+    requesting_user_id: Option<String>,
+}
+
+impl Arguments for RevokeInvitationArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_organization_id("organizationId", &self.organization_id)?;
+        check_id("invitationId", &self.invitation_id, "orginv_", "invitation")?;
+        if let Some(requesting_user) = &self.requesting_user_id {
+            check_user_id("requestingUserId", requesting_user)?;
         }
         Ok(())
     }
@@ -287,6 +330,29 @@ async fn create_invitation(
         .await
         .map_err(|error| ToolError::from_clerk(error, || not_found))?;
     Ok(Invitation::from(created))
+}
+
+async fn revoke_invitation(
+    clerk: ClerkClient<'_>,
+    args: RevokeInvitationArgs,
+) -> Result<Invitation, ToolError> {
+    let invitation = format!(
+        "no invitation with ID {} in organization {}",
+        args.invitation_id, args.organization_id
+    );
+    let not_found = match &args.requesting_user_id {
+        Some(requesting_user) => format!("{invitation}, or {}", no_user_with_id(requesting_user)),
+        None => invitation,
+    };
+    let revoked = clerk
+        .revoke_organization_invitation(
+            &args.organization_id,
+            &args.invitation_id,
+            args.requesting_user_id.as_deref(),
+        )
+        .await
+        .map_err(|error| ToolError::from_clerk(error, || not_found))?;
+    Ok(Invitation::from(revoked))
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
-//! `clerk_list_organization_members`, `clerk_update_member_role`,
-//! `clerk_update_member_metadata` and `clerk_remove_member`: the exact
-//! requests they send to Clerk, the results they return for recorded Clerk
-//! answers, and the arguments they refuse before sending anything.
+//! `clerk_list_organization_members`, `clerk_list_user_organizations`,
+//! `clerk_update_member_role`, `clerk_update_member_metadata` and
+//! `clerk_remove_member`: the exact requests they send to Clerk, the results
+//! they return for recorded Clerk answers, and the arguments they refuse
+//! before sending anything.
 
 mod support;
 
@@ -25,6 +26,8 @@ fn ada_member() -> Value {
     json!({
         "id": "orgmem_2kTb1QxV8mN3rL7pZ4wY6cD5eF",
         "organizationId": ORG,
+        "organizationName": "Acme Inc",
+        "organizationSlug": "acme-inc",
         "userId": ADA,
         "role": "org:admin",
         "roleName": "Admin",
@@ -213,6 +216,8 @@ fn list_members_returns_members_with_iso_times_and_page_info() {
         json!({
             "id": "orgmem_2kTc7HgR2sJ9wQ1eX5nB8vM4aL",
             "organizationId": ORG,
+            "organizationName": "Acme Inc",
+            "organizationSlug": "acme-inc",
             "userId": "user_2graceHopper4Kp8Wz1Vb6Nd",
             "role": "org:billing_manager",
             "roleName": "Billing manager",
@@ -232,6 +237,8 @@ fn list_members_returns_members_with_iso_times_and_page_info() {
         json!({
             "id": "orgmem_2kTd4FzP6yU0oI3tR8qW2eA9sD",
             "organizationId": ORG,
+            "organizationName": "Acme Inc",
+            "organizationSlug": "acme-inc",
             "userId": "user_2phoneOnly7Yh2Ms5Lc9Qx3",
             "role": "org:member",
             "roleName": "Member",
@@ -286,6 +293,7 @@ fn member_with_nulls_and_without_user_data_keeps_empty_metadata_objects() {
         json!({
             "id": "orgmem_2sparse",
             "organizationId": ORG,
+            "organizationName": "Acme Inc",
             "role": "org:member",
             "publicMetadata": {},
             "privateMetadata": {},
@@ -608,5 +616,177 @@ fn remove_member_of_a_non_member_names_user_and_organization() {
         )),
         "{text}"
     );
+    assert!(text.contains("resource_not_found"), "{text}");
+}
+
+// clerk_list_user_organizations
+
+fn user_memberships_page() -> Value {
+    serde_json::from_str(include_str!("fixtures/clerk_user_memberships_page.json"))
+        .expect("fixture is JSON")
+}
+
+/// Ada's membership in Globex as clerk_list_user_organizations shows it.
+fn ada_in_globex() -> Value {
+    json!({
+        "id": "orgmem_2fL3nB8vC1xZ6kJ4hG7fD2sA9q",
+        "organizationId": "org_2fK9wLm3Zq7TgBv5XcN8RyJh2Ud",
+        "organizationName": "Globex",
+        "organizationSlug": "globex",
+        "userId": ADA,
+        "role": "org:billing_manager",
+        "roleName": "Billing manager",
+        "permissions": ["org:billing:manage", "org:billing:read"],
+        "firstName": "Ada",
+        "lastName": "Lovelace",
+        "identifier": "ada@example.com",
+        "username": "ada",
+        "imageUrl": "https://img.clerk.com/eyJ0eXBlIjoicHJveHkifQ.ada",
+        "publicMetadata": {},
+        "privateMetadata": {"costCenter": "CC-204"},
+        "createdAt": "2024-03-02T12:00:00.000Z",
+        "updatedAt": "2024-03-02T12:00:00.000Z"
+    })
+}
+
+#[test]
+fn list_user_organizations_sends_the_defaults_as_a_get_without_body() {
+    let clerk = FakeClerk::answering(user_memberships_page());
+    tool_result(
+        &clerk,
+        "clerk_list_user_organizations",
+        json!({"userId": ADA}),
+    );
+    assert_eq!(
+        only_request(&clerk),
+        Sent::without_body(
+            "GET",
+            &format!("/v1/users/{ADA}/organization_memberships?limit=20&offset=0")
+        )
+    );
+}
+
+#[test]
+fn list_user_organizations_sends_the_page_it_is_given() {
+    for (limit, offset) in [(1, 0), (100, 40), (20, 4_000_000_000_u32)] {
+        let clerk = FakeClerk::answering(json!({"data": [], "total_count": 0}));
+        let result = tool_result(
+            &clerk,
+            "clerk_list_user_organizations",
+            json!({"userId": ADA, "limit": limit, "offset": offset}),
+        );
+        assert_eq!(result["isError"], false, "{limit} {offset}");
+        assert_eq!(
+            clerk.urls(),
+            [format!(
+                "/v1/users/{ADA}/organization_memberships?limit={limit}&offset={offset}"
+            )]
+        );
+    }
+}
+
+#[test]
+fn list_user_organizations_returns_each_membership_with_its_organization() {
+    let clerk = FakeClerk::answering(user_memberships_page());
+    let result = tool_result(
+        &clerk,
+        "clerk_list_user_organizations",
+        json!({"userId": ADA}),
+    );
+    assert_eq!(result["isError"], false);
+    assert_eq!(
+        result["structuredContent"],
+        json!({
+            "memberships": [ada_member(), ada_in_globex()],
+            "totalCount": 2,
+            "count": 2,
+            "offset": 0,
+            "hasMore": false
+        })
+    );
+    let text: Value = serde_json::from_str(result_text(&result)).expect("text is JSON");
+    assert_eq!(text, result["structuredContent"]);
+}
+
+#[test]
+fn list_user_organizations_points_at_the_next_page_when_there_is_one() {
+    let mut page = user_memberships_page();
+    page["total_count"] = json!(45);
+    let clerk = FakeClerk::answering(page);
+    let result = tool_result(
+        &clerk,
+        "clerk_list_user_organizations",
+        json!({"userId": ADA, "limit": 2, "offset": 20}),
+    );
+    let output = &result["structuredContent"];
+    assert_eq!(output["totalCount"], 45);
+    assert_eq!(output["count"], 2);
+    assert_eq!(output["offset"], 20);
+    assert_eq!(output["hasMore"], true);
+    assert_eq!(output["nextOffset"], 22);
+}
+
+#[test]
+fn membership_whose_organization_has_no_slug_leaves_the_slug_out() {
+    let mut without_slug = membership();
+    without_slug["organization"]["slug"] = json!("");
+    let mut null_slug = membership();
+    null_slug["organization"]["slug"] = Value::Null;
+    let clerk = FakeClerk::answering(json!({"data": [without_slug, null_slug], "total_count": 2}));
+    let result = tool_result(
+        &clerk,
+        "clerk_list_user_organizations",
+        json!({"userId": ADA}),
+    );
+    let mut expected = ada_member();
+    if let Some(member) = expected.as_object_mut() {
+        member.remove("organizationSlug");
+    }
+    assert_eq!(
+        result["structuredContent"]["memberships"],
+        json!([expected, expected])
+    );
+}
+
+#[test]
+fn invalid_list_user_organizations_arguments_name_the_argument_and_send_nothing() {
+    let base = json!({"userId": ADA});
+    let with = |key: &str, value: Value| {
+        let mut arguments = base.clone();
+        arguments[key] = value;
+        arguments
+    };
+    let mut cases = bad_id_cases(&base, &[("userId", "user_")]);
+    cases.extend([
+        (with("userId", json!(ORG)), "userId"),
+        (with("userId", json!([ADA])), "userId"),
+        (with("limit", json!(0)), "limit"),
+        (with("limit", json!(101)), "limit"),
+        (with("limit", json!("20")), "limit"),
+        (with("offset", json!(-1)), "offset"),
+        (with("offset", json!(1.5)), "offset"),
+        (with("organizationId", json!(ORG)), "organizationId"),
+        (with("query", json!("acme")), "query"),
+    ]);
+    for (arguments, argument) in cases {
+        assert_refused("clerk_list_user_organizations", arguments, &[argument]);
+    }
+}
+
+#[test]
+fn list_user_organizations_of_an_unknown_user_names_it() {
+    let clerk = not_found();
+    let result = tool_result(
+        &clerk,
+        "clerk_list_user_organizations",
+        json!({"userId": "user_missing1"}),
+    );
+    assert_eq!(result["isError"], true);
+    let text = result_text(&result);
+    assert!(
+        text.starts_with("Not found: no user with ID user_missing1."),
+        "{text}"
+    );
+    assert!(text.contains("404"), "{text}");
     assert!(text.contains("resource_not_found"), "{text}");
 }

@@ -176,6 +176,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("clerk_update_organization_metadata", "W+I"),
     ("clerk_delete_organization", "D"),
     ("clerk_list_organization_members", "RO"),
+    ("clerk_list_user_organizations", "RO"),
     ("clerk_update_member_role", "W+I"),
     ("clerk_update_member_metadata", "W+I"),
     ("clerk_remove_member", "D"),

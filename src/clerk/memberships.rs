@@ -1,6 +1,8 @@
 //! Clerk's organization membership endpoints
 //! (`/v1/organizations/{id}/memberships` and `.../memberships/{user_id}`,
-//! with its `/metadata`) and the wire type they answer with.
+//! with its `/metadata`), a user's memberships
+//! (`/v1/users/{id}/organization_memberships`), and the wire type they all
+//! answer with.
 //!
 //! The caller checks every ID before it gets here; paths are still built
 //! segment by segment, so no value can reach another endpoint. Decoding
@@ -30,11 +32,13 @@ pub struct OrganizationMembership {
 }
 
 /// The organization a membership belongs to; Clerk sends the whole
-/// organization, of which only the ID is read here.
+/// organization, of which only what names it is read here.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct MembershipOrganization {
     pub id: String,
+    pub name: Option<String>,
+    pub slug: Option<String>,
 }
 
 /// The member's public profile (`OrganizationMembershipPublicUserData`).
@@ -69,6 +73,22 @@ fn membership_path(organization_id: &str, user_id: &str) -> UrlPath {
 }
 
 impl ClerkClient<'_> {
+    /// `GET /v1/users/{user_id}/organization_memberships`: one page of the
+    /// user's memberships, each with its organization, as `{data, total_count}`.
+    pub async fn list_user_organization_memberships(
+        &self,
+        user_id: &str,
+        page: &Page,
+    ) -> Result<PaginatedList<OrganizationMembership>, ClerkError> {
+        let mut query = Query::new();
+        page.push_to(&mut query);
+        let path = UrlPath::new()
+            .segment("users")
+            .segment(user_id)
+            .segment("organization_memberships");
+        self.get(&path, &query).await
+    }
+
     /// `GET /v1/organizations/{organization_id}/memberships`: one page of
     /// members, as `{data, total_count}`. Roles travel as repeated `role` keys.
     pub async fn list_organization_memberships(
@@ -138,10 +158,10 @@ mod tests {
         assert_eq!(membership.id, "orgmem_1");
         assert_eq!(membership.permissions, None);
         assert_eq!(membership.public_metadata, None);
-        assert_eq!(
-            membership.organization.map(|o| o.id).as_deref(),
-            Some("org_1")
-        );
+        let organization = membership.organization.unwrap_or_default();
+        assert_eq!(organization.id, "org_1");
+        assert_eq!(organization.name.as_deref(), Some("Acme"));
+        assert_eq!(organization.slug, None);
         let user = membership.public_user_data.unwrap_or_default();
         assert_eq!(user.user_id, "user_1");
         assert_eq!(user.first_name, None);

@@ -1,6 +1,6 @@
 //! The member tools: `clerk_list_organization_members`,
-//! `clerk_update_member_role`, `clerk_update_member_metadata` and
-//! `clerk_remove_member`.
+//! `clerk_list_user_organizations`, `clerk_update_member_role`,
+//! `clerk_update_member_metadata` and `clerk_remove_member`.
 //!
 //! Every tool answers members in one shape, [`Member`], mapped once from
 //! Clerk's `OrganizationMembership` wire type in [`crate::clerk::memberships`];
@@ -16,13 +16,13 @@ use super::arguments::{
     check_range, check_role, check_user_id, default_limit, Arguments, ORGANIZATION_ID_PATTERN,
     ROLE_PATTERN, USER_ID_PATTERN,
 };
-use super::error::no_organization_with_id;
+use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
 use crate::clerk::memberships::{self as wire, MembershipFilter};
 use crate::clerk::{ClerkClient, ClerkError, MetadataChanges, Page};
 
-pub static TOOLS: [ToolDefinition; 4] = [
+pub static TOOLS: [ToolDefinition; 5] = [
     ToolDefinition {
         name: "clerk_list_organization_members",
         title: "List organization members",
@@ -39,6 +39,21 @@ pub static TOOLS: [ToolDefinition; 4] = [
         input_schema: input_schema::<ListMembersArgs>,
         output_schema: output_schema::<MemberList>,
         handler: |call| run_typed(call, list_members),
+    },
+    ToolDefinition {
+        name: "clerk_list_user_organizations",
+        title: "List user's organizations",
+        description: "List the organizations one user (`userId`, `user_...`) belongs to, as \
+            their memberships: each with the organization's ID (`org_...`), name and slug, the \
+            user's role key there (`org:admin`, `org:member`, or a custom role) with its name \
+            and permissions, the membership's metadata, and when the user joined. 20 \
+            memberships per page by default, up to 100. The answer carries `totalCount` and \
+            `hasMore`; when `hasMore` is true, call again with `offset` set to `nextOffset` for \
+            the next page.",
+        annotations: Annotations::READ_ONLY,
+        input_schema: input_schema::<ListUserOrganizationsArgs>,
+        output_schema: output_schema::<UserMembershipList>,
+        handler: |call| run_typed(call, list_user_organizations),
     },
     ToolDefinition {
         name: "clerk_update_member_role",
@@ -142,6 +157,29 @@ impl Arguments for ListMembersArgs {
     }
 }
 
+/// Arguments of `clerk_list_user_organizations`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ListUserOrganizationsArgs {
+    /// The user's ID, `user_` followed by letters and digits.
+    #[schemars(pattern(USER_ID_PATTERN))]
+    user_id: String,
+    /// How many memberships to return, from 1 to 100. Default 20.
+    #[serde(default = "default_limit")]
+    #[schemars(range(min = 1, max = 100))]
+    limit: u32,
+    /// How many memberships to skip first. Default 0; pass the previous answer's `nextOffset`.
+    #[serde(default)]
+    offset: u32,
+}
+
+impl Arguments for ListUserOrganizationsArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_user_id("userId", &self.user_id)?;
+        check_range("limit", self.limit, 1, MAX_LIST_LIMIT)
+    }
+}
+
 /// Arguments of `clerk_update_member_role`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -220,6 +258,15 @@ struct MemberList {
     page: PageInfo,
 }
 
+/// One page of a user's memberships, one per organization.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct UserMembershipList {
+    memberships: Vec<Member>,
+    #[serde(flatten)]
+    page: PageInfo,
+}
+
 /// A user's membership in an organization. Fields Clerk sends as null are left out.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -228,6 +275,12 @@ struct Member {
     id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     organization_id: Option<String>,
+    /// The organization's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization_name: Option<String>,
+    /// The organization's slug, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization_slug: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     user_id: Option<String>,
     /// The role key (`org:admin`, `org:member`, or a custom role).
@@ -273,12 +326,12 @@ struct RemovedMember {
 impl From<wire::OrganizationMembership> for Member {
     fn from(membership: wire::OrganizationMembership) -> Self {
         let user = membership.public_user_data.unwrap_or_default();
+        let organization = membership.organization.unwrap_or_default();
         Member {
             id: membership.id,
-            organization_id: membership
-                .organization
-                .map(|organization| organization.id)
-                .filter(|id| !id.is_empty()),
+            organization_id: Some(organization.id).filter(|id| !id.is_empty()),
+            organization_name: organization.name.filter(|name| !name.is_empty()),
+            organization_slug: organization.slug.filter(|slug| !slug.is_empty()),
             user_id: Some(user.user_id).filter(|id| !id.is_empty()),
             role: membership.role,
             role_name: membership.role_name,
@@ -324,6 +377,23 @@ async fn list_members(
         })?;
     let (members, page) = items_and_page(list, args.offset);
     Ok(MemberList { members, page })
+}
+
+async fn list_user_organizations(
+    clerk: ClerkClient<'_>,
+    args: ListUserOrganizationsArgs,
+) -> Result<UserMembershipList, ToolError> {
+    let page = Page {
+        limit: args.limit,
+        offset: args.offset,
+        order_by: None,
+    };
+    let list = clerk
+        .list_user_organization_memberships(&args.user_id, &page)
+        .await
+        .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(&args.user_id)))?;
+    let (memberships, page) = items_and_page(list, args.offset);
+    Ok(UserMembershipList { memberships, page })
 }
 
 async fn update_member_role(

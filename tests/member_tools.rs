@@ -1,8 +1,8 @@
 //! `clerk_list_organization_members`, `clerk_list_user_organizations`,
-//! `clerk_update_member_role`, `clerk_update_member_metadata` and
-//! `clerk_remove_member`: the exact requests they send to Clerk, the results
-//! they return for recorded Clerk answers, and the arguments they refuse
-//! before sending anything.
+//! `clerk_add_member`, `clerk_update_member_role`,
+//! `clerk_update_member_metadata` and `clerk_remove_member`: the exact
+//! requests they send to Clerk, the results they return for recorded Clerk
+//! answers, and the arguments they refuse before sending anything.
 
 mod support;
 
@@ -789,4 +789,162 @@ fn list_user_organizations_of_an_unknown_user_names_it() {
     );
     assert!(text.contains("404"), "{text}");
     assert!(text.contains("resource_not_found"), "{text}");
+}
+
+// clerk_add_member
+
+const GRACE: &str = "user_2graceHopper4Kp8Wz1Vb6Nd";
+
+fn membership_created() -> Value {
+    serde_json::from_str(include_str!("fixtures/clerk_membership_created.json"))
+        .expect("fixture is JSON")
+}
+
+#[test]
+fn add_member_posts_the_user_and_role_as_json() {
+    let clerk = FakeClerk::answering(membership_created());
+    tool_result(
+        &clerk,
+        "clerk_add_member",
+        json!({"organizationId": ORG, "userId": GRACE, "role": "org:member"}),
+    );
+    assert_eq!(
+        only_request(&clerk),
+        Sent::with_json(
+            "POST",
+            &format!("/v1/organizations/{ORG}/memberships"),
+            json!({"user_id": GRACE, "role": "org:member"})
+        )
+    );
+}
+
+#[test]
+fn add_member_passes_a_custom_role_key_unchanged() {
+    for role in ["org:billing_manager", "org:custom_role:with-dash"] {
+        let clerk = FakeClerk::answering(membership_created());
+        tool_result(
+            &clerk,
+            "clerk_add_member",
+            json!({"organizationId": ORG, "userId": GRACE, "role": role}),
+        );
+        assert_eq!(
+            only_request(&clerk).body,
+            Some(json!({"user_id": GRACE, "role": role}))
+        );
+    }
+}
+
+#[test]
+fn add_member_returns_the_new_member() {
+    let clerk = FakeClerk::answering(membership_created());
+    let result = tool_result(
+        &clerk,
+        "clerk_add_member",
+        json!({"organizationId": ORG, "userId": GRACE, "role": "org:member"}),
+    );
+    assert_eq!(result["isError"], false);
+    assert_eq!(
+        result["structuredContent"],
+        json!({
+            "id": "orgmem_2kTh9WqE3rT6yU1iO4pA7sD0fG",
+            "organizationId": ORG,
+            "organizationName": "Acme Inc",
+            "organizationSlug": "acme-inc",
+            "userId": GRACE,
+            "role": "org:member",
+            "roleName": "Member",
+            "permissions": ["org:sys_memberships:read"],
+            "firstName": "Grace",
+            "lastName": "Hopper",
+            "identifier": "grace@example.com",
+            "imageUrl": "https://img.clerk.com/eyJ0eXBlIjoiZGVmYXVsdCJ9.grace",
+            "publicMetadata": {},
+            "privateMetadata": {},
+            "createdAt": "2024-06-06T10:00:00.000Z",
+            "updatedAt": "2024-06-06T10:00:00.000Z"
+        })
+    );
+}
+
+#[test]
+fn invalid_add_member_arguments_name_the_argument_and_send_nothing() {
+    let base = json!({"organizationId": ORG, "userId": GRACE, "role": "org:member"});
+    let with = |key: &str, value: Value| {
+        let mut arguments = base.clone();
+        arguments[key] = value;
+        arguments
+    };
+    let mut cases = bad_id_cases(&base, &[("organizationId", "org_"), ("userId", "user_")]);
+    cases.extend([
+        (with("organizationId", json!(GRACE)), "organizationId"),
+        (with("userId", json!(ORG)), "userId"),
+        (with("userId", json!([GRACE])), "userId"),
+        (with("role", json!("member")), "role"),
+        (with("role", json!("org:")), "role"),
+        (with("role", json!("org:a b")), "role"),
+        (with("role", json!("org:../x")), "role"),
+        (
+            with("role", json!(format!("org:{}", "a".repeat(10_000)))),
+            "role",
+        ),
+        (with("role", Value::Null), "role"),
+        (with("publicMetadata", json!({"a": 1})), "publicMetadata"),
+        (
+            with("emailAddress", json!("grace@example.com")),
+            "emailAddress",
+        ),
+    ]);
+    let mut without_role = base.clone();
+    if let Some(object) = without_role.as_object_mut() {
+        object.remove("role");
+    }
+    cases.push((without_role, "role"));
+    for (arguments, argument) in cases {
+        assert_refused("clerk_add_member", arguments, &[argument]);
+    }
+}
+
+#[test]
+fn add_member_of_someone_already_a_member_reports_clerks_refusal() {
+    let clerk = FakeClerk::failing(
+        422,
+        "already_a_member_in_organization",
+        "The user is already a member of this organization.",
+        Some("user_id"),
+    );
+    let result = tool_result(
+        &clerk,
+        "clerk_add_member",
+        json!({"organizationId": ORG, "userId": ADA, "role": "org:member"}),
+    );
+    assert_eq!(result["isError"], true);
+    let text = result_text(&result);
+    for needle in [
+        "422",
+        "already_a_member_in_organization",
+        "already a member",
+        "parameter: user_id",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from {text}");
+    }
+    assert!(!text.contains("Not found"), "{text}");
+}
+
+#[test]
+fn add_member_not_found_names_the_organization_and_the_user() {
+    let clerk = not_found();
+    let result = tool_result(
+        &clerk,
+        "clerk_add_member",
+        json!({"organizationId": "org_missing1", "userId": "user_missing2", "role": "org:member"}),
+    );
+    assert_eq!(result["isError"], true);
+    let text = result_text(&result);
+    assert!(
+        text.starts_with(
+            "Not found: no organization with ID org_missing1, or no user with ID user_missing2."
+        ),
+        "{text}"
+    );
+    assert!(text.contains("404"), "{text}");
 }

@@ -177,6 +177,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("clerk_delete_organization", "D"),
     ("clerk_list_organization_members", "RO"),
     ("clerk_list_user_organizations", "RO"),
+    ("clerk_add_member", "W"),
     ("clerk_update_member_role", "W+I"),
     ("clerk_update_member_metadata", "W+I"),
     ("clerk_remove_member", "D"),

@@ -73,6 +73,18 @@ fn membership_path(organization_id: &str, user_id: &str) -> UrlPath {
 }
 
 impl ClerkClient<'_> {
+    /// `POST /v1/organizations/{organization_id}/memberships`: makes the
+    /// user a member with `role` and answers with the new membership.
+    pub async fn create_organization_membership(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+        role: &str,
+    ) -> Result<OrganizationMembership, ClerkError> {
+        let body = serde_json::json!({ "user_id": user_id, "role": role });
+        self.post(&memberships_path(organization_id), &body).await
+    }
+
     /// `GET /v1/users/{user_id}/organization_memberships`: one page of the
     /// user's memberships, each with its organization, as `{data, total_count}`.
     pub async fn list_user_organization_memberships(

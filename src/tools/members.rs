@@ -1,6 +1,7 @@
 //! The member tools: `clerk_list_organization_members`,
-//! `clerk_list_user_organizations`, `clerk_update_member_role`,
-//! `clerk_update_member_metadata` and `clerk_remove_member`.
+//! `clerk_list_user_organizations`, `clerk_add_member`,
+//! `clerk_update_member_role`, `clerk_update_member_metadata` and
+//! `clerk_remove_member`.
 //!
 //! Every tool answers members in one shape, [`Member`], mapped once from
 //! Clerk's `OrganizationMembership` wire type in [`crate::clerk::memberships`];
@@ -22,7 +23,7 @@ use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition,
 use crate::clerk::memberships::{self as wire, MembershipFilter};
 use crate::clerk::{ClerkClient, ClerkError, MetadataChanges, Page};
 
-pub static TOOLS: [ToolDefinition; 5] = [
+pub static TOOLS: [ToolDefinition; 6] = [
     ToolDefinition {
         name: "clerk_list_organization_members",
         title: "List organization members",
@@ -56,14 +57,30 @@ pub static TOOLS: [ToolDefinition; 5] = [
         handler: |call| run_typed(call, list_user_organizations),
     },
     ToolDefinition {
+        name: "clerk_add_member",
+        title: "Add member",
+        description: "Add an existing user (`userId`, `user_...`) to an organization \
+            (`organizationId`, `org_...`) at once, with the role `role`: a role key such as \
+            `org:admin`, `org:member`, or a custom role, which must exist (clerk_list_roles \
+            lists them). No email is sent and nothing needs accepting. The user must belong to \
+            the same Clerk instance and must not be a member already: Clerk refuses a second \
+            membership, so change a member's role with clerk_update_member_role instead. To \
+            bring in someone by email address, use clerk_create_invitation. Returns the new \
+            member.",
+        annotations: Annotations::WRITE,
+        input_schema: input_schema::<AddMemberArgs>,
+        output_schema: output_schema::<Member>,
+        handler: |call| run_typed(call, add_member),
+    },
+    ToolDefinition {
         name: "clerk_update_member_role",
         title: "Update member role",
         description: "Change the role of a user (`userId`, `user_...`) in an organization \
             (`organizationId`, `org_...`) they already belong to. `role` is a role key: \
             `org:admin`, `org:member`, or a custom role defined in the Clerk instance; the role \
-            must exist. Setting the role a member already has changes nothing. Returns the \
-            updated member. To add a user who is not a member yet, invite them with \
-            clerk_create_invitation.",
+            must exist (clerk_list_roles lists them). Setting the role a member already has \
+            changes nothing. Returns the updated member. To add a user who is not a member yet, \
+            use clerk_add_member, or clerk_create_invitation to invite an email address.",
         annotations: Annotations::WRITE_IDEMPOTENT,
         input_schema: input_schema::<UpdateMemberRoleArgs>,
         output_schema: output_schema::<Member>,
@@ -177,6 +194,29 @@ impl Arguments for ListUserOrganizationsArgs {
     fn validate(&self) -> Result<(), ToolError> {
         check_user_id("userId", &self.user_id)?;
         check_range("limit", self.limit, 1, MAX_LIST_LIMIT)
+    }
+}
+
+/// Arguments of `clerk_add_member`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct AddMemberArgs {
+    /// The organization's ID, `org_` followed by letters and digits.
+    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
+    organization_id: String,
+    /// The ID of the user to add, `user_` followed by letters and digits.
+    #[schemars(pattern(USER_ID_PATTERN))]
+    user_id: String,
+    /// The new member's role key: `org:admin`, `org:member`, or a custom role such as `org:billing_manager`.
+    #[schemars(pattern(ROLE_PATTERN))]
+    role: String,
+}
+
+impl Arguments for AddMemberArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_organization_id("organizationId", &self.organization_id)?;
+        check_user_id("userId", &self.user_id)?;
+        check_role("role", &self.role)
     }
 }
 
@@ -394,6 +434,22 @@ async fn list_user_organizations(
         .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(&args.user_id)))?;
     let (memberships, page) = items_and_page(list, args.offset);
     Ok(UserMembershipList { memberships, page })
+}
+
+async fn add_member(clerk: ClerkClient<'_>, args: AddMemberArgs) -> Result<Member, ToolError> {
+    let membership = clerk
+        .create_organization_membership(&args.organization_id, &args.user_id, &args.role)
+        .await
+        .map_err(|error| {
+            ToolError::from_clerk(error, || {
+                format!(
+                    "{}, or {}",
+                    no_organization_with_id(&args.organization_id),
+                    no_user_with_id(&args.user_id)
+                )
+            })
+        })?;
+    Ok(Member::from(membership))
 }
 
 async fn update_member_role(

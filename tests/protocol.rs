@@ -186,6 +186,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("clerk_revoke_invitation", "D+I"),
     ("clerk_list_roles", "RO"),
     ("clerk_list_users", "RO"),
+    ("clerk_count_users", "RO"),
     ("clerk_get_user", "RO"),
     ("clerk_update_user_metadata", "W+I"),
 ];

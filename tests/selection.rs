@@ -69,7 +69,10 @@ fn url_parameters_narrow_the_tools_for_one_connection() {
         &format!("{MCP}?readonly=true&toolsets=users"),
         &[],
     );
-    assert_eq!(names, ["clerk_list_users", "clerk_get_user"]);
+    assert_eq!(
+        names,
+        ["clerk_list_users", "clerk_count_users", "clerk_get_user"]
+    );
 }
 
 #[test]
@@ -96,7 +99,10 @@ fn a_request_cannot_widen_what_the_server_allows() {
         &format!("{MCP}?readonly=false&toolsets=users,organizations"),
         &[],
     );
-    assert_eq!(names, ["clerk_list_users", "clerk_get_user"]);
+    assert_eq!(
+        names,
+        ["clerk_list_users", "clerk_count_users", "clerk_get_user"]
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! `clerk_list_users` and `clerk_get_user`: the exact requests they send to
-//! Clerk and the results they return for recorded Clerk answers.
+//! The user tools: the exact requests they send to Clerk, the results they
+//! return for recorded Clerk answers, and the arguments they refuse before
+//! sending anything.
 
 mod support;
 
@@ -400,4 +401,56 @@ fn update_user_metadata_for_a_missing_user_names_it() {
         "{}",
         result_text(&result)
     );
+}
+
+// clerk_count_users
+
+#[test]
+fn count_users_without_filters_counts_every_user() {
+    let clerk = FakeClerk::answering(json!({"object": "total_count", "total_count": 1234}));
+    let result = tool_result(&clerk, "clerk_count_users", json!({}));
+    assert_eq!(
+        only_request(&clerk),
+        Sent::without_body("GET", "/v1/users/count")
+    );
+    assert_eq!(result["isError"], false);
+    assert_eq!(result["structuredContent"], json!({"totalCount": 1234}));
+}
+
+#[test]
+fn count_users_sends_the_filters_of_list_users_and_leaves_out_a_blank_query() {
+    let clerk = FakeClerk::answering(json!({"object": "total_count", "total_count": 2}));
+    tool_result(
+        &clerk,
+        "clerk_count_users",
+        json!({
+            "query": "ada lovelace",
+            "emailAddress": ["ada+test@example.com"],
+            "userId": ["user_a1", "user_b2"]
+        }),
+    );
+    let blank = FakeClerk::answering(json!({"object": "total_count", "total_count": 0}));
+    tool_result(&blank, "clerk_count_users", json!({"query": "   "}));
+    assert_eq!(
+        only_request(&clerk).url,
+        "/v1/users/count?query=ada+lovelace&email_address=ada%2Btest%40example.com\
+         &user_id=user_a1&user_id=user_b2"
+    );
+    assert_eq!(only_request(&blank).url, "/v1/users/count");
+}
+
+#[test]
+fn count_users_refuses_the_filters_list_users_refuses_and_paging() {
+    let cases = [
+        (json!({"userId": ["org_123"]}), "userId"),
+        (json!({"userId": "user_123"}), "userId"),
+        (json!({"userId": vec!["user_1"; 101]}), "userId"),
+        (json!({"emailAddress": [""]}), "emailAddress"),
+        (json!({"query": "q".repeat(10_000)}), "query"),
+        (json!({"limit": 5}), "limit"),
+        (json!({"orderBy": "-created_at"}), "orderBy"),
+    ];
+    for (arguments, argument) in cases {
+        assert_refused("clerk_count_users", arguments, &[argument]);
+    }
 }

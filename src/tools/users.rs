@@ -1,10 +1,10 @@
-//! The user tools: `clerk_list_users`, `clerk_get_user` and
-//! `clerk_update_user_metadata`.
+//! The user tools: `clerk_list_users`, `clerk_count_users`, `clerk_get_user`
+//! and `clerk_update_user_metadata`.
 //!
 //! Lists show users compactly (what a person asks about: names, emails,
 //! status, metadata, times) with empty fields left out; a single user comes
-//! back in full. Both read Clerk's wire types from [`crate::clerk::users`]
-//! and never expose them directly.
+//! back in full. All of them read Clerk's wire types from
+//! [`crate::clerk::users`] and never expose them directly.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,7 @@ use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition,
 use crate::clerk::users::{self as wire, UserFilter, Verification};
 use crate::clerk::{ClerkClient, MetadataChanges, Page};
 
-pub static TOOLS: [ToolDefinition; 3] = [
+pub static TOOLS: [ToolDefinition; 4] = [
     ToolDefinition {
         name: "clerk_list_users",
         title: "List users",
@@ -34,6 +34,19 @@ pub static TOOLS: [ToolDefinition; 3] = [
         input_schema: input_schema::<ListUsersArgs>,
         output_schema: output_schema::<UserList>,
         handler: |call| run_typed(call, list_users),
+    },
+    ToolDefinition {
+        name: "clerk_count_users",
+        title: "Count users",
+        description: "Count the users of the Clerk instance. Without arguments every user is \
+            counted; `query` (free text matched against names, email addresses, phone numbers, \
+            usernames and IDs), `emailAddress` (exact addresses) and `userId` (`user_...`) narrow \
+            the count exactly as they narrow clerk_list_users. Returns `{totalCount}` and fetches \
+            no users, so use it when only the number matters.",
+        annotations: Annotations::READ_ONLY,
+        input_schema: input_schema::<CountUsersArgs>,
+        output_schema: output_schema::<UserCount>,
+        handler: |call| run_typed(call, count_users),
     },
     ToolDefinition {
         name: "clerk_get_user",
@@ -117,31 +130,73 @@ fn default_order_by() -> String {
 impl Arguments for ListUsersArgs {
     fn validate(&self) -> Result<(), ToolError> {
         check_range("limit", self.limit, 1, MAX_LIST_LIMIT)?;
-        if let Some(query) = &self.query {
-            check_length("query", query, MAX_QUERY_CHARS)?;
-        }
-        check_count(
-            "emailAddress",
-            &self.email_address,
-            MAX_FILTER_VALUES,
-            "values",
-        )?;
-        check_count("userId", &self.user_id, MAX_FILTER_VALUES, "values")?;
-        for email in &self.email_address {
-            if email.is_empty() || email.chars().count() > 320 {
-                return Err(ToolError::invalid(
-                    "emailAddress",
-                    format!(
-                        "each value must be an email address (got {})",
-                        describe(email)
-                    ),
-                ));
-            }
-        }
-        for user_id in &self.user_id {
-            check_user_id("userId", user_id)?;
-        }
+        check_user_filter(self.query.as_deref(), &self.email_address, &self.user_id)?;
         check_order_by("orderBy", &self.order_by, &ORDER_FIELDS)
+    }
+}
+
+/// Arguments of `clerk_count_users`: the filters of `clerk_list_users`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct CountUsersArgs {
+    /// Free-text search over names, email addresses, phone numbers, usernames and user IDs.
+    #[schemars(length(max = 256))]
+    query: Option<String>,
+    /// Only users with one of these exact email addresses.
+    #[serde(default)]
+    #[schemars(length(max = 100))]
+    email_address: Vec<String>,
+    /// Only users with one of these user IDs (`user_...`).
+    #[serde(default)]
+    #[schemars(length(max = 100), inner(pattern(USER_ID_PATTERN)))]
+    user_id: Vec<String>,
+}
+
+impl Arguments for CountUsersArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_user_filter(self.query.as_deref(), &self.email_address, &self.user_id)
+    }
+}
+
+/// Checks the filters `clerk_list_users` and `clerk_count_users` share.
+fn check_user_filter(
+    query: Option<&str>,
+    email_address: &[String],
+    user_id: &[String],
+) -> Result<(), ToolError> {
+    if let Some(query) = query {
+        check_length("query", query, MAX_QUERY_CHARS)?;
+    }
+    check_count("emailAddress", email_address, MAX_FILTER_VALUES, "values")?;
+    check_count("userId", user_id, MAX_FILTER_VALUES, "values")?;
+    for email in email_address {
+        if email.is_empty() || email.chars().count() > 320 {
+            return Err(ToolError::invalid(
+                "emailAddress",
+                format!(
+                    "each value must be an email address (got {})",
+                    describe(email)
+                ),
+            ));
+        }
+    }
+    for user_id in user_id {
+        check_user_id("userId", user_id)?;
+    }
+    Ok(())
+}
+
+/// The filter `clerk_list_users` and `clerk_count_users` send; a blank
+/// `query` filters nothing, so it is left out.
+fn user_filter(
+    query: Option<String>,
+    email_addresses: Vec<String>,
+    user_ids: Vec<String>,
+) -> UserFilter {
+    UserFilter {
+        query: query.filter(|query| !query.trim().is_empty()),
+        email_addresses,
+        user_ids,
     }
 }
 
@@ -193,6 +248,14 @@ struct UserList {
     users: Vec<CompactUser>,
     #[serde(flatten)]
     page: PageInfo,
+}
+
+/// How many users match.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct UserCount {
+    /// How many users match the filters; with none, how many users the instance has.
+    total_count: u64,
 }
 
 /// A user as lists show it. Empty fields are left out.
@@ -313,11 +376,7 @@ struct MembershipOut {
 }
 
 async fn list_users(clerk: ClerkClient<'_>, args: ListUsersArgs) -> Result<UserList, ToolError> {
-    let filter = UserFilter {
-        query: args.query.filter(|query| !query.trim().is_empty()),
-        email_addresses: args.email_address,
-        user_ids: args.user_id,
-    };
+    let filter = user_filter(args.query, args.email_address, args.user_id);
     let page = Page {
         limit: args.limit,
         offset: args.offset,
@@ -332,6 +391,12 @@ async fn list_users(clerk: ClerkClient<'_>, args: ListUsersArgs) -> Result<UserL
         users: users.into_iter().map(CompactUser::from).collect(),
         page,
     })
+}
+
+async fn count_users(clerk: ClerkClient<'_>, args: CountUsersArgs) -> Result<UserCount, ToolError> {
+    let filter = user_filter(args.query, args.email_address, args.user_id);
+    let total_count = clerk.count_users(&filter).await.map_err(ToolError::Clerk)?;
+    Ok(UserCount { total_count })
 }
 
 async fn get_user(clerk: ClerkClient<'_>, args: GetUserArgs) -> Result<FullUser, ToolError> {

@@ -189,6 +189,11 @@ const CONTRACT: &[(&str, &str)] = &[
     ("clerk_count_users", "RO"),
     ("clerk_get_user", "RO"),
     ("clerk_update_user_metadata", "W+I"),
+    ("clerk_ban_user", "D+I"),
+    ("clerk_unban_user", "W+I"),
+    ("clerk_lock_user", "D+I"),
+    ("clerk_unlock_user", "W+I"),
+    ("clerk_delete_user", "D"),
 ];
 
 #[test]

@@ -454,3 +454,137 @@ fn count_users_refuses_the_filters_list_users_refuses_and_paging() {
         assert_refused("clerk_count_users", arguments, &[argument]);
     }
 }
+
+// clerk_ban_user, clerk_unban_user, clerk_lock_user, clerk_unlock_user
+
+const USER_ACTIONS: [(&str, &str); 4] = [
+    ("clerk_ban_user", "ban"),
+    ("clerk_unban_user", "unban"),
+    ("clerk_lock_user", "lock"),
+    ("clerk_unlock_user", "unlock"),
+];
+
+#[test]
+fn user_actions_post_to_their_endpoint_without_a_body() {
+    for (tool, action) in USER_ACTIONS {
+        let clerk = FakeClerk::answering(ada());
+        let result = tool_result(&clerk, tool, json!({"userId": "user_2ada"}));
+        assert_eq!(result["isError"], false, "{tool}: {}", result_text(&result));
+        assert_eq!(
+            only_request(&clerk),
+            Sent::without_body("POST", &format!("/v1/users/user_2ada/{action}")),
+            "{tool}"
+        );
+        let request = &clerk.requests.borrow()[0];
+        assert_eq!(
+            request.headers()["authorization"],
+            format!("Bearer {KEY}").as_str()
+        );
+        assert_eq!(request.headers()["clerk-api-version"], "2026-05-12");
+        assert_eq!(result["structuredContent"]["id"], "user_2ada", "{tool}");
+    }
+}
+
+#[test]
+fn ban_user_returns_the_banned_user() {
+    let mut banned = ada();
+    banned["banned"] = json!(true);
+    let clerk = FakeClerk::answering(banned);
+    let result = tool_result(&clerk, "clerk_ban_user", json!({"userId": "user_2ada"}));
+    assert_eq!(result["structuredContent"]["banned"], true);
+    assert_eq!(result["structuredContent"]["locked"], false);
+}
+
+#[test]
+fn lock_user_returns_the_locked_user_and_when_the_lock_ends() {
+    let mut locked = ada();
+    locked["locked"] = json!(true);
+    locked["lockout_expires_in_seconds"] = json!(3600);
+    locked["verification_attempts_remaining"] = json!(0);
+    let clerk = FakeClerk::answering(locked);
+    let result = tool_result(&clerk, "clerk_lock_user", json!({"userId": "user_2ada"}));
+    let user = &result["structuredContent"];
+    assert_eq!(user["locked"], true);
+    assert_eq!(user["lockoutExpiresInSeconds"], 3600);
+    assert_eq!(user["verificationAttemptsRemaining"], 0);
+}
+
+#[test]
+fn user_actions_for_a_missing_user_name_it() {
+    for (tool, _) in USER_ACTIONS {
+        let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
+        let result = tool_result(&clerk, tool, json!({"userId": "user_gone1"}));
+        assert_eq!(result["isError"], true, "{tool}");
+        let text = result_text(&result);
+        assert!(
+            text.starts_with("Not found: no user with ID user_gone1."),
+            "{tool}: {text}"
+        );
+        assert!(text.contains("resource_not_found"), "{tool}: {text}");
+    }
+}
+
+#[test]
+fn user_actions_and_delete_refuse_ids_that_could_change_the_endpoint() {
+    let tools = USER_ACTIONS
+        .iter()
+        .map(|(tool, _)| *tool)
+        .chain(["clerk_delete_user"]);
+    for tool in tools {
+        for user_id in [
+            json!("user_1/../../organizations"),
+            json!("user_1?x=1"),
+            json!("user_1#x"),
+            json!("user_1%2Fban"),
+            json!("user_"),
+            json!("sess_1"),
+            json!(""),
+            json!(7),
+        ] {
+            assert_refused(tool, json!({"userId": user_id}), &["userId"]);
+        }
+        assert_refused(tool, json!({}), &["userId"]);
+    }
+}
+
+// clerk_delete_user
+
+#[test]
+fn delete_user_sends_a_delete_without_body_and_returns_the_id() {
+    let clerk = FakeClerk::answering(
+        serde_json::from_str(include_str!("fixtures/clerk_user_deleted.json"))
+            .expect("fixture is JSON"),
+    );
+    let result = tool_result(&clerk, "clerk_delete_user", json!({"userId": "user_2ada"}));
+    assert_eq!(
+        only_request(&clerk),
+        Sent::without_body("DELETE", "/v1/users/user_2ada")
+    );
+    assert_eq!(result["isError"], false);
+    assert_eq!(
+        result["structuredContent"],
+        json!({"id": "user_2ada", "deleted": true})
+    );
+}
+
+#[test]
+fn delete_user_answer_without_an_id_names_the_user_asked_for() {
+    let clerk = FakeClerk::answering(json!({"object": "user", "deleted": true}));
+    let result = tool_result(&clerk, "clerk_delete_user", json!({"userId": "user_2ada"}));
+    assert_eq!(
+        result["structuredContent"],
+        json!({"id": "user_2ada", "deleted": true})
+    );
+}
+
+#[test]
+fn delete_user_for_a_missing_user_names_it() {
+    let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
+    let result = tool_result(&clerk, "clerk_delete_user", json!({"userId": "user_gone1"}));
+    assert_eq!(result["isError"], true);
+    assert!(
+        result_text(&result).starts_with("Not found: no user with ID user_gone1."),
+        "{}",
+        result_text(&result)
+    );
+}

@@ -1,4 +1,5 @@
-//! Clerk's user endpoints (`/v1/users`, `/v1/users/count`, `/v1/users/{id}`)
+//! Clerk's user endpoints (`/v1/users`, `/v1/users/count`, `/v1/users/{id}`,
+//! its `/metadata`, and the `/ban`, `/unban`, `/lock` and `/unlock` actions)
 //! and the wire types they answer with.
 //!
 //! The types keep only the fields this server reads. Decoding ignores fields
@@ -6,10 +7,11 @@
 //! lists and flags, where it does not but an old instance might send one) as
 //! absent, so that a user whose profile is half-filled still decodes.
 
+use http::Method;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::{ClerkClient, ClerkError, MetadataChanges, Page, Query, UrlPath};
+use super::{ClerkClient, ClerkError, DeletedObject, MetadataChanges, Page, Query, UrlPath};
 
 /// A user as Clerk's `User` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -139,6 +141,30 @@ impl UserFilter {
     }
 }
 
+/// The actions Clerk takes on a user through `POST /v1/users/{user_id}/<action>`,
+/// each without a body and answered with the user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UserAction {
+    /// Revokes every session and refuses sign-in until [`UserAction::Unban`].
+    Ban,
+    Unban,
+    /// Refuses sign-in until the lockout expires or [`UserAction::Unlock`].
+    Lock,
+    Unlock,
+}
+
+impl UserAction {
+    /// The last segment of the action's path.
+    fn segment(self) -> &'static str {
+        match self {
+            UserAction::Ban => "ban",
+            UserAction::Unban => "unban",
+            UserAction::Lock => "lock",
+            UserAction::Unlock => "unlock",
+        }
+    }
+}
+
 impl Verification {
     pub fn is_verified(verification: &Option<Verification>) -> bool {
         verification
@@ -177,18 +203,30 @@ impl ClerkClient<'_> {
         user_id: &str,
         changes: MetadataChanges,
     ) -> Result<User, ClerkError> {
-        let path = UrlPath::new()
-            .segment("users")
-            .segment(user_id)
-            .segment("metadata");
+        let path = user_path(user_id).segment("metadata");
         self.patch(&path, &changes.into_body()).await
     }
 
     /// `GET /v1/users/{user_id}`.
     pub async fn get_user(&self, user_id: &str) -> Result<User, ClerkError> {
-        let path = UrlPath::new().segment("users").segment(user_id);
-        self.get(&path, &Query::new()).await
+        self.get(&user_path(user_id), &Query::new()).await
     }
+
+    /// `POST /v1/users/{user_id}/{ban|unban|lock|unlock}`, without a body
+    /// (the spec gives these operations none).
+    pub async fn act_on_user(&self, user_id: &str, action: UserAction) -> Result<User, ClerkError> {
+        let path = user_path(user_id).segment(action.segment());
+        self.send(Method::POST, &path, &Query::new(), None).await
+    }
+
+    /// `DELETE /v1/users/{user_id}`.
+    pub async fn delete_user(&self, user_id: &str) -> Result<DeletedObject, ClerkError> {
+        self.delete(&user_path(user_id)).await
+    }
+}
+
+fn user_path(user_id: &str) -> UrlPath {
+    UrlPath::new().segment("users").segment(user_id)
 }
 
 /// Reads `null` as the type's default, for fields an older or partial
@@ -216,6 +254,18 @@ mod tests {
         assert!(user.email_addresses.is_empty());
         assert!(!user.banned);
         assert_eq!(user.first_name, None);
+    }
+
+    #[test]
+    fn each_user_action_has_its_own_path_segment() {
+        let segments = [
+            UserAction::Ban,
+            UserAction::Unban,
+            UserAction::Lock,
+            UserAction::Unlock,
+        ]
+        .map(UserAction::segment);
+        assert_eq!(segments, ["ban", "unban", "lock", "unlock"]);
     }
 
     #[test]

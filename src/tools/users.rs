@@ -1,10 +1,11 @@
-//! The user tools: `clerk_list_users`, `clerk_count_users`, `clerk_get_user`
-//! and `clerk_update_user_metadata`.
+//! The user tools: `clerk_list_users`, `clerk_count_users`, `clerk_get_user`,
+//! `clerk_update_user_metadata`, `clerk_ban_user`, `clerk_unban_user`,
+//! `clerk_lock_user`, `clerk_unlock_user` and `clerk_delete_user`.
 //!
 //! Lists show users compactly (what a person asks about: names, emails,
-//! status, metadata, times) with empty fields left out; a single user comes
-//! back in full. All of them read Clerk's wire types from
-//! [`crate::clerk::users`] and never expose them directly.
+//! status, metadata, times) with empty fields left out; every tool that
+//! answers with one user gives the full profile. All of them read Clerk's
+//! wire types from [`crate::clerk::users`] and never expose them directly.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -17,10 +18,10 @@ use super::arguments::{
 use super::error::no_user_with_id;
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
-use crate::clerk::users::{self as wire, UserFilter, Verification};
+use crate::clerk::users::{self as wire, UserAction, UserFilter, Verification};
 use crate::clerk::{ClerkClient, MetadataChanges, Page};
 
-pub static TOOLS: [ToolDefinition; 4] = [
+pub static TOOLS: [ToolDefinition; 9] = [
     ToolDefinition {
         name: "clerk_list_users",
         title: "List users",
@@ -57,7 +58,7 @@ pub static TOOLS: [ToolDefinition; 4] = [
             memberships when Clerk includes them, and sign-in and activity times. To find a \
             user's ID from an email address, use clerk_list_users with `emailAddress`.",
         annotations: Annotations::READ_ONLY,
-        input_schema: input_schema::<GetUserArgs>,
+        input_schema: input_schema::<UserIdArgs>,
         output_schema: output_schema::<FullUser>,
         handler: |call| run_typed(call, get_user),
     },
@@ -74,6 +75,87 @@ pub static TOOLS: [ToolDefinition; 4] = [
         input_schema: input_schema::<UpdateUserMetadataArgs>,
         output_schema: output_schema::<FullUser>,
         handler: |call| run_typed(call, update_user_metadata),
+    },
+    ToolDefinition {
+        name: "clerk_ban_user",
+        title: "Ban user",
+        description: "Ban a user (`user_...`). Clerk revokes all of the user's sessions at once, \
+            signing them out on every device, and refuses every sign-in until the ban is lifted \
+            with clerk_unban_user. The account and its data are kept. Banning a banned user \
+            changes nothing. Returns the user's full profile, with `banned: true`.",
+        annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
+        input_schema: input_schema::<UserIdArgs>,
+        output_schema: output_schema::<FullUser>,
+        handler: |call| {
+            run_typed(call, |clerk, args| {
+                act_on_user(clerk, args, UserAction::Ban)
+            })
+        },
+    },
+    ToolDefinition {
+        name: "clerk_unban_user",
+        title: "Unban user",
+        description: "Lift a user's ban (`user_...`) so that they can sign in again. Sessions \
+            the ban revoked stay revoked: the user signs in anew. Unbanning a user who is not \
+            banned changes nothing. Returns the user's full profile, with `banned: false`.",
+        annotations: Annotations::WRITE_IDEMPOTENT,
+        input_schema: input_schema::<UserIdArgs>,
+        output_schema: output_schema::<FullUser>,
+        handler: |call| {
+            run_typed(call, |clerk, args| {
+                act_on_user(clerk, args, UserAction::Unban)
+            })
+        },
+    },
+    ToolDefinition {
+        name: "clerk_lock_user",
+        title: "Lock user",
+        description: "Lock a user (`user_...`): Clerk refuses their sign-ins until the lock \
+            expires, after the lockout period set in the instance's restrictions settings, or \
+            until clerk_unlock_user lifts it. Clerk also locks users by itself after too many \
+            failed sign-in attempts. The account and its data are kept; to keep someone out \
+            with no end date and sign them out everywhere, use clerk_ban_user. Locking a locked \
+            user changes nothing. Returns the user's full profile, with `locked: true` and \
+            `lockoutExpiresInSeconds`.",
+        annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
+        input_schema: input_schema::<UserIdArgs>,
+        output_schema: output_schema::<FullUser>,
+        handler: |call| {
+            run_typed(call, |clerk, args| {
+                act_on_user(clerk, args, UserAction::Lock)
+            })
+        },
+    },
+    ToolDefinition {
+        name: "clerk_unlock_user",
+        title: "Unlock user",
+        description: "Unlock a user (`user_...`) locked by clerk_lock_user or by too many \
+            failed sign-in attempts, so that they can sign in again at once. Unlocking a user \
+            who is not locked changes nothing. Returns the user's full profile, with \
+            `locked: false`.",
+        annotations: Annotations::WRITE_IDEMPOTENT,
+        input_schema: input_schema::<UserIdArgs>,
+        output_schema: output_schema::<FullUser>,
+        handler: |call| {
+            run_typed(call, |clerk, args| {
+                act_on_user(clerk, args, UserAction::Unlock)
+            })
+        },
+    },
+    ToolDefinition {
+        name: "clerk_delete_user",
+        title: "Delete user",
+        description: "Permanently delete a user (`user_...`). This is irreversible: the user is \
+            signed out everywhere, and their email addresses, phone numbers, external accounts, \
+            organization memberships and metadata are deleted with them; should the same \
+            person sign up again, they become a new user with a new ID. To stop someone \
+            signing in while keeping the account, use clerk_ban_user instead. Make sure the \
+            user means this account (clerk_get_user shows it) before calling. Returns \
+            `{id, deleted: true}`.",
+        annotations: Annotations::DESTRUCTIVE,
+        input_schema: input_schema::<UserIdArgs>,
+        output_schema: output_schema::<DeletedUser>,
+        handler: |call| run_typed(call, delete_user),
     },
 ];
 
@@ -200,16 +282,18 @@ fn user_filter(
     }
 }
 
-/// Arguments of `clerk_get_user`.
+/// Arguments of the tools that name one user and nothing else:
+/// `clerk_get_user`, `clerk_ban_user`, `clerk_unban_user`,
+/// `clerk_lock_user`, `clerk_unlock_user` and `clerk_delete_user`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct GetUserArgs {
+struct UserIdArgs {
     /// The user's ID, `user_` followed by letters and digits.
     #[schemars(pattern(USER_ID_PATTERN))]
     user_id: String,
 }
 
-impl Arguments for GetUserArgs {
+impl Arguments for UserIdArgs {
     fn validate(&self) -> Result<(), ToolError> {
         check_user_id("userId", &self.user_id)
     }
@@ -256,6 +340,16 @@ struct UserList {
 struct UserCount {
     /// How many users match the filters; with none, how many users the instance has.
     total_count: u64,
+}
+
+/// What is left of a deleted user.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct DeletedUser {
+    /// The ID of the deleted user (`user_...`).
+    id: String,
+    /// True once Clerk has deleted the user.
+    deleted: bool,
 }
 
 /// A user as lists show it. Empty fields are left out.
@@ -399,7 +493,7 @@ async fn count_users(clerk: ClerkClient<'_>, args: CountUsersArgs) -> Result<Use
     Ok(UserCount { total_count })
 }
 
-async fn get_user(clerk: ClerkClient<'_>, args: GetUserArgs) -> Result<FullUser, ToolError> {
+async fn get_user(clerk: ClerkClient<'_>, args: UserIdArgs) -> Result<FullUser, ToolError> {
     let user = clerk
         .get_user(&args.user_id)
         .await
@@ -421,6 +515,34 @@ async fn update_user_metadata(
         .await
         .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(&args.user_id)))?;
     Ok(FullUser::from(user))
+}
+
+/// The one body of `clerk_ban_user`, `clerk_unban_user`, `clerk_lock_user`
+/// and `clerk_unlock_user`: `POST /users/{id}/<action>`, answered with the user.
+async fn act_on_user(
+    clerk: ClerkClient<'_>,
+    args: UserIdArgs,
+    action: UserAction,
+) -> Result<FullUser, ToolError> {
+    let user = clerk
+        .act_on_user(&args.user_id, action)
+        .await
+        .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(&args.user_id)))?;
+    Ok(FullUser::from(user))
+}
+
+async fn delete_user(clerk: ClerkClient<'_>, args: UserIdArgs) -> Result<DeletedUser, ToolError> {
+    let deleted = clerk
+        .delete_user(&args.user_id)
+        .await
+        .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(&args.user_id)))?;
+    Ok(DeletedUser {
+        id: deleted
+            .id
+            .filter(|id| !id.is_empty())
+            .unwrap_or(args.user_id),
+        deleted: deleted.deleted,
+    })
 }
 
 /// The address of the email whose ID is `primary_id`.

@@ -194,6 +194,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("clerk_lock_user", "D+I"),
     ("clerk_unlock_user", "W+I"),
     ("clerk_delete_user", "D"),
+    ("clerk_list_sessions", "RO"),
+    ("clerk_revoke_session", "D+I"),
 ];
 
 #[test]

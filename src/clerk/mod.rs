@@ -18,6 +18,7 @@ pub mod memberships;
 pub mod organizations;
 mod query;
 pub mod roles;
+pub mod sessions;
 pub mod users;
 
 use std::time::Duration;

@@ -56,6 +56,11 @@ pub fn no_user_with_id(user_id: &str) -> String {
     format!("no user with ID {user_id}")
 }
 
+/// How a 404 names a session the call gave by ID.
+pub fn no_session_with_id(session_id: &str) -> String {
+    format!("no session with ID {session_id}")
+}
+
 impl fmt::Display for ToolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -1,5 +1,262 @@
-//! The sessions tools.
+//! The session tools: `clerk_list_sessions` and `clerk_revoke_session`.
+//!
+//! Both answer sessions in one shape, [`Session`], mapped once from Clerk's
+//! wire type in [`crate::clerk::sessions`]; the wire type itself is never
+//! shown. User and session IDs are checked before any request is built.
 
-use super::ToolDefinition;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-pub static TOOLS: [ToolDefinition; 0] = [];
+use super::arguments::{
+    check_id, check_range, check_user_id, default_limit, Arguments, USER_ID_PATTERN,
+};
+use super::error::no_session_with_id;
+use super::output::{items_and_page, PageInfo, Timestamp};
+use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
+use crate::clerk::sessions::{self as wire, SessionFilter};
+use crate::clerk::{ClerkClient, Page};
+
+pub static TOOLS: [ToolDefinition; 2] = [
+    ToolDefinition {
+        name: "clerk_list_sessions",
+        title: "List sessions",
+        description: "List one user's sessions (`userId`, `user_...`), newest first. Each \
+            session comes with its ID (`sess_...`), status, client (`client_...`), when it was \
+            last active, expires and is abandoned, and, when Clerk has it, the browser, device, \
+            IP address and place it was last used from. Filter by `status`: `active` (signed \
+            in), `ended` (signed out), `revoked`, `expired`, `removed`, `abandoned` or \
+            `replaced`; without it every status is listed. Clerk cleans up old inactive \
+            sessions, so this is not a full history. 20 sessions per page by default, up to \
+            100. The answer carries `totalCount` and `hasMore`; when `hasMore` is true, call \
+            again with `offset` set to `nextOffset` for the next page.",
+        annotations: Annotations::READ_ONLY,
+        input_schema: input_schema::<ListSessionsArgs>,
+        output_schema: output_schema::<SessionList>,
+        handler: |call| run_typed(call, list_sessions),
+    },
+    ToolDefinition {
+        name: "clerk_revoke_session",
+        title: "Revoke session",
+        description: "Revoke one session (`sessionId`, `sess_...`, as clerk_list_sessions \
+            shows it): the browser or device it belongs to is signed out at once and must sign \
+            in again. The user's other sessions and the account itself are unaffected; to sign \
+            someone out everywhere and keep them out, use clerk_ban_user. Returns the session, \
+            with status `revoked`.",
+        annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
+        input_schema: input_schema::<RevokeSessionArgs>,
+        output_schema: output_schema::<Session>,
+        handler: |call| run_typed(call, revoke_session),
+    },
+];
+
+const MAX_LIST_LIMIT: u32 = 100;
+
+/// The pattern of a Clerk session ID.
+const SESSION_ID_PATTERN: &str = "^sess_[A-Za-z0-9]{1,64}$";
+
+/// A session's status, as the `status` filter of Clerk's `GET /sessions`
+/// accepts it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+enum SessionStatus {
+    Active,
+    Ended,
+    Revoked,
+    Expired,
+    Removed,
+    Abandoned,
+    Replaced,
+}
+
+impl SessionStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            SessionStatus::Active => "active",
+            SessionStatus::Ended => "ended",
+            SessionStatus::Revoked => "revoked",
+            SessionStatus::Expired => "expired",
+            SessionStatus::Removed => "removed",
+            SessionStatus::Abandoned => "abandoned",
+            SessionStatus::Replaced => "replaced",
+        }
+    }
+}
+
+/// Arguments of `clerk_list_sessions`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ListSessionsArgs {
+    /// The ID of the user whose sessions to list, `user_` followed by letters and digits.
+    #[schemars(pattern(USER_ID_PATTERN))]
+    user_id: String,
+    /// Only sessions with this status: active, ended, revoked, expired, removed, abandoned or replaced. Default: all.
+    status: Option<SessionStatus>,
+    /// How many sessions to return, from 1 to 100. Default 20.
+    #[serde(default = "default_limit")]
+    #[schemars(range(min = 1, max = 100))]
+    limit: u32,
+    /// How many sessions to skip first. Default 0; pass the previous answer's `nextOffset`.
+    #[serde(default)]
+    offset: u32,
+}
+
+impl Arguments for ListSessionsArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_user_id("userId", &self.user_id)?;
+        check_range("limit", self.limit, 1, MAX_LIST_LIMIT)
+    }
+}
+
+/// Arguments of `clerk_revoke_session`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RevokeSessionArgs {
+    /// The ID of the session to revoke, `sess_` followed by letters and digits.
+    #[schemars(pattern(SESSION_ID_PATTERN))]
+    session_id: String,
+}
+
+impl Arguments for RevokeSessionArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_id("sessionId", &self.session_id, "sess_", "session")
+    }
+}
+
+/// One page of a user's sessions.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct SessionList {
+    sessions: Vec<Session>,
+    #[serde(flatten)]
+    page: PageInfo,
+}
+
+/// A session: one signed-in browser or device of a user. Empty fields are left out.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct Session {
+    /// The session's ID (`sess_...`).
+    id: String,
+    /// The user the session belongs to (`user_...`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<String>,
+    /// The client (browser or device) the session lives in (`client_...`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_id: Option<String>,
+    /// active, revoked, ended, expired, removed, abandoned, replaced or pending.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    /// For a session in which someone acts as the user (impersonation): who that is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actor: Option<Map<String, Value>>,
+    /// The organization last active in the session (`org_...`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_active_organization_id: Option<String>,
+    /// Where and on what the session was last used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    latest_activity: Option<SessionActivity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_active_at: Option<Timestamp>,
+    /// When the session ends even if it stays in use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expire_at: Option<Timestamp>,
+    /// When the session ends if it is not used before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    abandon_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated_at: Option<Timestamp>,
+}
+
+/// The browser, device and place a session was last used from, as far as Clerk knows them.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct SessionActivity {
+    /// The kind of device (`Macintosh`, `iPhone`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    device_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_mobile: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    browser_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    browser_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ip_address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    city: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    country: Option<String>,
+}
+
+impl From<wire::Session> for Session {
+    fn from(session: wire::Session) -> Self {
+        Session {
+            id: session.id,
+            user_id: non_empty(session.user_id),
+            client_id: non_empty(session.client_id),
+            status: non_empty(session.status),
+            actor: session.actor,
+            last_active_organization_id: non_empty(session.last_active_organization_id),
+            latest_activity: session.latest_activity.map(SessionActivity::from),
+            last_active_at: Timestamp::from_opt(session.last_active_at),
+            expire_at: Timestamp::from_opt(session.expire_at),
+            abandon_at: Timestamp::from_opt(session.abandon_at),
+            created_at: Timestamp::from_opt(session.created_at),
+            updated_at: Timestamp::from_opt(session.updated_at),
+        }
+    }
+}
+
+impl From<wire::SessionActivity> for SessionActivity {
+    fn from(activity: wire::SessionActivity) -> Self {
+        SessionActivity {
+            device_type: non_empty(activity.device_type),
+            is_mobile: activity.is_mobile,
+            browser_name: non_empty(activity.browser_name),
+            browser_version: non_empty(activity.browser_version),
+            ip_address: non_empty(activity.ip_address),
+            city: non_empty(activity.city),
+            country: non_empty(activity.country),
+        }
+    }
+}
+
+/// `None` for an absent or empty string, which Clerk sends for "not known".
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|value| !value.is_empty())
+}
+
+async fn list_sessions(
+    clerk: ClerkClient<'_>,
+    args: ListSessionsArgs,
+) -> Result<SessionList, ToolError> {
+    let filter = SessionFilter {
+        user_id: args.user_id,
+        status: args.status.map(SessionStatus::as_str),
+    };
+    let page = Page {
+        limit: args.limit,
+        offset: args.offset,
+        order_by: None,
+    };
+    let list = clerk
+        .list_sessions(&filter, &page)
+        .await
+        .map_err(ToolError::Clerk)?;
+    let (sessions, page) = items_and_page(list, args.offset);
+    Ok(SessionList { sessions, page })
+}
+
+async fn revoke_session(
+    clerk: ClerkClient<'_>,
+    args: RevokeSessionArgs,
+) -> Result<Session, ToolError> {
+    let session = clerk
+        .revoke_session(&args.session_id)
+        .await
+        .map_err(|error| ToolError::from_clerk(error, || no_session_with_id(&args.session_id)))?;
+    Ok(Session::from(session))
+}

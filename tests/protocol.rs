@@ -188,6 +188,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("clerk_list_users", "RO"),
     ("clerk_count_users", "RO"),
     ("clerk_get_user", "RO"),
+    ("clerk_create_user", "W"),
+    ("clerk_update_user", "W+I"),
     ("clerk_update_user_metadata", "W+I"),
     ("clerk_ban_user", "D+I"),
     ("clerk_unban_user", "W+I"),

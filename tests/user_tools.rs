@@ -1,6 +1,6 @@
 //! The user tools: the exact requests they send to Clerk, the results they
-//! return for recorded Clerk answers, and the arguments they refuse before
-//! sending anything.
+//! return for recorded Clerk answers, the arguments they refuse before
+//! sending anything, and a new user's password kept out of every answer.
 
 mod support;
 
@@ -455,6 +455,363 @@ fn count_users_refuses_the_filters_list_users_refuses_and_paging() {
     }
 }
 
+// clerk_create_user
+
+fn grace() -> Value {
+    serde_json::from_str(include_str!("fixtures/clerk_user_created.json")).expect("fixture is JSON")
+}
+
+const PASSWORD: &str = "correct-Horse-battery-9";
+
+#[test]
+fn create_user_posts_only_the_given_fields() {
+    let clerk = FakeClerk::answering(grace());
+    let result = tool_result(
+        &clerk,
+        "clerk_create_user",
+        json!({"emailAddress": ["grace@example.com"]}),
+    );
+    assert_eq!(result["isError"], false, "{}", result_text(&result));
+    assert_eq!(
+        only_request(&clerk),
+        Sent::with_json(
+            "POST",
+            "/v1/users",
+            json!({"email_address": ["grace@example.com"]})
+        )
+    );
+}
+
+#[test]
+fn create_user_sends_every_argument_in_clerks_snake_case() {
+    let clerk = FakeClerk::answering(grace());
+    tool_result(
+        &clerk,
+        "clerk_create_user",
+        json!({
+            "emailAddress": ["grace@example.com", "g.hopper@navy.example"],
+            "phoneNumber": ["+15555550100"],
+            "username": "grace",
+            "firstName": "Grace",
+            "lastName": "Hopper",
+            "externalId": "crm-1906",
+            "password": PASSWORD,
+            "skipPasswordRequirement": false,
+            "publicMetadata": {"plan": "team"},
+            "privateMetadata": {"crm": {"id": 1906, "gone": null}},
+            "unsafeMetadata": {}
+        }),
+    );
+    assert_eq!(
+        only_request(&clerk),
+        Sent::with_json(
+            "POST",
+            "/v1/users",
+            json!({
+                "email_address": ["grace@example.com", "g.hopper@navy.example"],
+                "phone_number": ["+15555550100"],
+                "username": "grace",
+                "first_name": "Grace",
+                "last_name": "Hopper",
+                "external_id": "crm-1906",
+                "password": PASSWORD,
+                "skip_password_requirement": false,
+                "public_metadata": {"plan": "team"},
+                "private_metadata": {"crm": {"id": 1906, "gone": null}},
+                "unsafe_metadata": {}
+            })
+        )
+    );
+}
+
+#[test]
+fn create_user_without_a_password_can_skip_the_requirement_and_leaves_out_empty_lists() {
+    let clerk = FakeClerk::answering(grace());
+    tool_result(
+        &clerk,
+        "clerk_create_user",
+        json!({
+            "username": "grace",
+            "emailAddress": [],
+            "phoneNumber": [],
+            "skipPasswordRequirement": true
+        }),
+    );
+    assert_eq!(
+        only_request(&clerk).body,
+        Some(json!({"username": "grace", "skip_password_requirement": true}))
+    );
+}
+
+#[test]
+fn create_user_returns_the_new_users_full_profile() {
+    let clerk = FakeClerk::answering(grace());
+    let result = tool_result(
+        &clerk,
+        "clerk_create_user",
+        json!({"phoneNumber": ["+15555550100"], "skipPasswordRequirement": true}),
+    );
+    let user = &result["structuredContent"];
+    assert_eq!(user["id"], "user_2grace");
+    assert_eq!(user["externalId"], "crm-1906");
+    assert_eq!(user["username"], "grace");
+    assert_eq!(user["primaryEmailAddress"], "grace@example.com");
+    assert_eq!(user["primaryPhoneNumber"], "+15555550100");
+    assert_eq!(
+        user["emailAddresses"],
+        json!([{"id": "idn_grace1", "emailAddress": "grace@example.com", "verified": true, "primary": true}])
+    );
+    assert_eq!(user["passwordEnabled"], true);
+    assert_eq!(user["privateMetadata"], json!({"crm": {"id": 1906}}));
+    assert_eq!(user["createdAt"], "2024-06-03T07:33:20.000Z");
+    assert_eq!(user["lastSignInAt"], Value::Null);
+    assert_eq!(user["banned"], false);
+}
+
+#[test]
+fn create_user_needs_an_email_address_phone_number_or_username() {
+    for arguments in [
+        json!({}),
+        json!({"firstName": "Grace", "lastName": "Hopper"}),
+        json!({"externalId": "crm-1906", "password": PASSWORD}),
+        json!({"emailAddress": [], "phoneNumber": []}),
+    ] {
+        assert_refused(
+            "clerk_create_user",
+            arguments,
+            &["emailAddress", "phoneNumber", "username"],
+        );
+    }
+}
+
+#[test]
+fn create_user_refuses_malformed_identifiers_and_fields() {
+    let cases = [
+        (json!({"emailAddress": ["grace"]}), "emailAddress"),
+        (json!({"emailAddress": "grace@example.com"}), "emailAddress"),
+        (
+            json!({"emailAddress": ["grace@example.com", "a b@example.com"]}),
+            "emailAddress",
+        ),
+        (
+            json!({"emailAddress": vec!["grace@example.com"; 11]}),
+            "emailAddress",
+        ),
+        (json!({"phoneNumber": ["555-0100"]}), "phoneNumber"),
+        (json!({"phoneNumber": ["15555550100"]}), "phoneNumber"),
+        (json!({"phoneNumber": ["+0155555501"]}), "phoneNumber"),
+        (json!({"phoneNumber": ["+1555555010012345"]}), "phoneNumber"),
+        (json!({"phoneNumber": ["+1 555 555 0100"]}), "phoneNumber"),
+        (json!({"username": ""}), "username"),
+        (json!({"username": "   "}), "username"),
+        (json!({"username": "g".repeat(257)}), "username"),
+        (
+            json!({"username": "grace", "firstName": "G".repeat(257)}),
+            "firstName",
+        ),
+        (
+            json!({"username": "grace", "externalId": "x".repeat(257)}),
+            "externalId",
+        ),
+        (
+            json!({"username": "grace", "skipPasswordRequirement": "yes"}),
+            "skipPasswordRequirement",
+        ),
+        (
+            json!({"username": "grace", "publicMetadata": ["not", "an", "object"]}),
+            "publicMetadata",
+        ),
+        (
+            json!({"username": "grace", "web3Wallet": ["0x0"]}),
+            "web3Wallet",
+        ),
+    ];
+    for (arguments, argument) in cases {
+        assert_refused("clerk_create_user", arguments, &[argument]);
+    }
+}
+
+#[test]
+fn create_user_refuses_a_bad_password_without_showing_it() {
+    for (password, shown) in [
+        (json!("Sh0rt!x"), "Sh0rt!x"),
+        (json!("p".repeat(257)), "ppppp"),
+        (json!(918_273_645), "918273645"),
+        (json!(["hunter2hunter2"]), "hunter2"),
+        (json!({"secret": "hunter2hunter2"}), "hunter2"),
+    ] {
+        let text = assert_refused(
+            "clerk_create_user",
+            json!({"username": "grace", "password": password}),
+            &["password"],
+        );
+        assert!(!text.contains(shown), "the password was shown: {text}");
+    }
+}
+
+#[test]
+fn create_user_never_shows_the_password_in_its_answer_or_any_error() {
+    let created = FakeClerk::answering(grace());
+    let result = tool_result(
+        &created,
+        "clerk_create_user",
+        json!({"emailAddress": ["grace@example.com"], "password": PASSWORD}),
+    );
+    assert_eq!(result["isError"], false);
+    assert!(!result.to_string().contains(PASSWORD), "{result}");
+
+    let refused = assert_refused(
+        "clerk_create_user",
+        json!({"emailAddress": ["not an email"], "password": PASSWORD}),
+        &["emailAddress"],
+    );
+    assert!(!refused.contains(PASSWORD), "{refused}");
+
+    let quoting = FakeClerk::failing(
+        422,
+        "form_password_pwned",
+        &format!("Password {PASSWORD} has been found in an online data breach."),
+        Some("password"),
+    );
+    let result = tool_result(
+        &quoting,
+        "clerk_create_user",
+        json!({"emailAddress": ["grace@example.com"], "password": PASSWORD}),
+    );
+    let text = result_text(&result);
+    assert_eq!(result["isError"], true);
+    assert!(!result.to_string().contains(PASSWORD), "{result}");
+    for needle in [
+        "422",
+        "form_password_pwned",
+        "Password [password] has been found",
+        "parameter: password",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from {text}");
+    }
+}
+
+#[test]
+fn create_user_taken_identifier_is_clerks_error_with_the_parameter() {
+    let clerk = FakeClerk::failing(
+        422,
+        "form_identifier_exists",
+        "That email address is taken. Please try another.",
+        Some("email_address"),
+    );
+    let result = tool_result(
+        &clerk,
+        "clerk_create_user",
+        json!({"emailAddress": ["ada@example.com"]}),
+    );
+    assert_eq!(result["isError"], true);
+    let text = result_text(&result);
+    for needle in [
+        "422",
+        "form_identifier_exists",
+        "That email address is taken",
+        "parameter: email_address",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from {text}");
+    }
+}
+
+// clerk_update_user
+
+#[test]
+fn update_user_patches_only_the_given_profile_fields() {
+    let clerk = FakeClerk::answering(ada());
+    let result = tool_result(
+        &clerk,
+        "clerk_update_user",
+        json!({"userId": "user_2ada", "lastName": "King", "username": ""}),
+    );
+    assert_eq!(result["isError"], false, "{}", result_text(&result));
+    assert_eq!(
+        only_request(&clerk),
+        Sent::with_json(
+            "PATCH",
+            "/v1/users/user_2ada",
+            json!({"last_name": "King", "username": ""})
+        )
+    );
+    assert_eq!(result["structuredContent"]["id"], "user_2ada");
+    assert_eq!(
+        result["structuredContent"]["primaryEmailAddress"],
+        "ada@example.com"
+    );
+}
+
+#[test]
+fn update_user_sends_all_four_fields_and_never_metadata() {
+    let clerk = FakeClerk::answering(ada());
+    tool_result(
+        &clerk,
+        "clerk_update_user",
+        json!({
+            "userId": "user_2ada",
+            "firstName": "Augusta Ada",
+            "lastName": "King",
+            "username": "countess",
+            "externalId": "crm-1815"
+        }),
+    );
+    assert_eq!(
+        only_request(&clerk).body,
+        Some(json!({
+            "first_name": "Augusta Ada",
+            "last_name": "King",
+            "username": "countess",
+            "external_id": "crm-1815"
+        }))
+    );
+}
+
+#[test]
+fn update_user_needs_a_field_to_change() {
+    let text = assert_refused("clerk_update_user", json!({"userId": "user_2ada"}), &[]);
+    assert!(
+        text.contains("`firstName`, `lastName`, `username`, `externalId`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn update_user_refuses_metadata_and_bad_arguments() {
+    let cases = [
+        (
+            json!({"userId": "user_2ada", "publicMetadata": {"plan": "pro"}}),
+            "publicMetadata",
+        ),
+        (
+            json!({"userId": "user_2ada", "firstName": "A".repeat(257)}),
+            "firstName",
+        ),
+        (json!({"userId": "user_2ada", "username": 42}), "username"),
+        (json!({"userId": "org_2ada", "firstName": "Ada"}), "userId"),
+        (json!({"firstName": "Ada"}), "userId"),
+    ];
+    for (arguments, argument) in cases {
+        assert_refused("clerk_update_user", arguments, &[argument]);
+    }
+}
+
+#[test]
+fn update_user_for_a_missing_user_names_it() {
+    let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
+    let result = tool_result(
+        &clerk,
+        "clerk_update_user",
+        json!({"userId": "user_gone1", "firstName": "Ada"}),
+    );
+    assert_eq!(result["isError"], true);
+    assert!(
+        result_text(&result).starts_with("Not found: no user with ID user_gone1."),
+        "{}",
+        result_text(&result)
+    );
+}
+
 // clerk_ban_user, clerk_unban_user, clerk_lock_user, clerk_unlock_user
 
 const USER_ACTIONS: [(&str, &str); 4] = [
@@ -529,7 +886,7 @@ fn user_actions_and_delete_refuse_ids_that_could_change_the_endpoint() {
     let tools = USER_ACTIONS
         .iter()
         .map(|(tool, _)| *tool)
-        .chain(["clerk_delete_user"]);
+        .chain(["clerk_delete_user", "clerk_update_user"]);
     for tool in tools {
         for user_id in [
             json!("user_1/../../organizations"),
@@ -541,7 +898,11 @@ fn user_actions_and_delete_refuse_ids_that_could_change_the_endpoint() {
             json!(""),
             json!(7),
         ] {
-            assert_refused(tool, json!({"userId": user_id}), &["userId"]);
+            let mut arguments = json!({"userId": user_id});
+            if tool == "clerk_update_user" {
+                arguments["firstName"] = json!("Ada");
+            }
+            assert_refused(tool, arguments, &["userId"]);
         }
         assert_refused(tool, json!({}), &["userId"]);
     }

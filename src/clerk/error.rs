@@ -100,10 +100,20 @@ impl ClerkError {
     /// Replaces every occurrence of `key` in the texts this error carries
     /// with its prefix, so that an answer that quotes the key (a misbehaving
     /// proxy, say) cannot carry it on to a client.
-    pub(super) fn without_key(mut self, key: &SecretKey) -> Self {
+    pub(super) fn without_key(self, key: &SecretKey) -> Self {
+        self.without_secret(key.expose(), &key.to_string())
+    }
+
+    /// Replaces every occurrence of `secret` in the texts this error carries
+    /// with `shown_as`: for a value sent to Clerk that must never come back
+    /// to a client, such as a new user's password.
+    pub(super) fn without_secret(mut self, secret: &str, shown_as: &str) -> Self {
+        if secret.is_empty() {
+            return self;
+        }
         let scrub = |text: &mut String| {
-            if text.contains(key.expose()) {
-                *text = text.replace(key.expose(), &key.to_string());
+            if text.contains(secret) {
+                *text = text.replace(secret, shown_as);
             }
         };
         match &mut self {
@@ -266,6 +276,26 @@ mod tests {
             .to_string();
         assert!(message.contains("key sk_test_… is invalid"), "{message}");
         assert!(!message.contains("0123456789abcdef"));
+    }
+
+    #[test]
+    fn secret_quoted_in_an_answer_is_replaced_and_an_empty_one_changes_nothing() {
+        let response = answer(
+            422,
+            &[],
+            r#"{"errors":[{"message":"bad","long_message":"password Tr0ub4dor&3 was pwned","code":"form_password_pwned","meta":{"param_name":"Tr0ub4dor&3"}}]}"#,
+        );
+        let error = ClerkError::from_error_response(&response);
+        let message = error
+            .clone()
+            .without_secret("Tr0ub4dor&3", "[password]")
+            .to_string();
+        assert!(
+            message.contains("password [password] was pwned"),
+            "{message}"
+        );
+        assert!(!message.contains("Tr0ub4dor"), "{message}");
+        assert_eq!(error.clone().without_secret("", "[password]"), error);
     }
 
     #[test]

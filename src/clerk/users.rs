@@ -11,7 +11,9 @@ use http::Method;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::{ClerkClient, ClerkError, DeletedObject, MetadataChanges, Page, Query, UrlPath};
+use super::{
+    insert_given, ClerkClient, ClerkError, DeletedObject, MetadataChanges, Page, Query, UrlPath,
+};
 
 /// A user as Clerk's `User` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -141,6 +143,73 @@ impl UserFilter {
     }
 }
 
+/// What `POST /v1/users` is given. Optional fields are sent only when set,
+/// and empty lists not at all, so that Clerk's defaults and the instance's
+/// settings apply to the rest. It has no `Debug`: it may hold a password.
+#[derive(Clone, Default, PartialEq)]
+pub struct NewUser {
+    /// The first one becomes the primary email address.
+    pub email_addresses: Vec<String>,
+    /// The first one becomes the primary phone number.
+    pub phone_numbers: Vec<String>,
+    pub username: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub external_id: Option<String>,
+    pub password: Option<String>,
+    pub skip_password_requirement: Option<bool>,
+    pub public_metadata: Option<Map<String, Value>>,
+    pub private_metadata: Option<Map<String, Value>>,
+    pub unsafe_metadata: Option<Map<String, Value>>,
+}
+
+impl NewUser {
+    /// The request body, in Clerk's snake_case, with only the given fields.
+    fn into_body(self) -> Value {
+        let mut body = Map::new();
+        let non_empty = |values: Vec<String>| Some(values).filter(|values| !values.is_empty());
+        insert_given(&mut body, "email_address", non_empty(self.email_addresses));
+        insert_given(&mut body, "phone_number", non_empty(self.phone_numbers));
+        insert_given(&mut body, "username", self.username);
+        insert_given(&mut body, "first_name", self.first_name);
+        insert_given(&mut body, "last_name", self.last_name);
+        insert_given(&mut body, "external_id", self.external_id);
+        insert_given(&mut body, "password", self.password);
+        insert_given(
+            &mut body,
+            "skip_password_requirement",
+            self.skip_password_requirement,
+        );
+        insert_given(&mut body, "public_metadata", self.public_metadata);
+        insert_given(&mut body, "private_metadata", self.private_metadata);
+        insert_given(&mut body, "unsafe_metadata", self.unsafe_metadata);
+        Value::Object(body)
+    }
+}
+
+/// What `PATCH /v1/users/{user_id}` is given: profile fields only. Since
+/// API version 2026-05-12 Clerk refuses metadata there; it goes through
+/// [`ClerkClient::update_user_metadata`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserChanges {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub username: Option<String>,
+    pub external_id: Option<String>,
+}
+
+impl UserChanges {
+    /// The request body with only the fields to change.
+    fn into_body(self) -> Value {
+        let mut body = Map::new();
+        insert_given(&mut body, "first_name", self.first_name);
+        insert_given(&mut body, "last_name", self.last_name);
+        insert_given(&mut body, "username", self.username);
+        insert_given(&mut body, "external_id", self.external_id);
+        Value::Object(body)
+    }
+}
+
 /// The actions Clerk takes on a user through `POST /v1/users/{user_id}/<action>`,
 /// each without a body and answered with the user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,6 +281,24 @@ impl ClerkClient<'_> {
         self.get(&user_path(user_id), &Query::new()).await
     }
 
+    /// `POST /v1/users`. Should Clerk's error quote the password, it is
+    /// replaced before the error goes anywhere.
+    pub async fn create_user(&self, user: NewUser) -> Result<User, ClerkError> {
+        let password = user.password.clone().unwrap_or_default();
+        self.post(&UrlPath::new().segment("users"), &user.into_body())
+            .await
+            .map_err(|error| error.without_secret(&password, "[password]"))
+    }
+
+    /// `PATCH /v1/users/{user_id}` with profile fields only.
+    pub async fn update_user(
+        &self,
+        user_id: &str,
+        changes: UserChanges,
+    ) -> Result<User, ClerkError> {
+        self.patch(&user_path(user_id), &changes.into_body()).await
+    }
+
     /// `POST /v1/users/{user_id}/{ban|unban|lock|unlock}`, without a body
     /// (the spec gives these operations none).
     pub async fn act_on_user(&self, user_id: &str, action: UserAction) -> Result<User, ClerkError> {
@@ -254,6 +341,35 @@ mod tests {
         assert!(user.email_addresses.is_empty());
         assert!(!user.banned);
         assert_eq!(user.first_name, None);
+    }
+
+    #[test]
+    fn new_user_body_holds_only_the_given_fields_and_no_empty_lists() {
+        let body = NewUser {
+            email_addresses: vec!["ada@example.com".into()],
+            first_name: Some("Ada".into()),
+            skip_password_requirement: Some(true),
+            ..NewUser::default()
+        }
+        .into_body();
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "email_address": ["ada@example.com"],
+                "first_name": "Ada",
+                "skip_password_requirement": true
+            })
+        );
+    }
+
+    #[test]
+    fn user_changes_body_holds_only_the_given_fields() {
+        let body = UserChanges {
+            username: Some(String::new()),
+            ..UserChanges::default()
+        }
+        .into_body();
+        assert_eq!(body, serde_json::json!({"username": ""}));
     }
 
     #[test]

@@ -1,27 +1,36 @@
 //! The user tools: `clerk_list_users`, `clerk_count_users`, `clerk_get_user`,
-//! `clerk_update_user_metadata`, `clerk_ban_user`, `clerk_unban_user`,
-//! `clerk_lock_user`, `clerk_unlock_user` and `clerk_delete_user`.
+//! `clerk_create_user`, `clerk_update_user`, `clerk_update_user_metadata`,
+//! `clerk_ban_user`, `clerk_unban_user`, `clerk_lock_user`,
+//! `clerk_unlock_user` and `clerk_delete_user`.
 //!
 //! Lists show users compactly (what a person asks about: names, emails,
 //! status, metadata, times) with empty fields left out; every tool that
 //! answers with one user gives the full profile. All of them read Clerk's
 //! wire types from [`crate::clerk::users`] and never expose them directly.
+//! A new user's password goes to Clerk and nowhere else: no output, error
+//! or `Debug` of this module shows it.
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_metadata, check_count, check_length, check_order_by, check_range, check_user_id,
-    default_limit, describe, Arguments, USER_ID_PATTERN,
+    check_any_given, check_any_metadata, check_count, check_email, check_length, check_order_by,
+    check_range, check_user_id, default_limit, describe, Arguments, USER_ID_PATTERN,
 };
 use super::error::no_user_with_id;
 use super::output::{PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
-use crate::clerk::users::{self as wire, UserAction, UserFilter, Verification};
+use crate::clerk::users::{
+    self as wire, NewUser, UserAction, UserChanges, UserFilter, Verification,
+};
 use crate::clerk::{ClerkClient, MetadataChanges, Page};
 
-pub static TOOLS: [ToolDefinition; 9] = [
+pub static TOOLS: [ToolDefinition; 11] = [
     ToolDefinition {
         name: "clerk_list_users",
         title: "List users",
@@ -61,6 +70,42 @@ pub static TOOLS: [ToolDefinition; 9] = [
         input_schema: input_schema::<UserIdArgs>,
         output_schema: output_schema::<FullUser>,
         handler: |call| run_typed(call, get_user),
+    },
+    ToolDefinition {
+        name: "clerk_create_user",
+        title: "Create user",
+        description: "Create a user. Give at least one identifier to sign in with: \
+            `emailAddress`, `phoneNumber` (E.164, such as +15555550100) or `username`. The \
+            instance's settings (Clerk Dashboard, User & authentication) decide which of them \
+            are required and which are enabled at all; Clerk refuses a call that lacks a \
+            required one or gives a disabled one, and names it. The first email address and \
+            phone number become the primary ones; Clerk marks them verified and sends no \
+            verification message. `externalId` links the user to your own systems but is not \
+            something to sign in with. When the instance uses passwords, give `password` (at \
+            least 8 characters, and not one known from a data breach) or set \
+            `skipPasswordRequirement` to true to create the user without one; the password is \
+            sent to Clerk only and never shown back. The metadata objects set the initial \
+            metadata. Email addresses, phone numbers, usernames and external IDs must be unique \
+            in the instance, and each call creates a new user. Returns the new user's full \
+            profile, with their ID (`user_...`).",
+        annotations: Annotations::WRITE,
+        input_schema: input_schema::<CreateUserArgs>,
+        output_schema: output_schema::<FullUser>,
+        handler: |call| run_typed(call, create_user),
+    },
+    ToolDefinition {
+        name: "clerk_update_user",
+        title: "Update user",
+        description: "Change a user's profile (`user_...`): `firstName`, `lastName`, `username` \
+            and `externalId`; give at least one. Only the fields given change. An empty \
+            `username` removes the username, where the instance does not require one. \
+            Usernames and external IDs must be unique in the instance. Metadata is not changed \
+            here: use clerk_update_user_metadata. Returns the user's full profile after the \
+            change.",
+        annotations: Annotations::WRITE_IDEMPOTENT,
+        input_schema: input_schema::<UpdateUserArgs>,
+        output_schema: output_schema::<FullUser>,
+        handler: |call| run_typed(call, update_user),
     },
     ToolDefinition {
         name: "clerk_update_user_metadata",
@@ -162,6 +207,16 @@ pub static TOOLS: [ToolDefinition; 9] = [
 const MAX_LIST_LIMIT: u32 = 200;
 const MAX_FILTER_VALUES: usize = 100;
 const MAX_QUERY_CHARS: usize = 256;
+/// How many email addresses, and how many phone numbers, a new user may be given.
+const MAX_NEW_IDENTIFIERS: usize = 10;
+/// The longest name, username or external ID accepted.
+const MAX_PROFILE_CHARS: usize = 256;
+/// Clerk's spec: a password has at least 8 characters.
+const MIN_PASSWORD_CHARS: usize = 8;
+const MAX_PASSWORD_CHARS: usize = 256;
+/// A phone number in E.164 form: `+`, a country code not starting with 0,
+/// and at most 15 digits in all.
+const PHONE_NUMBER_PATTERN: &str = "^\\+[1-9][0-9]{1,14}$";
 const ORDER_FIELDS: [&str; 8] = [
     "created_at",
     "updated_at",
@@ -296,6 +351,213 @@ struct UserIdArgs {
 impl Arguments for UserIdArgs {
     fn validate(&self) -> Result<(), ToolError> {
         check_user_id("userId", &self.user_id)
+    }
+}
+
+/// Arguments of `clerk_create_user`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct CreateUserArgs {
+    /// Email addresses of the user, unique in the instance; the first becomes the primary one.
+    #[serde(default)]
+    #[schemars(length(max = 10), inner(email, length(max = 320)))]
+    email_address: Vec<String>,
+    /// Phone numbers in E.164 form (`+15555550100`), unique in the instance; the first becomes the primary one.
+    #[serde(default)]
+    #[schemars(length(max = 10), inner(pattern(PHONE_NUMBER_PATTERN)))]
+    phone_number: Vec<String>,
+    /// A username, unique in the instance, where the instance has usernames.
+    #[schemars(length(min = 1, max = 256))]
+    username: Option<String>,
+    /// The user's first name.
+    #[schemars(length(max = 256))]
+    first_name: Option<String>,
+    /// The user's last name.
+    #[schemars(length(max = 256))]
+    last_name: Option<String>,
+    /// The user's ID in your own systems, unique in the instance.
+    #[schemars(length(max = 256))]
+    external_id: Option<String>,
+    /// The initial password, at least 8 characters; sent to Clerk only and never shown back.
+    password: Option<Password>,
+    /// True to create the user without a password where the instance uses passwords (not where a password is the only way to sign in).
+    skip_password_requirement: Option<bool>,
+    /// Initial public metadata: readable by the user's browser, writable only from the backend.
+    public_metadata: Option<Map<String, Value>>,
+    /// Initial private metadata: visible only to the backend.
+    private_metadata: Option<Map<String, Value>>,
+    /// Initial unsafe metadata: readable and writable by the user's browser.
+    unsafe_metadata: Option<Map<String, Value>>,
+}
+
+impl Arguments for CreateUserArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_count(
+            "emailAddress",
+            &self.email_address,
+            MAX_NEW_IDENTIFIERS,
+            "email addresses",
+        )?;
+        for email in &self.email_address {
+            check_email("emailAddress", email)?;
+        }
+        check_count(
+            "phoneNumber",
+            &self.phone_number,
+            MAX_NEW_IDENTIFIERS,
+            "phone numbers",
+        )?;
+        for phone in &self.phone_number {
+            check_phone_number("phoneNumber", phone)?;
+        }
+        if let Some(username) = &self.username {
+            if username.trim().is_empty() {
+                return Err(ToolError::invalid(
+                    "username",
+                    format!("must not be empty or blank (got {})", describe(username)),
+                ));
+            }
+        }
+        check_profile_lengths(&[
+            ("username", &self.username),
+            ("firstName", &self.first_name),
+            ("lastName", &self.last_name),
+            ("externalId", &self.external_id),
+        ])?;
+        if let Some(password) = &self.password {
+            password.check("password")?;
+        }
+        check_any_given(&[
+            ("emailAddress", !self.email_address.is_empty()),
+            ("phoneNumber", !self.phone_number.is_empty()),
+            ("username", self.username.is_some()),
+        ])
+    }
+}
+
+/// Fails unless `value` is a phone number in E.164 form (see
+/// [`PHONE_NUMBER_PATTERN`]). Clerk makes the final check.
+fn check_phone_number(argument: &str, value: &str) -> Result<(), ToolError> {
+    let digits = value.strip_prefix('+').unwrap_or_default();
+    let valid = (2..=15).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0');
+    if valid {
+        Ok(())
+    } else {
+        Err(ToolError::invalid(
+            argument,
+            format!(
+                "each value must be a phone number in E.164 form: `+`, the country code and the \
+                 number, digits only, such as +15555550100 (got {})",
+                describe(value)
+            ),
+        ))
+    }
+}
+
+/// Checks the length of each given profile field (names, username, external ID).
+fn check_profile_lengths(fields: &[(&str, &Option<String>)]) -> Result<(), ToolError> {
+    for (argument, value) in fields {
+        if let Some(value) = value {
+            check_length(argument, value, MAX_PROFILE_CHARS)?;
+        }
+    }
+    Ok(())
+}
+
+/// A password from a call's arguments. Neither its `Debug` nor any error
+/// about it shows the value: a non-string one is refused without quoting it,
+/// as serde's own message would.
+struct Password(String);
+
+impl Password {
+    /// Fails unless the password has 8 to 256 characters; the message gives
+    /// the length only.
+    fn check(&self, argument: &str) -> Result<(), ToolError> {
+        let chars = self.0.chars().count();
+        if (MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars) {
+            Ok(())
+        } else {
+            Err(ToolError::invalid(
+                argument,
+                format!(
+                    "must have {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters (got {chars})"
+                ),
+            ))
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Password {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)
+            .map(Password)
+            .map_err(|_| D::Error::custom("must be a string"))
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password([hidden])")
+    }
+}
+
+impl JsonSchema for Password {
+    fn schema_name() -> Cow<'static, str> {
+        "Password".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "minLength": MIN_PASSWORD_CHARS,
+            "maxLength": MAX_PASSWORD_CHARS,
+            "writeOnly": true
+        })
+    }
+}
+
+/// Arguments of `clerk_update_user`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct UpdateUserArgs {
+    /// The user's ID, `user_` followed by letters and digits.
+    #[schemars(pattern(USER_ID_PATTERN))]
+    user_id: String,
+    /// The new first name.
+    #[schemars(length(max = 256))]
+    first_name: Option<String>,
+    /// The new last name.
+    #[schemars(length(max = 256))]
+    last_name: Option<String>,
+    /// The new username, unique in the instance; an empty string removes it.
+    #[schemars(length(max = 256))]
+    username: Option<String>,
+    /// The user's new ID in your own systems, unique in the instance.
+    #[schemars(length(max = 256))]
+    external_id: Option<String>,
+}
+
+impl Arguments for UpdateUserArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_user_id("userId", &self.user_id)?;
+        check_profile_lengths(&[
+            ("firstName", &self.first_name),
+            ("lastName", &self.last_name),
+            ("username", &self.username),
+            ("externalId", &self.external_id),
+        ])?;
+        check_any_given(&[
+            ("firstName", self.first_name.is_some()),
+            ("lastName", self.last_name.is_some()),
+            ("username", self.username.is_some()),
+            ("externalId", self.external_id.is_some()),
+        ])
     }
 }
 
@@ -496,6 +758,40 @@ async fn count_users(clerk: ClerkClient<'_>, args: CountUsersArgs) -> Result<Use
 async fn get_user(clerk: ClerkClient<'_>, args: UserIdArgs) -> Result<FullUser, ToolError> {
     let user = clerk
         .get_user(&args.user_id)
+        .await
+        .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(&args.user_id)))?;
+    Ok(FullUser::from(user))
+}
+
+async fn create_user(clerk: ClerkClient<'_>, args: CreateUserArgs) -> Result<FullUser, ToolError> {
+    let user = clerk
+        .create_user(NewUser {
+            email_addresses: args.email_address,
+            phone_numbers: args.phone_number,
+            username: args.username,
+            first_name: args.first_name,
+            last_name: args.last_name,
+            external_id: args.external_id,
+            password: args.password.map(|password| password.0),
+            skip_password_requirement: args.skip_password_requirement,
+            public_metadata: args.public_metadata,
+            private_metadata: args.private_metadata,
+            unsafe_metadata: args.unsafe_metadata,
+        })
+        .await
+        .map_err(ToolError::Clerk)?;
+    Ok(FullUser::from(user))
+}
+
+async fn update_user(clerk: ClerkClient<'_>, args: UpdateUserArgs) -> Result<FullUser, ToolError> {
+    let changes = UserChanges {
+        first_name: args.first_name,
+        last_name: args.last_name,
+        username: args.username,
+        external_id: args.external_id,
+    };
+    let user = clerk
+        .update_user(&args.user_id, changes)
         .await
         .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(&args.user_id)))?;
     Ok(FullUser::from(user))

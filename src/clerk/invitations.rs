@@ -8,7 +8,6 @@
 //! keeps only the fields this server reads, ignores fields Clerk adds, and
 //! reads `null` as absent wherever a half-filled answer may hold one.
 
-use http::Method;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -92,8 +91,11 @@ impl ClerkClient<'_> {
         organization_id: &str,
         invitation: NewInvitation,
     ) -> Result<OrganizationInvitation, ClerkError> {
-        self.post(&invitations_path(organization_id), &invitation.into_body())
-            .await
+        self.post(
+            &invitations_path(organization_id),
+            Some(&invitation.into_body()),
+        )
+        .await
     }
 
     /// `POST /v1/organizations/{organization_id}/invitations/{invitation_id}/revoke`:
@@ -111,8 +113,7 @@ impl ClerkClient<'_> {
             .segment("revoke");
         let body =
             requesting_user_id.map(|user_id| serde_json::json!({ "requesting_user_id": user_id }));
-        self.send(Method::POST, &path, &Query::new(), body.as_ref())
-            .await
+        self.post(&path, body.as_ref()).await
     }
 }
 

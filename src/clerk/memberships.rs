@@ -82,7 +82,8 @@ impl ClerkClient<'_> {
         role: &str,
     ) -> Result<OrganizationMembership, ClerkError> {
         let body = serde_json::json!({ "user_id": user_id, "role": role });
-        self.post(&memberships_path(organization_id), &body).await
+        self.post(&memberships_path(organization_id), Some(&body))
+            .await
     }
 
     /// `GET /v1/users/{user_id}/organization_memberships`: one page of the

@@ -214,14 +214,14 @@ impl<'a> ClerkClient<'a> {
         self.send(Method::GET, path, query, None).await
     }
 
-    /// Sends `POST {path}` with a JSON body and decodes the answer.
+    /// Sends `POST {path}`, with a JSON body when there is one (an action
+    /// such as `/ban` has none), and decodes the answer.
     pub async fn post<T: DeserializeOwned>(
         &self,
         path: &UrlPath,
-        body: &serde_json::Value,
+        body: Option<&serde_json::Value>,
     ) -> Result<T, ClerkError> {
-        self.send(Method::POST, path, &Query::new(), Some(body))
-            .await
+        self.send(Method::POST, path, &Query::new(), body).await
     }
 
     /// Sends `PATCH {path}` with a JSON body and decodes the answer.

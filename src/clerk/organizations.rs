@@ -133,7 +133,7 @@ impl ClerkClient<'_> {
         organization: NewOrganization,
     ) -> Result<Organization, ClerkError> {
         let path = UrlPath::new().segment("organizations");
-        self.post(&path, &organization.into_body()).await
+        self.post(&path, Some(&organization.into_body())).await
     }
 
     /// `PATCH /v1/organizations/{organization_id}`: changes the given

@@ -7,7 +7,6 @@
 //! only the fields this server reads, ignores fields Clerk adds, and reads
 //! `null` as absent.
 
-use http::Method;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -80,7 +79,7 @@ impl ClerkClient<'_> {
             .segment("sessions")
             .segment(session_id)
             .segment("revoke");
-        self.send(Method::POST, &path, &Query::new(), None).await
+        self.post(&path, None).await
     }
 }
 

@@ -7,7 +7,6 @@
 //! lists and flags, where it does not but an old instance might send one) as
 //! absent, so that a user whose profile is half-filled still decodes.
 
-use http::Method;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
@@ -285,7 +284,7 @@ impl ClerkClient<'_> {
     /// replaced before the error goes anywhere.
     pub async fn create_user(&self, user: NewUser) -> Result<User, ClerkError> {
         let password = user.password.clone().unwrap_or_default();
-        self.post(&UrlPath::new().segment("users"), &user.into_body())
+        self.post(&UrlPath::new().segment("users"), Some(&user.into_body()))
             .await
             .map_err(|error| error.without_secret(&password, "[password]"))
     }
@@ -303,7 +302,7 @@ impl ClerkClient<'_> {
     /// (the spec gives these operations none).
     pub async fn act_on_user(&self, user_id: &str, action: UserAction) -> Result<User, ClerkError> {
         let path = user_path(user_id).segment(action.segment());
-        self.send(Method::POST, &path, &Query::new(), None).await
+        self.post(&path, None).await
     }
 
     /// `DELETE /v1/users/{user_id}`.

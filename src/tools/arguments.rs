@@ -207,12 +207,6 @@ pub fn check_email(argument: &str, value: &str) -> Result<(), ToolError> {
     }
 }
 
-/// Fails unless at least one of the metadata arguments is given, so that an
-/// update always has something to send.
-pub fn check_any_metadata(given: &[(&str, bool)]) -> Result<(), ToolError> {
-    check_any_given(given)
-}
-
 /// Fails unless at least one of the `given` arguments (each named, with
 /// whether the call gave it) is there: an update with nothing to change is
 /// refused rather than sent.
@@ -304,16 +298,14 @@ mod tests {
 
     #[test]
     fn metadata_updates_need_at_least_one_object() {
-        let error = check_any_metadata(&[("publicMetadata", false), ("privateMetadata", false)])
+        let error = check_any_given(&[("publicMetadata", false), ("privateMetadata", false)])
             .unwrap_err()
             .to_string();
         assert!(
             error.contains("`publicMetadata`, `privateMetadata`"),
             "{error}"
         );
-        assert!(
-            check_any_metadata(&[("publicMetadata", false), ("privateMetadata", true)]).is_ok()
-        );
+        assert!(check_any_given(&[("publicMetadata", false), ("privateMetadata", true)]).is_ok());
     }
 
     #[test]

@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_metadata, check_count, check_length, check_order_by, check_organization_id,
-    check_range, check_role, check_user_id, default_limit, Arguments, ORGANIZATION_ID_PATTERN,
-    ROLE_PATTERN, USER_ID_PATTERN,
+    check_any_given, check_count, check_length, check_order_by, check_organization_id, check_range,
+    check_role, check_user_id, default_limit, Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN,
+    USER_ID_PATTERN,
 };
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
@@ -263,7 +263,7 @@ impl Arguments for UpdateMemberMetadataArgs {
     fn validate(&self) -> Result<(), ToolError> {
         check_organization_id("organizationId", &self.organization_id)?;
         check_user_id("userId", &self.user_id)?;
-        check_any_metadata(&[
+        check_any_given(&[
             ("publicMetadata", self.public_metadata.is_some()),
             ("privateMetadata", self.private_metadata.is_some()),
         ])

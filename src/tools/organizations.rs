@@ -13,12 +13,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_given, check_any_metadata, check_length, check_order_by, check_organization_id,
-    check_range, check_slug, check_user_id, default_limit, describe, Arguments,
-    ORGANIZATION_ID_PATTERN, SLUG_PATTERN, USER_ID_PATTERN,
+    check_any_given, check_length, check_order_by, check_organization_id, check_range, check_slug,
+    check_user_id, default_limit, describe, Arguments, ORGANIZATION_ID_PATTERN, SLUG_PATTERN,
+    USER_ID_PATTERN,
 };
 use super::error::no_organization_with_id;
-use super::output::{items_and_page, PageInfo, Timestamp};
+use super::output::{items_and_page, non_empty, PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
 use crate::clerk::organizations::{
     self as wire, NewOrganization, OrganizationChanges, OrganizationFilter,
@@ -318,7 +318,7 @@ struct UpdateOrganizationMetadataArgs {
 impl Arguments for UpdateOrganizationMetadataArgs {
     fn validate(&self) -> Result<(), ToolError> {
         check_organization_id("organizationId", &self.organization_id)?;
-        check_any_metadata(&[
+        check_any_given(&[
             ("publicMetadata", self.public_metadata.is_some()),
             ("privateMetadata", self.private_metadata.is_some()),
         ])
@@ -417,11 +417,6 @@ impl From<wire::Organization> for Organization {
             updated_at: Timestamp::from_opt(organization.updated_at),
         }
     }
-}
-
-/// `None` for an absent or empty string, which Clerk sends for "not set".
-fn non_empty(value: Option<String>) -> Option<String> {
-    value.filter(|value| !value.is_empty())
 }
 
 async fn list_organizations(

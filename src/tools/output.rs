@@ -83,6 +83,11 @@ impl JsonSchema for Timestamp {
     }
 }
 
+/// `None` for an absent or empty string, which Clerk sends for "not set".
+pub fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|value| !value.is_empty())
+}
+
 /// Where a page sits in a list, beside the page's items.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -12,7 +12,7 @@ use super::arguments::{
     check_id, check_range, check_user_id, default_limit, Arguments, USER_ID_PATTERN,
 };
 use super::error::no_session_with_id;
-use super::output::{items_and_page, PageInfo, Timestamp};
+use super::output::{items_and_page, non_empty, PageInfo, Timestamp};
 use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
 use crate::clerk::sessions::{self as wire, SessionFilter};
 use crate::clerk::{ClerkClient, Page};
@@ -222,11 +222,6 @@ impl From<wire::SessionActivity> for SessionActivity {
             country: non_empty(activity.country),
         }
     }
-}
-
-/// `None` for an absent or empty string, which Clerk sends for "not known".
-fn non_empty(value: Option<String>) -> Option<String> {
-    value.filter(|value| !value.is_empty())
 }
 
 async fn list_sessions(

@@ -19,8 +19,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_given, check_any_metadata, check_count, check_email, check_length, check_order_by,
-    check_range, check_user_id, default_limit, describe, Arguments, USER_ID_PATTERN,
+    check_any_given, check_count, check_email, check_length, check_order_by, check_range,
+    check_user_id, default_limit, describe, Arguments, USER_ID_PATTERN,
 };
 use super::error::no_user_with_id;
 use super::output::{PageInfo, Timestamp};
@@ -579,7 +579,7 @@ struct UpdateUserMetadataArgs {
 impl Arguments for UpdateUserMetadataArgs {
     fn validate(&self) -> Result<(), ToolError> {
         check_user_id("userId", &self.user_id)?;
-        check_any_metadata(&[
+        check_any_given(&[
             ("publicMetadata", self.public_metadata.is_some()),
             ("privateMetadata", self.private_metadata.is_some()),
             ("unsafeMetadata", self.unsafe_metadata.is_some()),

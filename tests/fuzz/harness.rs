@@ -6,21 +6,21 @@
 //! include this file, so a kept input replays exactly as it was fuzzed. It
 //! depends on no fuzzing library: the input is read byte by byte.
 //!
-//! Input layout, each field one byte unless said otherwise (a missing byte
-//! reads as 0, and every field's choice 0 is the ordinary one, so a short
-//! input is a plain, valid request):
+//! Input layout, each field one byte unless said otherwise; a missing byte
+//! reads as 0, and for the configuration, the request line, the headers and
+//! Clerk's answer choice 0 is the ordinary one:
 //!
 //! 1. the configuration ([`CONFIGS`]);
 //! 2. the HTTP method;
 //! 3. the path, one of a few or (last choice) arbitrary: a length byte and that
 //!    many bytes;
 //! 4. seven headers in turn (`Content-Type`, `Accept`, `MCP-Protocol-Version`,
-//!    `Origin`, `X-Clerk-Secret-Key`, `Authorization`, `Content-Length`):
-//!    for each, a choice among realistic values, absent, or raw bytes (a
-//!    length byte and that many bytes);
+//!    `Origin`, `X-Clerk-Secret-Key`, `Authorization`, `Content-Length`),
+//!    each a realistic value, absent, or raw bytes; then, for each header
+//!    whose choice was raw bytes, a length byte and that many bytes;
 //! 5. how Clerk answers ([`ClerkAnswer`]);
-//! 6. the body: the rest of the input taken as is, or a JSON-RPC message (or
-//!    a batch of them) built from further bytes ([`Generator`]).
+//! 6. the body: a JSON-RPC message (or a batch of them) built from the bytes
+//!    that follow ([`Generator`]), or the rest of the input taken as is.
 
 use std::cell::RefCell;
 use std::time::Duration;

@@ -280,7 +280,7 @@ fn utf8_byte_order_mark_is_a_parse_error() {
         400,
         -32700,
         Value::Null,
-        &["not valid JSON"],
+        &["byte-order mark"],
     );
 }
 
@@ -346,7 +346,7 @@ fn null_id_is_invalid_request() {
         400,
         -32600,
         Value::Null,
-        &["\"id\" must be a string or an integer"],
+        &["\"id\" must be a string or a 64-bit integer"],
     );
 }
 
@@ -358,8 +358,49 @@ fn object_array_and_boolean_ids_are_invalid_requests() {
             400,
             -32600,
             Value::Null,
-            &["\"id\" must be a string or an integer"],
+            &["\"id\" must be a string or a 64-bit integer"],
         );
+    }
+}
+
+/// MCP, Basic Protocol: "Requests MUST include a string or integer ID". The
+/// server's own message says so, but it answers a fractional id.
+#[test]
+fn fractional_id_is_invalid_request() {
+    for id in [json!(1.5), json!(-0.25), json!(1e300)] {
+        assert_rpc_error(
+            &send_public(tools_call_with("id", json!(id))),
+            400,
+            -32600,
+            Value::Null,
+            &["\"id\" must be a string or a 64-bit integer"],
+        );
+    }
+}
+
+/// An integer id past 64 bits is read as a float and answered rounded
+/// (`5.555555555555556e+34`), so the client cannot match the answer to its
+/// request: the server must refuse it or repeat it digit for digit.
+#[test]
+fn id_beyond_64_bit_integers_is_refused_or_repeated_exactly() {
+    for id in [
+        "55555555555555555555555555555555510",
+        "18446744073709551616",
+    ] {
+        let body = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"ping"}}"#);
+        let (response, clerk) = send_public(raw_post(body.as_bytes()));
+        let text = body_text(&response);
+        if response.status() == 200 {
+            assert!(text.contains(&format!("\"id\":{id},")), "{id}: {text}");
+        } else {
+            assert_rpc_error(
+                &(response, clerk),
+                400,
+                -32600,
+                Value::Null,
+                &["\"id\" must be a string or a 64-bit integer"],
+            );
+        }
     }
 }
 
@@ -548,6 +589,33 @@ fn unknown_tool_is_invalid_params_naming_it() {
 }
 
 #[test]
+fn unknown_tool_with_a_huge_name_is_not_repeated_whole() {
+    let name = "clerk_".to_owned() + &"a".repeat(10_000);
+    assert_rpc_error(
+        &send_public(tools_call_with(
+            "params",
+            json!({"name": name, "arguments": {}}),
+        )),
+        200,
+        -32602,
+        json!(1),
+        &["Unknown tool"],
+    );
+}
+
+#[test]
+fn unknown_method_with_a_huge_name_is_not_repeated_whole() {
+    let method = "tools/".to_owned() + &"a".repeat(10_000);
+    assert_rpc_error(
+        &send_public(tools_call_with("method", json!(method))),
+        200,
+        -32601,
+        json!(1),
+        &["Method not found"],
+    );
+}
+
+#[test]
 fn tool_name_that_is_not_a_string_is_invalid_params() {
     for name in [json!(5), json!(null), json!(["clerk_get_user"])] {
         assert_rpc_error(
@@ -699,6 +767,40 @@ fn unknown_arguments_are_refused_by_name() {
     for (tool, arguments, argument) in rows {
         assert_refused(tool, arguments, &[argument]);
     }
+}
+
+#[test]
+fn wrong_type_errors_do_not_repeat_a_huge_value() {
+    let huge = "a".repeat(10_000);
+    let rows: [(&str, Value, &str); 4] = [
+        ("clerk_list_users", json!({"limit": huge}), "limit"),
+        (
+            "clerk_update_user_metadata",
+            json!({"userId": "user_2ada", "publicMetadata": huge}),
+            "publicMetadata",
+        ),
+        (
+            "clerk_list_organization_invitations",
+            json!({"organizationId": "org_1", "status": huge}),
+            "status",
+        ),
+        (
+            "clerk_list_organizations",
+            json!({"includeMembersCount": huge}),
+            "includeMembersCount",
+        ),
+    ];
+    for (tool, arguments, argument) in rows {
+        assert_refused(tool, arguments, &[argument]);
+    }
+}
+
+#[test]
+fn unknown_argument_with_a_huge_name_is_not_repeated_whole() {
+    let mut arguments = json!({"userId": "user_2ada"});
+    arguments["x".repeat(10_000)] = json!(1);
+    let text = assert_refused("clerk_get_user", arguments, &[]);
+    assert!(text.contains("unknown"), "{text}");
 }
 
 // Hostile IDs: path and query syntax, control characters, other scripts,
@@ -893,6 +995,19 @@ fn values_that_are_not_email_addresses_are_refused_by_create_invitation() {
             json!({"organizationId": "org_2abc", "emailAddress": value, "role": "org:member"});
         let text = assert_refused("clerk_create_invitation", arguments, &["emailAddress"]);
         assert!(text.contains("email address"), "{what}: {text}");
+    }
+}
+
+/// `clerk_list_users` says "each value must be an email address" but checks
+/// only emptiness and length, so these reach Clerk as filters.
+#[test]
+fn values_that_are_not_email_addresses_are_refused_by_list_users() {
+    for (_, value) in not_email_addresses() {
+        assert_refused(
+            "clerk_list_users",
+            json!({"emailAddress": [value]}),
+            &["emailAddress"],
+        );
     }
 }
 

@@ -28,7 +28,7 @@ use serde_json::{json, Map, Value};
 
 use crate::clerk::{ClerkClient, KeyError};
 
-pub use arguments::Arguments;
+pub use arguments::{shorten, Arguments};
 pub use error::ToolError;
 
 /// MCP tool annotations (MCP 2025-06-18, Server features: Tools).

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::arguments::{
-    check_any_metadata, check_count, check_length, check_order_by, check_range, check_user_id,
-    default_limit, describe, Arguments, USER_ID_PATTERN,
+    check_any_metadata, check_count, check_email, check_length, check_order_by, check_range,
+    check_user_id, default_limit, Arguments, USER_ID_PATTERN,
 };
 use super::error::no_user_with_id;
 use super::output::{PageInfo, Timestamp};
@@ -128,15 +128,7 @@ impl Arguments for ListUsersArgs {
         )?;
         check_count("userId", &self.user_id, MAX_FILTER_VALUES, "values")?;
         for email in &self.email_address {
-            if email.is_empty() || email.chars().count() > 320 {
-                return Err(ToolError::invalid(
-                    "emailAddress",
-                    format!(
-                        "each value must be an email address (got {})",
-                        describe(email)
-                    ),
-                ));
-            }
+            check_email("emailAddress", email)?;
         }
         for user_id in &self.user_id {
             check_user_id("userId", user_id)?;

@@ -101,12 +101,16 @@ impl Message {
         };
         let id = match object.remove("id") {
             None => None,
-            Some(Value::Number(number)) => Some(Id::Number(number)),
+            // An id the server cannot repeat exactly (a fraction, or an
+            // integer beyond 64 bits, which JSON parsing rounds) is refused.
+            Some(Value::Number(number)) if number.is_i64() || number.is_u64() => {
+                Some(Id::Number(number))
+            }
             Some(Value::String(text)) => Some(Id::String(text)),
             Some(_) => {
                 return Err(invalid_request(
                     None,
-                    "\"id\" must be a string or an integer (MCP forbids null ids)",
+                    "\"id\" must be a string or a 64-bit integer (MCP forbids null ids)",
                 ))
             }
         };
@@ -234,6 +238,20 @@ mod tests {
         let rejected = parse(json!({"jsonrpc":"2.0","id":null,"method":"ping"})).unwrap_err();
         assert_eq!(rejected.error.code, code::INVALID_REQUEST);
         assert_eq!(rejected.id, None);
+    }
+
+    #[test]
+    fn fractional_and_oversized_ids_are_rejected() {
+        for id in [
+            json!(1.5),
+            json!(1e300),
+            json!(18_446_744_073_709_551_616.0),
+        ] {
+            let rejected = parse(json!({"jsonrpc":"2.0","id":id,"method":"ping"})).unwrap_err();
+            assert_eq!(rejected.error.code, code::INVALID_REQUEST, "{id}");
+        }
+        let max = parse(json!({"jsonrpc":"2.0","id":u64::MAX,"method":"ping"}));
+        assert!(matches!(max, Ok(Message::Request(_))));
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub async fn handle_request(request: Request, context: &Context<'_>) -> Response
         "logging/setLevel" => set_log_level(&request.params),
         other => Err(RpcError::new(
             code::METHOD_NOT_FOUND,
-            format!("Method not found: {other}"),
+            format!("Method not found: {}", tools::shorten(other, 80)),
         )),
     };
     Response::new(request.id, outcome)
@@ -138,8 +138,9 @@ async fn call_tool(
         Some(Value::Object(arguments)) => arguments,
         Some(_) => return Err(RpcError::invalid_params("\"arguments\" must be an object")),
     };
-    let tool = tools::find(&name, context.selection)
-        .ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {name}")))?;
+    let tool = tools::find(&name, context.selection).ok_or_else(|| {
+        RpcError::invalid_params(format!("Unknown tool: {}", tools::shorten(&name, 80)))
+    })?;
     let clerk = context
         .key
         .as_ref()

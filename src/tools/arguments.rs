@@ -29,7 +29,10 @@ pub trait Arguments: DeserializeOwned + JsonSchema {
                 } else {
                     argument
                 };
-                ToolError::invalid(&argument, error.into_inner().to_string())
+                ToolError::invalid(
+                    &shorten(&argument, 80),
+                    shorten(&error.into_inner().to_string(), 200),
+                )
             })?;
         parsed.validate()?;
         Ok(parsed)
@@ -222,6 +225,15 @@ pub fn check_any_given(given: &[(&str, bool)]) -> Result<(), ToolError> {
     }
 }
 
+/// `text` cut to `max` characters with an ellipsis, so that an error about
+/// a huge value (serde's messages quote it) does not repeat it whole.
+pub fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
 /// Shows a user's value in an error: short values quoted, long ones by length,
 /// so a 10,000-character argument does not come back whole.
 pub fn describe(value: &str) -> String {
@@ -353,6 +365,13 @@ mod tests {
             ),
             "{error}"
         );
+    }
+
+    #[test]
+    fn long_texts_are_shortened_with_an_ellipsis() {
+        assert_eq!(shorten("abcdef", 3), "abc…");
+        assert_eq!(shorten("abc", 3), "abc");
+        assert_eq!(shorten("ééé", 2), "éé…");
     }
 
     #[test]

@@ -32,7 +32,7 @@ use serde_json::{json, Map, Value};
 
 use crate::clerk::{ClerkClient, KeyError};
 
-pub use arguments::Arguments;
+pub use arguments::{shorten, Arguments};
 pub use error::ToolError;
 pub use selection::{Selection, Toolset, Toolsets};
 

@@ -307,15 +307,7 @@ fn check_user_filter(
     check_count("emailAddress", email_address, MAX_FILTER_VALUES, "values")?;
     check_count("userId", user_id, MAX_FILTER_VALUES, "values")?;
     for email in email_address {
-        if email.is_empty() || email.chars().count() > 320 {
-            return Err(ToolError::invalid(
-                "emailAddress",
-                format!(
-                    "each value must be an email address (got {})",
-                    describe(email)
-                ),
-            ));
-        }
+        check_email("emailAddress", email)?;
     }
     for user_id in user_id {
         check_user_id("userId", user_id)?;

@@ -191,7 +191,12 @@ async fn handle_post(
                 StatusCode::BAD_REQUEST,
                 RpcError::new(
                     code::PARSE_ERROR,
-                    format!("Parse error: the body is not valid JSON ({error})"),
+                    if bytes.starts_with(b"\xEF\xBB\xBF") {
+                        "Parse error: the body starts with a byte-order mark; send JSON without one"
+                            .to_owned()
+                    } else {
+                        format!("Parse error: the body is not valid JSON ({error})")
+                    },
                 ),
             )
         }

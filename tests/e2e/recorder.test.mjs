@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { after, before, beforeEach, describe, it } from 'node:test';
 
 import { startRecorder } from './recorder.mjs';
@@ -30,6 +31,13 @@ function startOrigin() {
     } else if (req.url === '/close') {
       res.writeHead(200, { connection: 'close', 'content-length': '2' });
       res.end('ok');
+    } else if (req.url === '/gzip' || req.url === '/br') {
+      const body = req.url === '/gzip' ? gzipSync('{"secret":"in gzip"}') : brotliCompressSync('{"secret":"in br"}');
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': req.url.slice(1), 'content-length': body.length });
+      res.end(body);
+    } else if (req.url === '/empty-gzip') {
+      res.writeHead(204, { 'content-encoding': 'gzip' });
+      res.end();
     } else if (req.url === '/hold') {
       req.socket.once('close', () => seen.push({ url: '/hold', closed: true }));
     } else {
@@ -75,7 +83,12 @@ describe('recording proxy', () => {
   let recorder;
   let dir;
   let file;
-  const recorded = () => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  const lines = () => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  /** The last line recorded for `path`, once there is one (the file is written as answers end). */
+  async function recordedFor(path) {
+    for (let i = 0; i < 50 && !lines().some((line) => line.path === path); i++) await new Promise((resolve) => { setTimeout(resolve, 20); });
+    return lines().filter((line) => line.path === path).at(-1);
+  }
 
   before(async () => {
     origin = await startOrigin();
@@ -107,6 +120,19 @@ describe('recording proxy', () => {
     assert.equal(headers.Host, new URL(recorder.url).host, 'the Host the client sent');
   });
 
+  it('puts setHeaders on every request, in place of those of the same name', async () => {
+    const setting = await startRecorder({ target: origin.url, file: join(dir, 'set-headers.jsonl'), setHeaders: { Authorization: 'Bearer given' } });
+    try {
+      await send(setting.url, { headers: { authorization: 'Bearer own', 'X-Other': 'kept' } });
+    } finally {
+      await setting.close();
+    }
+    const [seen] = origin.seen;
+    const values = (name) => seen.rawHeaders.filter((_, i) => i % 2 === 1 && seen.rawHeaders[i - 1].toLowerCase() === name);
+    assert.deepEqual(values('authorization'), ['Bearer given']);
+    assert.deepEqual(values('x-other'), ['kept']);
+  });
+
   it('answers with the status, reason, headers (case and repeats kept) and body the origin gave, and records them', async () => {
     const answer = await send(recorder.url, { method: 'POST', path: '/mcp', body: 'ping', headers: { 'Content-Length': 4 } });
     assert.equal(answer.status, 201);
@@ -115,9 +141,30 @@ describe('recording proxy', () => {
     const names = answer.rawHeaders.filter((name, i) => i % 2 === 0 && !perConnection.has(name));
     assert.deepEqual(names, ['Content-Type', 'WWW-Authenticate', 'Set-Cookie', 'Set-Cookie', 'X-Mixed-Case']);
     assert.equal(answer.body, '{"echo":"ping"}');
-    const last = recorded().at(-1);
+    const last = await recordedFor('/mcp');
     assert.deepEqual([last.method, last.path, last.status, last.body], ['POST', '/mcp', 201, '{"echo":"ping"}']);
     assert.ok(last.headers.includes('WWW-Authenticate'));
+  });
+
+  it('passes a compressed body on as it came, and records it decompressed', async () => {
+    for (const [coding, text] of [['gzip', '{"secret":"in gzip"}'], ['br', '{"secret":"in br"}']]) {
+      const target = new URL(recorder.url);
+      const raw = await new Promise((resolve) => {
+        request({ host: target.hostname, port: target.port, path: `/${coding}` }, (response) => {
+          const chunks = [];
+          response.on('data', (chunk) => chunks.push(chunk));
+          response.on('end', () => resolve({ encoding: response.headers['content-encoding'], bytes: Buffer.concat(chunks) }));
+        }).end();
+      });
+      assert.equal(raw.encoding, coding);
+      assert.equal(raw.bytes[0] === 0x1f, coding === 'gzip', 'the client gets the compressed bytes');
+      const entry = await recordedFor(`/${coding}`);
+      assert.equal(entry.body, text);
+      assert.equal(entry.undecodable, undefined);
+    }
+    assert.equal((await send(recorder.url, { path: '/empty-gzip' })).status, 204);
+    const empty = await recordedFor('/empty-gzip');
+    assert.deepEqual([empty.body, empty.undecodable], ['', undefined], 'an empty body needs no decoding');
   });
 
   it('streams a body as it comes instead of waiting for its end', async () => {
@@ -158,9 +205,10 @@ describe('recording proxy', () => {
     }
   });
 
-  it('breaks off an answer the origin broke off', async () => {
+  it('breaks off an answer the origin broke off, and writes that down', async () => {
     const answer = await send(recorder.url, { path: '/broken' });
     assert.ok(answer.error, `the client got a whole answer: ${JSON.stringify(answer)}`);
+    assert.deepEqual(await recordedFor('/broken'), { method: 'GET', path: '/broken', error: 'the worker broke the answer off' });
   });
 
   it('drops the request to the origin when the client goes away', async () => {

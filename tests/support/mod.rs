@@ -48,7 +48,8 @@ impl FakeClerk {
     /// A Clerk that must not be called: it answers 500 and the test checks
     /// `requests` is empty.
     pub fn unused() -> Self {
-        FakeClerk::answering(json!({"errors": [{"code": "unexpected", "message": "unexpected"}]}))
+        let body = json!({"errors": [{"code": "unexpected", "message": "unexpected"}]});
+        FakeClerk::new(move |_| Ok(json_answer(500, &body)))
     }
 
     /// Answers `GET /v1/users/count` with `total` and anything else with `body`.

@@ -12,7 +12,8 @@
 // toward the client.
 //
 // Import: startRecorder({ target, file, setHeaders }) resolves to { url, close }; `target` is
-// the worker's origin, `file` the JSON Lines file each answer is appended to as
+// the worker's origin (or a function giving it, read at each request, for a proxy that starts
+// before its worker's port is known), `file` the JSON Lines file each answer is appended to as
 // { method, path, status, headers: [name, value, ...], body }, the body decoded from any
 // Content-Encoding (gzip, deflate, br) so that it can be searched, or with `undecodable` when
 // it could not be; or { method, path, error } for an exchange that did not end in a whole
@@ -60,7 +61,6 @@ function decodedBody(bytes, contentEncoding = '') {
 export async function startRecorder({ target, file, setHeaders = {} }) {
   const replaced = new Set(Object.keys(setHeaders).map((name) => name.toLowerCase()));
   const added = Object.entries(setHeaders).flat();
-  const upstream = new URL(target);
   const log = createWriteStream(file, { flags: 'a' });
   // One agent per client connection, holding at most one connection to the worker.
   const agents = new WeakMap();
@@ -75,6 +75,7 @@ export async function startRecorder({ target, file, setHeaders = {} }) {
   };
 
   const server = createServer((req, res) => {
+    const upstream = new URL(typeof target === 'function' ? target() : target);
     const outgoing = forward({
       host: upstream.hostname,
       port: upstream.port,

@@ -266,10 +266,37 @@ async function startPrism(spec, log, upstream) {
  * proxy in front of it (recorder.mjs), writing every answer to answers-NAME.jsonl; waits until
  * /health reports `expectedMode`. Resolves to the /mcp URL behind the proxy, the only one
  * clients get.
+ *
+ * A port freePort found free may be taken by another process before wrangler binds it; then
+ * wrangler exits and it is started again on other ports, twice at most.
  */
 async function startWorker(name, { clerkUrl, expectedMode, vars = {} }) {
-  const [port, inspectorPort] = [await freePort(), await freePort()];
+  // The proxy takes its own port first, so that it cannot take one chosen for wrangler.
+  let target;
+  const recorder = await startRecorder({ target: () => target, file: join(workDir, `answers-${name}.jsonl`) });
+  recorders.add(recorder);
   const log = join(workDir, `wrangler-${name}.log`);
+  for (let attempt = 1; ; attempt += 1) {
+    const [port, inspectorPort] = [await freePort(), await freePort()];
+    target = `http://127.0.0.1:${port}`;
+    const logStart = existsSync(log) ? statSync(log).size : 0;
+    const outcome = await runWrangler(name, { port, inspectorPort, clerkUrl, expectedMode, vars, base: recorder.url, log });
+    if (outcome.ready) return `${recorder.url}/mcp`;
+    const written = readFileSync(log, 'utf8').slice(logStart);
+    if (outcome.exited && written.includes('Address already in use') && attempt < 3) {
+      console.log(`${name}: a port was taken before wrangler could bind it; starting it again on other ports`);
+      continue;
+    }
+    console.log(`wrangler (${name}) log, last lines:\n${written.split('\n').slice(-30).join('\n')}`);
+    throw new Error(`the ${name} worker was not ready (${outcome.detail})`);
+  }
+}
+
+/**
+ * Runs one `wrangler dev` and polls /health through the proxy at `base`: resolves to
+ * { ready: true }, or { exited, detail } once wrangler exited or the startup time ran out.
+ */
+async function runWrangler(name, { port, inspectorPort, clerkUrl, expectedMode, vars, base, log }) {
   const wrangler = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
   const child = launch(process.execPath, [
     wrangler, 'dev',
@@ -278,16 +305,13 @@ async function startWorker(name, { clerkUrl, expectedMode, vars = {} }) {
     '--inspector-ip', '127.0.0.1', '--inspector-port', String(inspectorPort),
     '--local', '--persist-to', join(workDir, `state-${name}`),
     '--show-interactive-dev-session=false',
-    ...Object.entries({ CLERK_SECRET_KEY: '', CLERK_API_URL: clerkUrl, ...vars }).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+    ...Object.entries({ CLERK_SECRET_KEY: '', CLERK_API_URL: clerkUrl, ...vars }).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
   ], {
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: workDir },
     stdout: openSync(log, 'a'),
     stderr: openSync(log, 'a'),
   });
 
-  const recorder = await startRecorder({ target: `http://127.0.0.1:${port}`, file: join(workDir, `answers-${name}.jsonl`) });
-  recorders.add(recorder);
-  const base = recorder.url;
   const until = Date.now() + Math.min(STARTUP_TIMEOUT_MS, remaining());
   let last = 'no answer';
   while (Date.now() < until) {
@@ -295,16 +319,16 @@ async function startWorker(name, { clerkUrl, expectedMode, vars = {} }) {
     try {
       const response = await fetch(`${base}/health`, { signal: AbortSignal.timeout(5000) });
       const body = await response.json();
-      if (body.mode === expectedMode) return `${base}/mcp`;
+      if (body.mode === expectedMode) return { ready: true };
       last = `/health answered ${response.status} ${JSON.stringify(body)}`;
     } catch (error) {
       last = error.cause?.code ?? error.message;
     }
     await pause(250);
   }
-  const tail = readFileSync(log, 'utf8').split('\n').slice(-30).join('\n');
-  console.log(`wrangler (${name}) log, last lines:\n${tail}`);
-  throw new Error(`the ${name} worker was not ready (${child.exitCode !== null ? `wrangler exited with ${child.exitCode}` : last})`);
+  const exited = child.exitCode !== null || child.signalCode !== null;
+  await stop(child);
+  return { exited, detail: exited ? `wrangler exited with ${child.exitCode ?? child.signalCode}` : last };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ use futures::StreamExt;
 use wasm_bindgen::JsValue;
 use worker::{
     event, AbortController, AbortSignal, Context, Delay, Env, Fetch, Headers, Method, RequestInit,
+    RequestRedirect,
 };
 
 use crate::clerk::{HttpSend, SendError, SendFailure};
@@ -146,8 +147,11 @@ async fn send_with_fetch(
         }
     }
     let mut init = RequestInit::new();
+    // A redirect is answered as the 3xx it is: the key is meant for Clerk
+    // alone, and an answer from elsewhere would not be Clerk's.
     init.with_method(Method::from(parts.method.to_string()))
-        .with_headers(headers);
+        .with_headers(headers)
+        .with_redirect(RequestRedirect::Manual);
     if !body.is_empty() {
         let bytes = worker::js_sys::Uint8Array::from(body.as_slice());
         init.with_body(Some(JsValue::from(bytes)));
@@ -190,12 +194,8 @@ async fn read_answer(answer: &mut worker::Response) -> Result<Vec<u8>, SendError
     };
     let mut bytes = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|error| {
-            SendError::new(
-                SendFailure::Unreachable,
-                format!("the answer broke off: {error}"),
-            )
-        })?;
+        let chunk =
+            chunk.map_err(|error| SendError::new(SendFailure::Interrupted, error.to_string()))?;
         if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
             return Err(too_large());
         }

@@ -174,3 +174,44 @@ fn truncated_answer_is_a_clear_tool_error() {
         result_text(&result)
     );
 }
+
+#[test]
+fn read_whose_answer_broke_off_is_tried_again() {
+    let clerk = failing_then_ok(1, || {
+        Err(SendError::new(SendFailure::Interrupted, "stream ended"))
+    });
+    let result = get_user(&clerk);
+    assert_eq!(result["isError"], false, "{}", result_text(&result));
+    assert_eq!(clerk.request_count(), 2);
+}
+
+#[test]
+fn write_whose_connection_failed_warns_that_its_outcome_is_unknown() {
+    let clerk = failing_then_ok(1, || {
+        Err(SendError::new(SendFailure::Unreachable, "connection reset"))
+    });
+    let result = tool_result(&clerk, "clerk_create_organization", json!({"name": "Acme"}));
+    assert!(
+        result_text(&result).contains("may or may not have happened"),
+        "{}",
+        result_text(&result)
+    );
+}
+
+#[test]
+fn answer_of_the_wrong_shape_is_described_not_quoted() {
+    let huge = "x".repeat(200_000);
+    let clerk = FakeClerk::answering(json!({"id": "user_2ada", "first_name": ["not", huge]}));
+    let result = get_user(&clerk);
+    assert_eq!(result["isError"], true);
+    let text = result_text(&result);
+    assert!(
+        text.contains("could not read") && text.contains("line 1 column"),
+        "{text}"
+    );
+    assert!(
+        text.len() < 400,
+        "the answer was quoted: {} bytes",
+        text.len()
+    );
+}

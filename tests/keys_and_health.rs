@@ -240,3 +240,22 @@ fn hosted_health_opened_on_purpose_says_anyone_may_call() {
     assert_eq!(status, 200);
     assert_eq!(body["authentication"], "none");
 }
+
+#[test]
+fn health_tests_a_request_key_only_for_those_who_may_use_the_server() {
+    let config = config(&[("MCP_AUTH_TOKENS", TOKEN)]);
+    let clerk = FakeClerk::unused();
+    let (status, body) = health("/health", &config, &clerk, Some(KEY));
+    assert_eq!(status, 200);
+    assert_eq!(body["clerkConnected"], serde_json::Value::Null);
+    assert_eq!(clerk.request_count(), 0);
+}
+
+#[test]
+fn health_check_is_tried_once_even_when_clerk_is_unavailable() {
+    let clerk = FakeClerk::failing(503, "unavailable", "Service unavailable", None);
+    let (status, body) = health("/health", &hosted_config(), &clerk, None);
+    assert_eq!(status, 503);
+    assert_eq!(body["clerkConnected"], false);
+    assert_eq!(clerk.request_count(), 1);
+}

@@ -143,7 +143,10 @@ impl ClerkError {
     pub fn is_transient(&self) -> bool {
         match self {
             ClerkError::Api(error) => matches!(error.status, 502 | 503),
-            ClerkError::Unreachable(error) => error.failure == SendFailure::Unreachable,
+            ClerkError::Unreachable(error) => matches!(
+                error.failure,
+                SendFailure::Unreachable | SendFailure::Interrupted
+            ),
             ClerkError::UnexpectedBody { .. } => false,
         }
     }
@@ -163,9 +166,18 @@ impl fmt::Display for ClerkError {
         match self {
             ClerkError::Api(error) => error.fmt(f),
             ClerkError::Unreachable(error) => match error.failure {
-                SendFailure::Unreachable => {
-                    write!(f, "Clerk could not be reached: {}", error.message)
-                }
+                SendFailure::Unreachable => write!(
+                    f,
+                    "Clerk could not be reached: {}. If this call was to change something, it \
+                     may or may not have happened: check before trying again",
+                    error.message
+                ),
+                SendFailure::Interrupted => write!(
+                    f,
+                    "Clerk's answer broke off: {}. If this call was to change something, it \
+                     may or may not have happened: check before trying again",
+                    error.message
+                ),
                 SendFailure::TimedOut => write!(
                     f,
                     "Clerk did not answer in time: {}. Nothing is known of the outcome; for a \

@@ -119,6 +119,8 @@ pub struct SendError {
 pub enum SendFailure {
     /// No connection, or it broke before an answer came.
     Unreachable,
+    /// An answer started but broke off before its end.
+    Interrupted,
     /// No whole answer within the configured timeout.
     TimedOut,
     /// The answer was larger than the server reads.
@@ -159,13 +161,29 @@ pub struct ClerkClient<'a> {
     http: &'a dyn HttpSend,
     api_url: &'a str,
     key: &'a SecretKey,
+    /// Whether reads are tried again on transient failures.
+    retry_reads: bool,
 }
 
 impl<'a> ClerkClient<'a> {
     /// `api_url` is the origin Clerk is served from, without `/v1` or a
     /// trailing slash (`https://api.clerk.com`).
     pub fn new(http: &'a dyn HttpSend, api_url: &'a str, key: &'a SecretKey) -> Self {
-        ClerkClient { http, api_url, key }
+        ClerkClient {
+            http,
+            api_url,
+            key,
+            retry_reads: true,
+        }
+    }
+
+    /// The same client, trying each call once: for checks that anyone may
+    /// trigger, which must not multiply the calls made with the key.
+    pub fn without_retries(self) -> Self {
+        ClerkClient {
+            retry_reads: false,
+            ..self
+        }
     }
 
     /// Writes the request for `method {api_url}/v1{path}?{query}`.
@@ -253,7 +271,7 @@ impl<'a> ClerkClient<'a> {
         query: &Query,
         body: Option<&serde_json::Value>,
     ) -> Result<T, ClerkError> {
-        let retried = method == Method::GET;
+        let retried = self.retry_reads && method == Method::GET;
         let mut delays = RETRY_DELAYS.iter();
         loop {
             let request = self.request(method.clone(), path, query, body);
@@ -277,6 +295,18 @@ fn user_agent() -> &'static str {
     concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))
 }
 
+/// What was wrong with a body, without quoting it: serde's message names
+/// the value it rejected, which may be anything Clerk (or whatever answered
+/// in its place) sent, of any length.
+fn describe_decode_error(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let kind = message
+        .split_once(": ")
+        .map_or(message.as_str(), |(kind, _)| kind);
+    let kind: String = kind.chars().take(60).collect();
+    format!("{kind} at line {} column {}", error.line(), error.column())
+}
+
 /// Reads Clerk's answer: a 2xx body as `T`, anything else as a [`ClerkError`].
 pub fn decode_response<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Result<T, ClerkError> {
     let status = response.status();
@@ -285,7 +315,7 @@ pub fn decode_response<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Resu
     }
     serde_json::from_slice(response.body()).map_err(|error| ClerkError::UnexpectedBody {
         status: status.as_u16(),
-        detail: error.to_string(),
+        detail: describe_decode_error(&error),
     })
 }
 

@@ -32,6 +32,7 @@ pub async fn check(
         Err(error) => Some(Err(error.to_string())),
         Ok(key) => Some(
             ClerkClient::new(http, &config.clerk_api_url, key)
+                .without_retries()
                 .count_users(&UserFilter::default())
                 .await
                 .map(|_| ())

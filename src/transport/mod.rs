@@ -131,7 +131,12 @@ async fn route(
                     return refusal(StatusCode::BAD_REQUEST, &format!("Bad Request: {problem}"))
                 }
             };
-            let key = request_key(config, &parts.headers);
+            // A request key is checked against Clerk only for those who may
+            // use the server, so that /health cannot test keys for anyone.
+            let key = match (&config.mode, access::check(&config.access, &parts.headers)) {
+                (Mode::Public, Err(_)) => Err(KeyError::Missing),
+                _ => request_key(config, &parts.headers),
+            };
             let (status, body) = health::check(config, selection, &key, http).await;
             json_response(status, &body)
         }

@@ -1,4 +1,5 @@
-// The fake Clerk's answers against Clerk's own Backend API spec: every endpoint the fake serves,
+// The fake Clerk's answers against Clerk's own Backend API spec: every endpoint the fake serves
+// (the session list with `paginated=true` only for its request, the spec knowing only its array),
 // success and failure, goes through `prism proxy`, which forwards to a fresh fake Clerk and
 // reports in `sl-violations` each way the request or the answer breaks the spec. An answer
 // that breaks it means the end-to-end tests would be testing the worker against a Clerk that
@@ -138,6 +139,44 @@ describe('the fake Clerk\'s answers follow Clerk\'s Backend API spec (Prism prox
       await conforms('GET', `/v1/organizations/${organization.id}/memberships?limit=100`, 200);
       await conforms('GET', `/v1/organizations/${organization.id}/invitations?limit=100`, 200);
     }
+  });
+
+  it('roles, sessions, a user\'s whole life and the organization actions', async () => {
+    for (const query of ['', '?limit=1&offset=1', '?query=billing&order_by=-name']) await conforms('GET', `/v1/organization_roles${query}`, 200);
+    const target = users[27];
+    await conforms('GET', `/v1/sessions?user_id=${target.id}`, 200);
+    await conforms('GET', `/v1/sessions?user_id=${target.id}&status=active&limit=5`, 200);
+    // The spec describes only the bare array; `paginated=true` answers {data, total_count},
+    // as Clerk does, so only the request is checked here.
+    const page = await viaPrism('GET', `/v1/sessions?user_id=${target.id}&paginated=true&limit=10&offset=0`);
+    assert.equal(page.status, 200);
+    assert.deepEqual(page.violations.filter((v) => v.startsWith('request')), []);
+    const [session] = page.body.data;
+    await conforms('POST', `/v1/sessions/${session.id}/revoke`, 200);
+    await answerConforms('POST', '/v1/sessions/sess_2NoSuchSession000000000000/revoke', 404);
+
+    const user = await conforms('POST', '/v1/users', 200, {
+      email_address: ['spec.user@example.org'], phone_number: ['+15550109999'], username: 'spec_user', first_name: 'Spec', last_name: 'User',
+      external_id: 'ext-spec', password: 'long enough password', public_metadata: { a: 1 }, private_metadata: {}, unsafe_metadata: { b: null },
+    });
+    await conforms('POST', '/v1/users', 200, { email_address: ['spec.minimal@example.org'] });
+    await answerConforms('POST', '/v1/users', 422, { email_address: ['spec.user@example.org'] });
+    await conforms('PATCH', `/v1/users/${user.id}`, 200, { first_name: 'Spectre', external_id: 'ext-spec-2' });
+    await answerConforms('PATCH', `/v1/users/${user.id}`, 422, { public_metadata: {} });
+    for (const action of ['ban', 'unban', 'lock', 'unlock']) await conforms('POST', `/v1/users/${user.id}/${action}`, 200);
+    const organization = seeded.organizations[2];
+    await conforms('POST', `/v1/organizations/${organization.id}/memberships`, 200, { user_id: user.id, role: 'org:billing_manager' });
+    await answerConforms('POST', `/v1/organizations/${organization.id}/memberships`, 400, { user_id: user.id, role: 'org:member' });
+    await conforms('GET', `/v1/users/${user.id}/organization_memberships?limit=5&offset=0`, 200);
+    for (const member of users.slice(0, 6)) await conforms('GET', `/v1/users/${member.id}/organization_memberships`, 200);
+    await conforms('DELETE', `/v1/users/${user.id}`, 200);
+    await answerConforms('DELETE', `/v1/users/${user.id}`, 404);
+
+    await conforms('PATCH', `/v1/organizations/${organization.id}`, 200, { name: 'Spec Renamed', max_allowed_memberships: 0, admin_delete_enabled: false });
+    await answerConforms('PATCH', `/v1/organizations/${organization.id}`, 422, { slug: 'Not A Slug' });
+    const pending = seeded.invitations.find((i) => i.organization_id === organization.id && i.status === 'pending');
+    await conforms('POST', `/v1/organizations/${organization.id}/invitations/${pending.id}/revoke`, 200);
+    await answerConforms('POST', `/v1/organizations/${organization.id}/invitations/${pending.id}/revoke`, 400, { requesting_user_id: users[0].id });
   });
 
   it('a rejected key', async () => {

@@ -1,6 +1,8 @@
-// A stand-in for Clerk's Backend API, for end-to-end tests: users (list, count, get, metadata),
-// organizations (list, get by ID or slug, create, delete, metadata), their memberships (list,
-// role, metadata, removal) and invitations (list, create), all held in memory.
+// A stand-in for Clerk's Backend API, for end-to-end tests: users (list, count, get, create,
+// update, metadata, ban, unban, lock, unlock, delete, their organization memberships),
+// organizations (list, get by ID or slug, create, update, delete, metadata), their memberships
+// (list, add, role, metadata, removal) and invitations (list, create, revoke), the instance's
+// organization roles (list) and users' sessions (list, revoke), all held in memory.
 //
 // It answers in Clerk's wire format (snake_case, Unix-millisecond timestamps, a bare array for
 // GET /v1/users, `{data, total_count}` for the organization lists, Clerk's error bodies),
@@ -23,8 +25,8 @@
 //   GET /__requests      every recorded request, oldest first, with the answer it got
 //   DELETE /__requests   forget them
 //   GET /__users         the users, oldest first, exactly as Clerk would render them now
-//   GET /__state         { organizations, memberships, invitations } as Clerk would render them
-//                        now (organizations with their counts), oldest first
+//   GET /__state         { organizations, memberships, invitations, sessions } as Clerk would
+//                        render them now (organizations with their counts), oldest first
 //   POST /__invitations/{id}/accept
 //                        the invitee accepts: the invitation turns `accepted` and the user
 //                        with its email address becomes a member with its role and metadata;
@@ -80,7 +82,18 @@ export const ROLES = {
     ],
   },
   'org:member': { name: 'Member', permissions: ['org:sys_memberships:read'] },
+  // A custom role, as an instance adds them.
+  'org:billing_manager': {
+    name: 'Billing manager',
+    description: 'Manages the subscription and invoices',
+    permissions: ['org:sys_memberships:read', 'org:billing:manage'],
+  },
 };
+const ROLE_ORDER_FIELDS = new Set(['created_at', 'name', 'key']);
+const LIST_ROLES_PARAMS = new Set(['query', 'order_by', 'limit', 'offset']);
+const LIST_SESSIONS_PARAMS = new Set(['client_id', 'user_id', 'status', 'paginated', 'limit', 'offset']);
+const SESSION_STATUSES = new Set(['abandoned', 'active', 'ended', 'expired', 'removed', 'replaced', 'revoked', 'pending']);
+const PAGING_PARAMS = new Set(['limit', 'offset']);
 
 // Query parameters Clerk accepts on each endpoint this fake serves (from the Backend API spec).
 const USER_FILTER_PARAMS = [
@@ -132,6 +145,48 @@ const BODIES = {
   membershipMetadata: { public_metadata: METADATA, private_metadata: METADATA },
   userMetadata: { public_metadata: METADATA, private_metadata: METADATA, unsafe_metadata: METADATA },
   updateMembership: { role: { type: 'string', required: true } },
+  updateOrganization: {
+    name: { type: 'string', nullable: true },
+    slug: { type: 'string', nullable: true },
+    max_allowed_memberships: { type: 'integer', nullable: true, minimum: 0 },
+    admin_delete_enabled: { type: 'boolean', nullable: true },
+    created_at: { type: 'string', nullable: true },
+    role_set_key: { type: 'string', nullable: true },
+  },
+  createMembership: {
+    user_id: { type: 'string', required: true },
+    role: { type: 'string', required: true },
+    public_metadata: NULLABLE_METADATA,
+    private_metadata: NULLABLE_METADATA,
+  },
+  revokeInvitation: { requesting_user_id: { type: 'string', nullable: true } },
+  createUser: {
+    external_id: { type: 'string', nullable: true },
+    first_name: { type: 'string', nullable: true },
+    last_name: { type: 'string', nullable: true },
+    locale: { type: 'string', nullable: true },
+    email_address: { type: 'array' },
+    phone_number: { type: 'array' },
+    username: { type: 'string', nullable: true },
+    password: { type: 'string', nullable: true },
+    skip_password_checks: { type: 'boolean', nullable: true },
+    skip_password_requirement: { type: 'boolean', nullable: true },
+    public_metadata: METADATA,
+    private_metadata: METADATA,
+    unsafe_metadata: METADATA,
+    created_at: { type: 'string', nullable: true },
+  },
+  updateUser: {
+    external_id: { type: 'string', nullable: true },
+    first_name: { type: 'string', nullable: true },
+    last_name: { type: 'string', nullable: true },
+    locale: { type: 'string', nullable: true },
+    username: { type: 'string', nullable: true },
+    primary_email_address_id: { type: 'string', nullable: true },
+    password: { type: 'string', nullable: true },
+    skip_password_checks: { type: 'boolean', nullable: true },
+    sign_out_of_other_sessions: { type: 'boolean', nullable: true },
+  },
   createInvitation: {
     email_address: { type: 'string', required: true },
     inviter_user_id: { type: 'string', nullable: true },
@@ -447,6 +502,81 @@ export function seedOrganizations(users, count = DEFAULT_ORGANIZATION_COUNT) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Seeded roles and sessions
+
+/** The instance's organization roles as Clerk renders them, oldest first. */
+export function seedRoles() {
+  const random = generator(2000);
+  return Object.entries(ROLES).map(([key, role], i) => {
+    const at = FIRST_CREATED_AT - (10 - i) * DAY;
+    return {
+      object: 'role',
+      id: clerkId('role', random),
+      name: role.name,
+      key,
+      description: role.description ?? null,
+      is_creator_eligible: key === 'org:admin',
+      permissions: role.permissions.map((permission) => ({
+        object: 'permission',
+        id: clerkId('perm', random),
+        name: permission.replace(/^org:(sys_)?/, '').replace(/[:_]/g, ' '),
+        key: permission,
+        description: '',
+        type: permission.startsWith('org:sys_') ? 'system' : 'user',
+        created_at: at,
+        updated_at: at,
+      })),
+      created_at: at,
+      updated_at: at,
+    };
+  });
+}
+
+/**
+ * Sessions of the seeded users: every third user has an active session on a laptop, every
+ * sixth a second one on a phone, and every ninth an ended one.
+ */
+export function seedSessions(users) {
+  const sessions = [];
+  users.forEach((user, i) => {
+    if (i % 3 !== 0) return;
+    const random = generator(3000 + i);
+    const base = user.created_at + 2 * DAY;
+    const session = (status, at, mobile) => {
+      sessions.push({
+        object: 'session',
+        id: clerkId('sess', random),
+        user_id: user.id,
+        client_id: clerkId('client', random),
+        actor: null,
+        status,
+        last_active_organization_id: null,
+        last_active_at: at + HOUR,
+        latest_activity: {
+          object: 'session_activity',
+          id: clerkId('sess_activity', random),
+          device_type: mobile ? 'iPhone' : 'Macintosh',
+          is_mobile: mobile,
+          browser_name: mobile ? 'Safari' : 'Firefox',
+          browser_version: mobile ? '17.4' : '126.0',
+          ip_address: `192.0.2.${i + 1}`,
+          city: 'Lisbon',
+          country: 'PT',
+        },
+        expire_at: at + 7 * DAY,
+        abandon_at: at + 30 * DAY,
+        created_at: at,
+        updated_at: at + HOUR,
+      });
+    };
+    if (i % 9 === 0) session('ended', base - DAY, false);
+    session('active', base, false);
+    if (i % 6 === 0) session('active', base + HOUR, true);
+  });
+  return sessions;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Clerk errors and parameters
 
 /** The body of a Clerk error answer with one error. */
@@ -571,6 +701,7 @@ const JSON_TYPES = {
   integer: (v) => Number.isInteger(v),
   boolean: (v) => typeof v === 'boolean',
   object: isPlainObject,
+  array: Array.isArray,
 };
 
 /**
@@ -674,11 +805,13 @@ function decodeSegment(segment) {
 }
 
 class FakeInstance {
-  constructor({ users, organizations = [], memberships = [], invitations = [] }) {
+  constructor({ users, organizations = [], memberships = [], invitations = [], roles = seedRoles(), sessions = seedSessions(users) }) {
     this.users = users;
     this.organizations = organizations;
     this.memberships = memberships;
     this.invitations = invitations;
+    this.roles = roles;
+    this.sessions = sessions;
     this.random = generator(0xc1e4c);
     this.lastTime = 0;
   }
@@ -714,6 +847,235 @@ class FakeInstance {
     }
     user.updated_at = this.now();
     return user;
+  }
+
+  emailTaken(address, except = null) {
+    const needle = address.toLowerCase();
+    return this.users.some((u) => u !== except && u.email_addresses.some((e) => e.email_address.toLowerCase() === needle));
+  }
+
+  usernameTaken(username, except = null) {
+    return this.users.some((u) => u !== except && u.username !== null && u.username.toLowerCase() === username.toLowerCase());
+  }
+
+  externalIdTaken(externalId, except = null) {
+    return this.users.some((u) => u !== except && u.external_id === externalId);
+  }
+
+  checkUsername(username, except = null) {
+    if (!/^[a-z0-9_-]{4,64}$/i.test(username)) {
+      throw new ClerkError(422, 'form_username_invalid_character', 'is invalid',
+        'Username must be between 4 and 64 characters long and contain only letters, digits, - and _.', 'username');
+    }
+    if (this.usernameTaken(username, except)) {
+      throw new ClerkError(422, 'form_identifier_exists', 'is taken', 'That username is taken. Please try another.', 'username');
+    }
+  }
+
+  checkExternalId(externalId, except = null) {
+    if (this.externalIdTaken(externalId, except)) {
+      throw new ClerkError(422, 'form_identifier_exists', 'is taken', 'That external ID is taken. Please try another.', 'external_id');
+    }
+  }
+
+  /** POST /v1/users: the instance needs an email address, a phone number or a username. */
+  createUser(body) {
+    const emails = body.email_address ?? [];
+    const phones = body.phone_number ?? [];
+    for (const [name, values] of [['email_address', emails], ['phone_number', phones]]) {
+      if (!values.every((v) => typeof v === 'string')) throw invalidParam(name, `${name} must be an array of strings`);
+    }
+    if (emails.length === 0 && phones.length === 0 && !body.username) {
+      throw new ClerkError(422, 'form_data_missing', 'missing data',
+        'You must provide at least one of email_address, phone_number or username.', 'email_address');
+    }
+    for (const address of emails) {
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) {
+        throw new ClerkError(422, 'form_param_format_invalid', 'is invalid', 'email_address must be a valid email address.', 'email_address');
+      }
+      if (this.emailTaken(address) || emails.filter((e) => e.toLowerCase() === address.toLowerCase()).length > 1) {
+        throw new ClerkError(422, 'form_identifier_exists', 'is taken', 'That email address is taken. Please try another.', 'email_address');
+      }
+    }
+    for (const number of phones) {
+      if (!/^\+[1-9]\d{6,14}$/.test(number)) {
+        throw new ClerkError(422, 'form_param_format_invalid', 'is invalid', 'phone_number must be a valid phone number in E.164 format.', 'phone_number');
+      }
+    }
+    if (body.username) this.checkUsername(body.username);
+    if (body.external_id) this.checkExternalId(body.external_id);
+    if (body.password !== undefined && body.password !== null && body.password.length < 8 && !body.skip_password_checks) {
+      throw new ClerkError(422, 'form_password_length_too_short', 'is too short', 'Passwords must be 8 characters or more.', 'password');
+    }
+    const at = this.now();
+    const user = {
+      id: clerkId('user', this.random),
+      object: 'user',
+      username: body.username ?? null,
+      first_name: body.first_name ?? null,
+      last_name: body.last_name ?? null,
+      image_url: `https://img.clerk.com/new-${this.users.length}`,
+      has_image: false,
+      primary_email_address_id: null,
+      primary_phone_number_id: null,
+      primary_web3_wallet_id: null,
+      password_enabled: typeof body.password === 'string',
+      two_factor_enabled: false,
+      totp_enabled: false,
+      backup_code_enabled: false,
+      email_addresses: emails.map((address) => emailAddress(clerkId('idn', this.random), address, at)),
+      phone_numbers: phones.map((number) => ({
+        id: clerkId('idn', this.random),
+        object: 'phone_number',
+        phone_number: number,
+        reserved_for_second_factor: false,
+        default_second_factor: false,
+        reserved: false,
+        verification: otpVerification('phone_code', at),
+        linked_to: [],
+        backup_codes: null,
+        created_at: at,
+        updated_at: at,
+      })),
+      web3_wallets: [],
+      passkeys: [],
+      external_accounts: [],
+      saml_accounts: [],
+      enterprise_accounts: [],
+      public_metadata: body.public_metadata ?? {},
+      private_metadata: body.private_metadata ?? {},
+      unsafe_metadata: body.unsafe_metadata ?? {},
+      external_id: body.external_id ?? null,
+      last_sign_in_at: null,
+      banned: false,
+      locked: false,
+      lockout_expires_in_seconds: null,
+      verification_attempts_remaining: 100,
+      created_at: at,
+      updated_at: at,
+      delete_self_enabled: true,
+      create_organization_enabled: true,
+      create_organizations_limit: null,
+      last_active_at: null,
+      mfa_enabled_at: null,
+      mfa_disabled_at: null,
+      legal_accepted_at: null,
+      locale: body.locale ?? null,
+      password_last_updated_at: typeof body.password === 'string' ? at : null,
+      bypass_client_trust: false,
+      profile_image_url: `https://img.clerk.com/new-${this.users.length}`,
+    };
+    user.primary_email_address_id = user.email_addresses[0]?.id ?? null;
+    user.primary_phone_number_id = user.phone_numbers[0]?.id ?? null;
+    this.users.push(user);
+    return user;
+  }
+
+  /** PATCH /v1/users/{id}: the profile fields given; metadata goes through /metadata. */
+  updateUser(id, body) {
+    const user = this.user(id);
+    if (body.username) this.checkUsername(body.username, user);
+    if (body.external_id) this.checkExternalId(body.external_id, user);
+    if (body.primary_email_address_id && !user.email_addresses.some((e) => e.id === body.primary_email_address_id)) {
+      throw invalidParam('primary_email_address_id', 'primary_email_address_id must be one of the user\'s email addresses');
+    }
+    for (const key of ['first_name', 'last_name', 'username', 'external_id', 'locale', 'primary_email_address_id']) {
+      if (body[key] !== undefined) user[key] = body[key];
+    }
+    if (typeof body.password === 'string') {
+      user.password_enabled = true;
+      user.password_last_updated_at = this.now();
+    }
+    user.updated_at = this.now();
+    return user;
+  }
+
+  /** POST /v1/users/{id}/ban: also ends every active session, as Clerk does. */
+  banUser(id) {
+    const user = this.user(id);
+    const at = this.now();
+    user.banned = true;
+    for (const session of this.sessions) {
+      if (session.user_id === user.id && session.status === 'active') Object.assign(session, { status: 'revoked', updated_at: at });
+    }
+    user.updated_at = at;
+    return user;
+  }
+
+  unbanUser(id) {
+    const user = this.user(id);
+    Object.assign(user, { banned: false, updated_at: this.now() });
+    return user;
+  }
+
+  lockUser(id) {
+    const user = this.user(id);
+    Object.assign(user, { locked: true, lockout_expires_in_seconds: 3600, verification_attempts_remaining: 0, updated_at: this.now() });
+    return user;
+  }
+
+  unlockUser(id) {
+    const user = this.user(id);
+    Object.assign(user, { locked: false, lockout_expires_in_seconds: null, verification_attempts_remaining: 100, updated_at: this.now() });
+    return user;
+  }
+
+  /** DELETE /v1/users/{id}: the user goes, with their memberships and sessions. */
+  deleteUser(id) {
+    const user = this.user(id);
+    this.users = this.users.filter((u) => u !== user);
+    this.memberships = this.memberships.filter((m) => m.user_id !== user.id);
+    this.sessions = this.sessions.filter((s) => s.user_id !== user.id);
+    return { object: 'user', id: user.id, deleted: true };
+  }
+
+  /** GET /v1/users/{id}/organization_memberships: newest first, with each organization. */
+  listUserMemberships(id, params) {
+    const user = this.user(id);
+    const memberships = this.memberships.filter((m) => m.user_id === user.id).sort((a, b) => b.created_at - a.created_at);
+    return paginated(memberships, params, (m) => this.renderMembership(m));
+  }
+
+  // Sessions ----------------------------------------------------------------------------------
+
+  /** GET /v1/sessions: a bare array, or `{data, total_count}` with `paginated=true`. */
+  listSessions(params) {
+    const userId = params.get('user_id');
+    const clientId = params.get('client_id');
+    if (!userId && !clientId) {
+      throw new ClerkError(400, 'missing_query_parameter', 'missing query parameter', 'Either client_id or user_id must be given.', 'user_id');
+    }
+    const paginatedAnswer = booleanParam(params, 'paginated');
+    let sessions = this.sessions.filter((s) => (!userId || s.user_id === userId) && (!clientId || s.client_id === clientId));
+    const status = params.get('status');
+    if (status !== null) {
+      if (!SESSION_STATUSES.has(status)) throw invalidParam('status', `status must be one of ${[...SESSION_STATUSES].join(', ')}`);
+      sessions = sessions.filter((s) => s.status === status);
+    }
+    const sorted = [...sessions].sort((a, b) => b.created_at - a.created_at);
+    if (paginatedAnswer) return paginated(sorted, params, (s) => s);
+    const { limit, offset } = paging(params);
+    return sorted.slice(offset, offset + limit);
+  }
+
+  revokeSession(id) {
+    const session = this.sessions.find((s) => s.id === id);
+    if (!session) throw notFound(`No session was found with id ${id}`);
+    if (session.status !== 'revoked') Object.assign(session, { status: 'revoked', updated_at: this.now() });
+    return session;
+  }
+
+  // Roles -------------------------------------------------------------------------------------
+
+  listRoles(params) {
+    let roles = this.roles;
+    const query = params.get('query');
+    if (query !== null && query !== '') {
+      const needle = query.toLowerCase();
+      roles = roles.filter((r) => r.id === query || r.name.toLowerCase().includes(needle) || r.key.toLowerCase().includes(needle));
+    }
+    const sorted = sortBy(roles, params.get('order_by') ?? '-created_at', ROLE_ORDER_FIELDS, (r, field) => r[field]);
+    return paginated(sorted, params, (r) => r);
   }
 
   // Organizations -----------------------------------------------------------------------------
@@ -819,6 +1181,30 @@ class FakeInstance {
     return this.renderOrganization(organization);
   }
 
+  /** PATCH /v1/organizations/{id}: the fields given; metadata goes through /metadata. */
+  updateOrganization(id, body) {
+    const organization = this.organizationById(id);
+    if (typeof body.name === 'string') {
+      if (body.name.trim() === '') throw invalidParam('name', 'name must not be empty');
+      if (body.name.length > 256) throw invalidParam('name', 'name must be at most 256 characters');
+      if (/https?:\/\/|<[a-z/!]/i.test(body.name)) throw invalidParam('name', 'name must not contain URLs or HTML');
+    }
+    if (typeof body.slug === 'string') {
+      if (!/^[a-z0-9-]+$/.test(body.slug)) {
+        throw new ClerkError(422, 'form_param_format_invalid', 'is invalid',
+          'slug can contain only lowercase alphanumeric characters and the dash "-"', 'slug');
+      }
+      if (this.organizations.some((o) => o !== organization && o.slug === body.slug)) {
+        throw new ClerkError(422, 'form_identifier_exists', 'is taken', 'That slug is taken. Please try another.', 'slug');
+      }
+    }
+    for (const key of ['name', 'slug', 'max_allowed_memberships', 'admin_delete_enabled']) {
+      if (body[key] !== undefined && body[key] !== null) organization[key] = body[key];
+    }
+    organization.updated_at = this.now();
+    return this.renderOrganization(organization);
+  }
+
   updateOrganizationMetadata(id, body) {
     const organization = this.organizationById(id);
     for (const key of ['public_metadata', 'private_metadata']) {
@@ -914,6 +1300,23 @@ class FakeInstance {
     return paginated(sorted, params, (m) => this.renderMembership(m));
   }
 
+  /** POST /v1/organizations/{id}/memberships: the user joins with the role. */
+  createMembership(organizationId, body) {
+    const organization = this.organizationById(organizationId);
+    const user = this.user(body.user_id);
+    this.role(body.role);
+    if (this.membersOf(organization).some((m) => m.user_id === user.id)) {
+      throw new ClerkError(400, 'already_a_member_in_organization', 'already a member',
+        `User ${user.id} is already a member of the organization.`, 'user_id');
+    }
+    const limit = organization.max_allowed_memberships;
+    if (limit > 0 && this.membersOf(organization).length >= limit) {
+      throw new ClerkError(403, 'organization_membership_quota_exceeded', 'membership quota exceeded',
+        'You have reached your limit of organization memberships.');
+    }
+    return this.renderMembership(this.addMembership(organization, user, body.role, body));
+  }
+
   updateMembershipRole(organizationId, userId, body) {
     const membership = this.membership(organizationId, userId);
     const role = this.role(body.role);
@@ -1004,6 +1407,22 @@ class FakeInstance {
     return this.renderInvitation(invitation);
   }
 
+  /** POST .../invitations/{id}/revoke: only a pending invitation can be revoked. */
+  revokeInvitation(organizationId, invitationId, body) {
+    const organization = this.organizationById(organizationId);
+    const invitation = this.invitations.find((i) => i.organization_id === organization.id && i.id === invitationId);
+    if (!invitation) throw notFound(`No invitation was found with id ${invitationId}`);
+    if (body.requesting_user_id && !this.users.some((u) => u.id === body.requesting_user_id)) {
+      throw notFound(`No user was found with id ${body.requesting_user_id}`);
+    }
+    if (invitation.status !== 'pending') {
+      throw new ClerkError(400, 'organization_invitation_not_pending', 'invitation is not pending',
+        `Only pending invitations can be revoked; this one is ${invitation.status}.`);
+    }
+    Object.assign(invitation, { status: 'revoked', url: null, updated_at: this.now() });
+    return this.renderInvitation(invitation);
+  }
+
   /** The invitee accepts (a test hook): the invitation turns accepted and makes a membership. */
   acceptInvitation(id) {
     const invitation = this.invitations.find((i) => i.id === id);
@@ -1027,6 +1446,7 @@ class FakeInstance {
       organizations: this.organizations.map((o) => this.renderOrganization(o, { counts: true })),
       memberships: this.memberships.map((m) => this.renderMembership(m)),
       invitations: this.invitations.map((i) => this.renderInvitation(i)),
+      sessions: structuredClone(this.sessions),
     };
   }
 }
@@ -1042,15 +1462,29 @@ const ENDPOINTS = [
   ['GET', '/v1/users', LIST_USERS_PARAMS, null, (c) => c.instance.listUsers(c.params)],
   ['GET', '/v1/users/count', COUNT_USERS_PARAMS, null, (c) => c.instance.countUsers(c.params)],
   ['GET', '/v1/users/:user', [], null, (c) => c.instance.user(c.user)],
+  ['POST', '/v1/users', [], BODIES.createUser, (c) => c.instance.createUser(c.body)],
+  ['PATCH', '/v1/users/:user', [], BODIES.updateUser, (c) => c.instance.updateUser(c.user, c.body)],
+  ['DELETE', '/v1/users/:user', [], null, (c) => c.instance.deleteUser(c.user)],
   ['PATCH', '/v1/users/:user/metadata', [], BODIES.userMetadata, (c) => c.instance.updateUserMetadata(c.user, c.body)],
+  ['POST', '/v1/users/:user/ban', [], null, (c) => c.instance.banUser(c.user)],
+  ['POST', '/v1/users/:user/unban', [], null, (c) => c.instance.unbanUser(c.user)],
+  ['POST', '/v1/users/:user/lock', [], null, (c) => c.instance.lockUser(c.user)],
+  ['POST', '/v1/users/:user/unlock', [], null, (c) => c.instance.unlockUser(c.user)],
+  ['GET', '/v1/users/:user/organization_memberships', PAGING_PARAMS, null, (c) => c.instance.listUserMemberships(c.user, c.params)],
+  ['GET', '/v1/sessions', LIST_SESSIONS_PARAMS, null, (c) => c.instance.listSessions(c.params)],
+  ['POST', '/v1/sessions/:session/revoke', [], null, (c) => c.instance.revokeSession(c.session)],
+  ['GET', '/v1/organization_roles', LIST_ROLES_PARAMS, null, (c) => c.instance.listRoles(c.params)],
   ['GET', '/v1/organizations', LIST_ORGANIZATIONS_PARAMS, null, (c) => c.instance.listOrganizations(c.params)],
   ['POST', '/v1/organizations', [], BODIES.createOrganization, (c) => c.instance.createOrganization(c.body)],
   ['GET', '/v1/organizations/:organization', GET_ORGANIZATION_PARAMS, null, (c) => c.instance.getOrganization(c.organization, c.params)],
+  ['PATCH', '/v1/organizations/:organization', [], BODIES.updateOrganization, (c) => c.instance.updateOrganization(c.organization, c.body)],
   ['DELETE', '/v1/organizations/:organization', [], null, (c) => c.instance.deleteOrganization(c.organization)],
   ['PATCH', '/v1/organizations/:organization/metadata', [], BODIES.organizationMetadata,
     (c) => c.instance.updateOrganizationMetadata(c.organization, c.body)],
   ['GET', '/v1/organizations/:organization/memberships', LIST_MEMBERSHIPS_PARAMS, null,
     (c) => c.instance.listMemberships(c.organization, c.params)],
+  ['POST', '/v1/organizations/:organization/memberships', [], BODIES.createMembership,
+    (c) => c.instance.createMembership(c.organization, c.body)],
   ['PATCH', '/v1/organizations/:organization/memberships/:user', [], BODIES.updateMembership,
     (c) => c.instance.updateMembershipRole(c.organization, c.user, c.body)],
   ['DELETE', '/v1/organizations/:organization/memberships/:user', [], null, (c) => c.instance.removeMembership(c.organization, c.user)],
@@ -1060,7 +1494,13 @@ const ENDPOINTS = [
     (c) => c.instance.listInvitations(c.organization, c.params)],
   ['POST', '/v1/organizations/:organization/invitations', [], BODIES.createInvitation,
     (c) => c.instance.createInvitation(c.organization, c.body)],
-].map(([method, template, params, body, answer]) => ({ method, template: template.split('/'), params: new Set(params), body, answer }));
+  // The spec makes this body optional: it is sent only to name the user who revokes.
+  ['POST', '/v1/organizations/:organization/invitations/:invitation/revoke', [], { ...BODIES.revokeInvitation, optional: true },
+    (c) => c.instance.revokeInvitation(c.organization, c.invitation, c.body)],
+].map(([method, template, params, fields, answer]) => {
+  const { optional = false, ...body } = fields ?? {};
+  return { method, template: template.split('/'), params: new Set(params), body: fields ? body : null, bodyOptional: optional, answer };
+});
 
 /** The endpoint a request is for, with its path's named segments (decoded), or null. */
 function findEndpoint(method, path) {
@@ -1080,7 +1520,7 @@ function findEndpoint(method, path) {
 }
 
 /** Header and shape rules every request from the worker must follow. */
-function headerViolations(req, body) {
+function headerViolations(req, body, endpoint) {
   const violations = [];
   const version = req.headers['clerk-api-version'];
   if (version !== CLERK_API_VERSION) {
@@ -1093,11 +1533,14 @@ function headerViolations(req, body) {
   if (!/^Bearer \S+$/.test(req.headers.authorization ?? '')) {
     violations.push('Authorization must be "Bearer <secret key>"');
   }
-  if (req.method === 'GET' || req.method === 'DELETE') {
-    if (req.headers['content-type'] !== undefined) violations.push(`${req.method} must not carry Content-Type`);
-    if (body.length > 0) violations.push(`${req.method} must not carry a body`);
-  }
-  if (req.method === 'POST' || req.method === 'PATCH') {
+  // A POST such as /ban takes no body at all; an optional body may be left out whole.
+  const bodyless = req.method === 'GET' || req.method === 'DELETE' || (endpoint !== undefined && endpoint.body === null);
+  const mayOmit = bodyless || (endpoint?.bodyOptional && body.length === 0 && req.headers['content-type'] === undefined);
+  if (bodyless) {
+    const what = req.method === 'GET' || req.method === 'DELETE' ? req.method : `${req.method} ${req.url.split('?')[0]}`;
+    if (req.headers['content-type'] !== undefined) violations.push(`${what} must not carry Content-Type`);
+    if (body.length > 0) violations.push(`${what} must not carry a body`);
+  } else if (!mayOmit && (req.method === 'POST' || req.method === 'PATCH')) {
     if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
       violations.push(`${req.method} must carry Content-Type: application/json, got ${JSON.stringify(req.headers['content-type'] ?? null)}`);
     }
@@ -1364,19 +1807,19 @@ export function createFakeClerk({ keys = DEFAULT_KEYS, users = seedUsers(), orga
     if (answerTestEndpoint(req, res, { path, body, requests, instance, faults })) return undefined;
 
     const params = new URLSearchParams(rawQuery);
+    const found = findEndpoint(req.method, path);
     const record = {
       method: req.method,
       path,
       query: rawQuery,
       headers: { ...req.headers },
       body,
-      violations: headerViolations(req, body),
+      violations: headerViolations(req, body, found?.endpoint),
       response: null,
     };
     requests.push(record);
     const violate = (message) => record.violations.push(message);
 
-    const found = findEndpoint(req.method, path);
     if (found) {
       record.violations.push(...queryViolations(found.endpoint.params, params, rawQuery));
     } else {

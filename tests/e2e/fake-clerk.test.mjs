@@ -192,14 +192,14 @@ describe('fake Clerk over HTTP', () => {
   it('flags parameters an endpoint does not take, an unencoded + and unknown endpoints', async () => {
     await call('/v1/users/count?limit=10&offset=0&order_by=-created_at');
     await call('/v1/users?order_by=+last_name');
-    await call('/v1/users/user_a/organization_memberships');
+    await call('/v1/users/user_a/organization_invitations');
     const [count, plus, other] = await record();
     assert.deepEqual(count.violations, [
       'unexpected query parameter limit', 'unexpected query parameter offset', 'unexpected query parameter order_by',
     ]);
     assert.deepEqual(plus.violations, ['a leading + in order_by must be sent as %2B']);
     assert.equal(other.response.status, 404);
-    assert.match(other.violations.join('\n'), /unexpected endpoint GET \/v1\/users\/user_a\/organization_memberships/);
+    assert.match(other.violations.join('\n'), /unexpected endpoint GET \/v1\/users\/user_a\/organization_invitations/);
   });
 
   it('forgets the record on DELETE /__requests', async () => {
@@ -661,6 +661,134 @@ describe('fake Clerk user metadata over HTTP', () => {
     assert.match(plain.violations.join(), /Content-Type: application\/json/);
     assert.match(notJson.violations.join(), /not JSON/);
     assert.match(empty.violations.join(), /must carry a JSON body/);
+  });
+});
+
+describe('fake Clerk users\' lives, roles and sessions', () => {
+  const fake = freshFake();
+
+  it('creates, updates, bans, unbans, locks, unlocks and deletes a user', async () => {
+    const created = await fake.send('POST', '/v1/users', {
+      email_address: ['new.user@example.org'], first_name: 'New', username: 'new_user', password: 'long enough', public_metadata: { a: 1 },
+    });
+    assert.equal(created.status, 200);
+    const user = created.body;
+    assert.match(user.id, /^user_/);
+    assert.equal(user.email_addresses[0].email_address, 'new.user@example.org');
+    assert.equal(user.primary_email_address_id, user.email_addresses[0].id);
+    assert.equal(user.password_enabled, true);
+    assert.equal((await fake.get('/v1/users/count')).body.total_count, 46);
+    assertClerkError(await fake.send('POST', '/v1/users', { email_address: ['NEW.user@example.org'] }), 422, 'form_identifier_exists', 'email_address');
+    assertClerkError(await fake.send('POST', '/v1/users', { first_name: 'Nobody' }), 422, 'form_data_missing');
+    assertClerkError(await fake.send('POST', '/v1/users', { email_address: ['short@example.org'], password: 'short' }), 422,
+      'form_password_length_too_short', 'password');
+    assertClerkError(await fake.send('POST', '/v1/users', { emailAddress: ['x@example.org'] }), 422, 'form_param_unknown', 'emailAddress');
+
+    const updated = await fake.send('PATCH', `/v1/users/${user.id}`, { last_name: 'Person', external_id: 'ext-new' });
+    assert.equal(updated.body.first_name, 'New');
+    assert.equal(updated.body.last_name, 'Person');
+    assertClerkError(await fake.send('PATCH', `/v1/users/${user.id}`, { public_metadata: {} }), 422, 'form_param_unknown', 'public_metadata');
+    const [seeded] = await fake.users();
+    assertClerkError(await fake.send('PATCH', `/v1/users/${seeded.id}`, { username: 'new_user' }), 422, 'form_identifier_exists', 'username');
+
+    for (const [action, field, value] of [['ban', 'banned', true], ['unban', 'banned', false], ['lock', 'locked', true], ['unlock', 'locked', false]]) {
+      const acted = await fake.send('POST', `/v1/users/${user.id}/${action}`);
+      assert.equal(acted.status, 200, action);
+      assert.equal(acted.body[field], value, action);
+    }
+    const deleted = await fake.send('DELETE', `/v1/users/${user.id}`);
+    assert.deepEqual(deleted.body, { object: 'user', id: user.id, deleted: true });
+    assertClerkError(await fake.get(`/v1/users/${user.id}`), 404, 'resource_not_found');
+    assert.equal((await fake.get('/v1/users/count')).body.total_count, 45);
+    assertClerkError(await fake.send('POST', `/v1/users/${user.id}/ban`), 404, 'resource_not_found');
+
+    const records = await fake.record();
+    assert.deepEqual(records.filter((r) => r.response.status === 200).flatMap((r) => r.violations), []);
+  });
+
+  it('flags a body or Content-Type on an action that takes none', async () => {
+    const [user] = await fake.users();
+    await fake.send('POST', `/v1/users/${user.id}/lock`, {});
+    const [withBody] = await fake.record();
+    assert.deepEqual(withBody.violations, [`POST /v1/users/${user.id}/lock must not carry Content-Type`, `POST /v1/users/${user.id}/lock must not carry a body`]);
+  });
+
+  it('adds a member, lists a user\'s memberships, updates an organization and revokes an invitation', async () => {
+    const { organizations, invitations } = await fake.state();
+    const [organization] = organizations;
+    const users = await fake.users();
+    const outsider = users[40];
+    const added = await fake.send('POST', `/v1/organizations/${organization.id}/memberships`, { user_id: outsider.id, role: 'org:billing_manager' });
+    assert.equal(added.status, 200);
+    assert.equal(added.body.role_name, 'Billing manager');
+    assert.equal(added.body.public_user_data.user_id, outsider.id);
+    assertClerkError(await fake.send('POST', `/v1/organizations/${organization.id}/memberships`, { user_id: outsider.id, role: 'org:member' }),
+      400, 'already_a_member_in_organization');
+    assertClerkError(await fake.send('POST', `/v1/organizations/${organization.id}/memberships`, { user_id: users[41].id, role: 'org:boss' }),
+      422, 'form_param_value_invalid', 'role');
+    assertClerkError(await fake.send('POST', `/v1/organizations/${organization.id}/memberships`, { user_id: users[41].id }),
+      422, 'form_param_missing', 'role');
+
+    const mine = await fake.get(`/v1/users/${outsider.id}/organization_memberships?limit=1`);
+    assert.equal(mine.body.total_count, 1);
+    assert.equal(mine.body.data[0].organization.id, organization.id);
+    assertClerkError(await fake.get('/v1/users/user_2None/organization_memberships'), 404, 'resource_not_found');
+
+    const renamed = await fake.send('PATCH', `/v1/organizations/${organization.id}`, { name: 'Renamed', admin_delete_enabled: false });
+    assert.equal(renamed.body.name, 'Renamed');
+    assert.equal(renamed.body.slug, organization.slug);
+    assert.equal(renamed.body.admin_delete_enabled, false);
+    assertClerkError(await fake.send('PATCH', `/v1/organizations/${organization.id}`, { slug: organizations[1].slug }), 422, 'form_identifier_exists', 'slug');
+    assertClerkError(await fake.send('PATCH', `/v1/organizations/${organization.id}`, { public_metadata: {} }), 422, 'form_param_unknown');
+
+    const pending = invitations.find((i) => i.organization_id === organization.id && i.status === 'pending');
+    const revokePath = `/v1/organizations/${organization.id}/invitations/${pending.id}/revoke`;
+    const revoked = await fake.send('POST', revokePath);
+    assert.equal(revoked.body.status, 'revoked');
+    assert.equal(revoked.body.url, null);
+    assertClerkError(await fake.send('POST', revokePath, { requesting_user_id: users[0].id }), 400, 'organization_invitation_not_pending');
+    assertClerkError(await fake.send('POST', `/v1/organizations/${organization.id}/invitations/orginv_2None/revoke`), 404, 'resource_not_found');
+    const [bodyless, named] = (await fake.record()).filter((r) => r.path === revokePath);
+    assert.deepEqual(bodyless.violations, [], 'the revoke body is optional');
+    assert.deepEqual(named.violations, []);
+  });
+
+  it('lists the roles, newest first, by query and page', async () => {
+    const all = await fake.get('/v1/organization_roles');
+    assert.equal(all.body.total_count, Object.keys(ROLES).length);
+    assert.deepEqual(all.body.data.map((r) => r.key), ['org:billing_manager', 'org:member', 'org:admin']);
+    for (const role of all.body.data) {
+      assert.equal(role.object, 'role');
+      assert.deepEqual(role.permissions.map((p) => p.key), ROLES[role.key].permissions);
+    }
+    assert.deepEqual((await fake.get('/v1/organization_roles?query=BILL')).body.data.map((r) => r.key), ['org:billing_manager']);
+    const page = await fake.get('/v1/organization_roles?limit=1&offset=1&order_by=name');
+    assert.deepEqual(page.body.data.map((r) => r.key), ['org:billing_manager']);
+    assertClerkError(await fake.get('/v1/organization_roles?order_by=permissions'), 422, 'form_param_value_invalid', 'order_by');
+  });
+
+  it('lists a user\'s sessions as an array or, with paginated=true, as {data, total_count}, and revokes one', async () => {
+    const users = await fake.users();
+    const user = users[18];
+    const bare = await fake.get(`/v1/sessions?user_id=${user.id}`);
+    assert.ok(Array.isArray(bare.body));
+    assert.deepEqual(bare.body.map((s) => s.status).sort(), ['active', 'active', 'ended']);
+    const page = await fake.get(`/v1/sessions?user_id=${user.id}&paginated=true&status=active&limit=1`);
+    assert.equal(page.body.total_count, 2);
+    assert.equal(page.body.data.length, 1);
+    assert.equal((await fake.get(`/v1/sessions?user_id=${users[1].id}&paginated=true`)).body.total_count, 0);
+    assertClerkError(await fake.get('/v1/sessions?paginated=true'), 400, 'missing_query_parameter');
+    assertClerkError(await fake.get(`/v1/sessions?user_id=${user.id}&status=gone`), 422, 'form_param_value_invalid', 'status');
+
+    const [session] = page.body.data;
+    const revoked = await fake.send('POST', `/v1/sessions/${session.id}/revoke`);
+    assert.equal(revoked.body.status, 'revoked');
+    assert.equal((await fake.get(`/v1/sessions?user_id=${user.id}&paginated=true&status=active`)).body.total_count, 1);
+    assertClerkError(await fake.send('POST', '/v1/sessions/sess_2None/revoke'), 404, 'resource_not_found');
+
+    // A ban ends the user's active sessions, as Clerk's does.
+    await fake.send('POST', `/v1/users/${user.id}/ban`);
+    assert.equal((await fake.get(`/v1/sessions?user_id=${user.id}&paginated=true&status=active`)).body.total_count, 0);
   });
 });
 

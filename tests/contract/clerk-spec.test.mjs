@@ -1,7 +1,7 @@
 // Every tool's Clerk requests against Clerk's own Backend API spec. A public-mode worker talks to
 // Prism (a mock server that validates each request against the spec) through spec-proxy.mjs,
 // which records each request with the violations Prism reports in `sl-violations` and the query
-// parameters and body fields the spec does not declare. Each of the fourteen tools is called
+// parameters and body fields the spec does not declare. Each of the twenty-nine tools is called
 // with typical and edge arguments (paging, filters, signed orderBy, arrays, nested metadata with
 // nulls, optional fields set and unset); each call must reach the spec operation the tool is
 // for, and no request may break the spec. Prism answers with the spec's static examples, so the
@@ -20,6 +20,8 @@ import { connect, setting, TOOL_NAMES } from '../e2e/support.mjs';
 const ORG = 'org_2bDCkPVCwcGpGRUF3ZxXoF5hYQa';
 const USER = 'user_2bDCkQ7kQeP7nnQg6S8rPzJdGvU';
 const OTHER_USER = 'user_2bDCkRjTm3mWxT9Tq1sLtSJzD6e';
+const INVITATION = 'orginv_2bDCkSx9fQ1tPzJdGvUrQ7kQeP7';
+const SESSION = 'sess_2bDCkTm3mWxT9Tq1sLtSJzD6eQa';
 const NESTED = { plan: 'pro', limits: { seats: 10, projects: null }, tags: ['a', 'b'], removed: null, deep: { a: { b: { c: 1 } } } };
 
 // The spec operation(s) each tool is for, and the arguments to call it with.
@@ -88,6 +90,61 @@ const CALLS = {
     { userId: USER, unsafeMetadata: { theme: null, onboarding: { done: true } } },
     { userId: USER, publicMetadata: NESTED, privateMetadata: { gone: null }, unsafeMetadata: {} },
   ]],
+  clerk_update_organization: [['UpdateOrganization'], [
+    { organizationId: ORG, name: 'Acme Renamed' },
+    { organizationId: ORG, slug: 'acme-renamed', maxAllowedMemberships: 0, adminDeleteEnabled: false },
+    { organizationId: ORG, name: 'Ünïcødé ✓', slug: 'u-2', maxAllowedMemberships: 250, adminDeleteEnabled: true },
+  ]],
+  clerk_list_user_organizations: [['UsersGetOrganizationMemberships'], [
+    { userId: USER },
+    { userId: USER, limit: 100, offset: 7 },
+    { userId: OTHER_USER, limit: 1, offset: 0 },
+  ]],
+  clerk_add_member: [['CreateOrganizationMembership'], [
+    { organizationId: ORG, userId: USER, role: 'org:member' },
+    { organizationId: ORG, userId: OTHER_USER, role: 'org:custom_role:with-dash' },
+  ]],
+  clerk_revoke_invitation: [['RevokeOrganizationInvitation'], [
+    { organizationId: ORG, invitationId: INVITATION },
+    { organizationId: ORG, invitationId: INVITATION, requestingUserId: USER },
+  ]],
+  clerk_count_users: [['GetUsersCount'], [
+    {},
+    { query: '+1555 & co', emailAddress: ['a@example.com', 'b+c@example.com'], userId: [USER, OTHER_USER] },
+    { emailAddress: [], userId: [], query: '' },
+  ]],
+  clerk_create_user: [['CreateUser'], [
+    { emailAddress: ['new.user@example.com'] },
+    {
+      emailAddress: ['first@example.com', 'second+tag@example.co.uk'], phoneNumber: ['+15550100001'], username: 'new_user-1',
+      firstName: 'Ada', lastName: 'Lovelace', externalId: 'ext-42', password: 'correct horse battery staple',
+      publicMetadata: NESTED, privateMetadata: { stripe: { id: 'cus_1' } }, unsafeMetadata: {},
+    },
+    { username: 'no_password', skipPasswordRequirement: true },
+    { phoneNumber: ['+447700900123'], firstName: 'Ünïcødé' },
+  ]],
+  clerk_update_user: [['UpdateUser'], [
+    { userId: USER, firstName: 'Grace' },
+    { userId: USER, firstName: 'Grace', lastName: 'Hopper', username: 'grace_h', externalId: 'ext-7' },
+    { userId: USER, lastName: '' },
+  ]],
+  clerk_ban_user: [['BanUser'], [{ userId: USER }]],
+  clerk_unban_user: [['UnbanUser'], [{ userId: USER }]],
+  clerk_lock_user: [['LockUser'], [{ userId: USER }]],
+  clerk_unlock_user: [['UnlockUser'], [{ userId: USER }]],
+  clerk_delete_user: [['DeleteUser'], [{ userId: OTHER_USER }]],
+  clerk_list_sessions: [['GetSessionList'], [
+    { userId: USER },
+    ...['active', 'ended', 'revoked', 'expired', 'removed', 'abandoned', 'replaced'].map((status) => ({ userId: USER, status })),
+    { userId: USER, limit: 100, offset: 20 },
+    { userId: OTHER_USER, limit: 1 },
+  ]],
+  clerk_revoke_session: [['RevokeSession'], [{ sessionId: SESSION }]],
+  clerk_list_roles: [['ListOrganizationRoles'], [
+    {},
+    { query: 'billing', limit: 100, offset: 10 },
+    { query: 'org:admin & co', limit: 1 },
+  ]],
 };
 
 const proxy = setting('CONTRACT_PROXY_URL');
@@ -115,7 +172,7 @@ describe('every tool\'s Clerk requests follow Clerk\'s Backend API spec (Prism)'
     console.log(`tool results on Prism's examples: ${JSON.stringify(summary)}`);
   });
 
-  it('covers all fourteen tools', () => {
+  it('covers all twenty-nine tools', () => {
     assert.deepEqual(Object.keys(CALLS).sort(), TOOL_NAMES);
     assert.deepEqual(session.tools.map((t) => t.name).sort(), TOOL_NAMES);
   });

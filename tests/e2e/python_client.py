@@ -3,7 +3,7 @@
 The client first probes `server/discover` at protocol 2026-07-28; the worker must refuse it
 so the client falls back to `initialize`. Then, in public mode (key in X-Clerk-Secret-Key)
 and hosted mode (no key; the second of its access tokens as Authorization: Bearer), it lists
-the fourteen tools and calls clerk_list_users and clerk_get_user.
+the twenty-nine tools and calls clerk_list_users and clerk_get_user.
 
 Reads MCP_URL_PUBLIC, MCP_URL_HOSTED, MCP_TOKENS_HOSTED, FAKE_CLERK_URL and CLERK_KEY_PUBLIC,
 which run.mjs sets. Prints one line per check, then `N passed, M failed`; exits non-zero on any failure.
@@ -28,19 +28,34 @@ from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 TIME_LIMIT_SECONDS = 60
 MISSING_USER = "user_2NoSuchUserInThisInstance00"
 TOOL_NAMES = {
+    "clerk_add_member",
+    "clerk_ban_user",
+    "clerk_count_users",
     "clerk_create_invitation",
     "clerk_create_organization",
+    "clerk_create_user",
     "clerk_delete_organization",
+    "clerk_delete_user",
     "clerk_get_organization",
     "clerk_get_user",
     "clerk_list_organization_invitations",
     "clerk_list_organization_members",
     "clerk_list_organizations",
+    "clerk_list_roles",
+    "clerk_list_sessions",
+    "clerk_list_user_organizations",
     "clerk_list_users",
+    "clerk_lock_user",
     "clerk_remove_member",
+    "clerk_revoke_invitation",
+    "clerk_revoke_session",
+    "clerk_unban_user",
+    "clerk_unlock_user",
     "clerk_update_member_metadata",
     "clerk_update_member_role",
+    "clerk_update_organization",
     "clerk_update_organization_metadata",
+    "clerk_update_user",
     "clerk_update_user_metadata",
 }
 
@@ -80,7 +95,7 @@ async def check_mode(checks: Checks, mode: str, url: str, headers: dict[str, str
 
             tools = {tool.name: tool for tool in (await client.list_tools()).tools}
             checks.check(
-                f"{mode}: tools/list has the fourteen tools, each with an output schema",
+                f"{mode}: tools/list has the twenty-nine tools, each with an output schema",
                 set(tools) == TOOL_NAMES and all(tool.output_schema for tool in tools.values()),
                 sorted(tools),
             )

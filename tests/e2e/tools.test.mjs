@@ -1,5 +1,5 @@
 // The tools through the official TypeScript MCP client, in both modes: that tools/list shows the
-// fourteen tools of the tool contract with their arguments, bounds and annotations, and, for the
+// twenty-nine tools of the tool contract with their arguments, bounds and annotations, and, for the
 // user tools, what the user gets back and exactly which Clerk requests (path, query, key,
 // headers) each call caused. behaviour.test.mjs drives the organization tools.
 
@@ -44,12 +44,39 @@ const CONTRACT = {
   clerk_update_user_metadata: {
     args: ['privateMetadata', 'publicMetadata', 'unsafeMetadata', 'userId'], required: ['userId'], kind: 'W+I',
   },
+  clerk_update_organization: {
+    args: ['adminDeleteEnabled', 'maxAllowedMemberships', 'name', 'organizationId', 'slug'], required: ['organizationId'], kind: 'W+I',
+  },
+  clerk_list_user_organizations: { args: ['limit', 'offset', 'userId'], required: ['userId'], kind: 'RO' },
+  clerk_add_member: { args: ['organizationId', 'role', 'userId'], required: ['organizationId', 'role', 'userId'], kind: 'W' },
+  clerk_revoke_invitation: {
+    args: ['invitationId', 'organizationId', 'requestingUserId'], required: ['invitationId', 'organizationId'], kind: 'D+I',
+  },
+  clerk_count_users: { args: ['emailAddress', 'query', 'userId'], required: [], kind: 'RO' },
+  clerk_create_user: {
+    args: [
+      'emailAddress', 'externalId', 'firstName', 'lastName', 'password', 'phoneNumber', 'privateMetadata', 'publicMetadata',
+      'skipPasswordRequirement', 'unsafeMetadata', 'username',
+    ],
+    required: [],
+    kind: 'W',
+  },
+  clerk_update_user: { args: ['externalId', 'firstName', 'lastName', 'userId', 'username'], required: ['userId'], kind: 'W+I' },
+  clerk_ban_user: { args: ['userId'], required: ['userId'], kind: 'D+I' },
+  clerk_unban_user: { args: ['userId'], required: ['userId'], kind: 'W+I' },
+  clerk_lock_user: { args: ['userId'], required: ['userId'], kind: 'D+I' },
+  clerk_unlock_user: { args: ['userId'], required: ['userId'], kind: 'W+I' },
+  clerk_delete_user: { args: ['userId'], required: ['userId'], kind: 'D' },
+  clerk_list_sessions: { args: ['limit', 'offset', 'status', 'userId'], required: ['userId'], kind: 'RO' },
+  clerk_revoke_session: { args: ['sessionId'], required: ['sessionId'], kind: 'D+I' },
+  clerk_list_roles: { args: ['limit', 'offset', 'query'], required: [], kind: 'RO' },
 };
 const HINTS = {
   RO: { readOnlyHint: true, openWorldHint: true },
   W: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   'W+I': { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   D: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  'D+I': { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
 };
 // Numeric bounds the contract sets: [tool, argument, minimum, maximum].
 const BOUNDS = [
@@ -59,6 +86,10 @@ const BOUNDS = [
   ['clerk_list_organization_invitations', 'limit', 1, 100],
   ['clerk_create_invitation', 'expiresInDays', 1, 365],
   ['clerk_create_organization', 'maxAllowedMemberships', 1, undefined],
+  ['clerk_update_organization', 'maxAllowedMemberships', 0, undefined],
+  ['clerk_list_user_organizations', 'limit', 1, 100],
+  ['clerk_list_sessions', 'limit', 1, 100],
+  ['clerk_list_roles', 'limit', 1, 100],
 ];
 
 for (const mode of modes()) {
@@ -74,7 +105,7 @@ for (const mode of modes()) {
     });
     after(() => session?.close());
 
-    it('lists the fourteen tools of the contract with their arguments, schemas and hints', () => {
+    it('lists the twenty-nine tools of the contract with their arguments, schemas and hints', () => {
       assert.deepEqual(Object.keys(CONTRACT).sort(), TOOL_NAMES);
       const byName = Object.fromEntries(session.tools.map((tool) => [tool.name, tool]));
       assert.deepEqual(Object.keys(byName).sort(), TOOL_NAMES);
@@ -95,6 +126,8 @@ for (const mode of modes()) {
       assert.deepEqual(byName.clerk_list_organization_invitations.inputSchema.properties.status.enum.filter((v) => v !== null).sort(),
         ['accepted', 'expired', 'pending', 'revoked']);
       assert.equal(byName.clerk_list_organization_members.inputSchema.properties.role.type, 'array');
+      assert.deepEqual(byName.clerk_list_sessions.inputSchema.properties.status.enum.filter((v) => v !== null).sort(),
+        ['abandoned', 'active', 'ended', 'expired', 'removed', 'replaced', 'revoked']);
     });
 
     describe('clerk_list_users', () => {

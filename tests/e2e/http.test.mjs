@@ -1,4 +1,5 @@
-// Plain-HTTP checks of the running workers: the health endpoints in both modes, the
+// Plain-HTTP checks of the running workers: the health endpoints in both modes (with the tool
+// selection they report), the
 // streamable-HTTP rules of POST /mcp (JSON answers, no sessions, the protocol versions, the
 // fallback signal for newer clients), 405 for GET/DELETE /mcp, 404 for unknown paths, and that
 // a connection a client keeps alive still works after a request the worker refused.
@@ -17,6 +18,12 @@ const hostedKey = setting('CLERK_KEY_HOSTED');
 const hostedAccess = { authorization: `Bearer ${hostedTokens()[0]}` };
 const VERSION = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(new URL('../../Cargo.toml', import.meta.url), 'utf8'))[1];
 const SUPPORTED_VERSIONS = ['2025-03-26', '2025-06-18', '2025-11-25'];
+// What /health reports of the tool selection for a request that narrows nothing.
+const FULL_SELECTION = {
+  readOnly: false,
+  toolsets: ['organizations', 'members', 'invitations', 'users', 'sessions', 'roles'],
+  redactPrivateMetadata: false,
+};
 
 const at = (mcpUrl, path) => new URL(path, mcpUrl).href;
 
@@ -46,14 +53,14 @@ describe('health', () => {
     it(`${path} in public mode without a key reports ok without calling Clerk`, async () => {
       const [answer, requests] = await withClerkRecord(() => health(publicMcp, path));
       assert.equal(answer.status, 200);
-      assert.deepEqual(answer.body, { status: 'ok', mode: 'public', authentication: 'none', clerkConnected: null, version: VERSION });
+      assert.deepEqual(answer.body, { status: 'ok', mode: 'public', authentication: 'none', clerkConnected: null, version: VERSION, ...FULL_SELECTION });
       assert.deepEqual(requests, []);
     });
 
     it(`${path} in public mode checks the key a request carries`, async () => {
       const [answer, requests] = await withClerkRecord(() => health(publicMcp, path, { 'X-Clerk-Secret-Key': publicKey }));
       assert.equal(answer.status, 200);
-      assert.deepEqual(answer.body, { status: 'ok', mode: 'public', authentication: 'none', clerkConnected: true, version: VERSION });
+      assert.deepEqual(answer.body, { status: 'ok', mode: 'public', authentication: 'none', clerkConnected: true, version: VERSION, ...FULL_SELECTION });
       assert.equal(requests.length, 1);
       assertClerkGet(requests[0], { path: '/v1/users/count', key: publicKey });
     });
@@ -61,7 +68,7 @@ describe('health', () => {
     it(`${path} in hosted mode checks its own key with Clerk, and needs no token`, async () => {
       const [answer, requests] = await withClerkRecord(() => health(hostedMcp, path));
       assert.equal(answer.status, 200);
-      assert.deepEqual(answer.body, { status: 'ok', mode: 'hosted', authentication: 'bearer-token', clerkConnected: true, version: VERSION });
+      assert.deepEqual(answer.body, { status: 'ok', mode: 'hosted', authentication: 'bearer-token', clerkConnected: true, version: VERSION, ...FULL_SELECTION });
       assert.equal(requests.length, 1);
       assertClerkGet(requests[0], { path: '/v1/users/count', key: hostedKey });
     });

@@ -1,8 +1,9 @@
 // Runs the whole end-to-end suite against the built worker: starts the fake Clerk and
 // `wrangler dev` instances of build/index.js (public mode; hosted mode with two access tokens;
-// and the configurations tests/e2e/access.test.mjs and errors.test.mjs need: hosted without
-// tokens, hosted opened on purpose, public with a token, a 1.5 s Clerk timeout, a Clerk that
-// cannot be reached), then runs the Node tests, the Python client, the MCP conformance
+// and the configurations tests/e2e/access.test.mjs, errors.test.mjs and selection.test.mjs
+// need: hosted without tokens, hosted opened on purpose, public with a token, a 1.5 s Clerk
+// timeout, a Clerk that cannot be reached, public narrowed server-wide to reading three
+// toolsets without private metadata), then runs the Node tests, the Python client, the MCP conformance
 // scenarios and a load test (tests/e2e/load.mjs) against them. Then the contract step: it
 // writes a copy of Clerk's Backend API spec with /v1 paths, starts Prism on it (`prism mock`,
 // which validates every request against the spec), a recording proxy in front of Prism, a
@@ -42,7 +43,7 @@ const CONTRACT = join(ROOT, 'tests', 'contract');
 const PRISM = join(ROOT, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js');
 const TIME_BUDGET_MS = 6 * 60_000;
 const STARTUP_TIMEOUT_MS = 90_000;
-const CONFORMANCE_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'logging-set-level', 'dns-rebinding-protection'];
+const CONFORMANCE_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'prompts-list', 'logging-set-level', 'dns-rebinding-protection'];
 const SEEDED_USERS = 45;
 const LOAD_MODES = ['public', 'hosted'];
 const CONFORMANCE_MODES = ['public', 'hosted'];
@@ -388,6 +389,14 @@ function endToEndWorkers({ hostedKey, hostedTokens, publicToken, closedClerkUrl 
     // For the faults a dedicated Clerk setting brings (tests/e2e/errors.test.mjs).
     { name: 'short-timeout', env: 'MCP_URL_SHORT_TIMEOUT', expectedMode: 'public', vars: { CLERK_TIMEOUT_MS: '1500' } },
     { name: 'unreachable', env: 'MCP_URL_UNREACHABLE', expectedMode: 'public', clerkUrl: closedClerkUrl },
+    // The server-wide narrowing a request cannot widen, and private metadata kept out of every
+    // output (tests/e2e/selection.test.mjs).
+    {
+      name: 'public-narrowed',
+      env: 'MCP_URL_PUBLIC_NARROWED',
+      expectedMode: 'public',
+      vars: { MCP_READ_ONLY: 'true', MCP_TOOLSETS: 'organizations,members,users', MCP_REDACT_PRIVATE_METADATA: 'true' },
+    },
   ];
 }
 

@@ -28,7 +28,7 @@ use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition,
 use crate::clerk::users::{
     self as wire, NewUser, UserAction, UserChanges, UserFilter, Verification,
 };
-use crate::clerk::{ClerkClient, MetadataChanges, Page};
+use crate::clerk::{ClerkClient, ClerkError, MetadataChanges, Page};
 
 pub static TOOLS: [ToolDefinition; 11] = [
     ToolDefinition {
@@ -748,11 +748,8 @@ async fn count_users(clerk: ClerkClient<'_>, args: CountUsersArgs) -> Result<Use
 }
 
 async fn get_user(clerk: ClerkClient<'_>, args: UserIdArgs) -> Result<FullUser, ToolError> {
-    let user = clerk
-        .get_user(&args.user_id)
-        .await
-        .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(&args.user_id)))?;
-    Ok(FullUser::from(user))
+    let outcome = clerk.get_user(&args.user_id).await;
+    full_user(outcome, &args.user_id)
 }
 
 async fn create_user(clerk: ClerkClient<'_>, args: CreateUserArgs) -> Result<FullUser, ToolError> {
@@ -782,11 +779,8 @@ async fn update_user(clerk: ClerkClient<'_>, args: UpdateUserArgs) -> Result<Ful
         username: args.username,
         external_id: args.external_id,
     };
-    let user = clerk
-        .update_user(&args.user_id, changes)
-        .await
-        .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(&args.user_id)))?;
-    Ok(FullUser::from(user))
+    let outcome = clerk.update_user(&args.user_id, changes).await;
+    full_user(outcome, &args.user_id)
 }
 
 async fn update_user_metadata(
@@ -798,11 +792,18 @@ async fn update_user_metadata(
         private_metadata: args.private_metadata,
         unsafe_metadata: args.unsafe_metadata,
     };
-    let user = clerk
-        .update_user_metadata(&args.user_id, changes)
-        .await
-        .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(&args.user_id)))?;
-    Ok(FullUser::from(user))
+    let outcome = clerk.update_user_metadata(&args.user_id, changes).await;
+    full_user(outcome, &args.user_id)
+}
+
+/// A user call's answer as the full profile; a 404 names the user asked for.
+fn full_user(
+    outcome: Result<wire::User, ClerkError>,
+    user_id: &str,
+) -> Result<FullUser, ToolError> {
+    outcome
+        .map(FullUser::from)
+        .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(user_id)))
 }
 
 /// The one body of `clerk_ban_user`, `clerk_unban_user`, `clerk_lock_user`
@@ -812,11 +813,8 @@ async fn act_on_user(
     args: UserIdArgs,
     action: UserAction,
 ) -> Result<FullUser, ToolError> {
-    let user = clerk
-        .act_on_user(&args.user_id, action)
-        .await
-        .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(&args.user_id)))?;
-    Ok(FullUser::from(user))
+    let outcome = clerk.act_on_user(&args.user_id, action).await;
+    full_user(outcome, &args.user_id)
 }
 
 async fn delete_user(clerk: ClerkClient<'_>, args: UserIdArgs) -> Result<DeletedUser, ToolError> {

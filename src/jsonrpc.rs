@@ -5,7 +5,10 @@
 //! [`Notification`] never does (`"id": null` makes neither, since MCP forbids
 //! null ids), and a [`Response`] holds exactly one of a result or an error.
 
+use std::borrow::Cow;
+
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Number, Value};
 
 /// Error codes from JSON-RPC 2.0, section 5.1.
@@ -68,12 +71,25 @@ pub struct Rejected {
     pub error: RpcError,
 }
 
+/// A request's result as JSON text, written once: answers built once per
+/// isolate (the tool list) are borrowed rather than rebuilt, and a tool's
+/// output is serialized straight from its typed value.
+pub type Reply = Cow<'static, RawValue>;
+
 /// The server's answer to one request.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Response {
     /// `None` only for errors about a message whose id could not be read.
     pub id: Option<Id>,
-    pub outcome: Result<Value, RpcError>,
+    pub outcome: Result<Reply, RpcError>,
+}
+
+/// `value` as a [`Reply`]; a value that cannot be written as JSON (a map
+/// with non-string keys, say) is an internal error.
+pub fn reply<T: Serialize + ?Sized>(value: &T) -> Result<Reply, RpcError> {
+    serde_json::value::to_raw_value(value)
+        .map(Cow::Owned)
+        .map_err(|error| RpcError::new(code::INTERNAL_ERROR, format!("Internal error: {error}")))
 }
 
 impl RpcError {
@@ -154,7 +170,7 @@ fn invalid_request(id: Option<Id>, message: &str) -> Rejected {
 }
 
 impl Response {
-    pub fn new(id: Id, outcome: Result<Value, RpcError>) -> Self {
+    pub fn new(id: Id, outcome: Result<Reply, RpcError>) -> Self {
         Response {
             id: Some(id),
             outcome,
@@ -276,7 +292,7 @@ mod tests {
 
     #[test]
     fn response_serializes_exactly_one_of_result_or_error() {
-        let ok = Response::new(Id::Number(1.into()), Ok(json!({})));
+        let ok = Response::new(Id::Number(1.into()), reply(&json!({})));
         assert_eq!(
             serde_json::to_value(&ok).ok(),
             Some(json!({"jsonrpc":"2.0","id":1,"result":{}}))

@@ -669,7 +669,7 @@ fn arguments_of_the_wrong_type_are_refused_by_name() {
             json!({"emailAddress": "ada@example.com"}),
             "emailAddress",
         ),
-        ("clerk_list_users", json!({"userId": [5]}), "userId[0]"),
+        ("clerk_list_users", json!({"userId": [5]}), "userId"),
         ("clerk_get_user", json!({"userId": 5}), "userId"),
         ("clerk_get_user", json!({"userId": ["user_2ada"]}), "userId"),
         (

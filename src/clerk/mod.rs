@@ -3,9 +3,10 @@
 //!
 //! It follows three steps, each its own piece: a pure function writes an
 //! [`http::Request`] ([`ClerkClient::request`]), the [`HttpSend`] trait sends
-//! it (the Workers `fetch` in production, a closure in tests), and a pure
-//! function reads the [`http::Response`] into a typed value or a
-//! [`ClerkError`] ([`decode_response`]). This module knows nothing of MCP.
+//! it (the Workers `fetch` in production, a closure in tests), and pure
+//! functions read the [`http::Response`] into a typed value or a
+//! [`ClerkError`] ([`decode_body`], [`ClerkError::from_error_response`]).
+//! This module knows nothing of MCP.
 //!
 //! Every request carries the headers Clerk's spec and SDK send: the secret
 //! key as a bearer token, `Clerk-API-Version`, a `User-Agent` naming this
@@ -259,11 +260,6 @@ impl<'a> ClerkClient<'a> {
 
     /// Sends one request and decodes its answer; any error comes back with
     /// the key scrubbed from its texts.
-    ///
-    /// A `GET` that meets a transient failure (502, 503, no connection) is
-    /// tried again after each of [`RETRY_DELAYS`]; a timed-out one is not,
-    /// since that would multiply the wait. Writes are never retried: Clerk
-    /// may have acted on the first try even if its answer was lost.
     async fn send<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -271,20 +267,42 @@ impl<'a> ClerkClient<'a> {
         query: &Query,
         body: Option<&serde_json::Value>,
     ) -> Result<T, ClerkError> {
+        self.exchange(method, path, query, body)
+            .await
+            .and_then(decode_body)
+            .map_err(|error| error.without_key(self.key))
+    }
+
+    /// Sends one request and returns its 2xx answer, or Clerk's error.
+    /// Not generic, so that the retry loop exists once rather than once per
+    /// answer type.
+    ///
+    /// A `GET` that meets a transient failure (502, 503, no connection) is
+    /// tried again after each of [`RETRY_DELAYS`]; a timed-out one is not,
+    /// since that would multiply the wait. Writes are never retried: Clerk
+    /// may have acted on the first try even if its answer was lost.
+    async fn exchange(
+        &self,
+        method: Method,
+        path: &UrlPath,
+        query: &Query,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Response<Vec<u8>>, ClerkError> {
         let retried = self.retry_reads && method == Method::GET;
         let mut delays = RETRY_DELAYS.iter();
         loop {
             let request = self.request(method.clone(), path, query, body);
             let outcome = match self.http.send(request).await {
-                Ok(response) => decode_response(response),
+                Ok(response) if response.status().is_success() => Ok(response),
+                Ok(response) => Err(ClerkError::from_error_response(&response)),
                 Err(error) => Err(ClerkError::Unreachable(error)),
             };
-            match (&outcome, retried) {
+            match (outcome, retried) {
                 (Err(error), true) if error.is_transient() => match delays.next() {
                     Some(delay) => self.http.wait(*delay).await,
-                    None => return outcome.map_err(|error| error.without_key(self.key)),
+                    None => return Err(error),
                 },
-                _ => return outcome.map_err(|error| error.without_key(self.key)),
+                (outcome, _) => return outcome,
             }
         }
     }
@@ -307,14 +325,10 @@ fn describe_decode_error(error: &serde_json::Error) -> String {
     format!("{kind} at line {} column {}", error.line(), error.column())
 }
 
-/// Reads Clerk's answer: a 2xx body as `T`, anything else as a [`ClerkError`].
-pub fn decode_response<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Result<T, ClerkError> {
-    let status = response.status();
-    if !status.is_success() {
-        return Err(ClerkError::from_error_response(&response));
-    }
+/// Reads a 2xx answer's body as `T`.
+fn decode_body<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Result<T, ClerkError> {
     serde_json::from_slice(response.body()).map_err(|error| ClerkError::UnexpectedBody {
-        status: status.as_u16(),
+        status: response.status().as_u16(),
         detail: describe_decode_error(&error),
     })
 }

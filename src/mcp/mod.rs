@@ -11,7 +11,7 @@ mod version;
 use serde_json::{json, Map, Value};
 
 use crate::clerk::{ClerkClient, HttpSend, KeyError, SecretKey};
-use crate::jsonrpc::{code, Request, Response, RpcError};
+use crate::jsonrpc::{self, code, Reply, Request, Response, RpcError};
 use crate::prompts;
 use crate::tools::{self, Call, Selection};
 
@@ -64,7 +64,7 @@ const LOG_LEVELS: [&str; 8] = [
 pub async fn handle_request(request: Request, context: &Context<'_>) -> Response {
     let outcome = match request.method.as_str() {
         "initialize" => initialize(&request.params),
-        "ping" => Ok(json!({})),
+        "ping" => jsonrpc::reply(&json!({})),
         "tools/list" => list_tools(&request.params, context),
         "tools/call" => call_tool(request.params, context).await,
         "prompts/list" => list_prompts(&request.params, context),
@@ -82,13 +82,13 @@ pub async fn handle_request(request: Request, context: &Context<'_>) -> Response
 ///
 /// The answer uses the client's version when the server supports it, and the
 /// latest supported version otherwise (MCP Lifecycle: Version Negotiation).
-fn initialize(params: &Map<String, Value>) -> Result<Value, RpcError> {
+fn initialize(params: &Map<String, Value>) -> Result<Reply, RpcError> {
     let requested = params
         .get("protocolVersion")
         .and_then(Value::as_str)
         .ok_or_else(|| RpcError::invalid_params("initialize needs a \"protocolVersion\" string"))?;
     let version = ProtocolVersion::parse(requested).unwrap_or(ProtocolVersion::LATEST);
-    Ok(json!({
+    jsonrpc::reply(&json!({
         "protocolVersion": version.as_str(),
         "capabilities": {
             "tools": {"listChanged": false},
@@ -106,11 +106,12 @@ fn initialize(params: &Map<String, Value>) -> Result<Value, RpcError> {
 }
 
 /// `tools/list`: every tool on one page, so any cursor is unknown.
-fn list_tools(params: &Map<String, Value>, context: &Context<'_>) -> Result<Value, RpcError> {
+fn list_tools(params: &Map<String, Value>, context: &Context<'_>) -> Result<Reply, RpcError> {
     match params.get("cursor") {
-        None | Some(Value::Null) => Ok(json!({
-            "tools": tools::list(context.selection, context.redact_private_metadata)
-        })),
+        None | Some(Value::Null) => Ok(Reply::Borrowed(tools::list(
+            context.selection,
+            context.redact_private_metadata,
+        ))),
         Some(Value::String(_)) => Err(RpcError::invalid_params(
             "Unknown cursor: tools/list returns every tool on its first page",
         )),
@@ -124,7 +125,7 @@ fn list_tools(params: &Map<String, Value>, context: &Context<'_>) -> Result<Valu
 async fn call_tool(
     mut params: Map<String, Value>,
     context: &Context<'_>,
-) -> Result<Value, RpcError> {
+) -> Result<Reply, RpcError> {
     let name = match params.remove("name") {
         Some(Value::String(name)) => name,
         _ => {
@@ -147,13 +148,18 @@ async fn call_tool(
         .map(|key| ClerkClient::new(context.http, context.clerk_api_url, key))
         .map_err(Clone::clone);
     let outcome = (tool.handler)(Call { arguments, clerk }).await;
-    Ok(tools::call_result(outcome, context.redact_private_metadata))
+    jsonrpc::reply(&tools::call_result(
+        outcome,
+        context.redact_private_metadata,
+    ))
 }
 
 /// `prompts/list`: every prompt on one page, so any cursor is unknown.
-fn list_prompts(params: &Map<String, Value>, context: &Context<'_>) -> Result<Value, RpcError> {
+fn list_prompts(params: &Map<String, Value>, context: &Context<'_>) -> Result<Reply, RpcError> {
     match params.get("cursor") {
-        None | Some(Value::Null) => Ok(json!({ "prompts": prompts::list(context.selection) })),
+        None | Some(Value::Null) => {
+            jsonrpc::reply(&json!({ "prompts": prompts::list(context.selection) }))
+        }
         Some(_) => Err(RpcError::invalid_params(
             "Unknown cursor: prompts/list returns every prompt on its first page",
         )),
@@ -161,7 +167,7 @@ fn list_prompts(params: &Map<String, Value>, context: &Context<'_>) -> Result<Va
 }
 
 /// `prompts/get`: an unknown prompt or a missing argument is `-32602`.
-fn get_prompt(mut params: Map<String, Value>, context: &Context<'_>) -> Result<Value, RpcError> {
+fn get_prompt(mut params: Map<String, Value>, context: &Context<'_>) -> Result<Reply, RpcError> {
     let name = match params.remove("name") {
         Some(Value::String(name)) => name,
         _ => {
@@ -175,15 +181,16 @@ fn get_prompt(mut params: Map<String, Value>, context: &Context<'_>) -> Result<V
         Some(Value::Object(arguments)) => arguments,
         Some(_) => return Err(RpcError::invalid_params("\"arguments\" must be an object")),
     };
-    prompts::get(&name, arguments, context.selection)
-        .map_err(|error| RpcError::invalid_params(error.to_string()))
+    let prompt = prompts::get(&name, arguments, context.selection)
+        .map_err(|error| RpcError::invalid_params(error.to_string()))?;
+    jsonrpc::reply(&prompt)
 }
 
 /// `logging/setLevel`: accepted for any valid level. The server sends no log
 /// notifications over its stateless JSON answers, so there is nothing to filter.
-fn set_log_level(params: &Map<String, Value>) -> Result<Value, RpcError> {
+fn set_log_level(params: &Map<String, Value>) -> Result<Reply, RpcError> {
     match params.get("level").and_then(Value::as_str) {
-        Some(level) if LOG_LEVELS.contains(&level) => Ok(json!({})),
+        Some(level) if LOG_LEVELS.contains(&level) => jsonrpc::reply(&json!({})),
         _ => Err(RpcError::invalid_params(format!(
             "\"level\" must be one of {}",
             LOG_LEVELS.join(", ")

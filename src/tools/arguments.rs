@@ -1,14 +1,15 @@
 //! Reading a tool's `arguments` object into its typed struct, and the checks
 //! that JSON types alone cannot express (bounds, ID formats).
 //!
-//! Deserialization goes through `serde_path_to_error`, so a wrong type names
+//! Deserialization notes which argument it is reading, so a wrong type names
 //! the argument it is in (`limit: invalid type: string "x", expected u32`).
 //! Argument structs deny unknown fields, which also makes their schemas say
 //! `additionalProperties: false`.
 
 use schemars::JsonSchema;
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
+use serde::forward_to_deserialize_any;
+use serde_json::{map, Map, Value};
 
 use super::ToolError;
 
@@ -21,21 +22,74 @@ pub trait Arguments: DeserializeOwned + JsonSchema {
 
     /// Reads and checks `arguments`.
     fn parse(arguments: Map<String, Value>) -> Result<Self, ToolError> {
-        let parsed: Self =
-            serde_path_to_error::deserialize(Value::Object(arguments)).map_err(|error| {
-                let argument = error.path().to_string();
-                let argument = if argument == "." {
-                    String::new()
-                } else {
-                    argument
-                };
-                ToolError::invalid(
-                    &shorten(&argument, 80),
-                    shorten(&error.into_inner().to_string(), 200),
-                )
-            })?;
+        let mut failed_in = None;
+        let fields = Fields {
+            entries: arguments.into_iter(),
+            value: None,
+            failed_in: &mut failed_in,
+        };
+        let parsed = Self::deserialize(fields).map_err(|error| {
+            let argument = failed_in.unwrap_or_default();
+            ToolError::invalid(&shorten(&argument, 80), shorten(&error.to_string(), 200))
+        })?;
         parsed.validate()?;
         Ok(parsed)
+    }
+}
+
+/// The arguments object as a deserializer that remembers which argument's
+/// value failed to read. Errors about the object itself (a missing or
+/// unknown argument) name no argument: their message already does.
+struct Fields<'a> {
+    entries: map::IntoIter,
+    /// The value of the argument just read, with its name.
+    value: Option<(String, Value)>,
+    failed_in: &'a mut Option<String>,
+}
+
+impl<'de> de::Deserializer<'de> for Fields<'_> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(self)
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+impl<'de> MapAccess<'de> for Fields<'_> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        let Some((name, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        let key = seed.deserialize(name.as_str().into_deserializer())?;
+        self.value = Some((name, value));
+        Ok(Some(key))
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        let (name, value) = self
+            .value
+            .take()
+            .ok_or_else(|| de::Error::custom("an argument's value was read before its name"))?;
+        seed.deserialize(value)
+            .inspect_err(|_| *self.failed_in = Some(name))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
     }
 }
 

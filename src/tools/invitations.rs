@@ -17,7 +17,7 @@ use super::arguments::{
 };
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
-use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
+use super::{run_typed, Annotations, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::invitations::{self as wire, NewInvitation};
 use crate::clerk::{ClerkClient, Page};
 
@@ -34,8 +34,8 @@ pub static TOOLS: [ToolDefinition; 3] = [
             `hasMore`; when `hasMore` is true, call again with `offset` set to `nextOffset` for \
             the next page.",
         annotations: Annotations::READ_ONLY,
-        input_schema: input_schema::<ListInvitationsArgs>,
-        output_schema: output_schema::<InvitationList>,
+        input_schema: SchemaSource::input::<ListInvitationsArgs>(),
+        output_schema: SchemaSource::output::<InvitationList>(),
         handler: |call| run_typed(call, list_invitations),
     },
     ToolDefinition {
@@ -53,8 +53,8 @@ pub static TOOLS: [ToolDefinition; 3] = [
             retry unless the first call failed. Returns the created invitation, status \
             `pending`.",
         annotations: Annotations::WRITE,
-        input_schema: input_schema::<CreateInvitationArgs>,
-        output_schema: output_schema::<Invitation>,
+        input_schema: SchemaSource::input::<CreateInvitationArgs>(),
+        output_schema: SchemaSource::output::<Invitation>(),
         handler: |call| run_typed(call, create_invitation),
     },
     ToolDefinition {
@@ -68,8 +68,8 @@ pub static TOOLS: [ToolDefinition; 3] = [
             `requestingUserId` (`user_...`), when given, names the organization admin recorded \
             as revoking it. Returns the invitation, with status `revoked`.",
         annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
-        input_schema: input_schema::<RevokeInvitationArgs>,
-        output_schema: output_schema::<Invitation>,
+        input_schema: SchemaSource::input::<RevokeInvitationArgs>(),
+        output_schema: SchemaSource::output::<Invitation>(),
         handler: |call| run_typed(call, revoke_invitation),
     },
 ];

@@ -19,7 +19,7 @@ use super::arguments::{
 };
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
-use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
+use super::{run_typed, Annotations, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::memberships::{self as wire, MembershipFilter};
 use crate::clerk::{ClerkClient, ClerkError, MetadataChanges, Page};
 
@@ -37,8 +37,8 @@ pub static TOOLS: [ToolDefinition; 6] = [
             carries `totalCount` and `hasMore`; when `hasMore` is true, call again with `offset` \
             set to `nextOffset` for the next page.",
         annotations: Annotations::READ_ONLY,
-        input_schema: input_schema::<ListMembersArgs>,
-        output_schema: output_schema::<MemberList>,
+        input_schema: SchemaSource::input::<ListMembersArgs>(),
+        output_schema: SchemaSource::output::<MemberList>(),
         handler: |call| run_typed(call, list_members),
     },
     ToolDefinition {
@@ -52,8 +52,8 @@ pub static TOOLS: [ToolDefinition; 6] = [
             `hasMore`; when `hasMore` is true, call again with `offset` set to `nextOffset` for \
             the next page.",
         annotations: Annotations::READ_ONLY,
-        input_schema: input_schema::<ListUserOrganizationsArgs>,
-        output_schema: output_schema::<UserMembershipList>,
+        input_schema: SchemaSource::input::<ListUserOrganizationsArgs>(),
+        output_schema: SchemaSource::output::<UserMembershipList>(),
         handler: |call| run_typed(call, list_user_organizations),
     },
     ToolDefinition {
@@ -68,8 +68,8 @@ pub static TOOLS: [ToolDefinition; 6] = [
             bring in someone by email address, use clerk_create_invitation. Returns the new \
             member.",
         annotations: Annotations::WRITE,
-        input_schema: input_schema::<AddMemberArgs>,
-        output_schema: output_schema::<Member>,
+        input_schema: SchemaSource::input::<AddMemberArgs>(),
+        output_schema: SchemaSource::output::<Member>(),
         handler: |call| run_typed(call, add_member),
     },
     ToolDefinition {
@@ -82,8 +82,8 @@ pub static TOOLS: [ToolDefinition; 6] = [
             changes nothing. Returns the updated member. To add a user who is not a member yet, \
             use clerk_add_member, or clerk_create_invitation to invite an email address.",
         annotations: Annotations::WRITE_IDEMPOTENT,
-        input_schema: input_schema::<UpdateMemberRoleArgs>,
-        output_schema: output_schema::<Member>,
+        input_schema: SchemaSource::input::<UpdateMemberRoleArgs>(),
+        output_schema: SchemaSource::output::<Member>(),
         handler: |call| run_typed(call, update_member_role),
     },
     ToolDefinition {
@@ -97,8 +97,8 @@ pub static TOOLS: [ToolDefinition; 6] = [
             set to null is deleted, keys not given are kept. Returns the updated member with \
             both metadata objects.",
         annotations: Annotations::WRITE_IDEMPOTENT,
-        input_schema: input_schema::<UpdateMemberMetadataArgs>,
-        output_schema: output_schema::<Member>,
+        input_schema: SchemaSource::input::<UpdateMemberMetadataArgs>(),
+        output_schema: SchemaSource::output::<Member>(),
         handler: |call| run_typed(call, update_member_metadata),
     },
     ToolDefinition {
@@ -110,8 +110,8 @@ pub static TOOLS: [ToolDefinition; 6] = [
             itself is not deleted and they can be invited again. Returns `removed: true` and \
             the member as it was just before removal.",
         annotations: Annotations::DESTRUCTIVE,
-        input_schema: input_schema::<RemoveMemberArgs>,
-        output_schema: output_schema::<RemovedMember>,
+        input_schema: SchemaSource::input::<RemoveMemberArgs>(),
+        output_schema: SchemaSource::output::<RemovedMember>(),
         handler: |call| run_typed(call, remove_member),
     },
 ];

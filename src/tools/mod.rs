@@ -4,11 +4,12 @@
 //! A tool is one [`ToolDefinition`] in the slice of its group's module
 //! (`organizations`, `members`, `invitations`, `users`, `sessions`,
 //! `roles`); each group is a
-//! [`Toolset`], and [`registry`] chains the groups. A handler reads its arguments into a typed struct whose
-//! [`schemars::JsonSchema`] derive is the published `inputSchema`, checks
-//! them ([`Arguments::validate`]) before it touches Clerk, and returns a
-//! typed output whose schema is the `outputSchema`. This layer knows MCP's
-//! tool result shape but not JSON-RPC or HTTP.
+//! [`Toolset`], and [`registry`] chains the groups. A handler reads its
+//! arguments into a typed struct whose [`schemars::JsonSchema`] derive
+//! defines the published `inputSchema` (`schemas` says how it is
+//! published), checks them ([`Arguments::validate`]) before it touches
+//! Clerk, and returns a typed output whose schema is the `outputSchema`.
+//! This layer knows MCP's tool result shape but not JSON-RPC or HTTP.
 
 mod arguments;
 mod error;
@@ -17,6 +18,7 @@ mod members;
 mod organizations;
 mod output;
 mod roles;
+mod schemas;
 mod selection;
 mod sessions;
 mod users;
@@ -25,15 +27,15 @@ use std::future::Future;
 use std::sync::OnceLock;
 
 use futures::future::LocalBoxFuture;
-use schemars::generate::SchemaSettings;
-use schemars::JsonSchema;
 use serde::Serialize;
+use serde_json::value::{to_raw_value, RawValue};
 use serde_json::{json, Map, Value};
 
 use crate::clerk::{ClerkClient, KeyError};
 
 pub use arguments::{shorten, Arguments};
 pub use error::ToolError;
+pub use schemas::SchemaSource;
 pub use selection::{Selection, Toolset, Toolsets};
 
 /// MCP tool annotations (MCP 2025-06-18, Server features: Tools).
@@ -87,8 +89,8 @@ pub struct Call<'a> {
     pub clerk: Result<ClerkClient<'a>, KeyError>,
 }
 
-/// Runs one tool call to a JSON output (the `structuredContent`).
-pub type Handler = for<'a> fn(Call<'a>) -> LocalBoxFuture<'a, Result<Value, ToolError>>;
+/// Runs one tool call to its JSON output (the `structuredContent`).
+pub type Handler = for<'a> fn(Call<'a>) -> LocalBoxFuture<'a, Result<Box<RawValue>, ToolError>>;
 
 /// One tool, as `tools/list` publishes it and `tools/call` runs it.
 pub struct ToolDefinition {
@@ -96,8 +98,8 @@ pub struct ToolDefinition {
     pub title: &'static str,
     pub description: &'static str,
     pub annotations: Annotations,
-    pub input_schema: fn() -> Value,
-    pub output_schema: fn() -> Value,
+    pub input_schema: SchemaSource,
+    pub output_schema: SchemaSource,
     pub handler: Handler,
 }
 
@@ -130,35 +132,40 @@ pub fn find(name: &str, selection: Selection) -> Option<&'static ToolDefinition>
     selected(selection).find(|tool| tool.name == name)
 }
 
-/// The `tools` array of the `tools/list` answer for a selection, with
-/// `privateMetadata` gone from the output schemas when `redact` is set.
-/// Each distinct answer is built once per isolate, on first use.
-pub fn list(selection: Selection, redact: bool) -> &'static Value {
+/// The `tools/list` result for a selection, with `privateMetadata` gone
+/// from the output schemas when `redact` is set, as JSON text. Each
+/// distinct answer is built once per isolate, on first use, so a request
+/// only copies it.
+pub fn list(selection: Selection, redact: bool) -> &'static RawValue {
     const VARIANTS: usize = 1 << 8;
-    static LISTS: [OnceLock<Value>; VARIANTS] = [const { OnceLock::new() }; VARIANTS];
+    static LISTS: [OnceLock<Box<RawValue>>; VARIANTS] = [const { OnceLock::new() }; VARIANTS];
     let index = usize::from(selection.toolsets.bits())
         | usize::from(selection.read_only) << 6
         | usize::from(redact) << 7;
     LISTS[index].get_or_init(|| {
-        let tools = selected(selection).map(|tool| {
-            let mut json = tool.to_json();
-            if redact {
-                selection::redact_private_metadata_schema(&mut json["outputSchema"]);
-            }
-            json
-        });
-        Value::Array(tools.collect())
+        let tools: Vec<Value> = selected(selection)
+            .map(|tool| {
+                let mut json = tool.to_json();
+                if redact {
+                    selection::redact_private_metadata_schema(&mut json["outputSchema"]);
+                }
+                json
+            })
+            .collect();
+        // Writing a `Value` as JSON cannot fail: its keys are strings.
+        to_raw_value(&json!({ "tools": tools })).unwrap_or_else(|_| RawValue::NULL.to_owned())
     })
 }
 
 impl ToolDefinition {
     fn to_json(&self) -> Value {
+        let (input_schema, output_schema) = schemas::of(self.name);
         json!({
             "name": self.name,
             "title": self.title,
             "description": self.description,
-            "inputSchema": (self.input_schema)(),
-            "outputSchema": (self.output_schema)(),
+            "inputSchema": input_schema,
+            "outputSchema": output_schema,
             "annotations": {
                 "title": self.title,
                 "readOnlyHint": self.annotations.read_only,
@@ -170,82 +177,59 @@ impl ToolDefinition {
     }
 }
 
-/// The `tools/call` result for a handler's outcome: a JSON text block that
-/// every client can show, plus `structuredContent` on success, or
-/// `isError: true` with a message a model can act on. With `redact`, every
-/// `privateMetadata` is taken out of the output first.
-pub fn call_result(outcome: Result<Value, ToolError>, redact: bool) -> Value {
-    match outcome {
-        Ok(mut output) => {
-            if redact {
-                selection::redact_private_metadata(&mut output);
-            }
-            json!({
-            "content": [{"type": "text", "text": output.to_string()}],
-            "structuredContent": output,
-            "isError": false,
-            })
+/// A `tools/call` result: a text block that every client can show, plus
+/// `structuredContent` on success, or `isError: true` with a message a
+/// model can act on.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallResult {
+    content: [TextContent; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    structured_content: Option<Box<RawValue>>,
+    is_error: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct TextContent {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    text: String,
+}
+
+/// The `tools/call` result for a handler's outcome. On success the text
+/// block is the output's JSON, as MCP asks of a tool with an output schema.
+/// With `redact`, every `privateMetadata` is taken out of the output first.
+pub fn call_result(outcome: Result<Box<RawValue>, ToolError>, redact: bool) -> CallResult {
+    let text = |text: String| [TextContent { kind: "text", text }];
+    match outcome.and_then(|output| {
+        if redact {
+            redacted(&output)
+        } else {
+            Ok(output)
         }
-        Err(error) => json!({
-            "content": [{"type": "text", "text": error.to_string()}],
-            "isError": true,
-        }),
+    }) {
+        Ok(output) => CallResult {
+            content: text(output.get().to_owned()),
+            structured_content: Some(output),
+            is_error: false,
+        },
+        Err(error) => CallResult {
+            content: text(error.to_string()),
+            structured_content: None,
+            is_error: true,
+        },
     }
 }
 
-/// The input schema of an arguments struct: what a client may send.
-pub fn input_schema<T: JsonSchema>() -> Value {
-    schema_for::<T>(SchemaSettings::draft2020_12().for_deserialize())
+/// `output` without any `privateMetadata`.
+fn redacted(output: &RawValue) -> Result<Box<RawValue>, ToolError> {
+    let mut output: Value = serde_json::from_str(output.get()).map_err(internal)?;
+    selection::redact_private_metadata(&mut output);
+    to_raw_value(&output).map_err(internal)
 }
 
-/// The output schema of a tool's structured result: what the server sends.
-pub fn output_schema<T: JsonSchema>() -> Value {
-    schema_for::<T>(SchemaSettings::draft2020_12().for_serialize())
-}
-
-/// A JSON Schema (draft 2020-12, the MCP default dialect) for `T`, with every
-/// subschema inlined so that any client's validator reads it, and without
-/// `$schema` or a top-level `title` or `description` (the tool's own
-/// description says what the arguments and the result are).
-fn schema_for<T: JsonSchema>(settings: SchemaSettings) -> Value {
-    let generator = settings
-        .with(|settings| {
-            settings.inline_subschemas = true;
-            settings.meta_schema = None;
-        })
-        .into_generator();
-    let mut schema = generator.into_root_schema_for::<T>().to_value();
-    if let Some(object) = schema.as_object_mut() {
-        object.remove("title");
-        object.remove("description");
-    }
-    remove_numeric_formats(&mut schema);
-    schema
-}
-
-/// Removes the `format`s schemars gives Rust number types (`uint32`,
-/// `int64`, `double`, ...): JSON Schema defines none of them, so validators
-/// only warn about them, and `minimum`/`maximum` already state the bounds.
-fn remove_numeric_formats(schema: &mut Value) {
-    match schema {
-        Value::Object(object) => {
-            let numeric = object
-                .get("format")
-                .and_then(Value::as_str)
-                .is_some_and(|format| {
-                    format.starts_with("int")
-                        || format.starts_with("uint")
-                        || format == "float"
-                        || format == "double"
-                });
-            if numeric {
-                object.remove("format");
-            }
-            object.values_mut().for_each(remove_numeric_formats);
-        }
-        Value::Array(items) => items.iter_mut().for_each(remove_numeric_formats),
-        _ => {}
-    }
+fn internal(error: serde_json::Error) -> ToolError {
+    ToolError::Internal(error.to_string())
 }
 
 /// The body every handler shares: read and check the arguments, then make
@@ -253,7 +237,7 @@ fn remove_numeric_formats(schema: &mut Value) {
 fn run_typed<'a, A, O, F, Fut>(
     call: Call<'a>,
     run: F,
-) -> LocalBoxFuture<'a, Result<Value, ToolError>>
+) -> LocalBoxFuture<'a, Result<Box<RawValue>, ToolError>>
 where
     A: Arguments,
     O: Serialize,
@@ -264,6 +248,6 @@ where
         let arguments = A::parse(call.arguments)?;
         let clerk = call.clerk.map_err(ToolError::Key)?;
         let output = run(clerk, arguments).await?;
-        serde_json::to_value(output).map_err(|error| ToolError::Internal(error.to_string()))
+        to_raw_value(&output).map_err(internal)
     })
 }

@@ -19,7 +19,7 @@ use super::arguments::{
 };
 use super::error::no_organization_with_id;
 use super::output::{items_and_page, non_empty, PageInfo, Timestamp};
-use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
+use super::{run_typed, Annotations, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::organizations::{
     self as wire, NewOrganization, OrganizationChanges, OrganizationFilter,
 };
@@ -37,8 +37,8 @@ pub static TOOLS: [ToolDefinition; 6] = [
             `hasMore`; when `hasMore` is true, call again with `offset` set to `nextOffset` for \
             the next page.",
         annotations: Annotations::READ_ONLY,
-        input_schema: input_schema::<ListOrganizationsArgs>,
-        output_schema: output_schema::<OrganizationList>,
+        input_schema: SchemaSource::input::<ListOrganizationsArgs>(),
+        output_schema: SchemaSource::output::<OrganizationList>(),
         handler: |call| run_typed(call, list_organizations),
     },
     ToolDefinition {
@@ -50,8 +50,8 @@ pub static TOOLS: [ToolDefinition; 6] = [
             public and private metadata, and creation and update times. To find an \
             organization by part of its name, use clerk_list_organizations with `query`.",
         annotations: Annotations::READ_ONLY,
-        input_schema: input_schema::<GetOrganizationArgs>,
-        output_schema: output_schema::<Organization>,
+        input_schema: SchemaSource::input::<GetOrganizationArgs>(),
+        output_schema: SchemaSource::output::<Organization>(),
         handler: |call| run_typed(call, get_organization),
     },
     ToolDefinition {
@@ -66,8 +66,8 @@ pub static TOOLS: [ToolDefinition; 6] = [
             Each call creates a new organization, even with the same name. Returns the new \
             organization, with its ID (`org_...`).",
         annotations: Annotations::WRITE,
-        input_schema: input_schema::<CreateOrganizationArgs>,
-        output_schema: output_schema::<Organization>,
+        input_schema: SchemaSource::input::<CreateOrganizationArgs>(),
+        output_schema: SchemaSource::output::<Organization>(),
         handler: |call| run_typed(call, create_organization),
     },
     ToolDefinition {
@@ -82,8 +82,8 @@ pub static TOOLS: [ToolDefinition; 6] = [
             nothing. Metadata is not changed here: use clerk_update_organization_metadata. \
             Returns the organization after the change.",
         annotations: Annotations::WRITE_IDEMPOTENT,
-        input_schema: input_schema::<UpdateOrganizationArgs>,
-        output_schema: output_schema::<Organization>,
+        input_schema: SchemaSource::input::<UpdateOrganizationArgs>(),
+        output_schema: SchemaSource::output::<Organization>(),
         handler: |call| run_typed(call, update_organization),
     },
     ToolDefinition {
@@ -96,8 +96,8 @@ pub static TOOLS: [ToolDefinition; 6] = [
             to null is deleted, and keys you leave out are kept. Returns the organization \
             after the change.",
         annotations: Annotations::WRITE_IDEMPOTENT,
-        input_schema: input_schema::<UpdateOrganizationMetadataArgs>,
-        output_schema: output_schema::<Organization>,
+        input_schema: SchemaSource::input::<UpdateOrganizationMetadataArgs>(),
+        output_schema: SchemaSource::output::<Organization>(),
         handler: |call| run_typed(call, update_organization_metadata),
     },
     ToolDefinition {
@@ -108,8 +108,8 @@ pub static TOOLS: [ToolDefinition; 6] = [
             with it (the member users' accounts remain). Make sure the user means this \
             organization before calling. Returns `{id, deleted: true}`.",
         annotations: Annotations::DESTRUCTIVE,
-        input_schema: input_schema::<DeleteOrganizationArgs>,
-        output_schema: output_schema::<DeletedOrganization>,
+        input_schema: SchemaSource::input::<DeleteOrganizationArgs>(),
+        output_schema: SchemaSource::output::<DeletedOrganization>(),
         handler: |call| run_typed(call, delete_organization),
     },
 ];

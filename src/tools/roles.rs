@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::arguments::{check_length, check_range, default_limit, Arguments};
 use super::output::{items_and_page, PageInfo, Timestamp};
-use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
+use super::{run_typed, Annotations, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::roles as wire;
 use crate::clerk::{ClerkClient, Page};
 
@@ -28,8 +28,8 @@ pub static TOOLS: [ToolDefinition; 1] = [ToolDefinition {
         `hasMore`; when `hasMore` is true, call again with `offset` set to `nextOffset` for the \
         next page.",
     annotations: Annotations::READ_ONLY,
-    input_schema: input_schema::<ListRolesArgs>,
-    output_schema: output_schema::<RoleList>,
+    input_schema: SchemaSource::input::<ListRolesArgs>(),
+    output_schema: SchemaSource::output::<RoleList>(),
     handler: |call| run_typed(call, list_roles),
 }];
 

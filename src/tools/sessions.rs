@@ -13,7 +13,7 @@ use super::arguments::{
 };
 use super::error::no_session_with_id;
 use super::output::{items_and_page, non_empty, PageInfo, Timestamp};
-use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
+use super::{run_typed, Annotations, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::sessions::{self as wire, SessionFilter};
 use crate::clerk::{ClerkClient, Page};
 
@@ -31,8 +31,8 @@ pub static TOOLS: [ToolDefinition; 2] = [
             100. The answer carries `totalCount` and `hasMore`; when `hasMore` is true, call \
             again with `offset` set to `nextOffset` for the next page.",
         annotations: Annotations::READ_ONLY,
-        input_schema: input_schema::<ListSessionsArgs>,
-        output_schema: output_schema::<SessionList>,
+        input_schema: SchemaSource::input::<ListSessionsArgs>(),
+        output_schema: SchemaSource::output::<SessionList>(),
         handler: |call| run_typed(call, list_sessions),
     },
     ToolDefinition {
@@ -44,8 +44,8 @@ pub static TOOLS: [ToolDefinition; 2] = [
             someone out everywhere and keep them out, use clerk_ban_user. Returns the session, \
             with status `revoked`.",
         annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
-        input_schema: input_schema::<RevokeSessionArgs>,
-        output_schema: output_schema::<Session>,
+        input_schema: SchemaSource::input::<RevokeSessionArgs>(),
+        output_schema: SchemaSource::output::<Session>(),
         handler: |call| run_typed(call, revoke_session),
     },
 ];

@@ -24,7 +24,7 @@ use super::arguments::{
 };
 use super::error::no_user_with_id;
 use super::output::{PageInfo, Timestamp};
-use super::{input_schema, output_schema, run_typed, Annotations, ToolDefinition, ToolError};
+use super::{run_typed, Annotations, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::users::{
     self as wire, NewUser, UserAction, UserChanges, UserFilter, Verification,
 };
@@ -41,8 +41,8 @@ pub static TOOLS: [ToolDefinition; 11] = [
             full profile. The answer carries `totalCount` and `hasMore`; when `hasMore` is true, \
             call again with `offset` set to `nextOffset` for the next page.",
         annotations: Annotations::READ_ONLY,
-        input_schema: input_schema::<ListUsersArgs>,
-        output_schema: output_schema::<UserList>,
+        input_schema: SchemaSource::input::<ListUsersArgs>(),
+        output_schema: SchemaSource::output::<UserList>(),
         handler: |call| run_typed(call, list_users),
     },
     ToolDefinition {
@@ -54,8 +54,8 @@ pub static TOOLS: [ToolDefinition; 11] = [
             the count exactly as they narrow clerk_list_users. Returns `{totalCount}` and fetches \
             no users, so use it when only the number matters.",
         annotations: Annotations::READ_ONLY,
-        input_schema: input_schema::<CountUsersArgs>,
-        output_schema: output_schema::<UserCount>,
+        input_schema: SchemaSource::input::<CountUsersArgs>(),
+        output_schema: SchemaSource::output::<UserCount>(),
         handler: |call| run_typed(call, count_users),
     },
     ToolDefinition {
@@ -67,8 +67,8 @@ pub static TOOLS: [ToolDefinition; 11] = [
             memberships when Clerk includes them, and sign-in and activity times. To find a \
             user's ID from an email address, use clerk_list_users with `emailAddress`.",
         annotations: Annotations::READ_ONLY,
-        input_schema: input_schema::<UserIdArgs>,
-        output_schema: output_schema::<FullUser>,
+        input_schema: SchemaSource::input::<UserIdArgs>(),
+        output_schema: SchemaSource::output::<FullUser>(),
         handler: |call| run_typed(call, get_user),
     },
     ToolDefinition {
@@ -89,8 +89,8 @@ pub static TOOLS: [ToolDefinition; 11] = [
             in the instance, and each call creates a new user. Returns the new user's full \
             profile, with their ID (`user_...`).",
         annotations: Annotations::WRITE,
-        input_schema: input_schema::<CreateUserArgs>,
-        output_schema: output_schema::<FullUser>,
+        input_schema: SchemaSource::input::<CreateUserArgs>(),
+        output_schema: SchemaSource::output::<FullUser>(),
         handler: |call| run_typed(call, create_user),
     },
     ToolDefinition {
@@ -103,8 +103,8 @@ pub static TOOLS: [ToolDefinition; 11] = [
             here: use clerk_update_user_metadata. Returns the user's full profile after the \
             change.",
         annotations: Annotations::WRITE_IDEMPOTENT,
-        input_schema: input_schema::<UpdateUserArgs>,
-        output_schema: output_schema::<FullUser>,
+        input_schema: SchemaSource::input::<UpdateUserArgs>(),
+        output_schema: SchemaSource::output::<FullUser>(),
         handler: |call| run_typed(call, update_user),
     },
     ToolDefinition {
@@ -117,8 +117,8 @@ pub static TOOLS: [ToolDefinition; 11] = [
             are merged key by key, a key set to null is removed, and keys you leave out are kept. \
             Returns the user's full profile after the change.",
         annotations: Annotations::WRITE_IDEMPOTENT,
-        input_schema: input_schema::<UpdateUserMetadataArgs>,
-        output_schema: output_schema::<FullUser>,
+        input_schema: SchemaSource::input::<UpdateUserMetadataArgs>(),
+        output_schema: SchemaSource::output::<FullUser>(),
         handler: |call| run_typed(call, update_user_metadata),
     },
     ToolDefinition {
@@ -129,8 +129,8 @@ pub static TOOLS: [ToolDefinition; 11] = [
             with clerk_unban_user. The account and its data are kept. Banning a banned user \
             changes nothing. Returns the user's full profile, with `banned: true`.",
         annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
-        input_schema: input_schema::<UserIdArgs>,
-        output_schema: output_schema::<FullUser>,
+        input_schema: SchemaSource::input::<UserIdArgs>(),
+        output_schema: SchemaSource::output::<FullUser>(),
         handler: |call| {
             run_typed(call, |clerk, args| {
                 act_on_user(clerk, args, UserAction::Ban)
@@ -144,8 +144,8 @@ pub static TOOLS: [ToolDefinition; 11] = [
             the ban revoked stay revoked: the user signs in anew. Unbanning a user who is not \
             banned changes nothing. Returns the user's full profile, with `banned: false`.",
         annotations: Annotations::WRITE_IDEMPOTENT,
-        input_schema: input_schema::<UserIdArgs>,
-        output_schema: output_schema::<FullUser>,
+        input_schema: SchemaSource::input::<UserIdArgs>(),
+        output_schema: SchemaSource::output::<FullUser>(),
         handler: |call| {
             run_typed(call, |clerk, args| {
                 act_on_user(clerk, args, UserAction::Unban)
@@ -163,8 +163,8 @@ pub static TOOLS: [ToolDefinition; 11] = [
             user changes nothing. Returns the user's full profile, with `locked: true` and \
             `lockoutExpiresInSeconds`.",
         annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
-        input_schema: input_schema::<UserIdArgs>,
-        output_schema: output_schema::<FullUser>,
+        input_schema: SchemaSource::input::<UserIdArgs>(),
+        output_schema: SchemaSource::output::<FullUser>(),
         handler: |call| {
             run_typed(call, |clerk, args| {
                 act_on_user(clerk, args, UserAction::Lock)
@@ -179,8 +179,8 @@ pub static TOOLS: [ToolDefinition; 11] = [
             who is not locked changes nothing. Returns the user's full profile, with \
             `locked: false`.",
         annotations: Annotations::WRITE_IDEMPOTENT,
-        input_schema: input_schema::<UserIdArgs>,
-        output_schema: output_schema::<FullUser>,
+        input_schema: SchemaSource::input::<UserIdArgs>(),
+        output_schema: SchemaSource::output::<FullUser>(),
         handler: |call| {
             run_typed(call, |clerk, args| {
                 act_on_user(clerk, args, UserAction::Unlock)
@@ -198,8 +198,8 @@ pub static TOOLS: [ToolDefinition; 11] = [
             user means this account (clerk_get_user shows it) before calling. Returns \
             `{id, deleted: true}`.",
         annotations: Annotations::DESTRUCTIVE,
-        input_schema: input_schema::<UserIdArgs>,
-        output_schema: output_schema::<DeletedUser>,
+        input_schema: SchemaSource::input::<UserIdArgs>(),
+        output_schema: SchemaSource::output::<DeletedUser>(),
         handler: |call| run_typed(call, delete_user),
     },
 ];

@@ -1,0 +1,161 @@
+//! Every tool's `inputSchema` and `outputSchema`, as the server publishes
+//! them.
+//!
+//! The schemas are defined by the argument and output types: their
+//! [`schemars::JsonSchema`] derives. Generating them takes a lot of code
+//! (schemars itself and one schema function per type), and running it would
+//! cost every new isolate; yet the result never changes between builds of
+//! the same source. So the generated schemas are kept in `schemas.json`
+//! beside this file and embedded in the build, and generation lives in the
+//! unit tests only: `embedded_schemas_are_those_the_types_define` fails when
+//! a type changes without `schemas.json` (run `UPDATE_GOLDEN=1 cargo test`
+//! to rewrite it, then `cargo test` again to build with it). A release build
+//! never instantiates a schema function, so none of that code reaches it.
+
+use std::sync::OnceLock;
+
+use serde_json::{json, Map, Value};
+
+#[cfg(test)]
+use schemars::{generate::SchemaSettings, JsonSchema};
+
+/// Generated from the types by `embedded_schemas_are_those_the_types_define`:
+/// one line per tool, `"name": {"inputSchema": ..., "outputSchema": ...}`.
+const EMBEDDED: &str = include_str!("schemas.json");
+
+/// The type a schema is generated from. In a build other than the unit
+/// tests it holds nothing: naming the type only keeps the definition beside
+/// its tool.
+#[derive(Clone, Copy)]
+pub struct SchemaSource {
+    #[cfg(test)]
+    generate: fn() -> Value,
+}
+
+impl SchemaSource {
+    /// The input schema of an arguments struct: what a client may send.
+    pub const fn input<T: super::Arguments>() -> SchemaSource {
+        SchemaSource {
+            #[cfg(test)]
+            generate: generate::input::<T>,
+        }
+    }
+
+    /// The output schema of a tool's structured result: what the server sends.
+    pub const fn output<T: serde::Serialize + schemars::JsonSchema>() -> SchemaSource {
+        SchemaSource {
+            #[cfg(test)]
+            generate: generate::output::<T>,
+        }
+    }
+}
+
+/// The published `inputSchema` and `outputSchema` of the tool `name`.
+/// A tool missing from `schemas.json` (which the unit tests rule out) gets
+/// schemas that say only "an object".
+pub fn of(name: &str) -> (Value, Value) {
+    static SCHEMAS: OnceLock<Map<String, Value>> = OnceLock::new();
+    let schemas = SCHEMAS.get_or_init(|| serde_json::from_str(EMBEDDED).unwrap_or_default());
+    let schema = |which: &str| {
+        schemas
+            .get(name)
+            .and_then(|tool| tool.get(which))
+            .cloned()
+            .unwrap_or_else(|| json!({"type": "object"}))
+    };
+    (schema("inputSchema"), schema("outputSchema"))
+}
+
+#[cfg(test)]
+mod generate {
+    use super::*;
+
+    pub fn input<T: JsonSchema>() -> Value {
+        schema_for::<T>(SchemaSettings::draft2020_12().for_deserialize())
+    }
+
+    pub fn output<T: JsonSchema>() -> Value {
+        schema_for::<T>(SchemaSettings::draft2020_12().for_serialize())
+    }
+
+    /// A JSON Schema (draft 2020-12, the MCP default dialect) for `T`, with
+    /// every subschema inlined so that any client's validator reads it, and
+    /// without `$schema` or a top-level `title` or `description` (the tool's
+    /// own description says what the arguments and the result are).
+    fn schema_for<T: JsonSchema>(settings: SchemaSettings) -> Value {
+        let generator = settings
+            .with(|settings| {
+                settings.inline_subschemas = true;
+                settings.meta_schema = None;
+            })
+            .into_generator();
+        let mut schema = generator.into_root_schema_for::<T>().to_value();
+        if let Some(object) = schema.as_object_mut() {
+            object.remove("title");
+            object.remove("description");
+        }
+        remove_numeric_formats(&mut schema);
+        schema
+    }
+
+    /// Removes the `format`s schemars gives Rust number types (`uint32`,
+    /// `int64`, `double`, ...): JSON Schema defines none of them, so
+    /// validators only warn about them, and `minimum`/`maximum` already
+    /// state the bounds.
+    fn remove_numeric_formats(schema: &mut Value) {
+        match schema {
+            Value::Object(object) => {
+                let numeric = object
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .is_some_and(|format| {
+                        format.starts_with("int")
+                            || format.starts_with("uint")
+                            || format == "float"
+                            || format == "double"
+                    });
+                if numeric {
+                    object.remove("format");
+                }
+                object.values_mut().for_each(remove_numeric_formats);
+            }
+            Value::Array(items) => items.iter_mut().for_each(remove_numeric_formats),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tools::registry;
+
+    /// `schemas.json` as the types define it: one tool a line, in registry order.
+    fn generated() -> String {
+        let lines: Vec<String> = registry()
+            .map(|(_, tool)| {
+                let schemas = json!({
+                    "inputSchema": (tool.input_schema.generate)(),
+                    "outputSchema": (tool.output_schema.generate)(),
+                });
+                format!("{}:{schemas}", Value::from(tool.name))
+            })
+            .collect();
+        format!("{{\n{}\n}}\n", lines.join(",\n"))
+    }
+
+    #[test]
+    fn embedded_schemas_are_those_the_types_define() {
+        let generated = generated();
+        if std::env::var_os("UPDATE_GOLDEN").is_some() && generated != EMBEDDED {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/tools/schemas.json");
+            std::fs::write(path, &generated).expect("schemas.json written");
+            panic!("src/tools/schemas.json was rewritten; run cargo test again to build with it");
+        }
+        assert!(
+            generated == EMBEDDED,
+            "src/tools/schemas.json differs from the schemas the types define; if the change \
+             is meant, run UPDATE_GOLDEN=1 cargo test, then cargo test, and review the diff"
+        );
+    }
+}

@@ -71,7 +71,7 @@ fn to_http_request(
 ) -> Option<http::Request<WorkerBody>> {
     let mut builder = http::Request::builder()
         .method(request.method().as_ref())
-        .uri(request.url().ok()?.as_str());
+        .uri(request.inner().url());
     for (name, value) in request.headers().entries() {
         builder = builder.header(name, value);
     }

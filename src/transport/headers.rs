@@ -46,8 +46,7 @@ pub fn answer_format(headers: &HeaderMap) -> Option<AnswerFormat> {
         let media_range = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
         let refused = parts.any(|param| {
             let (name, value) = param.split_once('=').unwrap_or((param, ""));
-            name.trim().eq_ignore_ascii_case("q")
-                && value.trim().parse::<f32>().is_ok_and(|q| q <= 0.0)
+            name.trim().eq_ignore_ascii_case("q") && is_zero_weight(value.trim())
         });
         if refused {
             continue;
@@ -65,6 +64,19 @@ pub fn answer_format(headers: &HeaderMap) -> Option<AnswerFormat> {
         Some(AnswerFormat::EventStream)
     } else {
         None
+    }
+}
+
+/// Whether a `q` weight is zero, which refuses the media range (RFC 9110,
+/// 12.4.2: `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )`).
+/// Read by hand: parsing it as a float would bring in float parsing for
+/// this one test.
+fn is_zero_weight(value: &str) -> bool {
+    match value.split_once('.') {
+        None => value == "0",
+        Some((whole, fraction)) => {
+            whole == "0" && fraction.len() <= 3 && fraction.bytes().all(|digit| digit == b'0')
+        }
     }
 }
 
@@ -127,5 +139,17 @@ mod tests {
         let refused = headers(&[("accept", "application/json;q=0, text/html")]);
         assert_eq!(answer_format(&refused), None);
         assert_eq!(answer_format(&headers(&[("accept", "text/html")])), None);
+    }
+
+    #[test]
+    fn only_a_zero_weight_refuses_a_media_range() {
+        for zero in ["0", "0.", "0.0", "0.000"] {
+            assert!(is_zero_weight(zero), "{zero}");
+        }
+        for not_zero in ["1", "0.5", "0.001", "1.000", "0.0000", "", "zero", "-0"] {
+            assert!(!is_zero_weight(not_zero), "{not_zero}");
+        }
+        let weighted = headers(&[("accept", "application/json;q=0.001")]);
+        assert_eq!(answer_format(&weighted), Some(AnswerFormat::Json));
     }
 }

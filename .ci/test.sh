@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as `npm test` runs it: lint, native tests, the
-# release build, then the end-to-end tests against the built worker.
+# release build and its size budget, then the end-to-end tests against the
+# built worker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -17,5 +18,7 @@ echo "== cargo test"
 cargo test --locked
 echo "== release build"
 bash .ci/build.sh
+echo "== bundle size"
+node tests/bundle/size.mjs
 echo "== end-to-end"
 node tests/e2e/run.mjs

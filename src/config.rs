@@ -12,6 +12,16 @@
 //! | `MCP_READ_ONLY`             | var    | `true` offers only the tools that read                 |
 //! | `MCP_TOOLSETS`              | var    | comma-separated toolsets to offer (default: all)       |
 //! | `MCP_REDACT_PRIVATE_METADATA` | var  | `true` takes `privateMetadata` out of every output     |
+//! | `CLERK_PUBLISHABLE_KEY`     | var    | hosted mode: turns OAuth sign-in on, names the instance |
+//! | `CLERK_FRONTEND_API`        | var    | hosted mode: the same, as a host or origin (wins)      |
+//! | `MCP_ALLOWED_USERS`         | var    | OAuth: user IDs and email addresses that may sign in   |
+//! | `MCP_ADMIN_ORGANIZATION`    | var    | OAuth: an organization whose `org:admin`s may sign in  |
+//!
+//! OAuth sign-in ([`OAuthSettings`]) belongs to hosted mode only: checking a
+//! token and looking its user up take the server's own secret key, which a
+//! public deployment does not have. Setting it in public mode is an error,
+//! not a silent no-op, so that an owner who meant to protect the server
+//! learns at once that it is not.
 
 use std::fmt;
 use std::time::Duration;
@@ -41,8 +51,13 @@ impl Mode {
 /// Who may call `/mcp`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Access {
-    /// Only clients that send `Authorization: Bearer` with one of these.
-    Tokens(Vec<AccessToken>),
+    /// Only clients that send `Authorization: Bearer` with one of `tokens`,
+    /// or, when `oauth` is set, with an OAuth access token its Clerk
+    /// instance issued to an allowed user. At least one of the two is set.
+    Protected {
+        tokens: Vec<AccessToken>,
+        oauth: Option<OAuthSettings>,
+    },
     /// Anyone who can reach the server: public mode without tokens, or a
     /// hosted server whose owner set `MCP_ALLOW_UNAUTHENTICATED=true`.
     Open,
@@ -55,10 +70,56 @@ impl Access {
     /// How `/health` names it.
     pub fn name(&self) -> &'static str {
         match self {
-            Access::Tokens(_) => "bearer-token",
+            Access::Protected { oauth: None, .. } => "bearer-token",
+            Access::Protected {
+                tokens,
+                oauth: Some(_),
+            } if tokens.is_empty() => "oauth",
+            Access::Protected { oauth: Some(_), .. } => "bearer-token+oauth",
             Access::Open => "none",
             Access::NotConfigured => "not-configured",
         }
+    }
+
+    /// The static tokens of `MCP_AUTH_TOKENS` (none unless protected).
+    pub fn tokens(&self) -> &[AccessToken] {
+        match self {
+            Access::Protected { tokens, .. } => tokens,
+            _ => &[],
+        }
+    }
+
+    /// The OAuth settings, when sign-in with Clerk is on.
+    pub fn oauth(&self) -> Option<&OAuthSettings> {
+        match self {
+            Access::Protected { oauth, .. } => oauth.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// Sign-in with the Clerk instance the server administers (MCP 2025-06-18
+/// and 2025-11-25, Authorization): which instance issues the tokens, and
+/// who among its users may use the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OAuthSettings {
+    /// The instance's Frontend API origin (`https://clerk.example.com`), the
+    /// authorization server and the `iss` of its tokens; no trailing slash.
+    pub issuer: String,
+    /// User IDs (`user_...`) of `MCP_ALLOWED_USERS`.
+    pub allowed_user_ids: Vec<String>,
+    /// Email addresses of `MCP_ALLOWED_USERS`, lower-cased.
+    pub allowed_emails: Vec<String>,
+    /// The organization (`org_...`) whose `org:admin` members may use the server.
+    pub admin_organization: Option<String>,
+}
+
+impl OAuthSettings {
+    /// Whether anyone at all may sign in: without an allow-list nobody may.
+    pub fn allows_anyone(&self) -> bool {
+        !self.allowed_user_ids.is_empty()
+            || !self.allowed_emails.is_empty()
+            || self.admin_organization.is_some()
     }
 }
 
@@ -114,6 +175,20 @@ pub enum ConfigError {
     InvalidFlag(&'static str),
     /// `MCP_TOOLSETS` names a toolset that does not exist.
     UnknownToolset(String),
+    /// `CLERK_PUBLISHABLE_KEY` is not `pk_test_`/`pk_live_` and the base64
+    /// of a Frontend API host.
+    MalformedPublishableKey,
+    /// `CLERK_FRONTEND_API` is not a host or an https origin.
+    InvalidFrontendApi,
+    /// An OAuth setting (named) in public mode, where OAuth cannot work.
+    OAuthNeedsHostedMode(&'static str),
+    /// An entry of `MCP_ALLOWED_USERS` that is neither a user ID nor an
+    /// email address.
+    InvalidAllowedUser(String),
+    /// `MCP_ADMIN_ORGANIZATION` is not an organization ID.
+    InvalidAdminOrganization,
+    /// An allow-list setting (named) without the instance that signs users in.
+    OAuthInstanceMissing(&'static str),
 }
 
 impl Config {
@@ -138,9 +213,10 @@ impl Config {
             .map(parse_token)
             .collect::<Result<Vec<_>, _>>()?;
         let allow_unauthenticated = flag(&lookup, "MCP_ALLOW_UNAUTHENTICATED")?;
-        let access = match (&mode, tokens.is_empty()) {
-            (_, false) => Access::Tokens(tokens),
-            (Mode::Hosted(_), true) if !allow_unauthenticated => Access::NotConfigured,
+        let oauth = oauth_settings(&lookup, &mode)?;
+        let access = match (&mode, tokens.is_empty(), oauth) {
+            (_, false, oauth) | (_, true, oauth @ Some(_)) => Access::Protected { tokens, oauth },
+            (Mode::Hosted(_), true, None) if !allow_unauthenticated => Access::NotConfigured,
             _ => Access::Open,
         };
         let clerk_timeout = match lookup("CLERK_TIMEOUT_MS").filter(|ms| !ms.trim().is_empty()) {
@@ -178,6 +254,151 @@ impl Config {
             redact_private_metadata: flag(&lookup, "MCP_REDACT_PRIVATE_METADATA")?,
         })
     }
+}
+
+/// The settings that name the instance issuing OAuth tokens, in the order
+/// they are read: the first one set wins.
+const OAUTH_INSTANCE_SETTINGS: [&str; 2] = ["CLERK_FRONTEND_API", "CLERK_PUBLISHABLE_KEY"];
+
+/// Reads the OAuth settings: `None` unless `CLERK_FRONTEND_API` or
+/// `CLERK_PUBLISHABLE_KEY` is set. Every OAuth setting is an error in public
+/// mode, where the server has no key to check tokens or look users up with.
+fn oauth_settings(
+    lookup: &impl Fn(&str) -> Option<String>,
+    mode: &Mode,
+) -> Result<Option<OAuthSettings>, ConfigError> {
+    let value = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+    let names = OAUTH_INSTANCE_SETTINGS
+        .iter()
+        .chain(&["MCP_ALLOWED_USERS", "MCP_ADMIN_ORGANIZATION"]);
+    if matches!(mode, Mode::Public) {
+        return match names.into_iter().find(|name| value(name).is_some()) {
+            Some(name) => Err(ConfigError::OAuthNeedsHostedMode(name)),
+            None => Ok(None),
+        };
+    }
+    let issuer = match (value("CLERK_FRONTEND_API"), value("CLERK_PUBLISHABLE_KEY")) {
+        (Some(frontend_api), _) => parse_frontend_api(&frontend_api)?,
+        (None, Some(key)) => frontend_api_of_publishable_key(&key)?,
+        (None, None) => {
+            return match ["MCP_ALLOWED_USERS", "MCP_ADMIN_ORGANIZATION"]
+                .into_iter()
+                .find(|name| value(name).is_some())
+            {
+                Some(name) => Err(ConfigError::OAuthInstanceMissing(name)),
+                None => Ok(None),
+            }
+        }
+    };
+    let mut settings = OAuthSettings {
+        issuer,
+        allowed_user_ids: Vec::new(),
+        allowed_emails: Vec::new(),
+        admin_organization: None,
+    };
+    for entry in value("MCP_ALLOWED_USERS")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+    {
+        if is_clerk_id(entry, "user_") {
+            settings.allowed_user_ids.push(entry.to_owned());
+        } else if is_email(entry) {
+            settings.allowed_emails.push(entry.to_ascii_lowercase());
+        } else {
+            return Err(ConfigError::InvalidAllowedUser(shorten(entry)));
+        }
+    }
+    if let Some(organization) = value("MCP_ADMIN_ORGANIZATION") {
+        let organization = organization.trim();
+        if !is_clerk_id(organization, "org_") {
+            return Err(ConfigError::InvalidAdminOrganization);
+        }
+        settings.admin_organization = Some(organization.to_owned());
+    }
+    Ok(Some(settings))
+}
+
+/// Reads a publishable key (`pk_test_` or `pk_live_` and the base64 of
+/// `<frontend-api-host>$`) into the Frontend API origin it names.
+fn frontend_api_of_publishable_key(key: &str) -> Result<String, ConfigError> {
+    let key = key.trim();
+    let encoded = key
+        .strip_prefix("pk_test_")
+        .or_else(|| key.strip_prefix("pk_live_"))
+        .ok_or(ConfigError::MalformedPublishableKey)?;
+    let decoded =
+        crate::oauth::base64_decode(encoded).ok_or(ConfigError::MalformedPublishableKey)?;
+    let host = std::str::from_utf8(&decoded)
+        .ok()
+        .and_then(|text| text.strip_suffix('$'))
+        .filter(|host| is_host_name(host))
+        .ok_or(ConfigError::MalformedPublishableKey)?;
+    Ok(format!("https://{}", host.to_ascii_lowercase()))
+}
+
+/// Reads `CLERK_FRONTEND_API`: a host name (`clerk.example.com`), or an
+/// origin. Plain `http` is accepted for a loopback host only, where a local
+/// stand-in of Clerk runs; the real Frontend API is always https.
+fn parse_frontend_api(value: &str) -> Result<String, ConfigError> {
+    let value = value.trim().trim_end_matches('/').to_ascii_lowercase();
+    if is_host_name(&value) {
+        return Ok(format!("https://{value}"));
+    }
+    let uri: http::Uri = value.parse().map_err(|_| ConfigError::InvalidFrontendApi)?;
+    let host = uri.host().unwrap_or_default();
+    let loopback = host == "localhost" || host == "127.0.0.1" || host == "[::1]";
+    let scheme_ok = match uri.scheme_str() {
+        Some("https") => is_host_name(host) || loopback,
+        Some("http") => loopback,
+        _ => false,
+    };
+    let bare_origin = uri.path() == "/" && uri.query().is_none() && !value.contains('@');
+    if scheme_ok && bare_origin {
+        Ok(value)
+    } else {
+        Err(ConfigError::InvalidFrontendApi)
+    }
+}
+
+/// A DNS name of at least two labels, each of letters, digits and inner
+/// hyphens.
+fn is_host_name(host: &str) -> bool {
+    let labels: Vec<&str> = host.split('.').collect();
+    host.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|label| {
+            (1..=63).contains(&label.len())
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
+}
+
+/// `prefix` followed by 1 to 64 letters and digits, as Clerk's IDs are.
+fn is_clerk_id(value: &str, prefix: &str) -> bool {
+    value.strip_prefix(prefix).is_some_and(|body| {
+        (1..=64).contains(&body.len()) && body.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
+/// `local@domain.tld` without spaces, of at most 320 characters.
+fn is_email(value: &str) -> bool {
+    value.len() <= 320
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == ',')
+        && value
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && is_host_name(domain))
+}
+
+/// At most 40 characters of a setting's entry, to name it in an error.
+fn shorten(value: &str) -> String {
+    value.chars().take(40).collect()
 }
 
 /// Accepts `http(s)://host[:port]` with at most a trailing slash.
@@ -260,6 +481,32 @@ impl fmt::Display for ConfigError {
                 f,
                 "ALLOWED_ORIGINS holds {origin:?}, which is not an origin such as https://app.example.com"
             ),
+            ConfigError::MalformedPublishableKey => f.write_str(
+                "CLERK_PUBLISHABLE_KEY is set but malformed: it must be the instance's publishable \
+                 key, pk_test_ or pk_live_ followed by the encoded Frontend API host",
+            ),
+            ConfigError::InvalidFrontendApi => f.write_str(
+                "CLERK_FRONTEND_API must be the instance's Frontend API host, such as \
+                 clerk.example.com, or its https origin",
+            ),
+            ConfigError::OAuthNeedsHostedMode(name) => write!(
+                f,
+                "{name} turns on OAuth sign-in, which needs hosted mode: set CLERK_SECRET_KEY, \
+                 with which the server checks tokens and looks users up, or remove {name}"
+            ),
+            ConfigError::InvalidAllowedUser(entry) => write!(
+                f,
+                "MCP_ALLOWED_USERS holds {entry:?}, which is neither a user ID (user_...) nor an \
+                 email address; separate entries with commas"
+            ),
+            ConfigError::OAuthInstanceMissing(name) => write!(
+                f,
+                "{name} says who may sign in with OAuth, which is off: set CLERK_PUBLISHABLE_KEY \
+                 or CLERK_FRONTEND_API to name the Clerk instance users sign in with"
+            ),
+            ConfigError::InvalidAdminOrganization => f.write_str(
+                "MCP_ADMIN_ORGANIZATION must be an organization ID, org_ followed by letters and digits",
+            ),
         }
     }
 }
@@ -335,7 +582,8 @@ mod tests {
             ),
         ])
         .expect("valid");
-        assert!(matches!(&hosted.access, Access::Tokens(tokens) if tokens.len() == 2));
+        assert_eq!(hosted.access.tokens().len(), 2);
+        assert_eq!(hosted.access.oauth(), None);
         let public = config(&[("MCP_AUTH_TOKENS", "first-token-0123456789")]).expect("valid");
         assert_eq!(public.access.name(), "bearer-token");
     }
@@ -416,6 +664,136 @@ mod tests {
         );
         assert!(config_err("ALLOWED_ORIGINS", "*"));
         assert!(config_err("ALLOWED_ORIGINS", "https://a.com/path"));
+    }
+
+    const HOSTED_KEY: (&str, &str) = ("CLERK_SECRET_KEY", "sk_live_0123456789abcdef");
+
+    /// `pk_test_` and the base64 of `clerk.example.com$`.
+    const PUBLISHABLE_KEY: &str = "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k";
+
+    #[test]
+    fn a_publishable_key_turns_oauth_on_with_its_frontend_api() {
+        let config =
+            config(&[HOSTED_KEY, ("CLERK_PUBLISHABLE_KEY", PUBLISHABLE_KEY)]).expect("valid");
+        let oauth = config.access.oauth().expect("OAuth on");
+        assert_eq!(oauth.issuer, "https://clerk.example.com");
+        assert!(!oauth.allows_anyone());
+        assert_eq!(config.access.name(), "oauth");
+        assert!(config.access.tokens().is_empty());
+    }
+
+    #[test]
+    fn malformed_publishable_keys_are_refused_without_being_echoed() {
+        for bad in [
+            "sk_test_Y2xlcmsuZXhhbXBsZS5jb20k",
+            "pk_test_not base64",
+            "pk_test_Y2xlcmsuZXhhbXBsZS5jb20",
+            "pk_live_aHR0cHM6Ly9ldmlsLmNvbS9wYXRoJA",
+            "pk_test_",
+        ] {
+            let error = config(&[HOSTED_KEY, ("CLERK_PUBLISHABLE_KEY", bad)]).unwrap_err();
+            assert_eq!(error, ConfigError::MalformedPublishableKey, "{bad}");
+            assert!(bad.len() <= 8 || !error.to_string().contains(bad));
+        }
+    }
+
+    #[test]
+    fn the_frontend_api_may_be_a_host_or_an_origin_and_wins_over_the_key() {
+        for (value, issuer) in [
+            ("clerk.example.com", "https://clerk.example.com"),
+            ("https://Clerk.Example.com/", "https://clerk.example.com"),
+            ("http://127.0.0.1:8790", "http://127.0.0.1:8790"),
+            ("http://localhost:3000", "http://localhost:3000"),
+        ] {
+            let config = config(&[
+                HOSTED_KEY,
+                ("CLERK_FRONTEND_API", value),
+                ("CLERK_PUBLISHABLE_KEY", PUBLISHABLE_KEY),
+            ])
+            .expect("valid");
+            assert_eq!(config.access.oauth().expect("on").issuer, issuer, "{value}");
+        }
+        for bad in [
+            "http://clerk.example.com",
+            "https://clerk.example.com/oauth",
+            "ftp://clerk.example.com",
+            "clerk",
+            "https://user@clerk.example.com",
+            "https://clerk.example.com?x=1",
+        ] {
+            assert_eq!(
+                config(&[HOSTED_KEY, ("CLERK_FRONTEND_API", bad)]),
+                Err(ConfigError::InvalidFrontendApi),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_allow_list_holds_user_ids_emails_and_an_admin_organization() {
+        let config = config(&[
+            HOSTED_KEY,
+            ("CLERK_FRONTEND_API", "clerk.example.com"),
+            ("MCP_ALLOWED_USERS", " user_2abc , Ada@Example.com,"),
+            ("MCP_ADMIN_ORGANIZATION", "org_2xyz"),
+            ("MCP_AUTH_TOKENS", "first-token-0123456789"),
+        ])
+        .expect("valid");
+        let oauth = config.access.oauth().expect("on");
+        assert_eq!(oauth.allowed_user_ids, ["user_2abc"]);
+        assert_eq!(oauth.allowed_emails, ["ada@example.com"]);
+        assert_eq!(oauth.admin_organization.as_deref(), Some("org_2xyz"));
+        assert!(oauth.allows_anyone());
+        assert_eq!(config.access.name(), "bearer-token+oauth");
+        let bad_user = config_with_oauth("MCP_ALLOWED_USERS", "user_ok,not-a-user");
+        assert_eq!(
+            bad_user,
+            Err(ConfigError::InvalidAllowedUser("not-a-user".into()))
+        );
+        let bad_org = config_with_oauth("MCP_ADMIN_ORGANIZATION", "acme");
+        assert_eq!(bad_org, Err(ConfigError::InvalidAdminOrganization));
+    }
+
+    fn config_with_oauth(name: &str, value: &str) -> Result<Config, ConfigError> {
+        config(&[
+            HOSTED_KEY,
+            ("CLERK_FRONTEND_API", "clerk.example.com"),
+            (name, value),
+        ])
+    }
+
+    #[test]
+    fn oauth_settings_in_public_mode_are_an_error_naming_the_setting() {
+        for name in [
+            "CLERK_PUBLISHABLE_KEY",
+            "CLERK_FRONTEND_API",
+            "MCP_ALLOWED_USERS",
+            "MCP_ADMIN_ORGANIZATION",
+        ] {
+            let error = config(&[(name, "x")]).unwrap_err();
+            assert_eq!(error, ConfigError::OAuthNeedsHostedMode(name));
+            let text = error.to_string();
+            assert!(
+                text.contains(name) && text.contains("CLERK_SECRET_KEY"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_allow_list_without_an_instance_is_an_error() {
+        assert_eq!(
+            config(&[HOSTED_KEY, ("MCP_ALLOWED_USERS", "user_2abc")]),
+            Err(ConfigError::OAuthInstanceMissing("MCP_ALLOWED_USERS"))
+        );
+    }
+
+    #[test]
+    fn oauth_counts_as_authentication_in_hosted_mode() {
+        let config =
+            config(&[HOSTED_KEY, ("CLERK_FRONTEND_API", "clerk.example.com")]).expect("valid");
+        assert_ne!(config.access, Access::NotConfigured);
+        assert_ne!(config.access, Access::Open);
     }
 
     fn config_err(name: &str, value: &str) -> bool {

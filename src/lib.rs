@@ -19,6 +19,10 @@
 //!    [`prompts`]: ready-made workflows over those tools.
 //! 6. [`clerk`]: the Backend API client, its wire types and its errors.
 //!
+//! Beside the MCP path, [`oauth`] checks the OAuth access tokens of a hosted
+//! server that lets its users sign in with Clerk; the transport asks it who a
+//! request's token belongs to, and it asks the Clerk client.
+//!
 //! [`config`] reads the environment into the plain values the layers use
 //! (a [`clerk::SecretKey`], a [`tools::Selection`], ...).
 
@@ -26,6 +30,7 @@ pub mod clerk;
 pub mod config;
 pub mod jsonrpc;
 pub mod mcp;
+pub mod oauth;
 pub mod prompts;
 pub mod tools;
 pub mod transport;

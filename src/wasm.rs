@@ -3,15 +3,19 @@
 //!
 //! It turns a `worker::Request` into an [`http::Request`], reads the
 //! environment into a [`Config`], sends Clerk calls with the Workers `fetch`
-//! ([`WorkerFetch`]) and turns the core's [`http::Response`] back into a
-//! `worker::Response`. Everything it hands over is plain data; no decision
-//! about the protocol is made here.
+//! ([`WorkerFetch`]), brings the clock and WebCrypto to token checks
+//! ([`WebCrypto`]), keeps the isolate's [`IsolateCache`], and turns the
+//! core's [`http::Response`] back into a `worker::Response`. Everything it
+//! hands over is plain data; no decision about the protocol is made here.
 
 use std::time::Duration;
 
 use futures::future::{select, Either, LocalBoxFuture};
 use futures::StreamExt;
-use wasm_bindgen::JsValue;
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CryptoKey, SubtleCrypto};
 use worker::{
     event, AbortController, AbortSignal, Context, Delay, Env, Fetch, Headers, Method, RequestInit,
     RequestRedirect,
@@ -19,7 +23,15 @@ use worker::{
 
 use crate::clerk::{HttpSend, SendError, SendFailure};
 use crate::config::Config;
-use crate::transport::{self, BodyError, RequestBody};
+use crate::oauth::{IsolateCache, Platform, RsaKey};
+use crate::transport::{self, BodyError, RequestBody, Runtime};
+
+thread_local! {
+    /// The memory an isolate keeps between requests. Leaked once per
+    /// isolate, so that a request may hold it across `await`s; every borrow
+    /// inside it is short (see [`IsolateCache`]).
+    static CACHE: &'static IsolateCache = Box::leak(Box::new(IsolateCache::new()));
+}
 
 #[event(fetch)]
 async fn fetch(
@@ -36,8 +48,13 @@ async fn fetch(
     let clerk = WorkerFetch {
         timeout: config.clerk_timeout,
     };
+    let runtime = Runtime {
+        http: &clerk,
+        platform: &WebCrypto,
+        cache: CACHE.with(|cache| *cache),
+    };
     let response = match to_http_request(&request, body) {
-        Some(request) => transport::handle(request, &config, &clerk).await,
+        Some(request) => transport::handle(request, &config, &runtime).await,
         None => transport::unreadable_request(),
     };
     to_worker_response(response)
@@ -202,4 +219,95 @@ async fn read_answer(answer: &mut worker::Response) -> Result<Vec<u8>, SendError
         bytes.extend_from_slice(&chunk);
     }
     Ok(bytes)
+}
+
+/// The runtime's clock and WebCrypto (`crypto.subtle`).
+struct WebCrypto;
+
+impl WebCrypto {
+    fn subtle() -> Result<SubtleCrypto, String> {
+        let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto"))
+            .map_err(|_| "no crypto in this runtime".to_owned())?;
+        let subtle = Reflect::get(&crypto, &JsValue::from_str("subtle"))
+            .map_err(|_| "no crypto.subtle in this runtime".to_owned())?;
+        Ok(subtle.unchecked_into())
+    }
+}
+
+/// A WebCrypto failure, in words that hold no key or token.
+fn crypto_error(doing: &str, error: &JsValue) -> String {
+    let name = Reflect::get(error, &JsValue::from_str("name"))
+        .ok()
+        .and_then(|name| name.as_string())
+        .unwrap_or_else(|| "Error".to_owned());
+    format!("{doing} failed ({name})")
+}
+
+/// A plain JS object with the given string properties.
+fn object(entries: &[(&str, &str)]) -> Result<Object, String> {
+    let object = Object::new();
+    for (name, value) in entries {
+        Reflect::set(&object, &JsValue::from_str(name), &JsValue::from_str(value))
+            .map_err(|_| "a JS object could not be built".to_owned())?;
+    }
+    Ok(object)
+}
+
+impl Platform for WebCrypto {
+    fn now(&self) -> u64 {
+        (js_sys::Date::now() / 1000.0) as u64
+    }
+
+    fn sha256<'a>(&'a self, data: &'a [u8]) -> LocalBoxFuture<'a, Result<[u8; 32], String>> {
+        Box::pin(async move {
+            let promise = WebCrypto::subtle()?
+                .digest_with_str_and_u8_array("SHA-256", data)
+                .map_err(|error| crypto_error("SHA-256", &error))?;
+            let digest = JsFuture::from(promise)
+                .await
+                .map_err(|error| crypto_error("SHA-256", &error))?;
+            let bytes = Uint8Array::new(&digest).to_vec();
+            bytes
+                .try_into()
+                .map_err(|_| "SHA-256 gave a digest of another length".to_owned())
+        })
+    }
+
+    fn verify_rs256<'a>(
+        &'a self,
+        key: &'a RsaKey,
+        message: &'a [u8],
+        signature: &'a [u8],
+    ) -> LocalBoxFuture<'a, Result<bool, String>> {
+        Box::pin(async move {
+            let subtle = WebCrypto::subtle()?;
+            let jwk = object(&[
+                ("kty", "RSA"),
+                ("n", &key.n),
+                ("e", &key.e),
+                ("alg", "RS256"),
+            ])?;
+            let algorithm = object(&[("name", "RSASSA-PKCS1-v1_5"), ("hash", "SHA-256")])?;
+            let usages = Array::of1(&JsValue::from_str("verify"));
+            let import = subtle
+                .import_key_with_object("jwk", &jwk, &algorithm, false, &usages)
+                .map_err(|error| crypto_error("importing the signing key", &error))?;
+            let crypto_key: CryptoKey = JsFuture::from(import)
+                .await
+                .map_err(|error| crypto_error("importing the signing key", &error))?
+                .unchecked_into();
+            let verify = subtle
+                .verify_with_object_and_js_u8_array_and_js_u8_array(
+                    &algorithm,
+                    &crypto_key,
+                    &Uint8Array::from(signature),
+                    &Uint8Array::from(message),
+                )
+                .map_err(|error| crypto_error("verifying the signature", &error))?;
+            let outcome = JsFuture::from(verify)
+                .await
+                .map_err(|error| crypto_error("verifying the signature", &error))?;
+            Ok(outcome.as_bool().unwrap_or(false))
+        })
+    }
 }

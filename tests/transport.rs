@@ -427,11 +427,13 @@ fn refused_posts_still_have_their_body_read() {
                 read: read.clone(),
             },
         );
-        let response = futures::executor::block_on(clerk_mcp_worker::transport::handle(
-            request,
-            &public_config(),
-            &clerk,
-        ));
+        let response = with_runtime(&clerk, |runtime| {
+            futures::executor::block_on(clerk_mcp_worker::transport::handle(
+                request,
+                &public_config(),
+                runtime,
+            ))
+        });
         assert_eq!(response.status().as_str(), status, "{name}: {value}");
         assert!(read.get(), "{name}: {value} left the body unread");
     }
@@ -453,11 +455,13 @@ fn body_declared_over_the_limit_is_not_read() {
             read: read.clone(),
         },
     );
-    let response = futures::executor::block_on(clerk_mcp_worker::transport::handle(
-        request,
-        &public_config(),
-        &clerk,
-    ));
+    let response = with_runtime(&clerk, |runtime| {
+        futures::executor::block_on(clerk_mcp_worker::transport::handle(
+            request,
+            &public_config(),
+            runtime,
+        ))
+    });
     assert_eq!(response.status(), 413);
     assert!(!read.get());
 }

@@ -59,6 +59,8 @@ pub struct MembershipUser {
 pub struct MembershipFilter {
     pub query: Option<String>,
     pub roles: Vec<String>,
+    /// Only these users' memberships.
+    pub user_ids: Vec<String>,
 }
 
 fn memberships_path(organization_id: &str) -> UrlPath {
@@ -114,6 +116,7 @@ impl ClerkClient<'_> {
         page.push_to(&mut query);
         query.push_opt("query", filter.query.as_deref());
         query.push_each("role", &filter.roles);
+        query.push_each("user_id", &filter.user_ids);
         self.get(&memberships_path(organization_id), &query).await
     }
 

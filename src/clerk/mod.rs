@@ -16,6 +16,7 @@ mod error;
 pub mod invitations;
 mod key;
 pub mod memberships;
+pub mod oauth;
 pub mod organizations;
 mod query;
 pub mod roles;

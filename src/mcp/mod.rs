@@ -28,6 +28,8 @@ pub struct Context<'a> {
     pub selection: Selection,
     /// Whether `privateMetadata` is taken out of every tool output.
     pub redact_private_metadata: bool,
+    /// The user who signed in with OAuth, on whose behalf tools act.
+    pub acting_user: Option<&'a str>,
 }
 
 /// The server's title, as `serverInfo` shows it.
@@ -147,7 +149,12 @@ async fn call_tool(
         .as_ref()
         .map(|key| ClerkClient::new(context.http, context.clerk_api_url, key))
         .map_err(Clone::clone);
-    let outcome = (tool.handler)(Call { arguments, clerk }).await;
+    let outcome = (tool.handler)(Call {
+        arguments,
+        clerk,
+        acting_user: context.acting_user,
+    })
+    .await;
     jsonrpc::reply(&tools::call_result(
         outcome,
         context.redact_private_metadata,

@@ -17,7 +17,7 @@ use super::arguments::{
 };
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
-use super::{run_typed, Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{run_typed, run_typed_as, Annotations, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::invitations::{self as wire, NewInvitation};
 use crate::clerk::{ClerkClient, Page};
 
@@ -46,7 +46,8 @@ pub static TOOLS: [ToolDefinition; 3] = [
             the person becomes a member with that role. `role` is a role key (`org:admin`, \
             `org:member`, or a custom role defined in the Clerk instance) and must exist \
             (clerk_list_roles lists them). \
-            Optional: `inviterUserId`, the admin member (`user_...`) shown as the sender; \
+            Optional: `inviterUserId`, the admin member (`user_...`) shown as the sender (when \
+            you signed in to this server with Clerk, it defaults to you); \
             `redirectUrl`, the http(s) page the invitee lands on after accepting; \
             `publicMetadata`, copied to the membership on acceptance; `expiresInDays`, from 1 \
             to 365 (Clerk's default is 30). Each call sends a new email, so do not repeat it to \
@@ -55,7 +56,7 @@ pub static TOOLS: [ToolDefinition; 3] = [
         annotations: Annotations::WRITE,
         input_schema: SchemaSource::input::<CreateInvitationArgs>(),
         output_schema: SchemaSource::output::<Invitation>(),
-        handler: |call| run_typed(call, create_invitation),
+        handler: |call| run_typed_as(call, create_invitation),
     },
     ToolDefinition {
         name: "clerk_revoke_invitation",
@@ -66,11 +67,12 @@ pub static TOOLS: [ToolDefinition; 3] = [
             can be invited again with clerk_create_invitation. Only a pending invitation can be \
             revoked: clerk_list_organization_invitations with `status` `pending` lists them. \
             `requestingUserId` (`user_...`), when given, names the organization admin recorded \
-            as revoking it. Returns the invitation, with status `revoked`.",
+            as revoking it (when you signed in to this server with Clerk, it defaults to you). \
+            Returns the invitation, with status `revoked`.",
         annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
         input_schema: SchemaSource::input::<RevokeInvitationArgs>(),
         output_schema: SchemaSource::output::<Invitation>(),
-        handler: |call| run_typed(call, revoke_invitation),
+        handler: |call| run_typed_as(call, revoke_invitation),
     },
 ];
 
@@ -307,8 +309,12 @@ async fn list_invitations(
 
 async fn create_invitation(
     clerk: ClerkClient<'_>,
-    args: CreateInvitationArgs,
+    mut args: CreateInvitationArgs,
+    acting_user: Option<&str>,
 ) -> Result<Invitation, ToolError> {
+    if args.inviter_user_id.is_none() {
+        args.inviter_user_id = acting_user.map(str::to_owned);
+    }
     let not_found = match &args.inviter_user_id {
         Some(inviter) => format!(
             "{}, or {}",
@@ -334,8 +340,12 @@ async fn create_invitation(
 
 async fn revoke_invitation(
     clerk: ClerkClient<'_>,
-    args: RevokeInvitationArgs,
+    mut args: RevokeInvitationArgs,
+    acting_user: Option<&str>,
 ) -> Result<Invitation, ToolError> {
+    if args.requesting_user_id.is_none() {
+        args.requesting_user_id = acting_user.map(str::to_owned);
+    }
     let invitation = format!(
         "no invitation with ID {} in organization {}",
         args.invitation_id, args.organization_id

@@ -403,6 +403,7 @@ async fn list_members(
     let filter = MembershipFilter {
         query: args.query.filter(|query| !query.trim().is_empty()),
         roles: args.role,
+        ..MembershipFilter::default()
     };
     let page = Page {
         limit: args.limit,

@@ -82,11 +82,15 @@ impl Annotations {
     };
 }
 
-/// What a handler gets: the call's arguments, and a Clerk client unless the
-/// request has no usable key.
+/// What a handler gets: the call's arguments, a Clerk client unless the
+/// request has no usable key, and the user who signed in with OAuth, if any.
 pub struct Call<'a> {
     pub arguments: Map<String, Value>,
     pub clerk: Result<ClerkClient<'a>, KeyError>,
+    /// Under OAuth, the signed-in user: tools whose Clerk call records who
+    /// acted (`inviter_user_id`, `requesting_user_id`) name them unless the
+    /// call names someone else.
+    pub acting_user: Option<&'a str>,
 }
 
 /// Runs one tool call to its JSON output (the `structuredContent`).
@@ -244,10 +248,25 @@ where
     F: FnOnce(ClerkClient<'a>, A) -> Fut + 'a,
     Fut: Future<Output = Result<O, ToolError>> + 'a,
 {
+    run_typed_as(call, |clerk, arguments, _| run(clerk, arguments))
+}
+
+/// [`run_typed`] for a tool that also needs to know who acts (the
+/// signed-in user under OAuth).
+fn run_typed_as<'a, A, O, F, Fut>(
+    call: Call<'a>,
+    run: F,
+) -> LocalBoxFuture<'a, Result<Box<RawValue>, ToolError>>
+where
+    A: Arguments,
+    O: Serialize,
+    F: FnOnce(ClerkClient<'a>, A, Option<&'a str>) -> Fut + 'a,
+    Fut: Future<Output = Result<O, ToolError>> + 'a,
+{
     Box::pin(async move {
         let arguments = A::parse(call.arguments)?;
         let clerk = call.clerk.map_err(ToolError::Key)?;
-        let output = run(clerk, arguments).await?;
+        let output = run(clerk, arguments, call.acting_user).await?;
         to_raw_value(&output).map_err(internal)
     })
 }

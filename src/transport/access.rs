@@ -1,32 +1,64 @@
-//! Who may use `/mcp`: the bearer tokens of `MCP_AUTH_TOKENS`, and the
-//! fail-closed rule for a hosted server that has none.
+//! Who may use `/mcp`: the bearer tokens of `MCP_AUTH_TOKENS`, OAuth access
+//! tokens of the server's Clerk instance when sign-in with Clerk is on, and
+//! the fail-closed rule for a hosted server that has neither.
 //!
-//! A hosted deployment holds a live Clerk key, so without tokens it refuses
-//! MCP requests unless its owner opened it with `MCP_ALLOW_UNAUTHENTICATED`.
-//! Tokens are compared in constant time, and never appear in an answer.
+//! A hosted deployment holds a live Clerk key, so without a way to admit
+//! clients it refuses MCP requests unless its owner opened it with
+//! `MCP_ALLOW_UNAUTHENTICATED`. Static tokens are compared first, in
+//! constant time; a bearer token that is not one of them goes to
+//! [`crate::oauth`] when OAuth is on. No token ever appears in an answer.
+//!
+//! | refusal                               | status | `WWW-Authenticate`                                   |
+//! |---------------------------------------|--------|------------------------------------------------------|
+//! | no token, OAuth off                   | 401    | `Bearer realm="clerk-mcp-worker"`                     |
+//! | no token, OAuth on                    | 401    | `Bearer resource_metadata="<origin>/.well-known/oauth-protected-resource"` |
+//! | wrong static token, OAuth off         | 401    | `Bearer realm=…, error="invalid_token"`               |
+//! | invalid OAuth token (expired, revoked, wrong issuer or audience, bad signature) | 401 | `Bearer error="invalid_token", resource_metadata=…` |
+//! | valid token, user not allowed         | 403    | none                                                  |
+//! | Clerk could not be asked              | 503 (502 for an unreadable answer) | none                       |
+//! | hosted, nothing configured            | 503    | none                                                  |
 
 use http::header::{HeaderValue, AUTHORIZATION, WWW_AUTHENTICATE};
 use http::{HeaderMap, Response, StatusCode};
 
 use crate::config::{Access, AccessToken};
+use crate::oauth::{self, metadata, Denial};
 
 /// Why a request may not use `/mcp`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {
     /// No `Authorization: Bearer` token was sent.
     MissingToken,
-    /// A token was sent but is not one of the server's.
+    /// A token was sent but is not one of the server's (OAuth off).
     WrongToken,
     /// A hosted server without tokens that was not opened on purpose.
     NotConfigured,
+    /// OAuth on: the token is neither a static token nor a valid access
+    /// token of the instance; the text says what is wrong with it.
+    InvalidToken(&'static str),
+    /// OAuth on: a valid token whose user may not use the server.
+    NotAllowed { user_id: String },
+    /// OAuth on: the token could not be checked.
+    Unavailable { status: StatusCode, reason: String },
 }
 
-/// Lets the request through, or says why not.
+impl From<Denial> for Refusal {
+    fn from(denial: Denial) -> Self {
+        match denial {
+            Denial::InvalidToken(reason) => Refusal::InvalidToken(reason),
+            Denial::NotAllowed { user_id } => Refusal::NotAllowed { user_id },
+            Denial::Unavailable { status, reason } => Refusal::Unavailable { status, reason },
+        }
+    }
+}
+
+/// Lets the request through on its static token (or an open server), or
+/// says why not. OAuth tokens are not looked at: see [`admit`].
 pub fn check(access: &Access, headers: &HeaderMap) -> Result<(), Refusal> {
     match access {
         Access::Open => Ok(()),
         Access::NotConfigured => Err(Refusal::NotConfigured),
-        Access::Tokens(tokens) => {
+        Access::Protected { tokens, .. } => {
             let presented = bearer_token(headers).ok_or(Refusal::MissingToken)?;
             if is_one_of(tokens, presented) {
                 Ok(())
@@ -34,6 +66,27 @@ pub fn check(access: &Access, headers: &HeaderMap) -> Result<(), Refusal> {
                 Err(Refusal::WrongToken)
             }
         }
+    }
+}
+
+/// Lets the request through, naming the user who signed in when it came
+/// with an OAuth token (`None` for a static token or an open server).
+pub async fn admit(
+    access: &Access,
+    headers: &HeaderMap,
+    sign_in: Option<&oauth::Check<'_>>,
+) -> Result<Option<String>, Refusal> {
+    match (check(access, headers), sign_in) {
+        (Ok(()), _) => Ok(None),
+        (Err(Refusal::WrongToken), Some(sign_in)) => {
+            let presented = bearer_token(headers).unwrap_or_default();
+            sign_in
+                .sign_in(presented)
+                .await
+                .map(Some)
+                .map_err(Refusal::from)
+        }
+        (Err(refusal), _) => Err(refusal),
     }
 }
 
@@ -70,41 +123,94 @@ fn constant_time_eq(expected: &[u8], presented: &[u8]) -> bool {
 
 impl Refusal {
     /// The answer a refused client gets: 401 with `WWW-Authenticate` when a
-    /// token would let it in (RFC 6750, section 3), 503 when none would.
-    pub fn into_response(self, body: Vec<u8>) -> Response<Vec<u8>> {
+    /// token would let it in (RFC 6750, section 3; with OAuth on, the
+    /// `resource_metadata` of RFC 9728, section 5.1, pointing at the
+    /// server at `origin`), 403 for a user who signed in but may not use the
+    /// server, 503 when no token would do or the token could not be checked.
+    pub fn into_response(self, body: Vec<u8>, access: &Access, origin: &str) -> Response<Vec<u8>> {
         let mut response = Response::new(body);
-        let (status, challenge) = match self {
+        let pointer = || {
+            format!(
+                "resource_metadata=\"{}\"",
+                metadata::protected_resource_url(origin)
+            )
+        };
+        let oauth = access.oauth().is_some();
+        let (status, challenge) = match &self {
+            Refusal::MissingToken if oauth => (
+                StatusCode::UNAUTHORIZED,
+                Some(format!("Bearer {}", pointer())),
+            ),
             Refusal::MissingToken => (
                 StatusCode::UNAUTHORIZED,
-                Some("Bearer realm=\"clerk-mcp-worker\""),
+                Some("Bearer realm=\"clerk-mcp-worker\"".to_owned()),
             ),
             Refusal::WrongToken => (
                 StatusCode::UNAUTHORIZED,
-                Some("Bearer realm=\"clerk-mcp-worker\", error=\"invalid_token\""),
+                Some("Bearer realm=\"clerk-mcp-worker\", error=\"invalid_token\"".to_owned()),
             ),
+            Refusal::InvalidToken(_) => (
+                StatusCode::UNAUTHORIZED,
+                Some(format!("Bearer error=\"invalid_token\", {}", pointer())),
+            ),
+            Refusal::NotAllowed { .. } => (StatusCode::FORBIDDEN, None),
+            Refusal::Unavailable { status, .. } => (*status, None),
             Refusal::NotConfigured => (StatusCode::SERVICE_UNAVAILABLE, None),
         };
         *response.status_mut() = status;
-        if let Some(challenge) = challenge {
-            response
-                .headers_mut()
-                .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+        if let Some(value) = challenge.and_then(|challenge| HeaderValue::try_from(challenge).ok()) {
+            response.headers_mut().insert(WWW_AUTHENTICATE, value);
         }
         response
     }
 
     /// What the client should do, in words.
-    pub fn message(self) -> &'static str {
+    pub fn message(&self, access: &Access) -> String {
+        let tokens = !access.tokens().is_empty();
         match self {
-            Refusal::MissingToken => {
-                "Unauthorized: send Authorization: Bearer <token>, where <token> is one of the \
-                 tokens set in this server's MCP_AUTH_TOKENS secret."
-            }
-            Refusal::WrongToken => {
-                "Unauthorized: the bearer token is not one of this server's MCP_AUTH_TOKENS. \
-                 Send Authorization: Bearer <token> with a current token."
-            }
-            Refusal::NotConfigured => NOT_CONFIGURED,
+            Refusal::MissingToken => match access.oauth() {
+                None => {
+                    "Unauthorized: send Authorization: Bearer <token>, where <token> is one of \
+                    the tokens set in this server's MCP_AUTH_TOKENS secret."
+                        .to_owned()
+                }
+                Some(_) => format!(
+                    "Unauthorized: sign in with this server's Clerk instance (OAuth); the \
+                     resource_metadata of WWW-Authenticate names the authorization server{}.",
+                    if tokens {
+                        ", or send Authorization: Bearer <token> with one of the tokens set in \
+                         MCP_AUTH_TOKENS"
+                    } else {
+                        ""
+                    }
+                ),
+            },
+            Refusal::WrongToken => "Unauthorized: the bearer token is not one of this server's \
+                MCP_AUTH_TOKENS. Send Authorization: Bearer <token> with a current token."
+                .to_owned(),
+            Refusal::InvalidToken(reason) => format!(
+                "Unauthorized: the bearer token is {reason}. Sign in again with this server's \
+                 Clerk instance to get a new access token."
+            ),
+            Refusal::NotAllowed { user_id } => match access.oauth() {
+                Some(settings) if !settings.allows_anyone() => format!(
+                    "Forbidden: {user_id} signed in, but this server lets no one sign in yet. Its \
+                     owner allows people by listing their user IDs or email addresses in \
+                     MCP_ALLOWED_USERS, or by naming an organization whose admins may use it in \
+                     MCP_ADMIN_ORGANIZATION."
+                ),
+                _ => format!(
+                    "Forbidden: {user_id} signed in, but is not allowed to use this server. Its \
+                     owner can allow them by adding their user ID or a verified email address to \
+                     MCP_ALLOWED_USERS, or by making them an admin (org:admin) of the \
+                     organization set in MCP_ADMIN_ORGANIZATION."
+                ),
+            },
+            Refusal::Unavailable { reason, .. } => format!(
+                "The sign-in could not be checked: {reason}. Try again shortly; if it persists, \
+                 the server's owner should check its Clerk settings."
+            ),
+            Refusal::NotConfigured => NOT_CONFIGURED.to_owned(),
         }
     }
 }
@@ -113,8 +219,12 @@ impl Refusal {
 /// owner opens it; `/health` gives the same reason.
 pub const NOT_CONFIGURED: &str = "This hosted server holds a Clerk secret key but has no \
     MCP_AUTH_TOKENS, so it refuses MCP requests rather than let anyone act with its key. Set \
-    tokens with `npx wrangler secret put MCP_AUTH_TOKENS`, or set MCP_ALLOW_UNAUTHENTICATED=true \
-    to open it on purpose.";
+    tokens with `npx wrangler secret put MCP_AUTH_TOKENS`, or turn on sign-in with Clerk \
+    (CLERK_PUBLISHABLE_KEY), or set MCP_ALLOW_UNAUTHENTICATED=true to open it on purpose.";
+
+/// What `/health` says of a server with OAuth on but no allow-list.
+pub const NOBODY_ALLOWED: &str = "OAuth sign-in is on, but neither MCP_ALLOWED_USERS nor \
+    MCP_ADMIN_ORGANIZATION is set, so every user who signs in is refused.";
 
 #[cfg(test)]
 mod tests {

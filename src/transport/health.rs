@@ -7,7 +7,9 @@
 //! request carries a key, which is then checked the same way. It also says
 //! who may use `/mcp` (`authentication`), which tools a request with the same
 //! URL and headers would get (`readOnly`, `toolsets`), and a hosted server that refuses
-//! everyone for want of tokens reports itself degraded.
+//! everyone for want of tokens reports itself degraded. With OAuth sign-in on, `oauth`
+//! names the authorization server and whether an allow-list is set; without one every
+//! user who signs in is refused, which makes a server without static tokens degraded.
 
 use http::StatusCode;
 use serde_json::{json, Value};
@@ -40,7 +42,12 @@ pub async fn check(
         ),
     };
     let locked = config.access == Access::NotConfigured;
-    let degraded = hosted && (locked || !matches!(connection, Some(Ok(()))));
+    let nobody_allowed = config
+        .access
+        .oauth()
+        .is_some_and(|settings| !settings.allows_anyone());
+    let shut = locked || (nobody_allowed && config.access.tokens().is_empty());
+    let degraded = hosted && (shut || !matches!(connection, Some(Ok(()))));
     let mut body = json!({
         "status": if degraded { "degraded" } else { "ok" },
         "mode": config.mode.name(),
@@ -51,12 +58,19 @@ pub async fn check(
         "clerkConnected": connection.as_ref().map(Result::is_ok),
         "version": crate::SERVER_VERSION,
     });
+    if let Some(settings) = config.access.oauth() {
+        body["oauth"] = json!({
+            "authorizationServer": settings.issuer,
+            "allowListConfigured": settings.allows_anyone(),
+        });
+    }
     let clerk_problem = match connection {
         Some(Err(reason)) => Some(reason),
         _ => None,
     };
     let reasons: Vec<String> = [
         locked.then(|| access::NOT_CONFIGURED.to_owned()),
+        nobody_allowed.then(|| access::NOBODY_ALLOWED.to_owned()),
         clerk_problem,
     ]
     .into_iter()

@@ -11,6 +11,9 @@
 //! | `Origin` not loopback nor in `ALLOWED_ORIGINS`     | HTTP 403, JSON-RPC error `-32000`        |
 //! | GET or DELETE on `/mcp`                            | HTTP 405, `Allow: POST`                  |
 //! | no or wrong bearer token (`MCP_AUTH_TOKENS`)       | HTTP 401, `WWW-Authenticate: Bearer`     |
+//! | OAuth on: no, expired, revoked or foreign token    | HTTP 401, `resource_metadata` pointer    |
+//! | OAuth on: a user who is not allowed                | HTTP 403, JSON-RPC error `-32000`        |
+//! | OAuth on: Clerk cannot check the token             | HTTP 503 (502), JSON-RPC error `-32000`  |
 //! | hosted server with no tokens, not opened           | HTTP 503, the secret to set              |
 //! | `X-Clerk-Secret-Key` sent to a hosted server       | HTTP 400, JSON-RPC error `-32000`        |
 //! | `Content-Type` not JSON                            | HTTP 415, JSON-RPC error `-32000`        |
@@ -26,6 +29,12 @@
 //! | notification or response from the client           | HTTP 202, empty body                     |
 //! | misconfigured server ([`misconfigured`])           | HTTP 500, the setting to fix             |
 //! | unknown path                                       | HTTP 404, short JSON body                |
+//!
+//! The details of each access refusal are in [`access`]. The OAuth metadata
+//! documents (`/.well-known/oauth-protected-resource[/mcp]`,
+//! `/.well-known/oauth-authorization-server`) are public: any origin may
+//! read them, since browser-based clients fetch them before they can sign
+//! in; they are 404 when OAuth is off.
 
 mod access;
 mod body;
@@ -40,10 +49,11 @@ use http::request::Parts;
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use serde_json::{json, Value};
 
-use crate::clerk::{HttpSend, KeyError, KeySource, SecretKey};
+use crate::clerk::{ClerkClient, HttpSend, KeyError, KeySource, SecretKey};
 use crate::config::{Access, Config, ConfigError, Mode};
 use crate::jsonrpc::{self, code, Message, RpcError};
 use crate::mcp::{self, Context, ProtocolVersion};
+use crate::oauth::{self, metadata, IsolateCache, Platform};
 
 pub use body::{BodyError, RequestBody, MAX_BODY_BYTES};
 use headers::AnswerFormat;
@@ -51,6 +61,15 @@ use origin::OriginCheck;
 
 /// The header a public-mode client sends its Clerk key in.
 pub const SECRET_KEY_HEADER: &str = "x-clerk-secret-key";
+
+/// What the runtime lends the core for a request: outbound HTTP, the clock
+/// and crypto that token checks need, and the memory the isolate keeps
+/// between requests.
+pub struct Runtime<'a> {
+    pub http: &'a dyn HttpSend,
+    pub platform: &'a dyn Platform,
+    pub cache: &'a IsolateCache,
+}
 
 /// Answers one HTTP request.
 ///
@@ -61,7 +80,7 @@ pub const SECRET_KEY_HEADER: &str = "x-clerk-secret-key";
 pub async fn handle<B: RequestBody>(
     request: Request<B>,
     config: &Config,
-    http: &dyn HttpSend,
+    runtime: &Runtime<'_>,
 ) -> Response<Vec<u8>> {
     let (parts, body) = request.into_parts();
     let body =
@@ -70,6 +89,9 @@ pub async fn handle<B: RequestBody>(
         } else {
             body.read_limited(MAX_BODY_BYTES).await
         };
+    if parts.uri.path().starts_with("/.well-known/") {
+        return well_known(&parts, config, runtime).await;
+    }
     let origin = origin::check(&parts.headers, config);
     let mut response = match origin {
         OriginCheck::Forbidden => refusal(
@@ -77,7 +99,7 @@ pub async fn handle<B: RequestBody>(
             "Forbidden: this Origin may not call the server. Browser origins must be loopback \
              or listed in ALLOWED_ORIGINS.",
         ),
-        _ => route(&parts, body, config, http).await,
+        _ => route(&parts, body, config, runtime).await,
     };
     if let OriginCheck::Allowed(origin) = &origin {
         origin::add_cors_headers(response.headers_mut(), origin);
@@ -103,25 +125,123 @@ pub fn unreadable_request() -> Response<Vec<u8>> {
     )
 }
 
+/// The OAuth metadata documents, readable from any origin (RFC 9728 and
+/// RFC 8414 metadata is public, and browser-based clients need it before
+/// they can sign in). Without OAuth there are none: 404.
+async fn well_known(parts: &Parts, config: &Config, runtime: &Runtime<'_>) -> Response<Vec<u8>> {
+    let path = parts.uri.path();
+    let protected_resource = path == metadata::PROTECTED_RESOURCE_PATH
+        || path == format!("{}/mcp", metadata::PROTECTED_RESOURCE_PATH);
+    let known = protected_resource || path == metadata::AUTHORIZATION_SERVER_PATH;
+    let mut response = match (config.access.oauth(), known, &parts.method) {
+        (Some(_), true, &Method::OPTIONS) => {
+            let mut response = empty(StatusCode::NO_CONTENT);
+            origin::add_public_preflight_headers(response.headers_mut());
+            response
+        }
+        (Some(settings), true, &Method::GET) if protected_resource => json_response(
+            StatusCode::OK,
+            &metadata::protected_resource(settings, &server_origin(parts), mcp::SERVER_TITLE),
+        ),
+        (Some(settings), true, &Method::GET) => {
+            match metadata::authorization_server(
+                settings,
+                runtime.http,
+                runtime.platform,
+                runtime.cache,
+            )
+            .await
+            {
+                Ok(body) => bytes_response(StatusCode::OK, "application/json", body),
+                Err(denial) => {
+                    let reason = match denial {
+                        oauth::Denial::Unavailable { reason, .. } => reason,
+                        _ => "the authorization server could not be asked".to_owned(),
+                    };
+                    json_response(
+                        StatusCode::BAD_GATEWAY,
+                        &json!({"error": "authorization_server_unavailable", "message": reason}),
+                    )
+                }
+            }
+        }
+        (Some(_), true, _) => method_not_allowed("GET"),
+        _ => json_response(
+            StatusCode::NOT_FOUND,
+            &json!({"error": "not_found", "message": "Not found. This server offers OAuth metadata only when sign-in with Clerk is on."}),
+        ),
+    };
+    origin::add_public_cors_headers(response.headers_mut());
+    response
+}
+
+/// The origin the request was made to (`https://mcp.example.com`): from its
+/// URL, which the Workers runtime always makes absolute; from `Host` over
+/// https otherwise.
+fn server_origin(parts: &Parts) -> String {
+    let scheme = parts.uri.scheme_str().unwrap_or("https");
+    let authority = parts
+        .uri
+        .authority()
+        .map(|authority| authority.as_str().to_owned())
+        .or_else(|| {
+            parts
+                .headers
+                .get(http::header::HOST)
+                .and_then(|host| host.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    format!("{scheme}://{authority}")
+}
+
+/// The token check of a hosted server with OAuth on, bound to this request.
+fn sign_in_check<'a>(
+    config: &'a Config,
+    runtime: &Runtime<'a>,
+    origin: &'a str,
+) -> Option<oauth::Check<'a>> {
+    let settings = config.access.oauth()?;
+    let Mode::Hosted(key) = &config.mode else {
+        return None;
+    };
+    Some(oauth::Check {
+        settings,
+        clerk: ClerkClient::new(runtime.http, &config.clerk_api_url, key).without_retries(),
+        http: runtime.http,
+        platform: runtime.platform,
+        cache: runtime.cache,
+        origin,
+    })
+}
+
 async fn route(
     parts: &Parts,
     body: Result<Vec<u8>, BodyError>,
     config: &Config,
-    http: &dyn HttpSend,
+    runtime: &Runtime<'_>,
 ) -> Response<Vec<u8>> {
+    let http = runtime.http;
     match (parts.uri.path(), &parts.method) {
-        ("/mcp", &Method::POST) => match access::check(&config.access, &parts.headers) {
-            Ok(()) => handle_post(parts, body, config, http).await,
-            Err(refused) => {
-                let error = RpcError::new(code::SERVER_ERROR, refused.message());
-                let body = serde_json::to_vec(&jsonrpc::Response::error_without_id(error));
-                let mut response = refused.into_response(body.unwrap_or_default());
-                response
-                    .headers_mut()
-                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                response
+        ("/mcp", &Method::POST) => {
+            let origin = server_origin(parts);
+            let check = sign_in_check(config, runtime, &origin);
+            match access::admit(&config.access, &parts.headers, check.as_ref()).await {
+                Ok(acting_user) => {
+                    handle_post(parts, body, config, http, acting_user.as_deref()).await
+                }
+                Err(refused) => {
+                    let error = RpcError::new(code::SERVER_ERROR, refused.message(&config.access));
+                    let body = serde_json::to_vec(&jsonrpc::Response::error_without_id(error));
+                    let mut response =
+                        refused.into_response(body.unwrap_or_default(), &config.access, &origin);
+                    response
+                        .headers_mut()
+                        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                    response
+                }
             }
-        },
+        }
         ("/mcp", &Method::OPTIONS) => preflight("POST, OPTIONS"),
         ("/mcp", _) => method_not_allowed("POST"),
         ("/health" | "/api/health", &Method::GET) => {
@@ -155,6 +275,7 @@ async fn handle_post(
     body: Result<Vec<u8>, BodyError>,
     config: &Config,
     http: &dyn HttpSend,
+    acting_user: Option<&str>,
 ) -> Response<Vec<u8>> {
     if matches!(config.mode, Mode::Hosted(_)) && parts.headers.contains_key(SECRET_KEY_HEADER) {
         return refusal(
@@ -219,6 +340,7 @@ async fn handle_post(
         key: &key,
         selection,
         redact_private_metadata: config.redact_private_metadata,
+        acting_user,
     };
     match value {
         Value::Array(batch) => handle_batch(batch, version, &context, format).await,
@@ -296,7 +418,7 @@ fn request_key(config: &Config, headers: &HeaderMap) -> Result<SecretKey, KeyErr
         let text = value.to_str().unwrap_or_default().trim();
         return SecretKey::parse(text, KeySource::SecretKeyHeader);
     }
-    if matches!(config.access, Access::Tokens(_)) {
+    if matches!(config.access, Access::Protected { .. }) {
         return Err(KeyError::Missing);
     }
     match access::bearer_token(headers) {

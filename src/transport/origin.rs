@@ -94,6 +94,29 @@ pub fn add_cors_headers(headers: &mut HeaderMap, origin: &HeaderValue) {
     headers.append("vary", HeaderValue::from_static("Origin"));
 }
 
+/// Adds the headers that let any origin read a public document (the OAuth
+/// metadata): no credentials are involved, so `*` is safe.
+pub fn add_public_cors_headers(headers: &mut HeaderMap) {
+    headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+}
+
+/// Adds the headers of a preflight answer for a public document: `GET`
+/// from any origin, with the headers MCP clients send when they fetch it.
+pub fn add_public_preflight_headers(headers: &mut HeaderMap) {
+    headers.insert(
+        "access-control-allow-methods",
+        HeaderValue::from_static("GET, OPTIONS"),
+    );
+    headers.insert(
+        "access-control-allow-headers",
+        HeaderValue::from_static("Accept, MCP-Protocol-Version"),
+    );
+    headers.insert(
+        "access-control-max-age",
+        HeaderValue::from_static(PREFLIGHT_MAX_AGE),
+    );
+}
+
 /// Adds the headers of a preflight answer for `methods`.
 pub fn add_preflight_headers(headers: &mut HeaderMap, methods: &'static str) {
     headers.insert(

@@ -7,12 +7,16 @@
 //! many bytes `clerk_list_users` returns for a page of users against the
 //! bytes of Clerk's own JSON for the same users.
 
+#[path = "../support/mod.rs"]
+mod support;
+
 use std::hint::black_box;
 use std::time::Duration;
 
 use clerk_mcp_worker::clerk::{HttpSend, SendError};
 use clerk_mcp_worker::config::Config;
-use clerk_mcp_worker::transport;
+use clerk_mcp_worker::oauth::IsolateCache;
+use clerk_mcp_worker::transport::{self, Runtime};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use futures::future::LocalBoxFuture;
 use http::{Request, Response};
@@ -114,7 +118,14 @@ fn request(body: &Value) -> Request<Vec<u8>> {
 /// Runs one request through the Worker's entry point; panics unless it
 /// answered 200 (a benchmark of a failing request measures nothing).
 fn run(body: &Value, config: &Config, clerk: &RecordedClerk) -> Response<Vec<u8>> {
-    let response = futures::executor::block_on(transport::handle(request(body), config, clerk));
+    let platform = support::FakePlatform::default();
+    let cache = IsolateCache::new();
+    let runtime = Runtime {
+        http: clerk,
+        platform: &platform,
+        cache: &cache,
+    };
+    let response = futures::executor::block_on(transport::handle(request(body), config, &runtime));
     assert_eq!(
         response.status(),
         200,

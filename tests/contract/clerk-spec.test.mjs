@@ -8,8 +8,12 @@
 // tool results themselves are not judged here. Finally Prism's own log must hold no request
 // violation.
 //
-// run.mjs starts Prism, the proxy and the worker, and sets MCP_URL_CONTRACT,
-// CONTRACT_PROXY_URL, CLERK_KEY_CONTRACT and PRISM_LOG.
+// A second, hosted worker with sign-in with Clerk has the same Clerk, and the fake Clerk of the
+// contract step as its Frontend API (which signs JWTs): an opaque token makes it call the
+// access-token check, a JWT the user and membership lookups that decide who is allowed.
+//
+// run.mjs starts Prism, the proxy and the workers, and sets MCP_URL_CONTRACT,
+// MCP_URL_CONTRACT_OAUTH, CONTRACT_PROXY_URL, CLERK_KEY_CONTRACT, FAKE_CLERK_URL and PRISM_LOG.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -156,6 +160,34 @@ async function clearRecord() {
 async function record() {
   return (await fetch(`${proxy}/__requests`)).json();
 }
+
+/** POSTs a ping to the OAuth worker with `token`; resolves to the requests it made of Clerk. */
+async function signInRequests(token) {
+  await clearRecord();
+  const response = await fetch(setting('MCP_URL_CONTRACT_OAUTH'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+  });
+  await response.body?.cancel();
+  return record();
+}
+
+describe('sign-in checks follow Clerk\'s Backend API spec (Prism)', () => {
+  it('checks an opaque access token with verifyOAuthAccessToken', async () => {
+    const requests = await signInRequests(`oat_${'0123456789abcdef'.repeat(3)}`);
+    assert.deepEqual(requests.map((r) => r.operationId), ['verifyOAuthAccessToken']);
+    for (const request of requests) assert.deepEqual(request.violations, [], request.body);
+  });
+
+  it('looks the user of a JWT up, and their admin membership, within the spec', async () => {
+    const minted = await fetch(`${setting('FAKE_CLERK_URL')}/__oauth/jwt`, { method: 'POST', body: JSON.stringify({ subject: USER }) });
+    const { access_token: token } = await minted.json();
+    const requests = await signInRequests(token);
+    assert.deepEqual(requests.map((r) => r.operationId), ['GetUser', 'ListOrganizationMemberships']);
+    for (const request of requests) assert.deepEqual(request.violations, [], `${request.path}?${request.query}`);
+  });
+});
 
 describe('every tool\'s Clerk requests follow Clerk\'s Backend API spec (Prism)', () => {
   let session;

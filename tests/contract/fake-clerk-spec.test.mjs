@@ -179,6 +179,16 @@ describe('the fake Clerk\'s answers follow Clerk\'s Backend API spec (Prism prox
     await answerConforms('POST', `/v1/organizations/${organization.id}/invitations/${pending.id}/revoke`, 400, { requesting_user_id: users[0].id });
   });
 
+  it('OAuth access-token checks: active, expired, revoked and unknown tokens', async () => {
+    for (const status of ['active', 'expired', 'revoked']) {
+      const response = await fetch(`${fake}/__oauth/access-tokens`, { method: 'POST', body: JSON.stringify({ subject: users[0].id, status }) });
+      const { access_token: token } = await response.json();
+      const record = await conforms('POST', '/v1/oauth_applications/access_tokens/verify', 200, { access_token: token });
+      assert.equal(record.subject, users[0].id);
+    }
+    await answerConforms('POST', '/v1/oauth_applications/access_tokens/verify', 404, { access_token: 'oat_unknown0000000000000000000000' });
+  });
+
   it('a rejected key', async () => {
     await answerConforms('GET', '/v1/users', 401, undefined, { authorization: 'Bearer sk_test_rejected' });
     await answerConforms('PATCH', `/v1/users/${users[0].id}/metadata`, 401, { public_metadata: {} }, { authorization: 'Bearer sk_test_rejected' });

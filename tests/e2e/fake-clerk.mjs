@@ -2,7 +2,11 @@
 // update, metadata, ban, unban, lock, unlock, delete, their organization memberships),
 // organizations (list, get by ID or slug, create, update, delete, metadata), their memberships
 // (list, add, role, metadata, removal) and invitations (list, create, revoke), the instance's
-// organization roles (list) and users' sessions (list, revoke), all held in memory.
+// organization roles (list) and users' sessions (list, revoke), all held in memory. It is also
+// the instance's OAuth authorization server: the Backend API's access-token check
+// (POST /v1/oauth_applications/access_tokens/verify) for the opaque tokens it issues, and, as
+// the instance's Frontend API on the same origin, its signing keys (GET /.well-known/jwks.json,
+// an RSA key made at start) and its metadata (GET /.well-known/oauth-authorization-server).
 //
 // It answers in Clerk's wire format (snake_case, Unix-millisecond timestamps, a bare array for
 // GET /v1/users, `{data, total_count}` for the organization lists, Clerk's error bodies),
@@ -45,8 +49,18 @@
 //                        and with `abandoned: true` if the client closed the connection first.
 //   GET /__faults        the faults still waiting
 //   DELETE /__faults     drop them all
+//   POST /__oauth/access-tokens  { subject, status? }: issues an opaque access token of the user
+//                        `subject`, `active` (default), `expired` or `revoked`, valid an hour
+//                        (expired: an hour ago); answers { access_token, record }
+//   POST /__oauth/jwt    { subject, claims?, header?, signedBy? }: a JWT access token of
+//                        `subject` signed with the instance's key (`signedBy: "stranger"`: with
+//                        a key the JWKS does not hold, under the same kid); `claims` and `header`
+//                        replace the usual ones (iss, sub, exp in an hour, iat, nbf, client_id,
+//                        scope, jti; alg RS256, typ at+jwt, kid); answers { access_token }
+//
+// Frontend API requests are recorded with `frontend: true`; they carry no key.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 
@@ -186,6 +200,10 @@ const BODIES = {
     password: { type: 'string', nullable: true },
     skip_password_checks: { type: 'boolean', nullable: true },
     sign_out_of_other_sessions: { type: 'boolean', nullable: true },
+  },
+  verifyAccessToken: {
+    access_token: { type: 'string', required: true },
+    secret: { type: 'string' },
   },
   createInvitation: {
     email_address: { type: 'string', required: true },
@@ -814,6 +832,8 @@ class FakeInstance {
     this.sessions = sessions;
     this.random = generator(0xc1e4c);
     this.lastTime = 0;
+    // Opaque OAuth access tokens this instance issued, by token.
+    this.accessTokens = new Map();
   }
 
   /** The current time in Unix milliseconds, strictly increasing from call to call. */
@@ -1440,6 +1460,38 @@ class FakeInstance {
     return [200, { invitation: this.renderInvitation(invitation), membership: this.renderMembership(membership) }];
   }
 
+  // OAuth access tokens ------------------------------------------------------------------------
+
+  /** Issues an opaque access token of `subject` (a test hook): [status, answer]. */
+  issueAccessToken({ subject, status = 'active' } = {}) {
+    if (typeof subject !== 'string' || !subject.startsWith('user_')) return [400, { error: 'subject must be a user ID' }];
+    if (!['active', 'expired', 'revoked'].includes(status)) return [400, { error: 'status must be active, expired or revoked' }];
+    const token = `oat_${randomBytes(24).toString('hex')}`;
+    const seconds = Math.floor(Date.now() / 1000);
+    const record = {
+      object: 'clerk_idp_oauth_access_token',
+      id: `oat_${randomBytes(16).toString('hex')}`,
+      client_id: 'client_2assistantFakeClerk000000000',
+      subject,
+      scopes: ['profile', 'email'],
+      revoked: status === 'revoked',
+      revocation_reason: status === 'revoked' ? 'Revoked by user' : null,
+      expired: status === 'expired',
+      expiration: status === 'expired' ? seconds - 3600 : seconds + 3600,
+      created_at: seconds - 60,
+      updated_at: seconds - 60,
+    };
+    this.accessTokens.set(token, record);
+    return [201, { access_token: token, record }];
+  }
+
+  /** POST /v1/oauth_applications/access_tokens/verify: the token's record, or 404. */
+  verifyAccessToken(body) {
+    const record = this.accessTokens.get(body.access_token);
+    if (!record) throw notFound('The access token could not be found.');
+    return record;
+  }
+
   /** Everything but the users, as Clerk would render it now (for tests). */
   state() {
     return {
@@ -1494,6 +1546,8 @@ const ENDPOINTS = [
     (c) => c.instance.listInvitations(c.organization, c.params)],
   ['POST', '/v1/organizations/:organization/invitations', [], BODIES.createInvitation,
     (c) => c.instance.createInvitation(c.organization, c.body)],
+  ['POST', '/v1/oauth_applications/access_tokens/verify', [], BODIES.verifyAccessToken,
+    (c) => c.instance.verifyAccessToken(c.body)],
   // The spec makes this body optional: it is sent only to name the user who revokes.
   ['POST', '/v1/organizations/:organization/invitations/:invitation/revoke', [], { ...BODIES.revokeInvitation, optional: true },
     (c) => c.instance.revokeInvitation(c.organization, c.invitation, c.body)],
@@ -1722,9 +1776,96 @@ function readBody(req) {
   });
 }
 
+// ---------------------------------------------------------------------------------------------
+// The instance as an OAuth authorization server (Frontend API)
+
+const base64url = (bytes) => Buffer.from(bytes).toString('base64url');
+
+/** The instance's signing key, and a stranger's key to forge signatures with, made at start. */
+function makeSigningKeys() {
+  const kid = `ins_${randomBytes(12).toString('hex')}`;
+  const own = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...own.publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' };
+  return { kid, own: own.privateKey, stranger: stranger.privateKey, jwks: { keys: [jwk] } };
+}
+
+/** Mints a JWT access token as the instance would (a test hook): [status, answer]. */
+function mintJwt(keys, issuer, raw) {
+  let request;
+  try {
+    request = JSON.parse(raw || '{}');
+  } catch {
+    return [400, { error: 'the body must be JSON' }];
+  }
+  const { subject, claims = {}, header = {}, signedBy = 'instance' } = request;
+  if (typeof subject !== 'string') return [400, { error: 'subject must be a user ID' }];
+  const seconds = Math.floor(Date.now() / 1000);
+  const fullHeader = { alg: 'RS256', typ: 'at+jwt', kid: keys.kid, ...header };
+  const fullClaims = {
+    iss: issuer, sub: subject, exp: seconds + 3600, iat: seconds, nbf: seconds,
+    client_id: 'client_2assistantFakeClerk000000000', scope: 'profile email',
+    jti: `oat_${randomBytes(16).toString('hex')}`, ...claims,
+  };
+  const signed = `${base64url(JSON.stringify(fullHeader))}.${base64url(JSON.stringify(fullClaims))}`;
+  const key = signedBy === 'stranger' ? keys.stranger : keys.own;
+  const signature = sign('sha256', Buffer.from(signed), key);
+  return [201, { access_token: `${signed}.${base64url(signature)}` }];
+}
+
+/** The instance's authorization-server metadata (RFC 8414), as its Frontend API serves it. */
+function authorizationServerMetadata(issuer) {
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}/oauth/authorize`,
+    token_endpoint: `${issuer}/oauth/token`,
+    registration_endpoint: `${issuer}/oauth/register`,
+    revocation_endpoint: `${issuer}/oauth/token/revoke`,
+    introspection_endpoint: `${issuer}/oauth/token_info`,
+    userinfo_endpoint: `${issuer}/oauth/userinfo`,
+    jwks_uri: `${issuer}/.well-known/jwks.json`,
+    scopes_supported: ['openid', 'profile', 'email', 'public_metadata', 'private_metadata'],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query', 'form_post'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'none', 'client_secret_post'],
+    code_challenge_methods_supported: ['S256'],
+  };
+}
+
+/** Answers the Frontend API's public documents (recorded); returns false for any other request. */
+function answerFrontendApi(req, res, { path, requests, signing, issuer }) {
+  const documents = {
+    '/.well-known/jwks.json': () => signing.jwks,
+    '/.well-known/oauth-authorization-server': () => authorizationServerMetadata(issuer),
+  };
+  if (req.method !== 'GET' || !(path in documents)) return false;
+  const answer = documents[path]();
+  requests.push({
+    method: req.method, path, query: '', headers: { ...req.headers }, body: '', frontend: true, violations: [],
+    response: { status: 200, body: answer },
+  });
+  send(res, 200, answer);
+  return true;
+}
+
 /** Answers the test-only endpoints; returns false for any other request. */
-function answerTestEndpoint(req, res, { path, body, requests, instance, faults }) {
+function answerTestEndpoint(req, res, { path, body, requests, instance, faults, signing, issuer }) {
   const route = `${req.method} ${path}`;
+  if (route === 'POST /__oauth/access-tokens') {
+    let request;
+    try {
+      request = JSON.parse(body || '{}');
+    } catch {
+      return send(res, 400, { error: 'the body must be JSON' }), true;
+    }
+    const [status, answer] = instance.issueAccessToken(request);
+    return send(res, status, answer), true;
+  }
+  if (route === 'POST /__oauth/jwt') {
+    const [status, answer] = mintJwt(signing, issuer, body);
+    return send(res, status, answer), true;
+  }
   if (route === 'GET /__requests') return send(res, 200, requests), true;
   if (route === 'DELETE /__requests') {
     requests.length = 0;
@@ -1799,12 +1940,16 @@ export function createFakeClerk({ keys = DEFAULT_KEYS, users = seedUsers(), orga
   const faults = [];
   const accepted = new Set(keys.map((key) => `Bearer ${key}`));
   const instance = new FakeInstance({ users, ...seedOrganizations(users, organizationCount) });
+  const signing = makeSigningKeys();
 
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
     const [path, ...rest] = req.url.split('?');
     const rawQuery = rest.join('?');
-    if (answerTestEndpoint(req, res, { path, body, requests, instance, faults })) return undefined;
+    // The instance's Frontend API is this very origin.
+    const issuer = `http://127.0.0.1:${server.address().port}`;
+    if (answerTestEndpoint(req, res, { path, body, requests, instance, faults, signing, issuer })) return undefined;
+    if (answerFrontendApi(req, res, { path, requests, signing, issuer })) return undefined;
 
     const params = new URLSearchParams(rawQuery);
     const found = findEndpoint(req.method, path);

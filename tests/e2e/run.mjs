@@ -3,7 +3,8 @@
 // and the configurations tests/e2e/access.test.mjs, errors.test.mjs and selection.test.mjs
 // need: hosted without tokens, hosted opened on purpose, public with a token, a 1.5 s Clerk
 // timeout, a Clerk that cannot be reached, public narrowed server-wide to reading three
-// toolsets without private metadata), then runs the Node tests, the Python client, the MCP conformance
+// toolsets without private metadata, hosted with sign-in with Clerk whose instance is the fake),
+// then runs the Node tests, the Python client, the MCP conformance
 // scenarios and a load test (tests/e2e/load.mjs) against them. Then the contract step: it
 // writes a copy of Clerk's Backend API spec with /v1 paths, starts Prism on it (`prism mock`,
 // which validates every request against the spec), a recording proxy in front of Prism, a
@@ -35,6 +36,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { seedOrganizations, seedUsers } from './fake-clerk.mjs';
 import { startRecorder } from './recorder.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -347,7 +349,7 @@ async function main() {
   ];
   const contractSteps = [
     'write Clerk spec with /v1 paths', 'start Prism', 'start spec proxy', 'start contract worker',
-    'start fake Clerk behind Prism proxy', 'start Prism proxy',
+    'start fake Clerk behind Prism proxy', 'start OAuth contract worker', 'start Prism proxy',
     ...contractFiles.map((file) => `node --test contract/${file}`),
   ];
 
@@ -377,7 +379,11 @@ const accessToken = () => randomBytes(24).toString('base64url');
  * uses, and the ones that show a configuration of their own. `env` names the variable that
  * gives the tests its /mcp URL.
  */
-function endToEndWorkers({ hostedKey, hostedTokens, publicToken, closedClerkUrl }) {
+function endToEndWorkers({ hostedKey, hostedTokens, publicToken, oauthToken, closedClerkUrl }) {
+  // Who may sign in to the OAuth worker: the first seeded user by ID, the third by email address,
+  // and the admins of the second seeded organization (its creator, the fourth user).
+  const users = seedUsers(SEEDED_USERS);
+  const { organizations } = seedOrganizations(users);
   return [
     { name: 'public', env: 'MCP_URL_PUBLIC', expectedMode: 'public', vars: {} },
     // Two tokens, as during a rotation: clients may use either.
@@ -397,6 +403,20 @@ function endToEndWorkers({ hostedKey, hostedTokens, publicToken, closedClerkUrl 
       expectedMode: 'public',
       vars: { MCP_READ_ONLY: 'true', MCP_TOOLSETS: 'organizations,members,users', MCP_REDACT_PRIVATE_METADATA: 'true' },
     },
+    // Sign-in with Clerk, whose instance (CLERK_FRONTEND_API) is the fake Clerk itself, beside a
+    // static token (tests/e2e/oauth.test.mjs).
+    {
+      name: 'oauth',
+      env: 'MCP_URL_OAUTH',
+      expectedMode: 'hosted',
+      frontendApi: true,
+      vars: {
+        CLERK_SECRET_KEY: hostedKey,
+        MCP_AUTH_TOKENS: oauthToken,
+        MCP_ALLOWED_USERS: `${users[0].id},${users[2].email_addresses[0].email_address.toUpperCase()}`,
+        MCP_ADMIN_ORGANIZATION: organizations[1].id,
+      },
+    },
   ];
 }
 
@@ -405,14 +425,16 @@ async function runEndToEnd(testFiles, stepNames) {
   const hostedKey = `sk_test_${randomBytes(16).toString('hex')}`;
   const hostedTokens = [accessToken(), accessToken()];
   const publicToken = accessToken();
+  const oauthToken = accessToken();
   secrets.push(
     { label: 'the public-mode Clerk key', value: publicKey },
     { label: 'the hosted-mode Clerk key', value: hostedKey },
     ...hostedTokens.map((value, i) => ({ label: `hosted access token ${i + 1}`, value })),
     { label: 'the public-mode access token', value: publicToken },
+    { label: 'the OAuth worker\'s static access token', value: oauthToken },
   );
   const closedClerkUrl = `http://127.0.0.1:${await closedPort()}`;
-  const workers = endToEndWorkers({ hostedKey, hostedTokens, publicToken, closedClerkUrl });
+  const workers = endToEndWorkers({ hostedKey, hostedTokens, publicToken, oauthToken, closedClerkUrl });
   let clerkUrl;
   const urls = {};
   let ready = await step('start fake Clerk', async () => {
@@ -421,7 +443,8 @@ async function runEndToEnd(testFiles, stepNames) {
   });
   for (const worker of workers) {
     ready = ready && await step(`start ${worker.name} worker`, async () => {
-      urls[worker.env] = await startWorker(worker.name, { clerkUrl: worker.clerkUrl ?? clerkUrl, expectedMode: worker.expectedMode, vars: worker.vars });
+      const vars = worker.frontendApi ? { ...worker.vars, CLERK_FRONTEND_API: clerkUrl } : worker.vars;
+      urls[worker.env] = await startWorker(worker.name, { clerkUrl: worker.clerkUrl ?? clerkUrl, expectedMode: worker.expectedMode, vars });
       console.log(`${worker.name} worker at ${urls[worker.env]}`);
     });
   }
@@ -438,6 +461,7 @@ async function runEndToEnd(testFiles, stepNames) {
     CLERK_KEY_HOSTED: hostedKey,
     MCP_TOKENS_HOSTED: hostedTokens.join(','),
     MCP_TOKEN_PUBLIC_TOKENS: publicToken,
+    MCP_TOKEN_OAUTH: oauthToken,
     MADE_UP_SECRETS,
   };
   const publicMcp = urls.MCP_URL_PUBLIC;
@@ -498,6 +522,7 @@ async function runContract(contractFiles, stepNames) {
   let contractMcp;
   let fakeUrl;
   let prismProxyUrl;
+  let contractOAuthMcp;
   const ready = await step('write Clerk spec with /v1 paths', async () => {
     // Imported here, so that a missing YAML parser fails this step, not the whole run.
     const { writeSpecWithV1 } = await import('../contract/spec-v1.mjs');
@@ -516,6 +541,20 @@ async function runContract(contractFiles, stepNames) {
   }) && await step('start fake Clerk behind Prism proxy', async () => {
     fakeUrl = await startFakeClerk([fakeKey], 'fake-clerk-contract.log');
     console.log(`fake Clerk at ${fakeUrl}`);
+  }) && await step('start OAuth contract worker', async () => {
+    // Hosted, with Prism as its Backend API and the fake as its Frontend API (it signs JWTs);
+    // the allow-list names no one Prism's examples are, so that every lookup is made.
+    contractOAuthMcp = await startWorker('contract-oauth', {
+      clerkUrl: proxyUrl,
+      expectedMode: 'hosted',
+      vars: {
+        CLERK_SECRET_KEY: contractKey,
+        CLERK_FRONTEND_API: fakeUrl,
+        MCP_ALLOWED_USERS: 'nobody@example.invalid',
+        MCP_ADMIN_ORGANIZATION: 'org_2bDCkPVCwcGpGRUF3ZxXoF5hYQa',
+      },
+    });
+    console.log(`OAuth contract worker at ${contractOAuthMcp}`);
   }) && await step('start Prism proxy', async () => {
     prismProxyUrl = await startPrism(spec, join(workDir, 'prism-proxy.log'), fakeUrl);
     console.log(`Prism proxy to the fake Clerk at ${prismProxyUrl}`);
@@ -528,6 +567,7 @@ async function runContract(contractFiles, stepNames) {
   const contractEnv = {
     ...process.env,
     MCP_URL_CONTRACT: contractMcp,
+    MCP_URL_CONTRACT_OAUTH: contractOAuthMcp,
     CONTRACT_PROXY_URL: proxyUrl,
     CLERK_KEY_CONTRACT: contractKey,
     PRISM_LOG: prismLog,

@@ -36,6 +36,9 @@ function noteSecret(label, value) {
 /** A Clerk key of valid form that Clerk does not know. */
 export const madeUpKey = (label) => noteSecret(label, `sk_test_${randomBytes(20).toString('hex')}`);
 
+/** Notes a token a test obtained (an OAuth access token, say) for the final scan. */
+export const noteToken = (label, value) => noteSecret(label, value);
+
 /** An access token no server holds. */
 export const madeUpToken = (label) => noteSecret(label, randomBytes(24).toString('base64url'));
 

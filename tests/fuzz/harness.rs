@@ -27,7 +27,8 @@ use std::time::Duration;
 
 use clerk_mcp_worker::clerk::{HttpSend, SendError, SendFailure};
 use clerk_mcp_worker::config::Config;
-use clerk_mcp_worker::transport;
+use clerk_mcp_worker::oauth::{IsolateCache, Platform, RsaKey};
+use clerk_mcp_worker::transport::{self, Runtime};
 use futures::future::LocalBoxFuture;
 use http::header::{HeaderName, HeaderValue};
 use http::{Method, Request, Response};
@@ -787,8 +788,37 @@ pub fn run(data: &[u8]) {
     let case = Case::decode(data);
     let clerk = CannedClerk::new(case.answer);
     let request = clone_request(&case.request);
-    let response = futures::executor::block_on(transport::handle(request, &case.config, &clerk));
+    let cache = IsolateCache::new();
+    let runtime = Runtime {
+        http: &clerk,
+        platform: &NoOAuth,
+        cache: &cache,
+    };
+    let response = futures::executor::block_on(transport::handle(request, &case.config, &runtime));
     check(&case, &clerk, &response);
+}
+
+/// The fuzzed configurations never turn OAuth on, so token checks never
+/// run: a platform whose every answer is a refusal.
+struct NoOAuth;
+
+impl Platform for NoOAuth {
+    fn now(&self) -> u64 {
+        0
+    }
+
+    fn sha256<'a>(&'a self, _data: &'a [u8]) -> LocalBoxFuture<'a, Result<[u8; 32], String>> {
+        Box::pin(async { Err("no crypto in the fuzz harness".to_owned()) })
+    }
+
+    fn verify_rs256<'a>(
+        &'a self,
+        _key: &'a RsaKey,
+        _message: &'a [u8],
+        _signature: &'a [u8],
+    ) -> LocalBoxFuture<'a, Result<bool, String>> {
+        Box::pin(async { Ok(false) })
+    }
 }
 
 fn clone_request(request: &Request<Vec<u8>>) -> Request<Vec<u8>> {

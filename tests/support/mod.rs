@@ -5,12 +5,13 @@
 
 #![allow(dead_code)] // Each test binary uses its own part of this module.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
 use clerk_mcp_worker::clerk::{HttpSend, SendError};
 use clerk_mcp_worker::config::Config;
-use clerk_mcp_worker::transport;
+use clerk_mcp_worker::oauth::{IsolateCache, Platform, RsaKey};
+use clerk_mcp_worker::transport::{self, Runtime};
 use futures::future::LocalBoxFuture;
 use http::{Request, Response};
 use serde_json::{json, Value};
@@ -166,9 +167,100 @@ pub fn config(vars: &[(&str, &str)]) -> Config {
     .expect("valid test config")
 }
 
-/// Runs one request through the entry point the Worker uses.
+/// The fake clock's time, in Unix seconds, unless a test moves it.
+pub const NOW: u64 = 1_800_000_000;
+
+/// A stand-in for the runtime's clock and WebCrypto. Its "signature" of a
+/// message by key `kid` is `kid:` followed by the message, which
+/// [`fake_signature`] writes; its SHA-256 is a keyed mix that no test relies
+/// on beyond telling tokens apart.
+pub struct FakePlatform {
+    pub now: Cell<u64>,
+    /// How many signatures were checked.
+    pub verifications: Cell<usize>,
+}
+
+impl Default for FakePlatform {
+    fn default() -> Self {
+        FakePlatform {
+            now: Cell::new(NOW),
+            verifications: Cell::new(0),
+        }
+    }
+}
+
+/// The signature [`FakePlatform`] accepts for `message` by key `kid`.
+pub fn fake_signature(kid: &str, message: &str) -> Vec<u8> {
+    format!("{kid}:{message}").into_bytes()
+}
+
+impl Platform for FakePlatform {
+    fn now(&self) -> u64 {
+        self.now.get()
+    }
+
+    fn sha256<'a>(&'a self, data: &'a [u8]) -> LocalBoxFuture<'a, Result<[u8; 32], String>> {
+        let mut digest = [0u8; 32];
+        for (lane, chunk) in digest.chunks_mut(8).enumerate() {
+            let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ lane as u64;
+            for byte in data {
+                hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+            }
+            chunk.copy_from_slice(&hash.to_le_bytes());
+        }
+        Box::pin(async move { Ok(digest) })
+    }
+
+    fn verify_rs256<'a>(
+        &'a self,
+        key: &'a RsaKey,
+        message: &'a [u8],
+        signature: &'a [u8],
+    ) -> LocalBoxFuture<'a, Result<bool, String>> {
+        self.verifications.set(self.verifications.get() + 1);
+        let expected = fake_signature(&key.kid, &String::from_utf8_lossy(message));
+        Box::pin(async move { Ok(signature == expected.as_slice()) })
+    }
+}
+
+/// Runs one request through the entry point the Worker uses, with a fresh
+/// isolate memory and the fake clock at [`NOW`].
 pub fn send(request: Request<Vec<u8>>, config: &Config, clerk: &FakeClerk) -> Response<Vec<u8>> {
-    futures::executor::block_on(transport::handle(request, config, clerk))
+    send_in(
+        request,
+        config,
+        clerk,
+        &FakePlatform::default(),
+        &IsolateCache::new(),
+    )
+}
+
+/// Runs one request with the given platform and isolate memory, so that a
+/// test can send several through the same isolate.
+pub fn send_in(
+    request: Request<Vec<u8>>,
+    config: &Config,
+    clerk: &FakeClerk,
+    platform: &FakePlatform,
+    cache: &IsolateCache,
+) -> Response<Vec<u8>> {
+    let runtime = Runtime {
+        http: clerk,
+        platform,
+        cache,
+    };
+    futures::executor::block_on(transport::handle(request, config, &runtime))
+}
+
+/// A runtime for tests that drive [`transport::handle`] themselves.
+pub fn with_runtime<T>(clerk: &FakeClerk, run: impl FnOnce(&Runtime<'_>) -> T) -> T {
+    let platform = FakePlatform::default();
+    let cache = IsolateCache::new();
+    run(&Runtime {
+        http: clerk,
+        platform: &platform,
+        cache: &cache,
+    })
 }
 
 /// A POST /mcp as the official clients send it.

@@ -1,0 +1,385 @@
+//! Sign-in with Clerk: checks the OAuth access tokens of a hosted server and
+//! decides whether their user may use it (MCP 2025-06-18 and 2025-11-25,
+//! Authorization). Knows Clerk and OAuth, not MCP or the HTTP transport.
+//!
+//! The Clerk instance the server administers is also its authorization
+//! server. A token is one of two kinds:
+//!
+//! - a JWT access token (RFC 9068; three base64url parts, `typ: at+jwt`),
+//!   checked here without a network call: an RS256 signature by a key of the
+//!   instance's JWKS ([`Platform::verify_rs256`]), `iss` the instance's
+//!   Frontend API origin, `exp`/`nbf` with [`LEEWAY_SECONDS`], and `aud`, when
+//!   present, naming this server ([`jwt`]);
+//! - an opaque token (`oat_...`), which only Clerk can read: it goes to the
+//!   Backend API's `POST /oauth_applications/access_tokens/verify` with the
+//!   server's secret key.
+//!
+//! Anything else is refused without asking Clerk, so that random strings
+//! cannot make the server spend its Clerk rate limit.
+//!
+//! A verified user may use the server when `MCP_ALLOWED_USERS` names their ID
+//! or one of their verified email addresses (`GET /users/{id}`), or when they
+//! are an `org:admin` of `MCP_ADMIN_ORGANIZATION` (`GET
+//! /organizations/{id}/memberships?user_id=...&role=org:admin`). Without
+//! either setting nobody may.
+//!
+//! The outcome (the user, and whether they are allowed) is kept in the
+//! isolate's [`IsolateCache`] for [`DECISION_SECONDS`] at most, and never past
+//! the token's own expiry, under the SHA-256 of the token: the token itself
+//! is never stored, printed or sent anywhere but to Clerk.
+//!
+//! Like the Clerk client, this module reads no clock and does no crypto of
+//! its own: [`Platform`] brings the wall clock, SHA-256 and RS256
+//! verification (the runtime's WebCrypto in the Worker, a fake in tests).
+
+mod base64;
+mod cache;
+pub mod jwt;
+pub mod metadata;
+
+use futures::future::LocalBoxFuture;
+use http::{Request, Response, StatusCode};
+
+use crate::clerk::memberships::MembershipFilter;
+use crate::clerk::oauth::TokenStatus;
+use crate::clerk::users::Verification;
+use crate::clerk::{ClerkClient, ClerkError, HttpSend, Page};
+use crate::config::OAuthSettings;
+
+pub use base64::decode as base64_decode;
+pub use cache::IsolateCache;
+pub use jwt::RsaKey;
+
+/// How far clocks may disagree when reading `exp` and `nbf`, in seconds.
+pub const LEEWAY_SECONDS: u64 = 5;
+
+/// How long a decision about a token is remembered, in seconds, when the
+/// token lives longer: long enough to spare Clerk a call per MCP request of
+/// a conversation, short enough that a revoked token or a user taken off the
+/// allow-list stops working within a minute.
+pub const DECISION_SECONDS: u64 = 60;
+
+/// The longest token looked at; real ones are well under 2 KiB.
+const MAX_TOKEN_BYTES: usize = 4096;
+
+/// The scopes a client may ask for: Clerk's, enough to name the user.
+pub const SCOPES_SUPPORTED: [&str; 2] = ["profile", "email"];
+
+/// What the runtime brings to token checks: the wall clock and the crypto.
+pub trait Platform {
+    /// Seconds since the Unix epoch.
+    fn now(&self) -> u64;
+
+    /// The SHA-256 of `data`.
+    fn sha256<'a>(&'a self, data: &'a [u8]) -> LocalBoxFuture<'a, Result<[u8; 32], String>>;
+
+    /// Whether `signature` is `key`'s RSASSA-PKCS1-v1_5 SHA-256 signature
+    /// of `message`; an error when the key cannot be used at all.
+    fn verify_rs256<'a>(
+        &'a self,
+        key: &'a RsaKey,
+        message: &'a [u8],
+        signature: &'a [u8],
+    ) -> LocalBoxFuture<'a, Result<bool, String>>;
+}
+
+/// A token's user, as a verified token names them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenUser {
+    pub user_id: String,
+    /// When the token stops being valid, in Unix seconds, when known.
+    pub expires_at: Option<u64>,
+}
+
+/// Why a request with a bearer token may not use the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Denial {
+    /// The token is not a valid access token of this server's instance:
+    /// expired, revoked, unknown, badly signed, for another audience...
+    InvalidToken(&'static str),
+    /// A valid token whose user is not allowed.
+    NotAllowed { user_id: String },
+    /// Clerk could not be asked, or did not answer usably. The text names
+    /// what failed, never a token or key.
+    Unavailable { status: StatusCode, reason: String },
+}
+
+/// Who signed in: the user a valid token names, allowed to use the server.
+pub type SignedIn = String;
+
+/// What checking a token needs besides the token.
+pub struct Check<'a> {
+    pub settings: &'a OAuthSettings,
+    /// The Backend API client with the server's key.
+    pub clerk: ClerkClient<'a>,
+    pub http: &'a dyn HttpSend,
+    pub platform: &'a dyn Platform,
+    pub cache: &'a IsolateCache,
+    /// The origin this server was reached at (`https://mcp.example.com`),
+    /// which, with `/mcp`, is the resource tokens must be meant for.
+    pub origin: &'a str,
+}
+
+impl Check<'_> {
+    /// Checks `token` and decides whether its user may use the server.
+    pub async fn sign_in(&self, token: &[u8]) -> Result<SignedIn, Denial> {
+        let Some(token) = std::str::from_utf8(token)
+            .ok()
+            .filter(|token| token.len() <= MAX_TOKEN_BYTES)
+        else {
+            return Err(Denial::InvalidToken("not an access token of this server"));
+        };
+        let digest = self
+            .platform
+            .sha256(token.as_bytes())
+            .await
+            .map_err(|reason| {
+                unavailable(format!("the runtime could not hash the token: {reason}"))
+            })?;
+        let now = self.platform.now();
+        if let Some((user_id, allowed)) = self.cache.decision(&digest, now) {
+            return decided(user_id, allowed);
+        }
+        let user = if jwt::looks_like_jwt(token) {
+            self.verify_jwt(token, now).await?
+        } else if token.starts_with("oat_") {
+            self.verify_opaque(token, now).await?
+        } else {
+            return Err(Denial::InvalidToken(
+                "neither an access token of this server's Clerk instance nor one of its \
+                 MCP_AUTH_TOKENS",
+            ));
+        };
+        let allowed = self.is_allowed(&user.user_id).await?;
+        let until = (now + DECISION_SECONDS).min(user.expires_at.unwrap_or(u64::MAX));
+        self.cache
+            .remember_decision(digest, &user.user_id, allowed, until, now);
+        decided(user.user_id, allowed)
+    }
+
+    /// A JWT access token, checked against the instance's keys.
+    async fn verify_jwt(&self, token: &str, now: u64) -> Result<TokenUser, Denial> {
+        let parsed = jwt::parse(token).map_err(Denial::InvalidToken)?;
+        let resource = format!("{}/mcp", self.origin);
+        let audiences = [resource.as_str(), self.origin];
+        let user = jwt::check_claims(&parsed.claims, &self.settings.issuer, &audiences, now)
+            .map_err(Denial::InvalidToken)?;
+        let key = self.signing_key(&parsed.header.kid, now).await?;
+        let valid = self
+            .platform
+            .verify_rs256(&key, parsed.signed_part.as_bytes(), &parsed.signature)
+            .await
+            .map_err(|_| Denial::InvalidToken("signed with a key this server cannot use"))?;
+        if valid {
+            Ok(user)
+        } else {
+            Err(Denial::InvalidToken(
+                "not signed by this server's Clerk instance",
+            ))
+        }
+    }
+
+    /// The instance's key `kid`, from the cached JWKS, or a fresh one when
+    /// the cached set lacks it (keys rotate) or has grown old.
+    async fn signing_key(&self, kid: &str, now: u64) -> Result<RsaKey, Denial> {
+        if let Some(key) = self.cache.signing_key(kid, now) {
+            return Ok(key);
+        }
+        if !self.cache.may_refetch_keys(now) {
+            return Err(Denial::InvalidToken(
+                "signed with a key this server does not know",
+            ));
+        }
+        let url = format!("{}/.well-known/jwks.json", self.settings.issuer);
+        let body = fetch_json(self.http, &url, "the signing keys (JWKS)").await?;
+        let keys = jwt::decode_jwks(&body).ok_or_else(|| Denial::Unavailable {
+            status: StatusCode::BAD_GATEWAY,
+            reason: "the Clerk instance's signing keys (JWKS) are not a JSON Web Key Set".into(),
+        })?;
+        self.cache.remember_keys(keys, now);
+        self.cache.signing_key(kid, now).ok_or(Denial::InvalidToken(
+            "signed with a key this server does not know",
+        ))
+    }
+
+    /// An opaque token, which Clerk's Backend API reads for the server.
+    async fn verify_opaque(&self, token: &str, now: u64) -> Result<TokenUser, Denial> {
+        match self.clerk.verify_oauth_access_token(token).await {
+            Ok(TokenStatus::Active(answer)) => {
+                let expires_at = answer.expires_at();
+                if answer.revoked {
+                    Err(Denial::InvalidToken("revoked"))
+                } else if answer.expired || expires_at.is_some_and(|at| at + LEEWAY_SECONDS < now) {
+                    Err(Denial::InvalidToken("expired"))
+                } else if !answer.subject.starts_with("user_") {
+                    Err(Denial::InvalidToken("not issued to a user"))
+                } else {
+                    Ok(TokenUser {
+                        user_id: answer.subject,
+                        expires_at,
+                    })
+                }
+            }
+            Ok(TokenStatus::Inactive) => Err(Denial::InvalidToken("expired or revoked")),
+            Err(error) => match error.status() {
+                Some(400 | 404 | 422) => Err(Denial::InvalidToken(
+                    "unknown to this server's Clerk instance",
+                )),
+                _ => Err(clerk_unavailable("checking the access token", &error)),
+            },
+        }
+    }
+
+    /// Whether `user_id` may use the server, asking Clerk only what the
+    /// settings need, cheapest first.
+    async fn is_allowed(&self, user_id: &str) -> Result<bool, Denial> {
+        let settings = self.settings;
+        if settings.allowed_user_ids.iter().any(|id| id == user_id) {
+            return Ok(true);
+        }
+        if !settings.allowed_emails.is_empty() {
+            match self.clerk.get_user(user_id).await {
+                Ok(user) => {
+                    let allowed = user.email_addresses.iter().any(|address| {
+                        Verification::is_verified(&address.verification)
+                            && settings
+                                .allowed_emails
+                                .contains(&address.email_address.to_ascii_lowercase())
+                    });
+                    if allowed {
+                        return Ok(true);
+                    }
+                }
+                // A user deleted since the token was issued is allowed nothing.
+                Err(error) if error.status() == Some(404) => return Ok(false),
+                Err(error) => return Err(clerk_unavailable("looking the user up", &error)),
+            }
+        }
+        if let Some(organization) = &settings.admin_organization {
+            let filter = MembershipFilter {
+                user_ids: vec![user_id.to_owned()],
+                roles: vec!["org:admin".to_owned()],
+                ..MembershipFilter::default()
+            };
+            let page = Page {
+                limit: 1,
+                offset: 0,
+                order_by: None,
+            };
+            match self
+                .clerk
+                .list_organization_memberships(organization, &filter, &page)
+                .await
+            {
+                Ok(list) => {
+                    let admin = list.data.iter().any(|membership| {
+                        membership.role == "org:admin"
+                            && membership
+                                .public_user_data
+                                .as_ref()
+                                .is_none_or(|user| user.user_id == user_id)
+                    });
+                    return Ok(admin);
+                }
+                Err(error) if error.status() == Some(404) => {
+                    return Err(Denial::Unavailable {
+                        status: StatusCode::INTERNAL_SERVER_ERROR,
+                        reason: "MCP_ADMIN_ORGANIZATION names an organization this server's \
+                                 Clerk instance does not have"
+                            .into(),
+                    })
+                }
+                Err(error) => {
+                    return Err(clerk_unavailable(
+                        "checking the organization membership",
+                        &error,
+                    ))
+                }
+            }
+        }
+        Ok(false)
+    }
+}
+
+fn decided(user_id: String, allowed: bool) -> Result<SignedIn, Denial> {
+    if allowed {
+        Ok(user_id)
+    } else {
+        Err(Denial::NotAllowed { user_id })
+    }
+}
+
+fn unavailable(reason: String) -> Denial {
+    Denial::Unavailable {
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        reason,
+    }
+}
+
+/// A Clerk failure while checking a sign-in: the server cannot decide, which
+/// is not the client's fault, so never a 401. Clerk's own message is left
+/// out: only its status and code are named.
+fn clerk_unavailable(doing: &str, error: &ClerkError) -> Denial {
+    let (status, what) = match error {
+        ClerkError::Api(api) if matches!(api.status, 401 | 403) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("Clerk refused this server's secret key ({})", api.status),
+        ),
+        ClerkError::Api(api) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("Clerk answered {}", api.status),
+        ),
+        ClerkError::Unreachable(send) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("Clerk could not be reached ({})", send.message),
+        ),
+        ClerkError::UnexpectedBody { status, .. } => (
+            StatusCode::BAD_GATEWAY,
+            format!("Clerk's answer ({status}) could not be read"),
+        ),
+    };
+    Denial::Unavailable {
+        status,
+        reason: format!("{what} while {doing}"),
+    }
+}
+
+/// GETs a JSON document of the Clerk instance's Frontend API (no key is
+/// sent: its documents are public).
+pub(crate) async fn fetch_json(
+    http: &dyn HttpSend,
+    url: &str,
+    what: &str,
+) -> Result<serde_json::Value, Denial> {
+    let mut request = Request::new(Vec::new());
+    match http::Uri::try_from(url) {
+        Ok(uri) => *request.uri_mut() = uri,
+        Err(_) => return Err(unavailable(format!("the URL of {what} is not valid"))),
+    }
+    request.headers_mut().insert(
+        http::header::ACCEPT,
+        http::HeaderValue::from_static("application/json"),
+    );
+    let response: Response<Vec<u8>> = http.send(request).await.map_err(|error| {
+        unavailable(format!(
+            "the Clerk instance could not be reached for {what} ({})",
+            error.message
+        ))
+    })?;
+    if !response.status().is_success() {
+        return Err(Denial::Unavailable {
+            status: StatusCode::BAD_GATEWAY,
+            reason: format!(
+                "the Clerk instance answered {} for {what}",
+                response.status().as_u16()
+            ),
+        });
+    }
+    serde_json::from_slice::<serde_json::Value>(response.body())
+        .ok()
+        .filter(serde_json::Value::is_object)
+        .ok_or_else(|| Denial::Unavailable {
+            status: StatusCode::BAD_GATEWAY,
+            reason: format!("the Clerk instance's {what} is not a JSON object"),
+        })
+}

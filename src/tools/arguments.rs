@@ -28,13 +28,19 @@ pub trait Arguments: DeserializeOwned + JsonSchema {
             value: None,
             failed_in: &mut failed_in,
         };
-        let parsed = Self::deserialize(fields).map_err(|error| {
-            let argument = failed_in.unwrap_or_default();
-            ToolError::invalid(&shorten(&argument, 80), shorten(&error.to_string(), 200))
-        })?;
+        let parsed = Self::deserialize(fields).map_err(|error| unreadable(&error, failed_in))?;
         parsed.validate()?;
         Ok(parsed)
     }
+}
+
+/// The error for arguments that could not be read, naming the argument
+/// whose value failed when there is one. Kept out of line: every argument
+/// type's `parse` calls it, and it need exist only once.
+#[inline(never)]
+fn unreadable(error: &serde_json::Error, failed_in: Option<String>) -> ToolError {
+    let argument = failed_in.unwrap_or_default();
+    ToolError::invalid(&shorten(&argument, 80), shorten(&error.to_string(), 200))
 }
 
 /// The arguments object as a deserializer that remembers which argument's

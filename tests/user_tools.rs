@@ -949,3 +949,68 @@ fn delete_user_for_a_missing_user_names_it() {
         result_text(&result)
     );
 }
+
+/// What an assistant pays for a page of users: the text of
+/// `clerk_list_users` for 20 users is at most 35% of Clerk's JSON for them,
+/// and keeps everything a person asks about.
+#[test]
+fn listed_users_cost_at_most_a_third_of_clerks_json_and_keep_what_people_ask_about() {
+    let page = many_users(20);
+    let clerk = FakeClerk::with_users(page.clone(), 20);
+    let result = tool_result(&clerk, "clerk_list_users", json!({"limit": 20}));
+    let text = result_text(&result);
+    let raw = page.to_string();
+    assert!(
+        text.len() * 100 <= raw.len() * 35,
+        "the text is {} bytes, {}% of Clerk's {} bytes",
+        text.len(),
+        text.len() * 100 / raw.len(),
+        raw.len()
+    );
+
+    let listed: Value = serde_json::from_str(text).expect("the text is the JSON output");
+    let listed = listed["users"].as_array().expect("a list of users");
+    let clerks = page.as_array().expect("a page is a list");
+    assert_eq!(listed.len(), clerks.len());
+    for (shown, user) in listed.iter().zip(clerks) {
+        let id = &user["id"];
+        assert_eq!(&shown["id"], id);
+        for (ours, theirs) in [("firstName", "first_name"), ("lastName", "last_name")] {
+            if !user[theirs].is_null() {
+                assert_eq!(shown[ours], user[theirs], "{ours} of {id}");
+            }
+        }
+        let emails: Vec<&Value> = user["email_addresses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|email| &email["email_address"])
+            .collect();
+        let shown_emails: Vec<&Value> = shown["emailAddresses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .collect();
+        assert_eq!(shown_emails, emails, "email addresses of {id}");
+        assert_eq!(shown["banned"], user["banned"], "banned of {id}");
+        assert_eq!(shown["locked"], user["locked"], "locked of {id}");
+        for (ours, theirs) in [
+            ("publicMetadata", "public_metadata"),
+            ("privateMetadata", "private_metadata"),
+            ("unsafeMetadata", "unsafe_metadata"),
+        ] {
+            if user[theirs].as_object().is_some_and(|map| !map.is_empty()) {
+                assert_eq!(shown[ours], user[theirs], "{ours} of {id}");
+            }
+        }
+        for (ours, theirs) in [
+            ("createdAt", "created_at"),
+            ("lastSignInAt", "last_sign_in_at"),
+        ] {
+            if !user[theirs].is_null() {
+                let time = shown[ours].as_str().unwrap_or_default();
+                assert!(time.ends_with('Z'), "{ours} of {id} is {time:?}");
+            }
+        }
+    }
+}

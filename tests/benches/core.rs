@@ -67,26 +67,6 @@ impl HttpSend for RecordedClerk {
     }
 }
 
-/// A page of `count` users, made from the recorded users in the fixtures
-/// (each copy with its own ID and email addresses), as Clerk's
-/// `GET /v1/users` returns it.
-pub fn users_page(count: usize) -> Value {
-    let recorded: Value = serde_json::from_str(include_str!("../fixtures/clerk_users_page.json"))
-        .expect("fixture is JSON");
-    let recorded = recorded.as_array().expect("fixture is a list").clone();
-    let users = (0..count).map(|index| {
-        let mut user = recorded[index % recorded.len()].clone();
-        let id = format!("user_2bench{index:05}");
-        let text = user
-            .to_string()
-            .replace(user["id"].as_str().unwrap_or_default(), &id)
-            .replace("@", &format!("+{index}@"));
-        user = serde_json::from_str(&text).expect("still JSON");
-        user
-    });
-    Value::Array(users.collect())
-}
-
 fn config() -> Config {
     let vars = [
         ("CLERK_SECRET_KEY", KEY),
@@ -149,7 +129,7 @@ fn list_users(limit: usize) -> Value {
 /// Prints the text `clerk_list_users` returns for 20 users against Clerk's
 /// JSON for them.
 fn print_output_size() {
-    let page = users_page(20);
+    let page = support::many_users(20);
     let clerk = RecordedClerk::new(&page);
     let response = run(&list_users(20), &config(), &clerk);
     let answer: Value = serde_json::from_slice(response.body()).expect("JSON answer");
@@ -192,7 +172,7 @@ fn list_users_by_page_size(c: &mut Criterion) {
     let config = config();
     let mut group = c.benchmark_group("clerk_list_users");
     for users in [20, 50, 100, 200] {
-        let clerk = RecordedClerk::new(&users_page(users));
+        let clerk = RecordedClerk::new(&support::many_users(users));
         let body = list_users(users);
         group.throughput(Throughput::Elements(users as u64));
         group.bench_with_input(BenchmarkId::from_parameter(users), &body, |b, body| {

@@ -393,3 +393,23 @@ pub fn assert_refused(tool: &str, arguments: Value, names: &[&str]) -> String {
     assert_eq!(clerk.request_count(), 0, "{tool} {arguments}");
     text
 }
+
+/// A page of `count` users, made from the recorded users in the fixtures
+/// (each copy with its own ID and email addresses), as Clerk's
+/// `GET /v1/users` returns it.
+pub fn many_users(count: usize) -> Value {
+    let recorded: Value = serde_json::from_str(include_str!("../fixtures/clerk_users_page.json"))
+        .expect("fixture is JSON");
+    let recorded = recorded.as_array().expect("fixture is a list").clone();
+    let users = (0..count).map(|index| {
+        let mut user = recorded[index % recorded.len()].clone();
+        let id = format!("user_2copy{index:05}");
+        let text = user
+            .to_string()
+            .replace(user["id"].as_str().unwrap_or_default(), &id)
+            .replace("@", &format!("+{index}@"));
+        user = serde_json::from_str(&text).expect("still JSON");
+        user
+    });
+    Value::Array(users.collect())
+}

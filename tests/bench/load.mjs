@@ -584,7 +584,8 @@ let code;
 try {
   code = await main();
 } catch (error) {
-  console.error(`bench: ${error.message}`);
+  // Once stopping has begun, what fails is only what was stopped.
+  if (!finishing) console.error(`bench: ${error.message}`);
   code = error.exitCode ?? 1;
 }
 await finish(code);

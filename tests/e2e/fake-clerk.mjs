@@ -18,11 +18,13 @@
 // its record.
 //
 // Run:    node tests/e2e/fake-clerk.mjs [--port 0] [--key sk_test_...]... [--users 45]
-//                                       [--organizations 3]
+//                                       [--organizations 3] [--record false]
 //         (or FAKE_CLERK_PORT, FAKE_CLERK_KEYS=comma,separated, FAKE_CLERK_USERS,
-//         FAKE_CLERK_ORGANIZATIONS). It prints `listening <port>` on stdout once it accepts
-//         connections.
-// Import: startFakeClerk({ port, keys, userCount, organizationCount }), seedUsers(count),
+//         FAKE_CLERK_ORGANIZATIONS, FAKE_CLERK_RECORD). It prints `listening <port>` on stdout
+//         once it accepts connections. `--record false` keeps no request record (GET
+//         /__requests stays empty), so that a load benchmark's hundreds of thousands of
+//         requests cost neither memory nor time.
+// Import: startFakeClerk({ port, keys, userCount, organizationCount, record }), seedUsers(count),
 //         seedOrganizations(users, count), mergeMetadata(target, patch), clerkErrorBody(...).
 //
 // Test-only endpoints (not recorded, no authentication):
@@ -1933,9 +1935,11 @@ function realAnswer({ req, path, found, bodyError, instance, params, parsedBody,
 /**
  * Builds the fake as an unstarted `http.Server`. `keys` are the secret keys it accepts; `users`
  * the seeded users and `organizationCount` how many organizations to seed beside them. The
- * server's `requests` property holds the record.
+ * server's `requests` property holds the record, unless `record` is false.
  */
-export function createFakeClerk({ keys = DEFAULT_KEYS, users = seedUsers(), organizationCount = DEFAULT_ORGANIZATION_COUNT } = {}) {
+export function createFakeClerk({
+  keys = DEFAULT_KEYS, users = seedUsers(), organizationCount = DEFAULT_ORGANIZATION_COUNT, record: keepRecord = true,
+} = {}) {
   const requests = [];
   const faults = [];
   const accepted = new Set(keys.map((key) => `Bearer ${key}`));
@@ -1962,7 +1966,7 @@ export function createFakeClerk({ keys = DEFAULT_KEYS, users = seedUsers(), orga
       violations: headerViolations(req, body, found?.endpoint),
       response: null,
     };
-    requests.push(record);
+    if (keepRecord) requests.push(record);
     const violate = (message) => record.violations.push(message);
 
     if (found) {
@@ -1997,9 +2001,9 @@ export function createFakeClerk({ keys = DEFAULT_KEYS, users = seedUsers(), orga
 
 /** Starts the fake on 127.0.0.1; `port` 0 picks a free one. Resolves to { url, port, close }. */
 export async function startFakeClerk({
-  port = 0, keys, userCount = DEFAULT_USER_COUNT, organizationCount = DEFAULT_ORGANIZATION_COUNT,
+  port = 0, keys, userCount = DEFAULT_USER_COUNT, organizationCount = DEFAULT_ORGANIZATION_COUNT, record = true,
 } = {}) {
-  const server = createFakeClerk({ keys, users: seedUsers(userCount), organizationCount });
+  const server = createFakeClerk({ keys, users: seedUsers(userCount), organizationCount, record });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
@@ -2022,6 +2026,7 @@ function parseCommandLine(argv, env) {
     keys: env.FAKE_CLERK_KEYS ? env.FAKE_CLERK_KEYS.split(',').filter(Boolean) : [],
     userCount: Number(env.FAKE_CLERK_USERS ?? DEFAULT_USER_COUNT),
     organizationCount: Number(env.FAKE_CLERK_ORGANIZATIONS ?? DEFAULT_ORGANIZATION_COUNT),
+    record: env.FAKE_CLERK_RECORD ?? 'true',
   };
   const cliKeys = [];
   for (let i = 0; i < argv.length; i++) {
@@ -2031,7 +2036,8 @@ function parseCommandLine(argv, env) {
     else if (flag === '--key') cliKeys.push(value);
     else if (flag === '--users') options.userCount = Number(value);
     else if (flag === '--organizations') options.organizationCount = Number(value);
-    else throw new Error(`unknown argument ${flag} (expected --port, --key, --users, --organizations)`);
+    else if (flag === '--record') options.record = value;
+    else throw new Error(`unknown argument ${flag} (expected --port, --key, --users, --organizations, --record)`);
     i++;
   }
   if (cliKeys.length > 0) options.keys = cliKeys;
@@ -2041,6 +2047,8 @@ function parseCommandLine(argv, env) {
   if (!Number.isInteger(options.organizationCount) || options.organizationCount < 0) {
     throw new Error('the organization count must be an integer >= 0');
   }
+  if (options.record !== 'true' && options.record !== 'false') throw new Error('--record must be true or false');
+  options.record = options.record === 'true';
   return options;
 }
 

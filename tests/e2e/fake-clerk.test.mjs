@@ -927,4 +927,15 @@ describe('fake Clerk command line', () => {
       await once(child, 'exit');
     }
   });
+  it('keeps no request record when told not to (record: false, --record false), and still answers', async () => {
+    const fake = await startFakeClerk({ keys: [KEY], userCount: 3, record: false });
+    try {
+      const response = await fetch(`${fake.url}/v1/users?limit=20`, { headers: GOOD_HEADERS });
+      assert.equal(response.status, 200);
+      assert.equal((await response.json()).length, 3);
+      assert.deepEqual(await (await fetch(`${fake.url}/__requests`)).json(), []);
+    } finally {
+      await fake.close();
+    }
+  });
 });

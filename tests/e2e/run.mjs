@@ -26,17 +26,18 @@
 // .venv/bin/pip install -r tests/e2e/requirements.txt`; another interpreter can be named with
 // PYTHON=...).
 
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve as resolvePath } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { seedOrganizations, seedUsers } from './fake-clerk.mjs';
+import {
+  freePort, killGroupsNow, launchGroup, listeningPort, pause, stopGroup,
+} from './processes.mjs';
 import { startRecorder } from './recorder.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -71,40 +72,15 @@ let interrupted = false;
 
 /** Starts a command in its own process group, so stopping it also stops what it spawned. */
 function launch(command, args, { env = process.env, stdout = 'inherit', stderr = 'inherit' } = {}) {
-  const child = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', stdout, stderr] });
+  const child = launchGroup(command, args, { cwd: ROOT, env, stdout, stderr });
   started.add(child);
-  // The child has its own copies of log file descriptors.
-  for (const fd of new Set([stdout, stderr])) if (typeof fd === 'number') closeSync(fd);
-  child.exited = new Promise((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-    child.once('error', (error) => resolve({ code: null, signal: null, error }));
-  });
   return child;
-}
-
-function groupAlive(pid) {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Stops a started process group: SIGTERM, then SIGKILL for whatever is left after 5 s. */
 async function stop(child) {
   started.delete(child);
-  if (child.pid === undefined) return;
-  for (const signal of ['SIGTERM', 'SIGKILL']) {
-    if (!groupAlive(child.pid)) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      return;
-    }
-    const until = Date.now() + 5000;
-    while (groupAlive(child.pid) && Date.now() < until) await pause(100);
-  }
+  await stopGroup(child);
 }
 
 async function stopAll() {
@@ -113,10 +89,6 @@ async function stopAll() {
     recorders.delete(recorder);
     await recorder.close();
   }));
-}
-
-function pause(ms) {
-  return new Promise((resolve) => { setTimeout(resolve, ms); });
 }
 
 const remaining = () => deadline - Date.now();
@@ -133,17 +105,6 @@ async function runCommand(command, args, { env, timeoutMs }) {
   if (outcome === 'timeout') return { ok: false, detail: `timed out after ${Math.round(limit / 1000)} s` };
   if (outcome.error) return { ok: false, detail: outcome.error.message };
   return { ok: outcome.code === 0, detail: outcome.code === 0 ? '' : `exit code ${outcome.code ?? outcome.signal}` };
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -221,17 +182,7 @@ function checkBuilt() {
  */
 async function startListening(name, script, args, logName) {
   const child = launch(process.execPath, [script, ...args], { stdout: 'pipe', stderr: openSync(join(workDir, logName), 'a') });
-  const lines = createInterface({ input: child.stdout });
-  const port = await Promise.race([
-    new Promise((resolve) => {
-      lines.on('line', (line) => {
-        const match = /^listening (\d+)$/.exec(line);
-        if (match) resolve(Number(match[1]));
-      });
-    }),
-    child.exited.then(() => { throw new Error(`${name} exited before listening`); }),
-    pause(10_000).then(() => { throw new Error(`${name} did not start within 10 s`); }),
-  ]);
+  const port = await listeningPort(child, name);
   return `http://127.0.0.1:${port}`;
 }
 
@@ -672,15 +623,7 @@ async function interrupt(reason, exitCode) {
 process.on('SIGINT', () => interrupt('SIGINT', 130));
 process.on('SIGTERM', () => interrupt('SIGTERM', 143));
 // Last resort if something throws past main: no process group outlives the run.
-process.on('exit', () => {
-  for (const child of started) {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
+process.on('exit', () => killGroupsNow(started));
 
 const budget = setTimeout(() => interrupt('the time budget', 1), TIME_BUDGET_MS + 30_000);
 try {

@@ -1,0 +1,591 @@
+// The load benchmark: how fast the release worker answers, and how much CPU the runtime spends
+// per request, under the local runtime (workerd, started by `wrangler dev`) against a fake
+// Clerk on 127.0.0.1 that answers at once and keeps no record.
+//
+// It builds the release worker (.ci/build.sh, unless --no-build), starts the fake Clerk
+// (tests/e2e/fake-clerk.mjs, 45 users, `--record false`) and `wrangler dev` of build/ in hosted
+// mode (tests/e2e/wrangler.toml, a made-up Clerk key, a random access token), sends each request
+// once and checks its answer, then drives each scenario with a load generator (wrk, or oha if
+// wrk is missing): a warm-up that is not counted, then `--duration` seconds of load. Scenarios:
+//
+//   ping, tools/list, tools/call clerk_list_users {limit: 20}   at concurrency 1 and 16
+//   GET /unknown (a 404 that touches nothing) and GET /health (one Clerk call), concurrency 1:
+//   the runtime's fixed cost per request, to read the others against
+//
+// For each it prints req/s, p50 and p99 latency, errors, and the CPU time per request of the
+// workerd processes, read from their own accounting (/proc/PID/stat: utime + stime of all
+// threads, in clock ticks) before and after the load, divided by the requests completed.
+// `wrangler dev` runs two workerd processes: the one that runs the worker ("worker", the main
+// figure) and wrangler's own proxy in front of it, which also holds the devtools connection to
+// the worker ("proxy"); they are reported apart. Both figures are raw: they include whatever
+// the runtime spends when idle, which is measured over a quiet period as long as a scenario
+// and printed too. An error is a socket error, a timeout or an answer that is not what the
+// request must get (a non-2xx status; for MCP requests a body without `result`, or a tool
+// result with isError).
+//
+//   node tests/bench/load.mjs [--no-build] [--duration 10] [--warmup 2] [--direct]
+//                             [--generator wrk|oha] [--help]
+//
+// --direct sends the load to the worker's workerd itself, past wrangler's proxy. Everything it
+// starts runs in a process group of its own and is stopped by PID on exit, on error, on Ctrl-C
+// and when the overall time limit runs out. Exits 1 if any scenario had an error, 2 on bad
+// usage or a missing load generator; the CPU figures are printed, never judged.
+
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync,
+} from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+
+import {
+  freePort, killGroupsNow, launchGroup, listeningPort, pause, stopGroup,
+} from '../e2e/processes.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const FAKE_CLERK = join(ROOT, 'tests', 'e2e', 'fake-clerk.mjs');
+const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+const WRANGLER_CONFIG = join(ROOT, 'tests', 'e2e', 'wrangler.toml');
+const SEEDED_USERS = 45;
+const LIST_LIMIT = 20;
+const BUILD_TIMEOUT_MS = 15 * 60_000;
+const STARTUP_TIMEOUT_MS = 90_000;
+
+const USAGE = `Usage: node tests/bench/load.mjs [options]    (npm run bench:load -- [options])
+
+Builds the release worker, runs it under \`wrangler dev\` (workerd) in hosted mode against a
+fake Clerk on 127.0.0.1, and drives ping, tools/list and tools/call clerk_list_users (20
+users) at concurrency 1 and 16 with wrk (or oha), plus GET /unknown and GET /health as the
+runtime's fixed cost. Prints req/s, p50/p99 latency, errors and workerd CPU ms per request.
+
+Options:
+  --no-build          use the worker already in build/
+  --duration S        seconds of measured load per scenario (default 10)
+  --warmup S          seconds of uncounted load before each scenario (default 2)
+  --direct            load the worker's workerd itself, past wrangler's proxy
+  --generator NAME    wrk or oha (default: wrk if on PATH, else oha; wrk is installed
+                      with apt-get when neither is there and this runs as root)
+  --help              this text
+
+Exits 1 if any scenario had an error, 2 on bad usage or without a load generator.`;
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+let options;
+try {
+  ({ values: options } = parseArgs({
+    options: {
+      'no-build': { type: 'boolean', default: false },
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '2' },
+      direct: { type: 'boolean', default: false },
+      generator: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  }));
+} catch (error) {
+  console.error(`bench: ${error.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const duration = Number(options.duration);
+const warmup = Number(options.warmup);
+if (!Number.isInteger(duration) || duration < 1 || !Number.isInteger(warmup) || warmup < 0) {
+  console.error('bench: --duration must be a whole number of seconds >= 1, --warmup >= 0');
+  process.exit(2);
+}
+if (options.generator !== undefined && !['wrk', 'oha'].includes(options.generator)) {
+  console.error('bench: --generator must be wrk or oha');
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+const token = randomBytes(24).toString('base64url');
+const clerkKey = `sk_test_${randomBytes(16).toString('hex')}`;
+const MCP_HEADERS = {
+  'Content-Type': 'application/json',
+  Accept: 'application/json, text/event-stream',
+  'MCP-Protocol-Version': '2025-06-18',
+  Authorization: `Bearer ${token}`,
+};
+const rpc = (method, params) => JSON.stringify({ jsonrpc: '2.0', id: 1, method, ...(params && { params }) });
+
+/** What an MCP answer must be: HTTP 200, a JSON-RPC result, not a tool error. */
+function mcpAnswerProblem(status, body) {
+  if (status !== 200) return `HTTP ${status}`;
+  if (body?.result === undefined) return `no result: ${JSON.stringify(body).slice(0, 200)}`;
+  if (body.result.isError) return `tool error: ${JSON.stringify(body.result).slice(0, 200)}`;
+  return null;
+}
+
+const REQUESTS = {
+  ping: { method: 'POST', path: '/mcp', body: rpc('ping'), mcp: true },
+  'tools/list': {
+    method: 'POST',
+    path: '/mcp',
+    body: rpc('tools/list'),
+    mcp: true,
+    check: (body) => (body.result.tools?.length > 0 ? null : 'no tools listed'),
+  },
+  'list_users (20)': {
+    method: 'POST',
+    path: '/mcp',
+    body: rpc('tools/call', { name: 'clerk_list_users', arguments: { limit: LIST_LIMIT } }),
+    mcp: true,
+    check: (body) => {
+      const users = body.result.structuredContent?.users;
+      return users?.length === LIST_LIMIT ? null : `${users?.length} users, not ${LIST_LIMIT}`;
+    },
+  },
+  'GET /unknown (404)': { method: 'GET', path: '/unknown', status: 404 },
+  'GET /health': { method: 'GET', path: '/health', status: 200, check: (body) => (body.mode === 'hosted' ? null : `mode ${body.mode}`) },
+};
+
+const SCENARIOS = [
+  ...['ping', 'tools/list', 'list_users (20)'].flatMap((name) => [1, 16].map((concurrency) => ({ name, concurrency }))),
+  { name: 'GET /unknown (404)', concurrency: 1, baseline: true },
+  { name: 'GET /health', concurrency: 1, baseline: true },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Processes: everything started is in `started`, and stopped by its process group's ID.
+
+const started = new Set();
+const workDir = mkdtempSync(join(tmpdir(), 'clerk-mcp-bench-'));
+let finishing = false;
+
+function launch(command, args, opts = {}) {
+  const child = launchGroup(command, args, { cwd: ROOT, ...opts });
+  started.add(child);
+  return child;
+}
+
+async function stop(child) {
+  started.delete(child);
+  await stopGroup(child);
+}
+
+async function stopAll() {
+  await Promise.all([...started].map(stop));
+}
+
+async function finish(code, reason) {
+  if (finishing) return;
+  finishing = true;
+  if (reason) console.error(`\nbench: ${reason}: stopping everything it started`);
+  await stopAll();
+  rmSync(workDir, { recursive: true, force: true });
+  process.exit(code);
+}
+
+process.on('SIGINT', () => finish(130, 'interrupted'));
+process.on('SIGTERM', () => finish(143, 'terminated'));
+process.on('exit', () => killGroupsNow(started));
+
+/** Runs a command to completion (stdout captured) within `timeoutMs`; throws on failure. */
+async function run(command, args, { timeoutMs, capture = false, env } = {}) {
+  const child = launch(command, args, { stdout: capture ? 'pipe' : 'inherit', stderr: 'inherit', env });
+  let output = '';
+  if (capture) child.stdout.on('data', (chunk) => { output += chunk; });
+  let timer;
+  const outcome = await Promise.race([
+    child.exited,
+    new Promise((resolve) => { timer = setTimeout(() => resolve({ timeout: true }), timeoutMs); }),
+  ]);
+  clearTimeout(timer);
+  await stop(child);
+  if (outcome.timeout) throw new Error(`${command} ${args[0] ?? ''} took over ${timeoutMs / 1000} s`);
+  if (outcome.error) throw new Error(`${command}: ${outcome.error.message}`);
+  if (outcome.code !== 0) throw new Error(`${command} ${args[0] ?? ''} exited with ${outcome.code ?? outcome.signal}`);
+  return output;
+}
+
+function onPath(name) {
+  return (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, name)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU accounting from /proc
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** utime + stime of a process (all its threads), in clock ticks; null once it is gone. */
+function cpuTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may hold spaces: count fields after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
+
+function parentOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** The PIDs of every process descended from `root`. */
+function descendants(root) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const parent = parentOf(Number(entry));
+    if (parent === null) continue;
+    if (!children.has(parent)) children.set(parent, []);
+    children.get(parent).push(Number(entry));
+  }
+  const found = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/**
+ * The workerd processes wrangler started: { worker, proxy } PIDs. The proxy is the one
+ * listening on wrangler's own port; the worker's workerd listens on a port of its own choosing.
+ */
+function findWorkerd(wranglerPid, port) {
+  const workerds = descendants(wranglerPid).filter((pid) => {
+    try {
+      return readlinkSync(`/proc/${pid}/exe`).endsWith('/workerd');
+    } catch {
+      return false;
+    }
+  });
+  const commandLine = (pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  const proxy = workerds.find((pid) => commandLine(pid).includes(`--socket-addr=entry=127.0.0.1:${port}`));
+  const others = workerds.filter((pid) => pid !== proxy);
+  if (others.length !== 1) {
+    throw new Error(`expected one workerd running the worker under wrangler (PID ${wranglerPid}), found ${others.length}`);
+  }
+  return { worker: others[0], proxy };
+}
+
+/** The 127.0.0.1 TCP ports a process listens on (from /proc/net/tcp and its socket inodes). */
+function listeningPorts(pid) {
+  const inodes = new Set();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match) inodes.add(match[1]);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f.length > 9 && f[3] === '0A' && f[1].startsWith('0100007F:') && inodes.has(f[9]))
+    .map((f) => parseInt(f[1].split(':')[1], 16));
+}
+
+/** The worker's own port in its workerd (the one that answers /health as the worker). */
+async function directPort(workerPid) {
+  for (const port of listeningPorts(workerPid)) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
+      if ((await response.json()).mode === 'hosted') return port;
+    } catch {
+      // the inspector or another of workerd's own sockets
+    }
+  }
+  throw new Error(`the worker's workerd (PID ${workerPid}) answers /health on none of its ports`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services
+
+async function startFakeClerk() {
+  const child = launch(process.execPath, [FAKE_CLERK, '--port', '0', '--users', String(SEEDED_USERS), '--key', clerkKey, '--record', 'false'], {
+    stdout: 'pipe',
+    stderr: openSync(join(workDir, 'fake-clerk.log'), 'a'),
+  });
+  const port = await listeningPort(child, 'the fake Clerk');
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+/** Starts `wrangler dev` of build/ on a free port; resolves once /health says hosted. */
+async function startWorker(clerkUrl) {
+  const log = join(workDir, 'wrangler.log');
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const [port, inspectorPort] = [await freePort(), await freePort()];
+    const child = launch(process.execPath, [
+      WRANGLER, 'dev',
+      '--config', WRANGLER_CONFIG,
+      '--ip', '127.0.0.1', '--port', String(port),
+      '--inspector-ip', '127.0.0.1', '--inspector-port', String(inspectorPort),
+      '--local', '--persist-to', join(workDir, 'state'),
+      '--show-interactive-dev-session=false',
+      // No log line per request: that is wrangler's work, not the worker's.
+      '--log-level', 'warn',
+      '--var', `CLERK_SECRET_KEY:${clerkKey}`,
+      '--var', `CLERK_API_URL:${clerkUrl}`,
+      '--var', `MCP_AUTH_TOKENS:${token}`,
+    ], {
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: workDir },
+      stdout: openSync(log, 'a'),
+      stderr: openSync(log, 'a'),
+    });
+    const until = Date.now() + STARTUP_TIMEOUT_MS;
+    let last = 'no answer';
+    while (Date.now() < until && child.exitCode === null && child.signalCode === null) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(5000) });
+        const body = await response.json();
+        if (body.mode === 'hosted' && body.clerkConnected) return { child, port };
+        last = `/health answered ${response.status} ${JSON.stringify(body)}`;
+      } catch (error) {
+        last = error.cause?.code ?? error.message;
+      }
+      await pause(250);
+    }
+    const exited = child.exitCode !== null || child.signalCode !== null;
+    await stop(child);
+    const written = readFileSync(log, 'utf8');
+    if (exited && written.includes('Address already in use') && attempt < 3) continue;
+    console.error(`wrangler log, last lines:\n${written.split('\n').slice(-30).join('\n')}`);
+    throw new Error(`the worker did not start (${exited ? 'wrangler exited' : last})`);
+  }
+  throw new Error('unreachable');
+}
+
+/** Sends each scenario's request once and checks the answer: a benchmark of failures measures nothing. */
+async function checkRequests(base) {
+  for (const [name, request] of Object.entries(REQUESTS)) {
+    const response = await fetch(`${base}${request.path}`, {
+      method: request.method,
+      headers: request.mcp ? MCP_HEADERS : {},
+      body: request.body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    let body = null;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // judged below
+    }
+    let problem = request.mcp ? mcpAnswerProblem(response.status, body)
+      : response.status === request.status ? null : `HTTP ${response.status}, not ${request.status}`;
+    if (!problem && body === null) problem = `not JSON: ${text.slice(0, 200)}`;
+    if (!problem && request.check) problem = request.check(body);
+    if (problem) throw new Error(`${name}: ${problem}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load generators: each returns { requests, seconds, p50, p99 (ms), errors, detail }.
+
+async function chooseGenerator() {
+  if (options.generator) {
+    if (!onPath(options.generator)) throw Object.assign(new Error(`${options.generator} is not on PATH`), { exitCode: 2 });
+    return options.generator;
+  }
+  if (onPath('wrk')) return 'wrk';
+  if (onPath('oha')) return 'oha';
+  if (process.getuid?.() === 0 && onPath('apt-get')) {
+    console.log('installing wrk (apt-get install -y wrk)');
+    await run('apt-get', ['install', '-y', 'wrk'], { timeoutMs: 5 * 60_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (onPath('wrk')) return 'wrk';
+  }
+  throw Object.assign(new Error('no load generator: install wrk (Debian: sudo apt-get install wrk) or oha (cargo install oha)'), { exitCode: 2 });
+}
+
+const luaString = (text) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/**
+ * The wrk script of a request: method, headers and body; each answer is checked (status, and
+ * for MCP a result that is not a tool error) and done() prints the summary as one JSON line.
+ */
+function wrkScript(request) {
+  const headers = request.mcp ? MCP_HEADERS : {};
+  const expected = request.mcp ? 200 : request.status;
+  return `-- Written by tests/bench/load.mjs.
+wrk.method = ${luaString(request.method)}
+${request.body ? `wrk.body = ${luaString(request.body)}` : ''}
+${Object.entries(headers).map(([name, value]) => `wrk.headers[${luaString(name)}] = ${luaString(value)}`).join('\n')}
+
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) bad = 0 end
+
+function response(status, headers, body)
+  if status ~= ${expected} then bad = bad + 1 return end
+  ${request.mcp ? `if not string.find(body, '"result"', 1, true) or string.find(body, '"isError":true', 1, true) then bad = bad + 1 end` : ''}
+end
+
+function done(summary, latency, requests)
+  local wrong = 0
+  for _, thread in ipairs(threads) do wrong = wrong + thread:get("bad") end
+  local e = summary.errors
+  io.write(string.format('BENCH {"requests":%d,"us":%d,"p50":%d,"p99":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"status":%d,"wrong":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect, e.read, e.write, e.timeout, e.status, wrong))
+end
+`;
+}
+
+async function wrk(url, request, concurrency, seconds) {
+  const script = join(workDir, `wrk-${randomBytes(4).toString('hex')}.lua`);
+  writeFileSync(script, wrkScript(request));
+  const threads = Math.min(concurrency, 2);
+  const output = await run('wrk', [`-t${threads}`, `-c${concurrency}`, `-d${seconds}s`, '--timeout', '5s', '-s', script, url], {
+    timeoutMs: (seconds + 30) * 1000,
+    capture: true,
+  });
+  const line = output.split('\n').find((l) => l.startsWith('BENCH '));
+  if (!line) throw new Error(`wrk printed no summary:\n${output}`);
+  const r = JSON.parse(line.slice(6));
+  // errors.status counts answers >= 400, which the script's own check (`wrong`) also counts.
+  const socket = r.connect + r.read + r.write + r.timeout;
+  const detail = [
+    socket ? `socket errors: connect ${r.connect}, read ${r.read}, write ${r.write}, timeout ${r.timeout}` : '',
+    r.wrong ? `${r.wrong} wrong answers` : '',
+  ].filter(Boolean).join('; ');
+  return { requests: r.requests, seconds: r.us / 1e6, p50: r.p50 / 1000, p99: r.p99 / 1000, errors: socket + r.wrong, detail };
+}
+
+async function oha(url, request, concurrency, seconds) {
+  const headers = request.mcp ? MCP_HEADERS : {};
+  const output = await run('oha', [
+    '--no-tui', '--output-format', 'json', '-z', `${seconds}s`, '-c', String(concurrency), '-m', request.method,
+    ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
+    ...(request.body ? ['-d', request.body] : []),
+    url,
+  ], { timeoutMs: (seconds + 30) * 1000, capture: true });
+  const r = JSON.parse(output);
+  const expected = String(request.mcp ? 200 : request.status);
+  const statuses = r.statusCodeDistribution ?? {};
+  const answered = Object.values(statuses).reduce((a, b) => a + b, 0);
+  const failed = Object.values(r.errorDistribution ?? {}).reduce((a, b) => a + b, 0);
+  const wrongStatus = answered - (statuses[expected] ?? 0);
+  const detail = [
+    failed ? `errors: ${JSON.stringify(r.errorDistribution)}` : '',
+    wrongStatus ? `statuses: ${JSON.stringify(statuses)}` : '',
+  ].filter(Boolean).join('; ');
+  // oha does not look into bodies: the check before the load is all there is for them.
+  return {
+    requests: answered, seconds: r.summary.total, p50: r.latencyPercentiles.p50 * 1000, p99: r.latencyPercentiles.p99 * 1000,
+    errors: failed + wrongStatus, detail,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+function bundleSizes() {
+  const files = ['build/index_bg.wasm', 'build/index.js'].map((file) => join(ROOT, file));
+  if (!files.every(existsSync)) return 'not built';
+  const contents = files.map((file) => readFileSync(file));
+  const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+  const raw = contents.reduce((sum, content) => sum + content.length, 0);
+  return `wasm ${kib(contents[0].length)}, bundle ${kib(raw)} raw, ${kib(gzipSync(Buffer.concat(contents)).length)} gzipped`;
+}
+
+function table(rows) {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
+  const numeric = (column) => column >= 1;
+  return rows.map((row, i) => row.map((cell, column) => {
+    const text = String(cell);
+    return i > 0 && numeric(column) ? text.padStart(widths[column]) : text.padEnd(widths[column]);
+  }).join('  ').trimEnd()).join('\n');
+}
+
+async function main() {
+  const generate = { wrk, oha }[await chooseGenerator()];
+  if (!options['no-build']) {
+    console.log('building the release worker (bash .ci/build.sh)');
+    await run('bash', [join(ROOT, '.ci', 'build.sh')], { timeoutMs: BUILD_TIMEOUT_MS });
+  }
+  if (!existsSync(join(ROOT, 'build', 'index.js'))) throw new Error('no build/index.js: build the worker (npm run build) or drop --no-build');
+  if (!existsSync(WRANGLER)) throw new Error('no wrangler in node_modules: run npm ci');
+
+  // From here on the run is bounded: every scenario with its warm-up, the idle period, and two
+  // minutes for starting and stopping.
+  const limitMs = ((duration + warmup) * SCENARIOS.length + duration + 120) * 1000;
+  setTimeout(() => finish(1, `the time limit of ${limitMs / 1000} s ran out`), limitMs).unref();
+
+  const clerk = await startFakeClerk();
+  const wrangler = await startWorker(clerk.url);
+  const workerd = findWorkerd(wrangler.child.pid, wrangler.port);
+  const port = options.direct ? await directPort(workerd.worker) : wrangler.port;
+  const base = `http://127.0.0.1:${port}`;
+  await checkRequests(base);
+
+  const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`\n${availableParallelism()} cores (${cpuModel}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`build: ${bundleSizes()}`);
+  console.log(`load generator: ${generate.name}; ${duration} s per scenario after ${warmup} s of warm-up; clock tick ${1000 / CLOCK_TICKS} ms`);
+  console.log(`requests go to ${options.direct ? "the worker's workerd directly" : "wrangler's port (its proxy workerd, then the worker's)"}`);
+  console.log(`workerd PIDs: worker ${workerd.worker}, proxy ${workerd.proxy ?? 'none'}; fake Clerk ${clerk.child.pid} (${SEEDED_USERS} users)`);
+
+  // The runtime's CPU when nothing happens, over a period as long as a scenario.
+  const quiet = { worker: cpuTicks(workerd.worker), proxy: workerd.proxy && cpuTicks(workerd.proxy), at: Date.now() };
+  await pause(duration * 1000);
+  const quietSeconds = (Date.now() - quiet.at) / 1000;
+  const idleMsPerSecond = {
+    worker: ((cpuTicks(workerd.worker) - quiet.worker) * 1000) / CLOCK_TICKS / quietSeconds,
+    proxy: workerd.proxy ? ((cpuTicks(workerd.proxy) - quiet.proxy) * 1000) / CLOCK_TICKS / quietSeconds : NaN,
+  };
+  console.log(`idle workerd CPU over ${quietSeconds.toFixed(0)} s: worker ${idleMsPerSecond.worker.toFixed(2)} ms/s, proxy ${idleMsPerSecond.proxy.toFixed(2)} ms/s`);
+
+  const header = ['scenario', 'concurrency', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'worker CPU ms/req', 'proxy CPU ms/req', 'idle ms/req', 'fake Clerk ms/req'];
+  const rows = [header];
+  const problems = [];
+  for (const scenario of SCENARIOS) {
+    const request = REQUESTS[scenario.name];
+    const url = `${base}${request.path}`;
+    if (warmup > 0) await generate(url, request, scenario.concurrency, warmup);
+    const before = [workerd.worker, workerd.proxy, clerk.child.pid].map((pid) => (pid ? cpuTicks(pid) : null));
+    const result = await generate(url, request, scenario.concurrency, duration);
+    const after = [workerd.worker, workerd.proxy, clerk.child.pid].map((pid) => (pid ? cpuTicks(pid) : null));
+    if (after.some((ticks, i) => before[i] !== null && ticks === null)) throw new Error('a workerd or the fake Clerk exited during the load');
+    const perRequest = (i) => (before[i] === null ? '-' : (((after[i] - before[i]) * 1000) / CLOCK_TICKS / result.requests).toFixed(3));
+    const idle = (idleMsPerSecond.worker * result.seconds) / result.requests;
+    rows.push([
+      `${scenario.name}${scenario.baseline ? ' [baseline]' : ''}`, scenario.concurrency, (result.requests / result.seconds).toFixed(0),
+      result.p50.toFixed(2), result.p99.toFixed(2), result.errors, perRequest(0), perRequest(1), idle.toFixed(3), perRequest(2),
+    ]);
+    console.log(`  ${scenario.name} at ${scenario.concurrency}: ${result.requests} requests in ${result.seconds.toFixed(1)} s, ${result.errors} errors${result.detail ? ` (${result.detail})` : ''}`);
+    if (result.errors > 0) problems.push(`${scenario.name} at concurrency ${scenario.concurrency}: ${result.errors} errors`);
+  }
+
+  console.log(`\n${table(rows)}`);
+  console.log(`\nworker CPU ms/req: utime+stime of the workerd running the worker, per completed request, idle included (idle ms/req is that share).`);
+  console.log("proxy CPU ms/req: the same for wrangler's proxy workerd in front of it (dev-only).");
+  if (problems.length > 0) {
+    console.log(`\nerrors:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    return 1;
+  }
+  return 0;
+}
+
+let code;
+try {
+  code = await main();
+} catch (error) {
+  // Once stopping has begun, what fails is only what was stopped.
+  if (!finishing) console.error(`bench: ${error.message}`);
+  code = error.exitCode ?? 1;
+}
+await finish(code);

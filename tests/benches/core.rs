@@ -23,6 +23,7 @@ use http::{Request, Response};
 use serde_json::{json, Value};
 
 const KEY: &str = "sk_test_BenchKey0123456789abcdef";
+const TOKEN: &str = "bench-token-0123456789abcdef";
 
 /// A Clerk that answers every request at once: `GET /v1/users/count` with
 /// the count, anything else with the recorded page.
@@ -70,7 +71,7 @@ impl HttpSend for RecordedClerk {
 fn config() -> Config {
     let vars = [
         ("CLERK_SECRET_KEY", KEY),
-        ("MCP_AUTH_TOKENS", "bench-token-0123456789abcdef"),
+        ("MCP_AUTH_TOKENS", TOKEN),
         ("CLERK_API_URL", "http://127.0.0.1:9"),
     ];
     Config::from_lookup(|name| {
@@ -83,14 +84,8 @@ fn config() -> Config {
 
 fn request(body: &Value) -> Request<Vec<u8>> {
     let body = body.to_string();
-    Request::builder()
-        .method("POST")
-        .uri("http://127.0.0.1:8787/mcp")
-        .header("content-type", "application/json")
-        .header("accept", "application/json, text/event-stream")
-        .header("mcp-protocol-version", "2025-06-18")
-        .header("authorization", "Bearer bench-token-0123456789abcdef")
-        .header("content-length", body.len().to_string())
+    support::mcp_post(&body)
+        .header("authorization", format!("Bearer {TOKEN}"))
         .body(body.into_bytes())
         .expect("a valid request")
 }

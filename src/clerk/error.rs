@@ -77,12 +77,13 @@ impl ClerkError {
             retry_after_seconds,
             ..ApiError::default()
         };
-        match serde_json::from_slice::<ErrorBody>(response.body()) {
-            Ok(body) => {
+        let body = std::str::from_utf8(response.body()).ok();
+        match body.map(serde_json::from_str::<ErrorBody>) {
+            Some(Ok(body)) => {
                 error.errors = body.errors;
                 error.trace_id = body.clerk_trace_id;
             }
-            Err(_) => {
+            _ => {
                 let content_type = response
                     .headers()
                     .get(CONTENT_TYPE)

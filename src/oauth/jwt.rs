@@ -94,8 +94,10 @@ pub fn parse(token: &str) -> Result<Jwt<'_>, &'static str> {
     let (header, claims) = signed_part.split_once('.').ok_or(MALFORMED)?;
     let decode = |part: &str| base64::decode(part).ok_or(MALFORMED);
     let json = |part: &str| {
-        serde_json::from_slice::<Value>(&decode(part)?)
+        let bytes = decode(part)?;
+        std::str::from_utf8(&bytes)
             .ok()
+            .and_then(|text| serde_json::from_str::<Value>(text).ok())
             .filter(Value::is_object)
             .ok_or(MALFORMED)
     };

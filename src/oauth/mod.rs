@@ -375,8 +375,9 @@ pub(crate) async fn fetch_json(
             ),
         });
     }
-    serde_json::from_slice::<serde_json::Value>(response.body())
+    std::str::from_utf8(response.body())
         .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
         .filter(serde_json::Value::is_object)
         .ok_or_else(|| Denial::Unavailable {
             status: StatusCode::BAD_GATEWAY,

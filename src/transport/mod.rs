@@ -310,7 +310,12 @@ async fn handle_post(
             )
         }
     };
-    let value: Value = match serde_json::from_slice(&bytes) {
+    // Checked as UTF-8 once, whole, then parsed as text, as every JSON body
+    // this server reads is: one parser, and faster than checking each string.
+    let parsed = std::str::from_utf8(&bytes)
+        .map_err(|_| "it is not UTF-8 text".to_owned())
+        .and_then(|text| serde_json::from_str::<Value>(text).map_err(|error| error.to_string()));
+    let value: Value = match parsed {
         Ok(value) => value,
         Err(error) => {
             return rpc_error_response(

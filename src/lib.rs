@@ -28,6 +28,7 @@
 
 pub mod clerk;
 pub mod config;
+pub mod json;
 pub mod jsonrpc;
 pub mod mcp;
 pub mod oauth;

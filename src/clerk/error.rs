@@ -77,13 +77,12 @@ impl ClerkError {
             retry_after_seconds,
             ..ApiError::default()
         };
-        let body = std::str::from_utf8(response.body()).ok();
-        match body.map(serde_json::from_str::<ErrorBody>) {
-            Some(Ok(body)) => {
+        match crate::json::from_bytes::<ErrorBody>(response.body()) {
+            Ok(body) => {
                 error.errors = body.errors;
                 error.trace_id = body.clerk_trace_id;
             }
-            _ => {
+            Err(_) => {
                 let content_type = response
                     .headers()
                     .get(CONTENT_TYPE)

@@ -32,6 +32,8 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::json::{self, JsonError};
+
 pub use error::{ApiError, ClerkError};
 pub use key::{KeyError, KeySource, SecretKey};
 pub use query::{Query, UrlPath};
@@ -327,19 +329,13 @@ fn describe_decode_error(error: &serde_json::Error) -> String {
 }
 
 /// Reads a 2xx answer's body as `T`.
-///
-/// The body is checked as UTF-8 once, whole, and then parsed as text: that
-/// is faster than checking each string as the parser meets it.
 fn decode_body<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Result<T, ClerkError> {
-    let status = response.status().as_u16();
-    let text =
-        std::str::from_utf8(response.body()).map_err(|error| ClerkError::UnexpectedBody {
-            status,
-            detail: format!("the body is not UTF-8 text (byte {})", error.valid_up_to()),
-        })?;
-    serde_json::from_str(text).map_err(|error| ClerkError::UnexpectedBody {
-        status,
-        detail: describe_decode_error(&error),
+    json::from_bytes(response.body()).map_err(|error| ClerkError::UnexpectedBody {
+        status: response.status().as_u16(),
+        detail: match error {
+            JsonError::Invalid(error) => describe_decode_error(&error),
+            not_utf8 => not_utf8.to_string(),
+        },
     })
 }
 

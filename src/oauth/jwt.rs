@@ -94,10 +94,8 @@ pub fn parse(token: &str) -> Result<Jwt<'_>, &'static str> {
     let (header, claims) = signed_part.split_once('.').ok_or(MALFORMED)?;
     let decode = |part: &str| base64::decode(part).ok_or(MALFORMED);
     let json = |part: &str| {
-        let bytes = decode(part)?;
-        std::str::from_utf8(&bytes)
+        crate::json::from_bytes::<Value>(&decode(part)?)
             .ok()
-            .and_then(|text| serde_json::from_str::<Value>(text).ok())
             .filter(Value::is_object)
             .ok_or(MALFORMED)
     };

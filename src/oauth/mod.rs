@@ -375,9 +375,8 @@ pub(crate) async fn fetch_json(
             ),
         });
     }
-    std::str::from_utf8(response.body())
+    crate::json::from_bytes::<serde_json::Value>(response.body())
         .ok()
-        .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
         .filter(serde_json::Value::is_object)
         .ok_or_else(|| Denial::Unavailable {
             status: StatusCode::BAD_GATEWAY,

@@ -51,6 +51,7 @@ use serde_json::{json, Value};
 
 use crate::clerk::{ClerkClient, HttpSend, KeyError, KeySource, SecretKey};
 use crate::config::{Access, Config, ConfigError, Mode};
+use crate::json;
 use crate::jsonrpc::{self, code, Message, RpcError};
 use crate::mcp::{self, Context, ProtocolVersion};
 use crate::oauth::{self, metadata, IsolateCache, Platform};
@@ -310,12 +311,7 @@ async fn handle_post(
             )
         }
     };
-    // Checked as UTF-8 once, whole, then parsed as text, as every JSON body
-    // this server reads is: one parser, and faster than checking each string.
-    let parsed = std::str::from_utf8(&bytes)
-        .map_err(|_| "it is not UTF-8 text".to_owned())
-        .and_then(|text| serde_json::from_str::<Value>(text).map_err(|error| error.to_string()));
-    let value: Value = match parsed {
+    let value: Value = match json::from_bytes(&bytes) {
         Ok(value) => value,
         Err(error) => {
             return rpc_error_response(

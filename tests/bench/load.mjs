@@ -43,7 +43,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
 import {
-  freePort, killGroupsNow, launchGroup, listeningPort, pause, stopGroup,
+  freePort, listeningPort, pause, processGroups,
 } from '../e2e/processes.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -158,26 +158,11 @@ const SCENARIOS = [
 ];
 
 // ---------------------------------------------------------------------------------------------
-// Processes: everything started is in `started`, and stopped by its process group's ID.
+// Processes: each started in its own process group, and stopped by the group's ID.
 
-const started = new Set();
+const { launch, stop, stopAll } = processGroups(ROOT);
 const workDir = mkdtempSync(join(tmpdir(), 'clerk-mcp-bench-'));
 let finishing = false;
-
-function launch(command, args, opts = {}) {
-  const child = launchGroup(command, args, { cwd: ROOT, ...opts });
-  started.add(child);
-  return child;
-}
-
-async function stop(child) {
-  started.delete(child);
-  await stopGroup(child);
-}
-
-async function stopAll() {
-  await Promise.all([...started].map(stop));
-}
 
 async function finish(code, reason) {
   if (finishing) return;
@@ -190,7 +175,6 @@ async function finish(code, reason) {
 
 process.on('SIGINT', () => finish(130, 'interrupted'));
 process.on('SIGTERM', () => finish(143, 'terminated'));
-process.on('exit', () => killGroupsNow(started));
 
 /** Runs a command to completion (stdout captured) within `timeoutMs`; throws on failure. */
 async function run(command, args, { timeoutMs, capture = false, env } = {}) {

@@ -62,6 +62,29 @@ export function killGroupsNow(children) {
   }
 }
 
+/**
+ * The processes one script starts, each in its own process group so that stopping it stops what
+ * it spawned: `launch` starts and records one (options as for launchGroup, run in `cwd`), `stop`
+ * stops one, `stopAll` those still running. When the script exits, whatever is left is killed.
+ */
+export function processGroups(cwd) {
+  const started = new Set();
+  process.on('exit', () => killGroupsNow(started));
+  const stop = async (child) => {
+    started.delete(child);
+    await stopGroup(child);
+  };
+  return {
+    launch(command, args, options = {}) {
+      const child = launchGroup(command, args, { cwd, ...options });
+      started.add(child);
+      return child;
+    },
+    stop,
+    stopAll: () => Promise.all([...started].map(stop)),
+  };
+}
+
 /** A port free on 127.0.0.1 right now (another process may take it before it is used). */
 export function freePort() {
   return new Promise((resolve, reject) => {

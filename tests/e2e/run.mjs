@@ -36,7 +36,7 @@ import { parseArgs } from 'node:util';
 
 import { seedOrganizations, seedUsers } from './fake-clerk.mjs';
 import {
-  freePort, killGroupsNow, launchGroup, listeningPort, pause, stopGroup,
+  freePort, listeningPort, pause, processGroups,
 } from './processes.mjs';
 import { startRecorder } from './recorder.mjs';
 
@@ -58,7 +58,6 @@ options.config = resolvePath(options.config);
 
 const deadline = Date.now() + TIME_BUDGET_MS;
 const workDir = mkdtempSync(join(tmpdir(), 'clerk-mcp-e2e-'));
-const started = new Set();
 const recorders = new Set();
 const steps = [];
 // Every Clerk key and access token the run makes, as { label, value }; tests add the ones they
@@ -70,21 +69,10 @@ let interrupted = false;
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-/** Starts a command in its own process group, so stopping it also stops what it spawned. */
-function launch(command, args, { env = process.env, stdout = 'inherit', stderr = 'inherit' } = {}) {
-  const child = launchGroup(command, args, { cwd: ROOT, env, stdout, stderr });
-  started.add(child);
-  return child;
-}
-
-/** Stops a started process group: SIGTERM, then SIGKILL for whatever is left after 5 s. */
-async function stop(child) {
-  started.delete(child);
-  await stopGroup(child);
-}
+const { launch, stop, stopAll: stopProcesses } = processGroups(ROOT);
 
 async function stopAll() {
-  await Promise.all([...started].map(stop));
+  await stopProcesses();
   await Promise.all([...recorders].map(async (recorder) => {
     recorders.delete(recorder);
     await recorder.close();
@@ -623,7 +611,6 @@ async function interrupt(reason, exitCode) {
 process.on('SIGINT', () => interrupt('SIGINT', 130));
 process.on('SIGTERM', () => interrupt('SIGTERM', 143));
 // Last resort if something throws past main: no process group outlives the run.
-process.on('exit', () => killGroupsNow(started));
 
 const budget = setTimeout(() => interrupt('the time budget', 1), TIME_BUDGET_MS + 30_000);
 try {

@@ -341,12 +341,8 @@ fn get_organization_not_found_names_the_id_or_the_slug() {
         (json!({"slug": "acme"}), "no organization with slug acme"),
     ] {
         let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
-        let result = tool_result(&clerk, "clerk_get_organization", arguments);
-        assert_eq!(result["isError"], true);
-        let text = result_text(&result);
+        let text = not_found_text(&clerk, "clerk_get_organization", arguments);
         assert!(text.contains(needle), "{text}");
-        assert!(text.contains("404"), "{text}");
-        assert!(text.contains("resource_not_found"), "{text}");
     }
 }
 

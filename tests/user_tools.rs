@@ -208,12 +208,8 @@ fn get_user_shows_organization_memberships_when_clerk_includes_them() {
 #[test]
 fn get_user_not_found_says_which_user_with_status_and_code() {
     let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
-    let result = tool_result(&clerk, "clerk_get_user", json!({"userId": "user_missing1"}));
-    assert_eq!(result["isError"], true);
-    let text = result_text(&result);
+    let text = not_found_text(&clerk, "clerk_get_user", json!({"userId": "user_missing1"}));
     assert!(text.contains("no user with ID user_missing1"), "{text}");
-    assert!(text.contains("404"), "{text}");
-    assert!(text.contains("resource_not_found"), "{text}");
 }
 
 #[test]
@@ -870,14 +866,11 @@ fn lock_user_returns_the_locked_user_and_when_the_lock_ends() {
 fn user_actions_for_a_missing_user_name_it() {
     for (tool, _) in USER_ACTIONS {
         let clerk = FakeClerk::failing(404, "resource_not_found", "Resource not found", None);
-        let result = tool_result(&clerk, tool, json!({"userId": "user_gone1"}));
-        assert_eq!(result["isError"], true, "{tool}");
-        let text = result_text(&result);
+        let text = not_found_text(&clerk, tool, json!({"userId": "user_gone1"}));
         assert!(
             text.starts_with("Not found: no user with ID user_gone1."),
             "{tool}: {text}"
         );
-        assert!(text.contains("resource_not_found"), "{tool}: {text}");
     }
 }
 

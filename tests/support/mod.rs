@@ -310,6 +310,18 @@ pub fn tool_result(clerk: &FakeClerk, name: &str, arguments: Value) -> Value {
     body_json(&response)["result"].clone()
 }
 
+/// Calls `tool` against a Clerk that answers 404, and returns the error
+/// text after checking that it is an error result naming the status and
+/// Clerk's code; the caller checks what it says was not found.
+pub fn not_found_text(clerk: &FakeClerk, tool: &str, arguments: Value) -> String {
+    let result = tool_result(clerk, tool, arguments);
+    assert_eq!(result["isError"], true, "{tool}");
+    let text = result_text(&result).to_owned();
+    assert!(text.contains("404"), "{tool}: {text}");
+    assert!(text.contains("resource_not_found"), "{tool}: {text}");
+    text
+}
+
 /// The text of a tool result's first content block.
 pub fn result_text(result: &Value) -> &str {
     result["content"][0]["text"].as_str().unwrap_or_default()

@@ -11,17 +11,16 @@
 use std::time::Duration;
 
 use futures::future::{select, Either, LocalBoxFuture};
-use futures::StreamExt;
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{CryptoKey, SubtleCrypto};
-use worker::{
-    event, AbortController, AbortSignal, Context, Delay, Env, Fetch, Headers, Method, RequestInit,
-    RequestRedirect,
+use web_sys::{
+    AbortController, AbortSignal, CryptoKey, ReadableStream, ReadableStreamDefaultReader,
+    ReadableStreamReadResult, RequestInit, RequestRedirect, SubtleCrypto, WorkerGlobalScope,
 };
+use worker::{event, Context, Delay, Env, Headers};
 
-use crate::clerk::{HttpSend, SendError, SendFailure};
+use crate::clerk::{HttpSend, SendError, SendFailure, ANSWER_HEADERS};
 use crate::config::Config;
 use crate::oauth::{IsolateCache, Platform, RsaKey};
 use crate::transport::{self, BodyError, RequestBody, Runtime};
@@ -35,7 +34,7 @@ thread_local! {
 
 #[event(fetch)]
 async fn fetch(
-    mut request: worker::Request,
+    request: worker::Request,
     env: Env,
     _context: Context,
 ) -> worker::Result<worker::Response> {
@@ -44,7 +43,7 @@ async fn fetch(
         Ok(config) => config,
         Err(error) => return to_worker_response(transport::misconfigured(&error)),
     };
-    let body = WorkerBody(request.stream().ok());
+    let body = WorkerBody(request.inner());
     let clerk = WorkerFetch {
         timeout: config.clerk_timeout,
     };
@@ -60,32 +59,27 @@ async fn fetch(
     to_worker_response(response)
 }
 
-/// The body stream of an incoming request (`None` when it has none).
-struct WorkerBody(Option<worker::ByteStream>);
+/// The body of an incoming request, read from the runtime's request.
+struct WorkerBody<'a>(&'a web_sys::Request);
 
-impl RequestBody for WorkerBody {
+impl RequestBody for WorkerBody<'_> {
     async fn read_limited(self, limit: usize) -> Result<Vec<u8>, BodyError> {
-        let Some(mut stream) = self.0 else {
-            return Ok(Vec::new());
-        };
-        let mut bytes = Vec::new();
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|error| BodyError::Unreadable(error.to_string()))?;
-            if bytes.len() + chunk.len() > limit {
-                return Err(BodyError::TooLarge);
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        Ok(bytes)
+        let declared = declared_length(&self.0.headers());
+        read_body(self.0, declared, limit)
+            .await
+            .map_err(|failure| match failure {
+                ReadFailure::TooLarge => BodyError::TooLarge,
+                ReadFailure::Broken(message) => BodyError::Unreadable(message),
+            })
     }
 }
 
 /// Copies method, URL and headers; `None` if the runtime handed over
 /// something `http` cannot represent.
-fn to_http_request(
-    request: &worker::Request,
-    body: WorkerBody,
-) -> Option<http::Request<WorkerBody>> {
+fn to_http_request<'a>(
+    request: &'a worker::Request,
+    body: WorkerBody<'a>,
+) -> Option<http::Request<WorkerBody<'a>>> {
     let mut builder = http::Request::builder()
         .method(request.method().as_ref())
         .uri(request.inner().url());
@@ -127,7 +121,8 @@ impl HttpSend for WorkerFetch {
         request: http::Request<Vec<u8>>,
     ) -> LocalBoxFuture<'_, Result<http::Response<Vec<u8>>, SendError>> {
         Box::pin(async move {
-            let controller = AbortController::default();
+            let controller = AbortController::new()
+                .map_err(|error| SendError::new(SendFailure::Unreachable, js_message(&error)))?;
             let exchange = Box::pin(send_with_fetch(request, controller.signal()));
             let deadline = Delay::from(self.timeout);
             match select(exchange, deadline).await {
@@ -149,76 +144,163 @@ impl HttpSend for WorkerFetch {
 }
 
 /// One exchange: the request out, the whole answer (up to
-/// [`MAX_ANSWER_BYTES`]) back.
+/// [`MAX_ANSWER_BYTES`]) back, with the headers the client reads.
 async fn send_with_fetch(
     request: http::Request<Vec<u8>>,
     signal: AbortSignal,
 ) -> Result<http::Response<Vec<u8>>, SendError> {
-    let unreachable =
-        |error: worker::Error| SendError::new(SendFailure::Unreachable, error.to_string());
+    let unreachable = |error: JsValue| SendError::new(SendFailure::Unreachable, js_message(&error));
     let (parts, body) = request.into_parts();
-    let headers = Headers::new();
+    let headers = web_sys::Headers::new().map_err(unreachable)?;
     for (name, value) in &parts.headers {
         if let Ok(value) = value.to_str() {
             headers.append(name.as_str(), value).map_err(unreachable)?;
         }
     }
-    let mut init = RequestInit::new();
+    let init = RequestInit::new();
+    init.set_method(parts.method.as_str());
+    init.set_headers(&headers);
     // A redirect is answered as the 3xx it is: the key is meant for Clerk
     // alone, and an answer from elsewhere would not be Clerk's.
-    init.with_method(Method::from(parts.method.to_string()))
-        .with_headers(headers)
-        .with_redirect(RequestRedirect::Manual);
+    init.set_redirect(RequestRedirect::Manual);
+    init.set_signal(Some(&signal));
     if !body.is_empty() {
-        let bytes = worker::js_sys::Uint8Array::from(body.as_slice());
-        init.with_body(Some(JsValue::from(bytes)));
+        init.set_body(&Uint8Array::from(body.as_slice()));
     }
-    let outbound =
-        worker::Request::new_with_init(&parts.uri.to_string(), &init).map_err(unreachable)?;
-    let mut answer = Fetch::Request(outbound)
-        .send_with_signal(&signal)
+    let global: WorkerGlobalScope = js_sys::global().unchecked_into();
+    let answer: web_sys::Response =
+        JsFuture::from(global.fetch_with_str_and_init(&parts.uri.to_string(), &init))
+            .await
+            .map_err(unreachable)?
+            .unchecked_into();
+    let answer_headers = answer.headers();
+    let mut builder = http::Response::builder().status(answer.status());
+    for name in ANSWER_HEADERS {
+        if let Ok(Some(value)) = answer_headers.get(name.as_str()) {
+            builder = builder.header(name, value);
+        }
+    }
+    // The runtime decompresses an encoded answer, so its declared length is
+    // not the length read.
+    let encoded = answer_headers
+        .get("content-encoding")
+        .ok()
+        .flatten()
+        .is_some_and(|encoding| !encoding.eq_ignore_ascii_case("identity"));
+    let declared = if encoded {
+        None
+    } else {
+        declared_length(&answer_headers)
+    };
+    let bytes = read_body(&answer, declared, MAX_ANSWER_BYTES)
         .await
-        .map_err(unreachable)?;
-    let mut builder = http::Response::builder().status(answer.status_code());
-    for (name, value) in answer.headers().entries() {
-        builder = builder.header(name, value);
-    }
-    let bytes = read_answer(&mut answer).await?;
+        .map_err(|failure| match failure {
+            ReadFailure::TooLarge => SendError::new(
+                SendFailure::TooLarge,
+                format!("the answer is over {MAX_ANSWER_BYTES} bytes"),
+            ),
+            ReadFailure::Broken(message) => SendError::new(SendFailure::Interrupted, message),
+        })?;
     builder
         .body(bytes)
         .map_err(|error| SendError::new(SendFailure::Unreachable, error.to_string()))
 }
 
-/// Reads an answer's body chunk by chunk, giving up past [`MAX_ANSWER_BYTES`].
-async fn read_answer(answer: &mut worker::Response) -> Result<Vec<u8>, SendError> {
-    let too_large = || {
-        SendError::new(
-            SendFailure::TooLarge,
-            format!("the answer is over {MAX_ANSWER_BYTES} bytes"),
-        )
-    };
-    let declared = answer
-        .headers()
+/// A request or an answer, whose body can be read whole or as a stream.
+trait Body {
+    fn whole(&self) -> Result<Promise, JsValue>;
+    fn stream(&self) -> Option<ReadableStream>;
+}
+
+impl Body for web_sys::Request {
+    fn whole(&self) -> Result<Promise, JsValue> {
+        self.array_buffer()
+    }
+
+    fn stream(&self) -> Option<ReadableStream> {
+        self.body()
+    }
+}
+
+impl Body for web_sys::Response {
+    fn whole(&self) -> Result<Promise, JsValue> {
+        self.array_buffer()
+    }
+
+    fn stream(&self) -> Option<ReadableStream> {
+        self.body()
+    }
+}
+
+/// Why a body could not be read.
+enum ReadFailure {
+    /// It is longer than the limit; reading stopped there.
+    TooLarge,
+    /// The stream failed, with the runtime's words for it.
+    Broken(String),
+}
+
+/// The `Content-Length` a message declares, if it is a number.
+fn declared_length(headers: &web_sys::Headers) -> Option<usize> {
+    headers
         .get("content-length")
         .ok()
         .flatten()
-        .and_then(|length| length.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > MAX_ANSWER_BYTES) {
-        return Err(too_large());
+        .and_then(|length| length.trim().parse().ok())
+}
+
+/// Reads a body of at most `limit` bytes. One whose length is declared and
+/// within the limit is read in one piece, which costs the runtime far less
+/// than a stream; any other is read chunk by chunk and given up as soon as
+/// it passes the limit, so that an oversized body is never held whole.
+async fn read_body(
+    body: &impl Body,
+    declared: Option<usize>,
+    limit: usize,
+) -> Result<Vec<u8>, ReadFailure> {
+    let broken = |error: JsValue| ReadFailure::Broken(js_message(&error));
+    if declared.is_some_and(|length| length <= limit) {
+        let buffer = JsFuture::from(body.whole().map_err(broken)?)
+            .await
+            .map_err(broken)?;
+        let bytes = Uint8Array::new(&buffer);
+        if bytes.length() as usize > limit {
+            return Err(ReadFailure::TooLarge);
+        }
+        return Ok(bytes.to_vec());
     }
-    let Ok(mut stream) = answer.stream() else {
+    let Some(stream) = body.stream() else {
         return Ok(Vec::new());
     };
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut bytes = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk =
-            chunk.map_err(|error| SendError::new(SendFailure::Interrupted, error.to_string()))?;
-        if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
-            return Err(too_large());
+    loop {
+        let chunk: ReadableStreamReadResult = JsFuture::from(reader.read())
+            .await
+            .map_err(broken)?
+            .unchecked_into();
+        if chunk.get_done().unwrap_or(true) {
+            return Ok(bytes);
         }
-        bytes.extend_from_slice(&chunk);
+        let chunk = Uint8Array::new(&chunk.get_value());
+        if bytes.len() + chunk.length() as usize > limit {
+            // Stops the sender; what it says back does not matter.
+            let _ = reader.cancel();
+            return Err(ReadFailure::TooLarge);
+        }
+        let start = bytes.len();
+        bytes.resize(start + chunk.length() as usize, 0);
+        chunk.copy_to(&mut bytes[start..]);
     }
-    Ok(bytes)
+}
+
+/// The message of a JS error, or a description of a thrown non-error.
+fn js_message(error: &JsValue) -> String {
+    Reflect::get(error, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|message| message.as_string())
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "the runtime gave no reason".to_owned())
 }
 
 /// The runtime's clock and WebCrypto (`crypto.subtle`).

@@ -26,7 +26,7 @@ pub mod users;
 use std::time::Duration;
 
 use futures::future::LocalBoxFuture;
-use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 use http::{Method, Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -109,6 +109,10 @@ fn insert_given(body: &mut Map<String, Value>, key: &str, value: Option<impl Int
         body.insert(key.to_owned(), value.into());
     }
 }
+
+/// The headers of an answer that the client reads; a [`HttpSend`] may pass
+/// on only these.
+pub const ANSWER_HEADERS: [HeaderName; 2] = [CONTENT_TYPE, RETRY_AFTER];
 
 /// Why an outbound request got no usable HTTP answer.
 #[derive(Clone, Debug, PartialEq, Eq)]

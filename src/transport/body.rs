@@ -16,7 +16,8 @@ pub enum BodyError {
 
 /// A request body that can be read up to a limit.
 ///
-/// The Worker's implementation reads its stream chunk by chunk and stops as
+/// The Worker's implementation reads a body whose declared length is within
+/// the limit in one piece; any other it reads chunk by chunk, stopping as
 /// soon as the limit is passed, so an oversized body is never read whole.
 pub trait RequestBody {
     fn read_limited(self, limit: usize) -> impl Future<Output = Result<Vec<u8>, BodyError>>;

@@ -8,6 +8,7 @@
 //! core's [`http::Response`] back into a `worker::Response`. Everything it
 //! hands over is plain data; no decision about the protocol is made here.
 
+use std::cell::OnceCell;
 use std::time::Duration;
 
 use futures::future::{select, Either, LocalBoxFuture};
@@ -21,7 +22,7 @@ use web_sys::{
 use worker::{event, Context, Delay, Env, Headers};
 
 use crate::clerk::{HttpSend, SendError, SendFailure, ANSWER_HEADERS};
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::oauth::{IsolateCache, Platform, RsaKey};
 use crate::transport::{self, BodyError, RequestBody, Runtime};
 
@@ -30,6 +31,11 @@ thread_local! {
     /// isolate, so that a request may hold it across `await`s; every borrow
     /// inside it is short (see [`IsolateCache`]).
     static CACHE: &'static IsolateCache = Box::leak(Box::new(IsolateCache::new()));
+
+    /// The configuration, read from the environment on an isolate's first
+    /// request: a Worker's variables and secrets are fixed for the life of
+    /// its isolates, and reading a dozen of them costs every request.
+    static CONFIG: OnceCell<&'static Result<Config, ConfigError>> = const { OnceCell::new() };
 }
 
 #[event(fetch)]
@@ -38,10 +44,9 @@ async fn fetch(
     env: Env,
     _context: Context,
 ) -> worker::Result<worker::Response> {
-    let config = match Config::from_lookup(|name| env.var(name).ok().map(|value| value.to_string()))
-    {
+    let config = match isolate_config(&env) {
         Ok(config) => config,
-        Err(error) => return to_worker_response(transport::misconfigured(&error)),
+        Err(error) => return to_worker_response(transport::misconfigured(error)),
     };
     let body = WorkerBody(request.inner());
     let clerk = WorkerFetch {
@@ -53,10 +58,20 @@ async fn fetch(
         cache: CACHE.with(|cache| *cache),
     };
     let response = match to_http_request(&request, body) {
-        Some(request) => transport::handle(request, &config, &runtime).await,
+        Some(request) => transport::handle(request, config, &runtime).await,
         None => transport::unreadable_request(),
     };
     to_worker_response(response)
+}
+
+fn isolate_config(env: &Env) -> &'static Result<Config, ConfigError> {
+    CONFIG.with(|config| {
+        *config.get_or_init(|| {
+            let read =
+                Config::from_lookup(|name| env.var(name).ok().map(|value| value.to_string()));
+            Box::leak(Box::new(read))
+        })
+    })
 }
 
 /// The body of an incoming request, read from the runtime's request.

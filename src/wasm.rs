@@ -1,12 +1,13 @@
-//! The Workers runtime edge: the only module that names the `worker` crate,
-//! compiled for `wasm32` alone.
+//! The Workers runtime edge: the only module that names the `worker` crate
+//! and the runtime's JS types, compiled for `wasm32` alone.
 //!
-//! It turns a `worker::Request` into an [`http::Request`], reads the
-//! environment into a [`Config`], sends Clerk calls with the Workers `fetch`
-//! ([`WorkerFetch`]), brings the clock and WebCrypto to token checks
-//! ([`WebCrypto`]), keeps the isolate's [`IsolateCache`], and turns the
-//! core's [`http::Response`] back into a `worker::Response`. Everything it
-//! hands over is plain data; no decision about the protocol is made here.
+//! It turns the runtime's `Request` into an [`http::Request`], reads the
+//! environment into a [`Config`] once per isolate, sends Clerk calls with
+//! the Workers `fetch` ([`WorkerFetch`]), brings the clock and WebCrypto to
+//! token checks ([`WebCrypto`]), keeps the isolate's [`IsolateCache`], and
+//! turns the core's [`http::Response`] back into the runtime's `Response`.
+//! Everything it hands over is plain data; no decision about the protocol
+//! is made here.
 
 use std::cell::OnceCell;
 use std::time::Duration;
@@ -17,9 +18,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     AbortController, AbortSignal, CryptoKey, ReadableStream, ReadableStreamDefaultReader,
-    ReadableStreamReadResult, RequestInit, RequestRedirect, SubtleCrypto, WorkerGlobalScope,
+    ReadableStreamReadResult, RequestInit, RequestRedirect, ResponseInit, SubtleCrypto,
+    WorkerGlobalScope,
 };
-use worker::{event, Context, Delay, Env, Headers};
+use worker::{event, Context, Delay, Env};
 
 use crate::clerk::{HttpSend, SendError, SendFailure, ANSWER_HEADERS};
 use crate::config::{Config, ConfigError};
@@ -40,15 +42,14 @@ thread_local! {
 
 #[event(fetch)]
 async fn fetch(
-    request: worker::Request,
+    request: web_sys::Request,
     env: Env,
     _context: Context,
-) -> worker::Result<worker::Response> {
+) -> worker::Result<web_sys::Response> {
     let config = match isolate_config(&env) {
         Ok(config) => config,
-        Err(error) => return to_worker_response(transport::misconfigured(error)),
+        Err(error) => return to_js_response(transport::misconfigured(error)),
     };
-    let body = WorkerBody(request.inner());
     let clerk = WorkerFetch {
         timeout: config.clerk_timeout,
     };
@@ -57,11 +58,11 @@ async fn fetch(
         platform: &WebCrypto,
         cache: CACHE.with(|cache| *cache),
     };
-    let response = match to_http_request(&request, body) {
+    let response = match to_http_request(&request) {
         Some(request) => transport::handle(request, config, &runtime).await,
         None => transport::unreadable_request(),
     };
-    to_worker_response(response)
+    to_js_response(response)
 }
 
 fn isolate_config(env: &Env) -> &'static Result<Config, ConfigError> {
@@ -91,35 +92,34 @@ impl RequestBody for WorkerBody<'_> {
 
 /// Copies method, URL and headers; `None` if the runtime handed over
 /// something `http` cannot represent.
-fn to_http_request<'a>(
-    request: &'a worker::Request,
-    body: WorkerBody<'a>,
-) -> Option<http::Request<WorkerBody<'a>>> {
+fn to_http_request(request: &web_sys::Request) -> Option<http::Request<WorkerBody<'_>>> {
     let mut builder = http::Request::builder()
-        .method(request.method().as_ref())
-        .uri(request.inner().url());
-    for (name, value) in request.headers().entries() {
-        builder = builder.header(name, value);
+        .method(request.method().as_str())
+        .uri(request.url());
+    // Headers iterate as [name, value] pairs.
+    for pair in js_sys::try_iter(&request.headers()).ok()?? {
+        let pair: Array = pair.ok()?.unchecked_into();
+        builder = builder.header(pair.get(0).as_string()?, pair.get(1).as_string()?);
     }
-    builder.body(body).ok()
+    builder.body(WorkerBody(request)).ok()
 }
 
-fn to_worker_response(response: http::Response<Vec<u8>>) -> worker::Result<worker::Response> {
-    let (parts, body) = response.into_parts();
-    let headers = Headers::new();
+fn to_js_response(response: http::Response<Vec<u8>>) -> worker::Result<web_sys::Response> {
+    let (parts, mut body) = response.into_parts();
+    let headers = web_sys::Headers::new()?;
     for (name, value) in &parts.headers {
         if let Ok(value) = value.to_str() {
             headers.append(name.as_str(), value)?;
         }
     }
-    let response = if body.is_empty() {
-        worker::Response::empty()?
-    } else {
-        worker::Response::from_bytes(body)?
-    };
-    Ok(response
-        .with_status(parts.status.as_u16())
-        .with_headers(headers))
+    let init = ResponseInit::new();
+    init.set_status(parts.status.as_u16());
+    init.set_headers(&headers);
+    // A 204 or 304 must have no body at all, not an empty one.
+    let body = (!body.is_empty()).then_some(body.as_mut_slice());
+    Ok(web_sys::Response::new_with_opt_u8_array_and_init(
+        body, &init,
+    )?)
 }
 
 /// The largest Clerk answer read: a page of 500 full users is well under it.

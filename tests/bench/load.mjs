@@ -1,40 +1,46 @@
 // The load benchmark: how fast the release worker answers, and how much CPU the runtime spends
-// per request, under the local runtime (workerd, started by `wrangler dev`) against a fake
-// Clerk on 127.0.0.1 that answers at once and keeps no record.
+// per request, under the local runtime (workerd) against a fake Clerk on 127.0.0.1 that answers
+// at once and keeps no record.
 //
 // It builds the release worker (.ci/build.sh, unless --no-build), starts the fake Clerk
-// (tests/e2e/fake-clerk.mjs, 45 users, `--record false`) and `wrangler dev` of build/ in hosted
-// mode (tests/e2e/wrangler.toml, a made-up Clerk key, a random access token), sends each request
-// once and checks its answer, then drives each scenario with a load generator (wrk, or oha if
-// wrk is missing): a warm-up that is not counted, then `--duration` seconds of load. Scenarios:
+// (tests/e2e/fake-clerk.mjs, 45 users, `--record false`) and the worker in hosted mode (a
+// made-up Clerk key, a random access token), sends each request once and checks its answer,
+// then drives each scenario with a load generator (wrk, or oha if wrk is missing): a warm-up
+// that is not counted, then `--duration` seconds of load. Scenarios:
 //
 //   ping, tools/list, tools/call clerk_list_users {limit: 20}   at concurrency 1 and 16
 //   GET /unknown (a 404 that touches nothing) and GET /health (one Clerk call), concurrency 1:
 //   the runtime's fixed cost per request, to read the others against
 //
-// For each it prints req/s, p50 and p99 latency, errors, and the CPU time per request of the
-// workerd processes, read from their own accounting (/proc/PID/stat: utime + stime of all
-// threads, in clock ticks) before and after the load, divided by the requests completed.
-// `wrangler dev` runs two workerd processes: the one that runs the worker ("worker", the main
-// figure) and wrangler's own proxy in front of it, which also holds the devtools connection to
-// the worker ("proxy"); they are reported apart. Both figures are raw: they include whatever
-// the runtime spends when idle, which is measured over a quiet period as long as a scenario
-// and printed too. An error is a socket error, a timeout or an answer that is not what the
-// request must get (a non-2xx status; for MCP requests a body without `result`, or a tool
-// result with isError).
+// By default the worker runs in workerd alone, as it runs when deployed: build/ served by the
+// workerd binary that wrangler installs, with a config written here that gives it the root
+// wrangler.toml's compatibility date and flags and the same variables. --wrangler runs it
+// under `wrangler dev` instead (tests/e2e/wrangler.toml), which adds wrangler's proxy workerd
+// in front and a devtools connection to the worker that is told about every outgoing request.
 //
-//   node tests/bench/load.mjs [--no-build] [--duration 10] [--warmup 2] [--direct]
+// For each scenario it prints req/s, p50 and p99 latency, errors, and the CPU time per request
+// of the workerd processes, read from their own accounting (/proc/PID/stat: utime + stime of
+// all threads, in clock ticks) before and after the load, divided by the requests completed:
+// the workerd that runs the worker ("worker", the main figure) and, under wrangler, its proxy
+// ("proxy"), reported apart. Both figures are raw: they include whatever the runtime spends
+// when idle, which is measured over a quiet period as long as a scenario and printed too. An
+// error is a socket error, a timeout or an answer that is not what the request must get (a
+// non-2xx status; for MCP requests a body without `result`, or a tool result with isError).
+//
+//   node tests/bench/load.mjs [--no-build] [--duration 10] [--warmup 2] [--wrangler [--direct]]
 //                             [--generator wrk|oha] [--help]
 //
-// --direct sends the load to the worker's workerd itself, past wrangler's proxy. Everything it
-// starts runs in a process group of its own and is stopped by PID on exit, on error, on Ctrl-C
-// and when the overall time limit runs out. Exits 1 if any scenario had an error, 2 on bad
-// usage or a missing load generator; the CPU figures are printed, never judged.
+// --direct (with --wrangler) sends the load to the worker's workerd itself, past wrangler's
+// proxy. Everything it starts runs in a process group of its own and is stopped by PID on
+// exit, on error, on Ctrl-C and when the overall time limit runs out. Exits 1 if any scenario
+// had an error, 2 on bad usage or a missing load generator; the CPU figures are printed, never
+// judged.
 
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
-  existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync,
+  copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -50,6 +56,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FAKE_CLERK = join(ROOT, 'tests', 'e2e', 'fake-clerk.mjs');
 const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const WRANGLER_CONFIG = join(ROOT, 'tests', 'e2e', 'wrangler.toml');
+const ROOT_CONFIG = join(ROOT, 'wrangler.toml');
 const SEEDED_USERS = 45;
 const LIST_LIMIT = 20;
 const BUILD_TIMEOUT_MS = 15 * 60_000;
@@ -57,16 +64,18 @@ const STARTUP_TIMEOUT_MS = 90_000;
 
 const USAGE = `Usage: node tests/bench/load.mjs [options]    (npm run bench:load -- [options])
 
-Builds the release worker, runs it under \`wrangler dev\` (workerd) in hosted mode against a
-fake Clerk on 127.0.0.1, and drives ping, tools/list and tools/call clerk_list_users (20
-users) at concurrency 1 and 16 with wrk (or oha), plus GET /unknown and GET /health as the
-runtime's fixed cost. Prints req/s, p50/p99 latency, errors and workerd CPU ms per request.
+Builds the release worker, runs it in workerd in hosted mode against a fake Clerk on
+127.0.0.1, and drives ping, tools/list and tools/call clerk_list_users (20 users) at
+concurrency 1 and 16 with wrk (or oha), plus GET /unknown and GET /health as the runtime's
+fixed cost. Prints req/s, p50/p99 latency, errors and workerd CPU ms per request.
 
 Options:
   --no-build          use the worker already in build/
   --duration S        seconds of measured load per scenario (default 10)
   --warmup S          seconds of uncounted load before each scenario (default 2)
-  --direct            load the worker's workerd itself, past wrangler's proxy
+  --wrangler          run the worker under \`wrangler dev\` (its proxy and devtools
+                      connection included) instead of workerd alone
+  --direct            with --wrangler: load the worker's workerd itself, past the proxy
   --generator NAME    wrk or oha (default: wrk if on PATH, else oha; wrk is installed
                       with apt-get when neither is there and this runs as root)
   --help              this text
@@ -83,6 +92,7 @@ try {
       'no-build': { type: 'boolean', default: false },
       duration: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '2' },
+      wrangler: { type: 'boolean', default: false },
       direct: { type: 'boolean', default: false },
       generator: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -100,6 +110,10 @@ const duration = Number(options.duration);
 const warmup = Number(options.warmup);
 if (!Number.isInteger(duration) || duration < 1 || !Number.isInteger(warmup) || warmup < 0) {
   console.error('bench: --duration must be a whole number of seconds >= 1, --warmup >= 0');
+  process.exit(2);
+}
+if (options.direct && !options.wrangler) {
+  console.error('bench: --direct goes with --wrangler: without it the load already goes to workerd itself');
   process.exit(2);
 }
 if (options.generator !== undefined && !['wrk', 'oha'].includes(options.generator)) {
@@ -309,9 +323,9 @@ async function startFakeClerk() {
 }
 
 /** Starts `wrangler dev` of build/ on a free port; resolves once /health says hosted. */
-async function startWorker(clerkUrl) {
+function startWrangler(clerkUrl) {
   const log = join(workDir, 'wrangler.log');
-  for (let attempt = 1; attempt <= 3; attempt++) {
+  return startWithRetries('wrangler', log, async () => {
     const [port, inspectorPort] = [await freePort(), await freePort()];
     const child = launch(process.execPath, [
       WRANGLER, 'dev',
@@ -330,6 +344,77 @@ async function startWorker(clerkUrl) {
       stdout: openSync(log, 'a'),
       stderr: openSync(log, 'a'),
     });
+    return { child, port };
+  });
+}
+
+function tomlSetting(text, key) {
+  return new RegExp(`^\\s*${key}\\s*=\\s*(.+?)\\s*$`, 'm').exec(text)?.[1] ?? null;
+}
+
+/**
+ * The workerd config that serves build/ as the deployed Worker runs: the root wrangler.toml's
+ * compatibility date and flags, the variables `wrangler dev` would be given, and outgoing
+ * requests allowed to 127.0.0.1 (where the fake Clerk is). Module paths are relative to the
+ * config's own directory, into which build/ is copied.
+ */
+function workerdConfig(port, bindings) {
+  const root = readFileSync(ROOT_CONFIG, 'utf8');
+  const date = JSON.parse(tomlSetting(root, 'compatibility_date') ?? 'null');
+  if (!date) throw new Error('the root wrangler.toml has no compatibility_date');
+  const flags = JSON.parse(tomlSetting(root, 'compatibility_flags') ?? '[]');
+  const text = (value) => JSON.stringify(String(value));
+  return `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    (name = "outbound", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [(name = "http", address = ${text(`127.0.0.1:${port}`)}, http = (), service = "main")],
+);
+
+const worker :Workerd.Worker = (
+  modules = [
+    (name = "index.js", esModule = embed "index.js"),
+    (name = "index_bg.wasm", wasm = embed "index_bg.wasm"),
+  ],
+  compatibilityDate = ${text(date)},
+  compatibilityFlags = [${flags.map(text).join(', ')}],
+  bindings = [
+${Object.entries(bindings).map(([name, value]) => `    (name = ${text(name)}, text = ${text(value)}),`).join('\n')}
+  ],
+  globalOutbound = "outbound",
+);
+`;
+}
+
+/** Starts workerd alone on a free port, serving a copy of build/; resolves once /health says hosted. */
+async function startWorkerd(clerkUrl) {
+  const { default: workerd } = await import('workerd');
+  const dir = join(workDir, 'workerd');
+  mkdirSync(dir);
+  for (const file of ['index.js', 'index_bg.wasm']) copyFileSync(join(ROOT, 'build', file), join(dir, file));
+  const log = join(workDir, 'workerd.log');
+  return startWithRetries('workerd', log, async () => {
+    const port = await freePort();
+    const config = workerdConfig(port, { CLERK_SECRET_KEY: clerkKey, CLERK_API_URL: clerkUrl, MCP_AUTH_TOKENS: token });
+    writeFileSync(join(dir, 'config.capnp'), config);
+    const child = launch(workerd.default, ['serve', join(dir, 'config.capnp')], {
+      stdout: openSync(log, 'a'),
+      stderr: openSync(log, 'a'),
+    });
+    return { child, port };
+  });
+}
+
+/**
+ * Starts a server with `start` (which resolves to its child process and port) until its /health
+ * says hosted with Clerk reachable; tries again on another port if the port was taken meanwhile.
+ */
+async function startWithRetries(name, log, start) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const { child, port } = await start();
     const until = Date.now() + STARTUP_TIMEOUT_MS;
     let last = 'no answer';
     while (Date.now() < until && child.exitCode === null && child.signalCode === null) {
@@ -347,8 +432,8 @@ async function startWorker(clerkUrl) {
     await stop(child);
     const written = readFileSync(log, 'utf8');
     if (exited && written.includes('Address already in use') && attempt < 3) continue;
-    console.error(`wrangler log, last lines:\n${written.split('\n').slice(-30).join('\n')}`);
-    throw new Error(`the worker did not start (${exited ? 'wrangler exited' : last})`);
+    console.error(`${name} log, last lines:\n${written.split('\n').slice(-30).join('\n')}`);
+    throw new Error(`the worker did not start (${exited ? `${name} exited` : last})`);
   }
   throw new Error('unreachable');
 }
@@ -502,7 +587,7 @@ async function main() {
     await run('bash', [join(ROOT, '.ci', 'build.sh')], { timeoutMs: BUILD_TIMEOUT_MS });
   }
   if (!existsSync(join(ROOT, 'build', 'index.js'))) throw new Error('no build/index.js: build the worker (npm run build) or drop --no-build');
-  if (!existsSync(WRANGLER)) throw new Error('no wrangler in node_modules: run npm ci');
+  if (!existsSync(WRANGLER)) throw new Error('no wrangler (and its workerd) in node_modules: run npm ci');
 
   // From here on the run is bounded: every scenario with its warm-up, the idle period, and two
   // minutes for starting and stopping.
@@ -510,9 +595,17 @@ async function main() {
   setTimeout(() => finish(1, `the time limit of ${limitMs / 1000} s ran out`), limitMs).unref();
 
   const clerk = await startFakeClerk();
-  const wrangler = await startWorker(clerk.url);
-  const workerd = findWorkerd(wrangler.child.pid, wrangler.port);
-  const port = options.direct ? await directPort(workerd.worker) : wrangler.port;
+  let workerd;
+  let port;
+  if (options.wrangler) {
+    const wrangler = await startWrangler(clerk.url);
+    workerd = findWorkerd(wrangler.child.pid, wrangler.port);
+    port = options.direct ? await directPort(workerd.worker) : wrangler.port;
+  } else {
+    const alone = await startWorkerd(clerk.url);
+    workerd = { worker: alone.child.pid, proxy: null };
+    port = alone.port;
+  }
   const base = `http://127.0.0.1:${port}`;
   await checkRequests(base);
 
@@ -520,7 +613,9 @@ async function main() {
   console.log(`\n${availableParallelism()} cores (${cpuModel}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`build: ${bundleSizes()}`);
   console.log(`load generator: ${generate.name}; ${duration} s per scenario after ${warmup} s of warm-up; clock tick ${1000 / CLOCK_TICKS} ms`);
-  console.log(`requests go to ${options.direct ? "the worker's workerd directly" : "wrangler's port (its proxy workerd, then the worker's)"}`);
+  const route = !options.wrangler ? 'workerd alone, serving the worker (no wrangler, no devtools)'
+    : options.direct ? "the worker's workerd under wrangler dev, past its proxy" : "wrangler dev's port (its proxy workerd, then the worker's)";
+  console.log(`requests go to ${route}`);
   console.log(`workerd PIDs: worker ${workerd.worker}, proxy ${workerd.proxy ?? 'none'}; fake Clerk ${clerk.child.pid} (${SEEDED_USERS} users)`);
 
   // The runtime's CPU when nothing happens, over a period as long as a scenario.
@@ -531,7 +626,8 @@ async function main() {
     worker: ((cpuTicks(workerd.worker) - quiet.worker) * 1000) / CLOCK_TICKS / quietSeconds,
     proxy: workerd.proxy ? ((cpuTicks(workerd.proxy) - quiet.proxy) * 1000) / CLOCK_TICKS / quietSeconds : NaN,
   };
-  console.log(`idle workerd CPU over ${quietSeconds.toFixed(0)} s: worker ${idleMsPerSecond.worker.toFixed(2)} ms/s, proxy ${idleMsPerSecond.proxy.toFixed(2)} ms/s`);
+  const idleProxy = workerd.proxy ? `, proxy ${idleMsPerSecond.proxy.toFixed(2)} ms/s` : '';
+  console.log(`idle workerd CPU over ${quietSeconds.toFixed(0)} s: worker ${idleMsPerSecond.worker.toFixed(2)} ms/s${idleProxy}`);
 
   const header = ['scenario', 'concurrency', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'worker CPU ms/req', 'proxy CPU ms/req', 'idle ms/req', 'fake Clerk ms/req'];
   const rows = [header];
@@ -556,7 +652,7 @@ async function main() {
 
   console.log(`\n${table(rows)}`);
   console.log(`\nworker CPU ms/req: utime+stime of the workerd running the worker, per completed request, idle included (idle ms/req is that share).`);
-  console.log("proxy CPU ms/req: the same for wrangler's proxy workerd in front of it (dev-only).");
+  if (options.wrangler) console.log("proxy CPU ms/req: the same for wrangler's proxy workerd in front of it (dev-only).");
   if (problems.length > 0) {
     console.log(`\nerrors:\n${problems.map((p) => `  ${p}`).join('\n')}`);
     return 1;

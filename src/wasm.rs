@@ -12,14 +12,13 @@
 use std::cell::OnceCell;
 use std::time::Duration;
 
-use futures::future::{select, Either, LocalBoxFuture};
+use futures::future::LocalBoxFuture;
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AbortController, AbortSignal, CryptoKey, ReadableStream, ReadableStreamDefaultReader,
-    ReadableStreamReadResult, RequestInit, RequestRedirect, ResponseInit, SubtleCrypto,
-    WorkerGlobalScope,
+    AbortSignal, CryptoKey, ReadableStream, ReadableStreamDefaultReader, ReadableStreamReadResult,
+    RequestInit, RequestRedirect, ResponseInit, SubtleCrypto, WorkerGlobalScope,
 };
 use worker::{event, Context, Delay, Env};
 
@@ -85,7 +84,7 @@ impl RequestBody for WorkerBody<'_> {
             .await
             .map_err(|failure| match failure {
                 ReadFailure::TooLarge => BodyError::TooLarge,
-                ReadFailure::Broken(message) => BodyError::Unreadable(message),
+                ReadFailure::Broken(error) => BodyError::Unreadable(js_message(&error)),
             })
     }
 }
@@ -135,22 +134,7 @@ impl HttpSend for WorkerFetch {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> LocalBoxFuture<'_, Result<http::Response<Vec<u8>>, SendError>> {
-        Box::pin(async move {
-            let controller = AbortController::new()
-                .map_err(|error| SendError::new(SendFailure::Unreachable, js_message(&error)))?;
-            let exchange = Box::pin(send_with_fetch(request, controller.signal()));
-            let deadline = Delay::from(self.timeout);
-            match select(exchange, deadline).await {
-                Either::Left((outcome, _)) => outcome,
-                Either::Right(((), _)) => {
-                    controller.abort();
-                    Err(SendError::new(
-                        SendFailure::TimedOut,
-                        format!("no answer within {} ms", self.timeout.as_millis()),
-                    ))
-                }
-            }
-        })
+        Box::pin(send_with_fetch(request, self.timeout))
     }
 
     fn wait(&self, duration: Duration) -> LocalBoxFuture<'_, ()> {
@@ -160,11 +144,26 @@ impl HttpSend for WorkerFetch {
 
 /// One exchange: the request out, the whole answer (up to
 /// [`MAX_ANSWER_BYTES`]) back, with the headers the client reads.
+///
+/// The whole exchange, the answer's body included, is bounded by one
+/// `AbortSignal.timeout`: the runtime then rejects the pending step with a
+/// `TimeoutError` and closes the connection. That costs far less than a
+/// timer of our own (a callback, `setTimeout` and `clearTimeout` per call).
 async fn send_with_fetch(
     request: http::Request<Vec<u8>>,
-    signal: AbortSignal,
+    timeout: Duration,
 ) -> Result<http::Response<Vec<u8>>, SendError> {
-    let unreachable = |error: JsValue| SendError::new(SendFailure::Unreachable, js_message(&error));
+    let failed = |failure: SendFailure, error: JsValue| {
+        if is_timeout(&error) {
+            SendError::new(
+                SendFailure::TimedOut,
+                format!("no answer within {} ms", timeout.as_millis()),
+            )
+        } else {
+            SendError::new(failure, js_message(&error))
+        }
+    };
+    let unreachable = |error: JsValue| failed(SendFailure::Unreachable, error);
     let (parts, body) = request.into_parts();
     let headers = web_sys::Headers::new().map_err(unreachable)?;
     for (name, value) in &parts.headers {
@@ -178,7 +177,8 @@ async fn send_with_fetch(
     // A redirect is answered as the 3xx it is: the key is meant for Clerk
     // alone, and an answer from elsewhere would not be Clerk's.
     init.set_redirect(RequestRedirect::Manual);
-    init.set_signal(Some(&signal));
+    let milliseconds = u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX);
+    init.set_signal(Some(&AbortSignal::timeout_with_u32(milliseconds)));
     if !body.is_empty() {
         init.set_body(&Uint8Array::from(body.as_slice()));
     }
@@ -214,11 +214,19 @@ async fn send_with_fetch(
                 SendFailure::TooLarge,
                 format!("the answer is over {MAX_ANSWER_BYTES} bytes"),
             ),
-            ReadFailure::Broken(message) => SendError::new(SendFailure::Interrupted, message),
+            ReadFailure::Broken(error) => failed(SendFailure::Interrupted, error),
         })?;
     builder
         .body(bytes)
         .map_err(|error| SendError::new(SendFailure::Unreachable, error.to_string()))
+}
+
+/// Whether a JS error is the one an `AbortSignal.timeout` gives.
+fn is_timeout(error: &JsValue) -> bool {
+    Reflect::get(error, &JsValue::from_str("name"))
+        .ok()
+        .and_then(|name| name.as_string())
+        .is_some_and(|name| name == "TimeoutError")
 }
 
 /// A request or an answer, whose body can be read whole or as a stream.
@@ -251,8 +259,8 @@ impl Body for web_sys::Response {
 enum ReadFailure {
     /// It is longer than the limit; reading stopped there.
     TooLarge,
-    /// The stream failed, with the runtime's words for it.
-    Broken(String),
+    /// The stream failed, with the runtime's error.
+    Broken(JsValue),
 }
 
 /// The `Content-Length` a message declares, if it is a number.
@@ -273,7 +281,7 @@ async fn read_body(
     declared: Option<usize>,
     limit: usize,
 ) -> Result<Vec<u8>, ReadFailure> {
-    let broken = |error: JsValue| ReadFailure::Broken(js_message(&error));
+    let broken = ReadFailure::Broken;
     if declared.is_some_and(|length| length <= limit) {
         let buffer = JsFuture::from(body.whole().map_err(broken)?)
             .await

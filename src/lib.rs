@@ -9,8 +9,9 @@
 //! A request travels down these layers, and each depends only on the ones
 //! below it:
 //!
-//! 1. `wasm`: turns a `worker::Request` into an [`http::Request`], reads the
-//!    environment into a [`config::Config`], sends Clerk calls with `fetch`.
+//! 1. `wasm`: turns the runtime's `Request` into an [`http::Request`], reads
+//!    the environment into a [`config::Config`], sends Clerk calls with
+//!    `fetch`.
 //! 2. [`transport`]: the streamable HTTP rules (routes, headers, origins, body
 //!    limit, CORS) and the `/health` endpoint.
 //! 3. [`jsonrpc`]: JSON-RPC 2.0 messages.

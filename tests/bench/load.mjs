@@ -49,8 +49,9 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
 import {
-  freePort, listeningPort, pause, processGroups,
+  freePort, listeningPort, pause, processGroups, untilHealthy,
 } from '../e2e/processes.mjs';
+import { tomlSetting } from '../e2e/wrangler-toml.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FAKE_CLERK = join(ROOT, 'tests', 'e2e', 'fake-clerk.mjs');
@@ -348,10 +349,6 @@ function startWrangler(clerkUrl) {
   });
 }
 
-function tomlSetting(text, key) {
-  return new RegExp(`^\\s*${key}\\s*=\\s*(.+?)\\s*$`, 'm').exec(text)?.[1] ?? null;
-}
-
 /**
  * The workerd config that serves build/ as the deployed Worker runs: the root wrangler.toml's
  * compatibility date and flags, the variables `wrangler dev` would be given, and outgoing
@@ -415,25 +412,14 @@ async function startWorkerd(clerkUrl) {
 async function startWithRetries(name, log, start) {
   for (let attempt = 1; attempt <= 3; attempt++) {
     const { child, port } = await start();
-    const until = Date.now() + STARTUP_TIMEOUT_MS;
-    let last = 'no answer';
-    while (Date.now() < until && child.exitCode === null && child.signalCode === null) {
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(5000) });
-        const body = await response.json();
-        if (body.mode === 'hosted' && body.clerkConnected) return { child, port };
-        last = `/health answered ${response.status} ${JSON.stringify(body)}`;
-      } catch (error) {
-        last = error.cause?.code ?? error.message;
-      }
-      await pause(250);
-    }
-    const exited = child.exitCode !== null || child.signalCode !== null;
+    const ready = (body) => body.mode === 'hosted' && body.clerkConnected;
+    const outcome = await untilHealthy(child, `http://127.0.0.1:${port}`, ready, STARTUP_TIMEOUT_MS);
+    if (outcome.ready) return { child, port };
     await stop(child);
     const written = readFileSync(log, 'utf8');
-    if (exited && written.includes('Address already in use') && attempt < 3) continue;
+    if (outcome.exited && written.includes('Address already in use') && attempt < 3) continue;
     console.error(`${name} log, last lines:\n${written.split('\n').slice(-30).join('\n')}`);
-    throw new Error(`the worker did not start (${exited ? `${name} exited` : last})`);
+    throw new Error(`the worker did not start (${outcome.exited ? `${name} ${outcome.detail}` : outcome.detail})`);
   }
   throw new Error('unreachable');
 }

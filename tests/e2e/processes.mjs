@@ -1,7 +1,7 @@
 // Starting and stopping the helper processes the end-to-end run (run.mjs) and the load
 // benchmark (tests/bench/load.mjs) need: each command runs in a process group of its own, so
 // that stopping it by its PID also stops whatever it spawned (wrangler's workerd), and nothing
-// else is ever signalled.
+// else is ever signalled. Also: waiting until a started worker answers /health.
 
 import { spawn } from 'node:child_process';
 import { closeSync } from 'node:fs';
@@ -116,4 +116,27 @@ export function listeningPort(child, name, timeoutMs = 10_000) {
       timer = setTimeout(() => reject(new Error(`${name} did not start within ${timeoutMs / 1000} s`)), timeoutMs);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Polls `${base}/health` every 250 ms until `isReady(body)` holds, the child exits or
+ * `timeoutMs` runs out. Resolves to { ready: true }, or to { exited, detail }: how the child
+ * ended, or the last answer or error seen. The caller stops a child that did not get ready.
+ */
+export async function untilHealthy(child, base, isReady, timeoutMs) {
+  const until = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < until && child.exitCode === null && child.signalCode === null) {
+    try {
+      const response = await fetch(`${base}/health`, { signal: AbortSignal.timeout(5000) });
+      const body = await response.json();
+      if (isReady(body)) return { ready: true };
+      last = `/health answered ${response.status} ${JSON.stringify(body)}`;
+    } catch (error) {
+      last = error.cause?.code ?? error.message;
+    }
+    await pause(250);
+  }
+  const exited = child.exitCode !== null || child.signalCode !== null;
+  return { exited, detail: exited ? `exited with ${child.exitCode ?? child.signalCode}` : last };
 }

@@ -36,9 +36,10 @@ import { parseArgs } from 'node:util';
 
 import { seedOrganizations, seedUsers } from './fake-clerk.mjs';
 import {
-  freePort, listeningPort, pause, processGroups,
+  freePort, listeningPort, pause, processGroups, untilHealthy,
 } from './processes.mjs';
 import { startRecorder } from './recorder.mjs';
+import { tomlSetting } from './wrangler-toml.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -138,10 +139,6 @@ async function step(name, action) {
 
 function notRun(names, reason) {
   for (const name of names) steps.push({ name, ok: false, detail: `not run: ${reason}`, seconds: 0 });
-}
-
-function tomlSetting(text, key) {
-  return new RegExp(`^\\s*${key}\\s*=\\s*(.+?)\\s*$`, 'm').exec(text)?.[1] ?? null;
 }
 
 /** The test config must run the worker as the real one does. */
@@ -254,23 +251,10 @@ async function runWrangler(name, { port, inspectorPort, clerkUrl, expectedMode, 
     stderr: openSync(log, 'a'),
   });
 
-  const until = Date.now() + Math.min(STARTUP_TIMEOUT_MS, remaining());
-  let last = 'no answer';
-  while (Date.now() < until) {
-    if (child.exitCode !== null || child.signalCode !== null) break;
-    try {
-      const response = await fetch(`${base}/health`, { signal: AbortSignal.timeout(5000) });
-      const body = await response.json();
-      if (body.mode === expectedMode) return { ready: true };
-      last = `/health answered ${response.status} ${JSON.stringify(body)}`;
-    } catch (error) {
-      last = error.cause?.code ?? error.message;
-    }
-    await pause(250);
-  }
-  const exited = child.exitCode !== null || child.signalCode !== null;
+  const outcome = await untilHealthy(child, base, (body) => body.mode === expectedMode, Math.min(STARTUP_TIMEOUT_MS, remaining()));
+  if (outcome.ready) return outcome;
   await stop(child);
-  return { exited, detail: exited ? `wrangler exited with ${child.exitCode ?? child.signalCode}` : last };
+  return { exited: outcome.exited, detail: outcome.exited ? `wrangler ${outcome.detail}` : outcome.detail };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -74,13 +74,16 @@ fn isolate_config(env: &Env) -> &'static Result<Config, ConfigError> {
     })
 }
 
-/// The body of an incoming request, read from the runtime's request.
-struct WorkerBody<'a>(&'a web_sys::Request);
+/// The body of an incoming request, read from the runtime's request, with
+/// the length its headers declare.
+struct WorkerBody<'a> {
+    request: &'a web_sys::Request,
+    declared: Option<usize>,
+}
 
 impl RequestBody for WorkerBody<'_> {
     async fn read_limited(self, limit: usize) -> Result<Vec<u8>, BodyError> {
-        let declared = declared_length(&self.0.headers());
-        read_body(self.0, declared, limit)
+        read_body(self.request, self.declared, limit)
             .await
             .map_err(|failure| match failure {
                 ReadFailure::TooLarge => BodyError::TooLarge,
@@ -100,7 +103,11 @@ fn to_http_request(request: &web_sys::Request) -> Option<http::Request<WorkerBod
         let pair: Array = pair.ok()?.unchecked_into();
         builder = builder.header(pair.get(0).as_string()?, pair.get(1).as_string()?);
     }
-    builder.body(WorkerBody(request)).ok()
+    let declared = builder
+        .headers_ref()
+        .and_then(transport::declared_length)
+        .and_then(|length| usize::try_from(length).ok());
+    builder.body(WorkerBody { request, declared }).ok()
 }
 
 fn to_js_response(response: http::Response<Vec<u8>>) -> worker::Result<web_sys::Response> {
@@ -205,7 +212,7 @@ async fn send_with_fetch(
     let declared = if encoded {
         None
     } else {
-        declared_length(&answer_headers)
+        answer_length(&answer_headers)
     };
     let bytes = read_body(&answer, declared, MAX_ANSWER_BYTES)
         .await
@@ -263,8 +270,8 @@ enum ReadFailure {
     Broken(JsValue),
 }
 
-/// The `Content-Length` a message declares, if it is a number.
-fn declared_length(headers: &web_sys::Headers) -> Option<usize> {
+/// The `Content-Length` an answer declares, if it is a number.
+fn answer_length(headers: &web_sys::Headers) -> Option<usize> {
     headers
         .get("content-length")
         .ok()

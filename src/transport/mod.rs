@@ -431,7 +431,8 @@ fn request_key(config: &Config, headers: &HeaderMap) -> Result<SecretKey, KeyErr
     }
 }
 
-fn declared_length(headers: &HeaderMap) -> Option<u64> {
+/// The `Content-Length` a request declares, if it is a number.
+pub(crate) fn declared_length(headers: &HeaderMap) -> Option<u64> {
     headers
         .get(CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 /// Why bytes could not be read as JSON of the wanted type.
 #[derive(Debug)]
@@ -16,8 +16,8 @@ pub enum JsonError {
     Invalid(serde_json::Error),
 }
 
-/// `bytes` as JSON of type `T`.
-pub fn from_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
+/// `bytes` as JSON of type `T`, whose strings may borrow from `bytes`.
+pub fn from_bytes<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, JsonError> {
     let text = std::str::from_utf8(bytes).map_err(|error| JsonError::NotUtf8 {
         valid_up_to: error.valid_up_to(),
     })?;

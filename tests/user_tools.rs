@@ -118,6 +118,64 @@ fn list_users_returns_compact_users_with_iso_times_and_page_info() {
     );
 }
 
+/// A Clerk that answers the page of users with `page`, byte for byte, and
+/// the count with 1.
+fn answering_page_text(page: impl Into<String>) -> FakeClerk {
+    let page = page.into();
+    FakeClerk::new(move |request| {
+        let body = if request.uri().path() == "/v1/users/count" {
+            r#"{"object":"total_count","total_count":1}"#
+        } else {
+            page.as_str()
+        };
+        Ok(http::Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(body.as_bytes().to_vec())
+            .expect("a valid answer"))
+    })
+}
+
+#[test]
+fn listed_metadata_is_passed_on_as_clerk_wrote_it_and_empty_objects_are_left_out() {
+    let clerk = answering_page_text(
+        r#"[{"id":"user_2ada","image_url":"https://img.example/ada",
+            "public_metadata":{"zone":"eu","plan":{"seats":5,"name":"caf\u00e9 \"pro\""}},
+            "private_metadata":{ },"unsafe_metadata":null,
+            "email_addresses":null,"banned":null,"created_at":1704164645678}]"#,
+    );
+    let result = tool_result(&clerk, "clerk_list_users", json!({}));
+    assert_eq!(result["isError"], false, "{result}");
+    let text = result_text(&result);
+    assert!(
+        text.contains(
+            r#""publicMetadata":{"zone":"eu","plan":{"seats":5,"name":"caf\u00e9 \"pro\""}}"#
+        ),
+        "{text}"
+    );
+    let user = &result["structuredContent"]["users"][0];
+    assert_eq!(user["publicMetadata"]["plan"]["name"], "caf\u{e9} \"pro\"");
+    assert!(user.get("privateMetadata").is_none(), "{user}");
+    assert!(user.get("unsafeMetadata").is_none(), "{user}");
+    assert_eq!(user["banned"], false);
+    assert_eq!(user["createdAt"], "2024-01-02T03:04:05.678Z");
+}
+
+#[test]
+fn listed_metadata_that_is_not_an_object_is_reported_as_an_unreadable_answer() {
+    for metadata in [r#"["plan"]"#, r#""pro""#, "7"] {
+        let page = format!(r#"[{{"id":"user_2ada","public_metadata":{metadata}}}]"#);
+        let clerk = answering_page_text(page);
+        let result = tool_result(&clerk, "clerk_list_users", json!({}));
+        assert_eq!(result["isError"], true, "{metadata}");
+        let text = result_text(&result);
+        assert!(
+            text.contains("Clerk answered HTTP 200 with a body this server could not read"),
+            "{text}"
+        );
+    }
+}
+
 #[test]
 fn tool_text_block_holds_the_same_json_as_structured_content() {
     let clerk = FakeClerk::with_users(users_page(), 3);

@@ -164,6 +164,13 @@ pub trait HttpSend {
 /// transient failure (see [`ClerkError::is_transient`]).
 pub const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(250), Duration::from_millis(750)];
 
+/// A 2xx answer from Clerk, not yet decoded.
+///
+/// A list read on every call keeps its page in one of these, so that the
+/// items decoded from it borrow their strings rather than copy each one.
+#[derive(Debug)]
+pub struct Answer(Response<Vec<u8>>);
+
 /// A client bound to one Clerk instance through one secret key.
 pub struct ClerkClient<'a> {
     http: &'a dyn HttpSend,
@@ -265,6 +272,22 @@ impl<'a> ClerkClient<'a> {
         self.send(Method::DELETE, path, &Query::new(), None).await
     }
 
+    /// Sends `GET {path}?{query}` and keeps the answer undecoded, for a
+    /// caller that decodes it with [`ClerkClient::decode`] into a type that
+    /// borrows from it.
+    pub async fn get_answer(&self, path: &UrlPath, query: &Query) -> Result<Answer, ClerkError> {
+        self.exchange(Method::GET, path, query, None)
+            .await
+            .map(Answer)
+            .map_err(|error| error.without_key(self.key))
+    }
+
+    /// Reads an answer of [`ClerkClient::get_answer`] as `T`, whose strings
+    /// may borrow from it.
+    pub fn decode<'b, T: Deserialize<'b>>(&self, answer: &'b Answer) -> Result<T, ClerkError> {
+        decode_body(&answer.0).map_err(|error| error.without_key(self.key))
+    }
+
     /// Sends one request and decodes its answer; any error comes back with
     /// the key scrubbed from its texts.
     async fn send<T: DeserializeOwned>(
@@ -276,7 +299,7 @@ impl<'a> ClerkClient<'a> {
     ) -> Result<T, ClerkError> {
         self.exchange(method, path, query, body)
             .await
-            .and_then(decode_body)
+            .and_then(|response| decode_body(&response))
             .map_err(|error| error.without_key(self.key))
     }
 
@@ -333,7 +356,7 @@ fn describe_decode_error(error: &serde_json::Error) -> String {
 }
 
 /// Reads a 2xx answer's body as `T`.
-fn decode_body<T: DeserializeOwned>(response: Response<Vec<u8>>) -> Result<T, ClerkError> {
+fn decode_body<'b, T: Deserialize<'b>>(response: &'b Response<Vec<u8>>) -> Result<T, ClerkError> {
     json::from_bytes(response.body()).map_err(|error| ClerkError::UnexpectedBody {
         status: response.status().as_u16(),
         detail: match error {

@@ -7,11 +7,14 @@
 //! lists and flags, where it does not but an old instance might send one) as
 //! absent, so that a user whose profile is half-filled still decodes.
 
+use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::{
-    insert_given, ClerkClient, ClerkError, DeletedObject, MetadataChanges, Page, Query, UrlPath,
+    insert_given, Answer, ClerkClient, ClerkError, DeletedObject, MetadataChanges, Page, Query,
+    UrlPath,
 };
 
 /// A user as Clerk's `User` schema describes it.
@@ -119,6 +122,75 @@ pub struct MembershipOrganization {
     pub id: String,
     pub name: Option<String>,
     pub slug: Option<String>,
+}
+
+/// A user as a page of `GET /users` is read: only the fields a list shows,
+/// with the metadata left as the text it is in the page.
+///
+/// A list decodes every user of its page on every call, and that decoding
+/// is the largest part of its CPU time. This type keeps nothing the list
+/// does not show (images, settings, external IDs) and builds no map for the
+/// metadata, which the list writes out unchanged.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListedUser<'a> {
+    pub id: String,
+    pub username: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub primary_email_address_id: Option<String>,
+    #[serde(borrow)]
+    pub public_metadata: Option<MetadataText<'a>>,
+    #[serde(borrow)]
+    pub private_metadata: Option<MetadataText<'a>>,
+    #[serde(borrow)]
+    pub unsafe_metadata: Option<MetadataText<'a>>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub email_addresses: Vec<EmailAddress>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub phone_numbers: Vec<PhoneNumber>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub external_accounts: Vec<ExternalAccount>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub banned: bool,
+    #[serde(deserialize_with = "null_as_default")]
+    pub locked: bool,
+    pub last_sign_in_at: Option<i64>,
+    pub last_active_at: Option<i64>,
+    pub created_at: Option<i64>,
+    pub updated_at: Option<i64>,
+}
+
+/// A metadata object as Clerk wrote it, kept as text: a list passes it on
+/// unchanged, so building it into a map only to write it out again would be
+/// wasted work. Anything but an object is refused, as [`User`]'s maps are.
+#[derive(Debug)]
+pub struct MetadataText<'a>(&'a RawValue);
+
+impl<'a> MetadataText<'a> {
+    /// The object's JSON text.
+    pub fn get(&self) -> &'a RawValue {
+        self.0
+    }
+
+    /// Whether the object has no key (`{}`, perhaps with spaces inside).
+    pub fn is_empty(&self) -> bool {
+        let text = self.0.get();
+        text.len() >= 2 && text[1..text.len() - 1].trim().is_empty()
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for MetadataText<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = <&RawValue>::deserialize(deserializer)?;
+        if raw.get().starts_with('{') {
+            Ok(MetadataText(raw))
+        } else {
+            Err(D::Error::custom(
+                "invalid type: metadata that is not an object",
+            ))
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -243,16 +315,15 @@ impl Verification {
 }
 
 impl ClerkClient<'_> {
-    /// `GET /v1/users`: one page of users. Clerk answers a bare array.
-    pub async fn list_users(
-        &self,
-        filter: &UserFilter,
-        page: &Page,
-    ) -> Result<Vec<User>, ClerkError> {
+    /// `GET /v1/users`: one page of users. Clerk answers a bare array, kept
+    /// undecoded: read it with [`ClerkClient::decode`] as a
+    /// `Vec<ListedUser>`, which borrows from it.
+    pub async fn list_users(&self, filter: &UserFilter, page: &Page) -> Result<Answer, ClerkError> {
         let mut query = Query::new();
         page.push_to(&mut query);
         filter.push_to(&mut query);
-        self.get(&UrlPath::new().segment("users"), &query).await
+        self.get_answer(&UrlPath::new().segment("users"), &query)
+            .await
     }
 
     /// `GET /v1/users/count`: how many users match `filter`.
@@ -340,6 +411,20 @@ mod tests {
         assert!(user.email_addresses.is_empty());
         assert!(!user.banned);
         assert_eq!(user.first_name, None);
+    }
+
+    #[test]
+    fn listed_metadata_is_empty_only_without_a_key() {
+        fn metadata(text: &str) -> MetadataText<'_> {
+            serde_json::from_str(text).expect("an object")
+        }
+        for empty in ["{}", "{ }", "{\n\t}"] {
+            assert!(metadata(empty).is_empty(), "{empty}");
+        }
+        for full in [r#"{"a":{}}"#, r#"{ "": null }"#] {
+            assert!(!metadata(full).is_empty(), "{full}");
+            assert_eq!(metadata(full).get().get(), full);
+        }
     }
 
     #[test]

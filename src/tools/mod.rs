@@ -232,7 +232,7 @@ fn redacted(output: &RawValue) -> Result<Box<RawValue>, ToolError> {
     to_raw_value(&output).map_err(internal)
 }
 
-fn internal(error: serde_json::Error) -> ToolError {
+pub(super) fn internal(error: serde_json::Error) -> ToolError {
     ToolError::Internal(error.to_string())
 }
 

@@ -16,6 +16,7 @@ use std::fmt;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::{to_raw_value, RawValue};
 use serde_json::{Map, Value};
 
 use super::arguments::{
@@ -24,9 +25,10 @@ use super::arguments::{
 };
 use super::error::no_user_with_id;
 use super::output::{PageInfo, Timestamp};
-use super::{run_typed, Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{internal, run_typed, Annotations, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::users::{
-    self as wire, NewUser, UserAction, UserChanges, UserFilter, Verification,
+    self as wire, ListedUser, MetadataText, NewUser, UserAction, UserChanges, UserFilter,
+    Verification,
 };
 use crate::clerk::{ClerkClient, ClerkError, MetadataChanges, Page};
 
@@ -582,8 +584,8 @@ impl Arguments for UpdateUserMetadataArgs {
 /// One page of users.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct UserList {
-    users: Vec<CompactUser>,
+struct UserList<'a> {
+    users: Vec<CompactUser<'a>>,
     #[serde(flatten)]
     page: PageInfo,
 }
@@ -609,7 +611,7 @@ struct DeletedUser {
 /// A user as lists show it. Empty fields are left out.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct CompactUser {
+struct CompactUser<'a> {
     id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     first_name: Option<String>,
@@ -630,11 +632,14 @@ struct CompactUser {
     banned: bool,
     locked: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    public_metadata: Option<Map<String, Value>>,
+    #[schemars(with = "Option<Map<String, Value>>")]
+    public_metadata: Option<&'a RawValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    private_metadata: Option<Map<String, Value>>,
+    #[schemars(with = "Option<Map<String, Value>>")]
+    private_metadata: Option<&'a RawValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    unsafe_metadata: Option<Map<String, Value>>,
+    #[schemars(with = "Option<Map<String, Value>>")]
+    unsafe_metadata: Option<&'a RawValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     created_at: Option<Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -723,22 +728,29 @@ struct MembershipOut {
     role: Option<String>,
 }
 
-async fn list_users(clerk: ClerkClient<'_>, args: ListUsersArgs) -> Result<UserList, ToolError> {
+async fn list_users(
+    clerk: ClerkClient<'_>,
+    args: ListUsersArgs,
+) -> Result<Box<RawValue>, ToolError> {
     let filter = user_filter(args.query, args.email_address, args.user_id);
     let page = Page {
         limit: args.limit,
         offset: args.offset,
         order_by: Some(args.order_by),
     };
-    let (users, total_count) =
+    let (answer, total_count) =
         futures::join!(clerk.list_users(&filter, &page), clerk.count_users(&filter));
-    let users = users.map_err(ToolError::Clerk)?;
+    let answer = answer.map_err(ToolError::Clerk)?;
     let total_count = total_count.map_err(ToolError::Clerk)?;
+    // The users borrow from the answer, which ends with this function, so
+    // the list is written out here rather than by `run_typed`.
+    let users: Vec<ListedUser> = clerk.decode(&answer).map_err(ToolError::Clerk)?;
     let page = PageInfo::new(total_count, users.len(), args.offset);
-    Ok(UserList {
+    let list = UserList {
         users: users.into_iter().map(CompactUser::from).collect(),
         page,
-    })
+    };
+    to_raw_value(&list).map_err(internal)
 }
 
 async fn count_users(clerk: ClerkClient<'_>, args: CountUsersArgs) -> Result<UserCount, ToolError> {
@@ -832,9 +844,9 @@ async fn delete_user(clerk: ClerkClient<'_>, args: UserIdArgs) -> Result<Deleted
 }
 
 /// The address of the email whose ID is `primary_id`.
-fn primary_email(user: &wire::User) -> Option<String> {
-    let primary_id = user.primary_email_address_id.as_deref()?;
-    user.email_addresses
+fn primary_email(emails: &[wire::EmailAddress], primary_id: Option<&str>) -> Option<String> {
+    let primary_id = primary_id?;
+    emails
         .iter()
         .find(|email| email.id.as_deref() == Some(primary_id))
         .map(|email| email.email_address.clone())
@@ -848,14 +860,20 @@ fn primary_phone(user: &wire::User) -> Option<String> {
         .map(|phone| phone.phone_number.clone())
 }
 
-fn non_empty(metadata: Option<Map<String, Value>>) -> Option<Map<String, Value>> {
-    metadata.filter(|map| !map.is_empty())
+/// A listed user's metadata object, unless it has no key.
+fn non_empty(metadata: Option<MetadataText<'_>>) -> Option<&RawValue> {
+    metadata
+        .filter(|metadata| !metadata.is_empty())
+        .map(|metadata| metadata.get())
 }
 
-impl From<wire::User> for CompactUser {
-    fn from(user: wire::User) -> Self {
+impl<'a> From<ListedUser<'a>> for CompactUser<'a> {
+    fn from(user: ListedUser<'a>) -> Self {
         CompactUser {
-            primary_email_address: primary_email(&user),
+            primary_email_address: primary_email(
+                &user.email_addresses,
+                user.primary_email_address_id.as_deref(),
+            ),
             email_addresses: user
                 .email_addresses
                 .into_iter()
@@ -890,7 +908,10 @@ impl From<wire::User> for CompactUser {
 
 impl From<wire::User> for FullUser {
     fn from(user: wire::User) -> Self {
-        let primary_email_address = primary_email(&user);
+        let primary_email_address = primary_email(
+            &user.email_addresses,
+            user.primary_email_address_id.as_deref(),
+        );
         let primary_phone_number = primary_phone(&user);
         let primary_email_id = user.primary_email_address_id.as_deref();
         let primary_phone_id = user.primary_phone_number_id.as_deref();

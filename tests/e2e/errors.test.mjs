@@ -6,8 +6,8 @@
 // the parameter and the seconds to wait where Clerk gave them, or what went wrong with the
 // connection, never the secret key; and the next call of the same tool must succeed. A read
 // that meets a 502, a 503 or a lost connection is tried again, twice at most, after 250 and
-// 750 ms, and nothing else is: the fake's record shows every try. Then every one of the
-// fourteen tools meets a 500 once. Last, two workers of their own: one whose Clerk calls time
+// 750 ms, and nothing else is: the fake's record shows every try. Then every tool the server
+// lists meets a 500 once. Last, two workers of their own: one whose Clerk calls time
 // out after 1.5 s (CLERK_TIMEOUT_MS), and one whose Clerk is a closed port.
 
 import assert from 'node:assert/strict';
@@ -340,10 +340,13 @@ for (const [index, mode] of modes().entries()) {
 
     describe('every tool', () => {
       // One call per tool, with the Clerk request it makes first. Run in this order, the calls
-      // that succeed after the fault leave the data the later ones need.
-      const cases = () => {
+      // that succeed after the fault leave the data the later ones need. `extra` holds what this
+      // test sets up for itself: a user of its own for the calls that change or delete one, a
+      // pending invitation, and a seeded user's active session.
+      const cases = (extra) => {
         const org = organization.id;
         const user = users[32 + index].id;
+        const own = extra.user.id;
         return [
           ['clerk_list_organizations', {}, 'GET', '/v1/organizations'],
           ['clerk_get_organization', { slug: organization.slug }, 'GET', `/v1/organizations/${organization.slug}`],
@@ -362,16 +365,45 @@ for (const [index, mode] of modes().entries()) {
           ['clerk_list_users', { query: 'a' }, 'GET', '/v1/users'],
           ['clerk_get_user', { userId: user }, 'GET', `/v1/users/${user}`],
           ['clerk_update_user_metadata', { userId: user, unsafeMetadata: { every: 'tool' } }, 'PATCH', `/v1/users/${user}/metadata`],
+          ['clerk_update_organization', { organizationId: org, adminDeleteEnabled: true }, 'PATCH', `/v1/organizations/${org}`],
+          ['clerk_list_user_organizations', { userId: member.id }, 'GET', `/v1/users/${member.id}/organization_memberships`],
+          ['clerk_add_member', { organizationId: org, userId: own, role: 'org:member' }, 'POST', `/v1/organizations/${org}/memberships`],
+          ['clerk_revoke_invitation', { organizationId: org, invitationId: extra.invitation.id }, 'POST',
+            `/v1/organizations/${org}/invitations/${extra.invitation.id}/revoke`],
+          ['clerk_list_roles', {}, 'GET', '/v1/organization_roles'],
+          ['clerk_count_users', { query: 'a' }, 'GET', '/v1/users/count'],
+          ['clerk_create_user', { emailAddress: [`every-user-${tag}@example.org`], skipPasswordRequirement: true }, 'POST', '/v1/users'],
+          ['clerk_update_user', { userId: own, firstName: 'Every' }, 'PATCH', `/v1/users/${own}`],
+          ['clerk_ban_user', { userId: own }, 'POST', `/v1/users/${own}/ban`],
+          ['clerk_unban_user', { userId: own }, 'POST', `/v1/users/${own}/unban`],
+          ['clerk_lock_user', { userId: own }, 'POST', `/v1/users/${own}/lock`],
+          ['clerk_unlock_user', { userId: own }, 'POST', `/v1/users/${own}/unlock`],
+          ['clerk_list_sessions', { userId: extra.session.user_id }, 'GET', '/v1/sessions'],
+          ['clerk_revoke_session', { sessionId: extra.session.id }, 'POST', `/v1/sessions/${extra.session.id}/revoke`],
+          ['clerk_delete_user', { userId: own }, 'DELETE', `/v1/users/${own}`],
         ];
       };
 
       it('reports a Clerk 500 as a tool error naming it, and succeeds next time', async () => {
+        const extra = {
+          user: await clerkSetup(mode.key, 'POST', '/v1/users', {
+            email_address: [`every-own-${tag}@example.org`], skip_password_requirement: true,
+          }),
+          invitation: await clerkSetup(mode.key, 'POST', `/v1/organizations/${organization.id}/invitations`, {
+            email_address: `every-revoked-${tag}@example.org`, role: 'org:member',
+          }),
+        };
+        const sessionsOf = users[36 + 3 * index];
+        const sessions = await clerkSetup(mode.key, 'GET', `/v1/sessions?user_id=${sessionsOf.id}&status=active`);
+        extra.session = sessions[0];
+        assert.ok(extra.session, `seeded user ${sessionsOf.id} has an active session`);
         const tested = [];
-        for (const [tool, args, method, path] of cases()) {
+        for (const [tool, args, method, path] of cases(extra)) {
           await failsThenRecovers(tool, args, { path, method, status: 500 }, [/\b500\b/, 'internal_clerk_error']);
           tested.push(tool);
         }
-        assert.equal(new Set(tested).size, 14);
+        const { tools } = await session.client.listTools();
+        assert.deepEqual([...tested].sort(), tools.map((tool) => tool.name).sort(), 'every tool the server lists was tested');
         const state = await clerkState();
         assert.ok(!state.organizations.some((o) => o.id === spareOrganization.id), 'the spare organization was deleted on the second try');
       });

@@ -2,7 +2,8 @@
 //!
 //! Clerk reports failures as `{"errors":[{"message","long_message","code",
 //! "meta":{"param_name"}}],"clerk_trace_id"}` with a 4xx or 5xx status, and a
-//! 429 carries `Retry-After` in seconds. An answer in any other shape (an HTML
+//! 429 carries `Retry-After` in seconds (HTTP also allows a date, which a
+//! proxy in front of Clerk might send). An answer in any other shape (an HTML
 //! page from a proxy, a truncated body) is still an error with its status; its
 //! body is described, never quoted, since nothing guarantees what it holds.
 
@@ -32,10 +33,60 @@ pub struct ApiError {
     /// The entries of Clerk's `errors` array, when the body had one.
     pub errors: Vec<ErrorDetail>,
     pub trace_id: Option<String>,
-    /// `Retry-After`, in seconds, when Clerk sent it.
-    pub retry_after_seconds: Option<u64>,
+    /// `Retry-After`, when the answer had one in either of HTTP's forms.
+    pub retry_after: Option<RetryAfter>,
     /// Set when the body was not Clerk's error format: what it was instead.
     pub unreadable_body: Option<String>,
+}
+
+/// When to try again, as `Retry-After` said it: `17 seconds` for a number
+/// of seconds (what Clerk sends), or an HTTP date as written
+/// (`Wed, 21 Oct 2015 07:28:00 GMT`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryAfter(Box<str>);
+
+impl RetryAfter {
+    /// Reads either form. Anything else is ignored rather than quoted:
+    /// the header may come from whatever answered in Clerk's place.
+    fn parse(value: &str) -> Option<RetryAfter> {
+        let value = value.trim();
+        if let Ok(seconds) = value.parse::<u64>() {
+            return Some(RetryAfter(format!("{seconds} seconds").into()));
+        }
+        is_http_date(value).then(|| RetryAfter(value.into()))
+    }
+}
+
+impl fmt::Display for RetryAfter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Whether `value` has the shape of an HTTP date in its preferred form
+/// (RFC 9110's IMF-fixdate): `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn is_http_date(value: &str) -> bool {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let parts: Vec<&str> = value.split(' ').collect();
+    let digits = |text: &str, count: usize| {
+        text.len() == count && text.bytes().all(|byte| byte.is_ascii_digit())
+    };
+    let clock = |text: &str| {
+        let fields: Vec<&str> = text.split(':').collect();
+        fields.len() == 3 && fields.iter().all(|field| digits(field, 2))
+    };
+    matches!(
+        parts.as_slice(),
+        [day, date, month, year, time, "GMT"]
+            if day.strip_suffix(',').is_some_and(|day| DAYS.contains(&day))
+                && digits(date, 2)
+                && MONTHS.contains(month)
+                && digits(year, 4)
+                && clock(time)
+    )
 }
 
 /// One entry of Clerk's `errors` array.
@@ -67,14 +118,14 @@ struct ErrorBody {
 impl ClerkError {
     /// Reads a non-2xx answer.
     pub(super) fn from_error_response(response: &Response<Vec<u8>>) -> Self {
-        let retry_after_seconds = response
+        let retry_after = response
             .headers()
             .get(RETRY_AFTER)
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.trim().parse().ok());
+            .and_then(RetryAfter::parse);
         let mut error = ApiError {
             status: response.status().as_u16(),
-            retry_after_seconds,
+            retry_after,
             ..ApiError::default()
         };
         match crate::json::from_bytes::<ErrorBody>(response.body()) {
@@ -217,8 +268,8 @@ impl fmt::Display for ApiError {
         if let Some(body) = &self.unreadable_body {
             write!(f, " with {body}")?;
         }
-        if let Some(seconds) = self.retry_after_seconds {
-            write!(f, ". Rate limited: retry after {seconds} seconds")?;
+        if let Some(retry_after) = &self.retry_after {
+            write!(f, ". Rate limited: retry after {retry_after}")?;
         }
         if let Some(trace_id) = &self.trace_id {
             write!(f, " (Clerk trace ID {trace_id})")?;
@@ -269,6 +320,32 @@ mod tests {
         assert!(error
             .to_string()
             .ends_with("Rate limited: retry after 17 seconds"));
+    }
+
+    #[test]
+    fn rate_limit_error_carries_a_retry_after_date_and_ignores_other_text() {
+        let rate_limited = |retry_after: &str| {
+            ClerkError::from_error_response(&answer(
+                429,
+                &[("retry-after", retry_after)],
+                r#"{"errors":[{"message":"Too many requests","code":"too_many_requests"}]}"#,
+            ))
+            .to_string()
+        };
+        assert!(rate_limited("Wed, 21 Oct 2015 07:28:00 GMT")
+            .ends_with("Rate limited: retry after Wed, 21 Oct 2015 07:28:00 GMT"));
+        for other in [
+            "soon",
+            "Wed, 21 Oct 2015 07:28:00 UTC",
+            "Wed 21 Oct 2015 07:28:00 GMT",
+            "Wed, 21 Oct 2015 7:28:00 GMT",
+            "Wed, 21 Oct 2015 07:28:00 GMT <script>",
+            "-5",
+        ] {
+            let message = rate_limited(other);
+            assert!(!message.contains("retry after"), "{other}: {message}");
+            assert!(message.contains("too_many_requests"), "{message}");
+        }
     }
 
     #[test]

@@ -34,7 +34,7 @@ use serde_json::{Map, Value};
 
 use crate::json::{self, JsonError};
 
-pub use error::{ApiError, ClerkError};
+pub use error::{ApiError, ClerkError, RetryAfter};
 pub use key::{KeyError, KeySource, SecretKey};
 pub use query::{Query, UrlPath};
 

@@ -215,3 +215,62 @@ fn answer_of_the_wrong_shape_is_described_not_quoted() {
         text.len()
     );
 }
+
+/// Something other than Clerk (a proxy, a wrong `CLERK_API_URL`) may answer
+/// 200 with an empty object. Clerk's spec requires an `id` of every object,
+/// so each tool reports that answer as unreadable rather than showing an
+/// object with every field blank.
+#[test]
+fn a_success_without_the_objects_id_is_an_unreadable_answer() {
+    let calls = [
+        ("clerk_get_user", json!({"userId": "user_2ada"})),
+        ("clerk_ban_user", json!({"userId": "user_2ada"})),
+        (
+            "clerk_get_organization",
+            json!({"organizationId": "org_2acme"}),
+        ),
+        (
+            "clerk_update_member_role",
+            json!({"organizationId": "org_2acme", "userId": "user_2ada", "role": "org:admin"}),
+        ),
+        (
+            "clerk_create_invitation",
+            json!({"organizationId": "org_2acme", "emailAddress": "ada@example.com", "role": "org:member"}),
+        ),
+        ("clerk_revoke_session", json!({"sessionId": "sess_2abc"})),
+    ];
+    for (tool, arguments) in calls {
+        for empty in [json!({}), json!({"object": "user", "id": null})] {
+            let clerk = FakeClerk::answering(empty.clone());
+            let result = tool_result(&clerk, tool, arguments.clone());
+            assert_eq!(result["isError"], true, "{tool} with {empty}: {result}");
+            let text = result_text(&result);
+            assert!(
+                text.contains("Clerk answered HTTP 200 with a body this server could not read"),
+                "{tool}: {text}"
+            );
+            if empty == json!({}) {
+                assert!(text.contains("missing field `id`"), "{tool}: {text}");
+            }
+        }
+    }
+    let lists = [
+        ("clerk_list_users", FakeClerk::with_users(json!([{}]), 1)),
+        (
+            "clerk_list_organizations",
+            FakeClerk::answering(json!({"data": [{}], "total_count": 1})),
+        ),
+        (
+            "clerk_list_roles",
+            FakeClerk::answering(json!({"data": [{}], "total_count": 1})),
+        ),
+    ];
+    for (tool, clerk) in lists {
+        let result = tool_result(&clerk, tool, json!({}));
+        assert_eq!(result["isError"], true, "{tool}: {result}");
+        assert!(
+            result_text(&result).contains("missing field `id`"),
+            "{tool}: {result}"
+        );
+    }
+}

@@ -16,10 +16,11 @@ use super::{insert_given, ClerkClient, ClerkError, Page, PaginatedList, Query, U
 /// An invitation to join an organization, as Clerk's
 /// `OrganizationInvitation` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct OrganizationInvitation {
     pub id: String,
+    #[serde(default)]
     pub email_address: String,
+    #[serde(default)]
     pub role: String,
     pub role_name: Option<String>,
     pub organization_id: Option<String>,

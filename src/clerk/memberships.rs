@@ -17,9 +17,9 @@ use super::{ClerkClient, ClerkError, MetadataChanges, Page, PaginatedList, Query
 /// A user's membership in an organization, as Clerk's
 /// `OrganizationMembership` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct OrganizationMembership {
     pub id: String,
+    #[serde(default)]
     pub role: String,
     pub role_name: Option<String>,
     pub permissions: Option<Vec<String>>,

@@ -11,6 +11,12 @@
 //! Every request carries the headers Clerk's spec and SDK send: the secret
 //! key as a bearer token, `Clerk-API-Version`, a `User-Agent` naming this
 //! server, and `Content-Type` only when there is a body.
+//!
+//! The wire types read almost every field as optional, so that a sparse
+//! answer still decodes. The exception is an object's `id`, which Clerk's
+//! spec requires of every object: an answer without one (an empty object
+//! from whatever answered in Clerk's place) is an error, never a blank user
+//! or organization.
 
 mod error;
 pub mod invitations;

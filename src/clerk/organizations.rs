@@ -17,7 +17,6 @@ use super::{
 
 /// An organization as Clerk's `Organization` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct Organization {
     pub id: String,
     pub name: Option<String>,

@@ -11,10 +11,10 @@ use super::{ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
 
 /// An organization role, as Clerk's `Role` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
 pub struct Role {
     pub id: String,
     /// What memberships and invitations name the role by (`org:admin`).
+    #[serde(default)]
     pub key: String,
     pub name: Option<String>,
     pub description: Option<String>,

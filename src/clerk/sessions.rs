@@ -14,7 +14,6 @@ use super::{ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
 
 /// A session as Clerk's `Session` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct Session {
     pub id: String,
     pub user_id: Option<String>,

@@ -19,7 +19,6 @@ use super::{
 
 /// A user as Clerk's `User` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct User {
     pub id: String,
     pub external_id: Option<String>,
@@ -27,34 +26,34 @@ pub struct User {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub image_url: Option<String>,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub has_image: bool,
     pub primary_email_address_id: Option<String>,
     pub primary_phone_number_id: Option<String>,
     pub public_metadata: Option<Map<String, Value>>,
     pub private_metadata: Option<Map<String, Value>>,
     pub unsafe_metadata: Option<Map<String, Value>>,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub email_addresses: Vec<EmailAddress>,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub phone_numbers: Vec<PhoneNumber>,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub web3_wallets: Vec<Web3Wallet>,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub external_accounts: Vec<ExternalAccount>,
     /// Present only where Clerk includes it (not in lists).
     pub organization_memberships: Option<Vec<OrganizationMembership>>,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub password_enabled: bool,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub two_factor_enabled: bool,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub totp_enabled: bool,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub backup_code_enabled: bool,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub banned: bool,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub locked: bool,
     pub lockout_expires_in_seconds: Option<i64>,
     pub verification_attempts_remaining: Option<i64>,
@@ -132,7 +131,6 @@ pub struct MembershipOrganization {
 /// does not show (images, settings, external IDs) and builds no map for the
 /// metadata, which the list writes out unchanged.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct ListedUser<'a> {
     pub id: String,
     pub username: Option<String>,
@@ -145,15 +143,15 @@ pub struct ListedUser<'a> {
     pub private_metadata: Option<MetadataText<'a>>,
     #[serde(borrow)]
     pub unsafe_metadata: Option<MetadataText<'a>>,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub email_addresses: Vec<EmailAddress>,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub phone_numbers: Vec<PhoneNumber>,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub external_accounts: Vec<ExternalAccount>,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub banned: bool,
-    #[serde(deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub locked: bool,
     pub last_sign_in_at: Option<i64>,
     pub last_active_at: Option<i64>,

@@ -34,8 +34,8 @@ pub struct OrganizationMembership {
 /// The organization a membership belongs to; Clerk sends the whole
 /// organization, of which only what names it is read here.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct MembershipOrganization {
+    #[serde(default)]
     pub id: String,
     pub name: Option<String>,
     pub slug: Option<String>,
@@ -43,8 +43,8 @@ pub struct MembershipOrganization {
 
 /// The member's public profile (`OrganizationMembershipPublicUserData`).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct MembershipUser {
+    #[serde(default)]
     pub user_id: String,
     pub first_name: Option<String>,
     pub last_name: Option<String>,

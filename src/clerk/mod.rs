@@ -79,10 +79,10 @@ pub struct PaginatedList<T> {
 
 /// What Clerk answers to a `DELETE` of an object.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
 pub struct DeletedObject {
     pub id: Option<String>,
     pub object: Option<String>,
+    #[serde(default)]
     pub deleted: bool,
 }
 

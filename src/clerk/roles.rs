@@ -27,8 +27,8 @@ pub struct Role {
 /// One permission a role grants (Clerk's `Permission` schema), of which
 /// only the key is read here.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
 pub struct Permission {
+    #[serde(default)]
     pub key: String,
 }
 

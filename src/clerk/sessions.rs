@@ -35,7 +35,6 @@ pub struct Session {
 /// Where and on what a session was last used (Clerk's
 /// `SessionActivityResponse`).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct SessionActivity {
     pub device_type: Option<String>,
     pub is_mobile: Option<bool>,

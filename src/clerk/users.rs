@@ -69,31 +69,31 @@ pub struct User {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct EmailAddress {
     pub id: Option<String>,
+    #[serde(default)]
     pub email_address: String,
     pub verification: Option<Verification>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct PhoneNumber {
     pub id: Option<String>,
+    #[serde(default)]
     pub phone_number: String,
     pub verification: Option<Verification>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct Web3Wallet {
+    #[serde(default)]
     pub web3_wallet: String,
 }
 
 /// A sign-in through a social or OAuth provider (`oauth_google`, ...).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct ExternalAccount {
+    #[serde(default)]
     pub provider: String,
     pub email_address: Option<String>,
     pub username: Option<String>,
@@ -103,21 +103,19 @@ pub struct ExternalAccount {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct Verification {
     pub status: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct OrganizationMembership {
     pub role: Option<String>,
     pub organization: Option<MembershipOrganization>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
 pub struct MembershipOrganization {
+    #[serde(default)]
     pub id: String,
     pub name: Option<String>,
     pub slug: Option<String>,

@@ -27,8 +27,12 @@
 // error is a socket error, a timeout or an answer that is not what the request must get (a
 // non-2xx status; for MCP requests a body without `result`, or a tool result with isError).
 //
-//   node tests/bench/load.mjs [--no-build] [--duration 10] [--warmup 2] [--wrangler [--direct]]
-//                             [--generator wrk|oha] [--help]
+//   node tests/bench/load.mjs [--no-build] [--duration 10] [--warmup 2] [--runs 1]
+//                             [--wrangler [--direct]] [--generator wrk|oha] [--help]
+//
+// --runs N goes through every scenario N times, one round after another so that a slow
+// moment of the machine falls on every scenario alike, prints each round's table, and then
+// the median of each figure over the rounds with the range of the worker's CPU.
 //
 // --direct (with --wrangler) sends the load to the worker's workerd itself, past wrangler's
 // proxy. Everything it starts runs in a process group of its own and is stopped by PID on
@@ -74,6 +78,8 @@ Options:
   --no-build          use the worker already in build/
   --duration S        seconds of measured load per scenario (default 10)
   --warmup S          seconds of uncounted load before each scenario (default 2)
+  --runs N            rounds over all scenarios; with more than one, also prints the
+                      median of each figure and the range of the worker's CPU (default 1)
   --wrangler          run the worker under \`wrangler dev\` (its proxy and devtools
                       connection included) instead of workerd alone
   --direct            with --wrangler: load the worker's workerd itself, past the proxy
@@ -93,6 +99,7 @@ try {
       'no-build': { type: 'boolean', default: false },
       duration: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '2' },
+      runs: { type: 'string', default: '1' },
       wrangler: { type: 'boolean', default: false },
       direct: { type: 'boolean', default: false },
       generator: { type: 'string' },
@@ -109,8 +116,10 @@ if (options.help) {
 }
 const duration = Number(options.duration);
 const warmup = Number(options.warmup);
-if (!Number.isInteger(duration) || duration < 1 || !Number.isInteger(warmup) || warmup < 0) {
-  console.error('bench: --duration must be a whole number of seconds >= 1, --warmup >= 0');
+const runs = Number(options.runs);
+if (!Number.isInteger(duration) || duration < 1 || !Number.isInteger(warmup) || warmup < 0
+  || !Number.isInteger(runs) || runs < 1 || runs > 20) {
+  console.error('bench: --duration must be a whole number of seconds >= 1, --warmup >= 0, --runs from 1 to 20');
   process.exit(2);
 }
 if (options.direct && !options.wrangler) {
@@ -566,6 +575,32 @@ function table(rows) {
   }).join('  ').trimEnd()).join('\n');
 }
 
+/** The median of numbers. */
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * One row per scenario over the rounds' rows (all in the same order): the median of each
+ * figure, errors summed, and the lowest and highest worker CPU.
+ */
+function medianRows(rounds) {
+  const decimals = [null, null, 0, 2, 2, null, 3, 3, 3, 3];
+  return rounds[0].map((first, index) => {
+    const column = (c) => rounds.map((rows) => rows[index][c]);
+    const row = first.map((cell, c) => {
+      if (c < 2) return cell;
+      if (c === 5) return column(c).reduce((sum, errors) => sum + errors, 0);
+      const numbers = column(c).map(Number);
+      return numbers.some(Number.isNaN) ? '-' : median(numbers).toFixed(decimals[c]);
+    });
+    const cpu = column(6).map(Number);
+    return [...row, `${Math.min(...cpu).toFixed(3)}-${Math.max(...cpu).toFixed(3)}`];
+  });
+}
+
 async function main() {
   const generate = { wrk, oha }[await chooseGenerator()];
   if (!options['no-build']) {
@@ -577,7 +612,7 @@ async function main() {
 
   // From here on the run is bounded: every scenario with its warm-up, the idle period, and two
   // minutes for starting and stopping.
-  const limitMs = ((duration + warmup) * SCENARIOS.length + duration + 120) * 1000;
+  const limitMs = ((duration + warmup) * SCENARIOS.length * runs + duration + 120) * 1000;
   setTimeout(() => finish(1, `the time limit of ${limitMs / 1000} s ran out`), limitMs).unref();
 
   const clerk = await startFakeClerk();
@@ -616,27 +651,32 @@ async function main() {
   console.log(`idle workerd CPU over ${quietSeconds.toFixed(0)} s: worker ${idleMsPerSecond.worker.toFixed(2)} ms/s${idleProxy}`);
 
   const header = ['scenario', 'concurrency', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'worker CPU ms/req', 'proxy CPU ms/req', 'idle ms/req', 'fake Clerk ms/req'];
-  const rows = [header];
+  const rounds = [];
   const problems = [];
-  for (const scenario of SCENARIOS) {
-    const request = REQUESTS[scenario.name];
-    const url = `${base}${request.path}`;
-    if (warmup > 0) await generate(url, request, scenario.concurrency, warmup);
-    const before = [workerd.worker, workerd.proxy, clerk.child.pid].map((pid) => (pid ? cpuTicks(pid) : null));
-    const result = await generate(url, request, scenario.concurrency, duration);
-    const after = [workerd.worker, workerd.proxy, clerk.child.pid].map((pid) => (pid ? cpuTicks(pid) : null));
-    if (after.some((ticks, i) => before[i] !== null && ticks === null)) throw new Error('a workerd or the fake Clerk exited during the load');
-    const perRequest = (i) => (before[i] === null ? '-' : (((after[i] - before[i]) * 1000) / CLOCK_TICKS / result.requests).toFixed(3));
-    const idle = (idleMsPerSecond.worker * result.seconds) / result.requests;
-    rows.push([
-      `${scenario.name}${scenario.baseline ? ' [baseline]' : ''}`, scenario.concurrency, (result.requests / result.seconds).toFixed(0),
-      result.p50.toFixed(2), result.p99.toFixed(2), result.errors, perRequest(0), perRequest(1), idle.toFixed(3), perRequest(2),
-    ]);
-    console.log(`  ${scenario.name} at ${scenario.concurrency}: ${result.requests} requests in ${result.seconds.toFixed(1)} s, ${result.errors} errors${result.detail ? ` (${result.detail})` : ''}`);
-    if (result.errors > 0) problems.push(`${scenario.name} at concurrency ${scenario.concurrency}: ${result.errors} errors`);
+  for (let round = 1; round <= runs; round += 1) {
+    if (runs > 1) console.log(`round ${round} of ${runs}`);
+    const rows = [];
+    for (const scenario of SCENARIOS) {
+      const request = REQUESTS[scenario.name];
+      const url = `${base}${request.path}`;
+      if (warmup > 0) await generate(url, request, scenario.concurrency, warmup);
+      const before = [workerd.worker, workerd.proxy, clerk.child.pid].map((pid) => (pid ? cpuTicks(pid) : null));
+      const result = await generate(url, request, scenario.concurrency, duration);
+      const after = [workerd.worker, workerd.proxy, clerk.child.pid].map((pid) => (pid ? cpuTicks(pid) : null));
+      if (after.some((ticks, i) => before[i] !== null && ticks === null)) throw new Error('a workerd or the fake Clerk exited during the load');
+      const perRequest = (i) => (before[i] === null ? '-' : (((after[i] - before[i]) * 1000) / CLOCK_TICKS / result.requests).toFixed(3));
+      const idle = (idleMsPerSecond.worker * result.seconds) / result.requests;
+      rows.push([
+        `${scenario.name}${scenario.baseline ? ' [baseline]' : ''}`, scenario.concurrency, (result.requests / result.seconds).toFixed(0),
+        result.p50.toFixed(2), result.p99.toFixed(2), result.errors, perRequest(0), perRequest(1), idle.toFixed(3), perRequest(2),
+      ]);
+      console.log(`  ${scenario.name} at ${scenario.concurrency}: ${result.requests} requests in ${result.seconds.toFixed(1)} s, ${result.errors} errors${result.detail ? ` (${result.detail})` : ''}`);
+      if (result.errors > 0) problems.push(`${scenario.name} at concurrency ${scenario.concurrency}: ${result.errors} errors`);
+    }
+    console.log(`\n${table([header, ...rows])}\n`);
+    rounds.push(rows);
   }
-
-  console.log(`\n${table(rows)}`);
+  if (runs > 1) console.log(`medians over ${runs} rounds (errors summed):\n${table([[...header, 'worker CPU range'], ...medianRows(rounds)])}`);
   console.log(`\nworker CPU ms/req: utime+stime of the workerd running the worker, per completed request, idle included (idle ms/req is that share).`);
   if (options.wrangler) console.log("proxy CPU ms/req: the same for wrangler's proxy workerd in front of it (dev-only).");
   if (problems.length > 0) {

@@ -532,7 +532,9 @@ async function wrk(url, request, concurrency, seconds) {
 async function oha(url, request, concurrency, seconds) {
   const headers = request.mcp ? MCP_HEADERS : {};
   const output = await run('oha', [
-    '--no-tui', '--output-format', 'json', '-z', `${seconds}s`, '-c', String(concurrency), '-m', request.method,
+    // -w lets the requests still running at the deadline finish: without it oha cuts them
+    // off and counts each as an error ("aborted due to deadline"), one per connection.
+    '--no-tui', '--output-format', 'json', '-z', `${seconds}s`, '-w', '-c', String(concurrency), '-m', request.method,
     ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
     ...(request.body ? ['-d', request.body] : []),
     url,

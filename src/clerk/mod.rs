@@ -172,8 +172,9 @@ pub const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(250), Duration::f
 
 /// A 2xx answer from Clerk, not yet decoded.
 ///
-/// A list read on every call keeps its page in one of these, so that the
-/// items decoded from it borrow their strings rather than copy each one.
+/// A list read on every call keeps its page in one of these, so that what
+/// is decoded from it can borrow from it: the listed users' metadata is
+/// passed on as the text Clerk wrote, never copied into a map.
 #[derive(Debug)]
 pub struct Answer(Response<Vec<u8>>);
 

@@ -128,7 +128,7 @@ pub struct MembershipOrganization {
 /// is the largest part of its CPU time. This type keeps nothing the list
 /// does not show (images, settings, external IDs) and builds no map for the
 /// metadata, which the list writes out unchanged.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct ListedUser<'a> {
     pub id: String,
     pub username: Option<String>,

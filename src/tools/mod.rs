@@ -270,3 +270,22 @@ where
         to_raw_value(&output).map_err(internal)
     })
 }
+
+/// [`run_typed`] for a tool that writes its output's JSON itself: one whose
+/// output borrows from Clerk's answer, which lives only as long as the
+/// tool's own call, so that it cannot hand the output back to be written.
+fn run_written<'a, A, F, Fut>(
+    call: Call<'a>,
+    run: F,
+) -> LocalBoxFuture<'a, Result<Box<RawValue>, ToolError>>
+where
+    A: Arguments,
+    F: FnOnce(ClerkClient<'a>, A) -> Fut + 'a,
+    Fut: Future<Output = Result<Box<RawValue>, ToolError>> + 'a,
+{
+    Box::pin(async move {
+        let arguments = A::parse(call.arguments)?;
+        let clerk = call.clerk.map_err(ToolError::Key)?;
+        run(clerk, arguments).await
+    })
+}

@@ -25,7 +25,9 @@ use super::arguments::{
 };
 use super::error::no_user_with_id;
 use super::output::{PageInfo, Timestamp};
-use super::{internal, run_typed, Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{
+    internal, run_typed, run_written, Annotations, SchemaSource, ToolDefinition, ToolError,
+};
 use crate::clerk::users::{
     self as wire, ListedUser, MetadataText, NewUser, UserAction, UserChanges, UserFilter,
     Verification,
@@ -45,7 +47,7 @@ pub static TOOLS: [ToolDefinition; 11] = [
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<ListUsersArgs>(),
         output_schema: SchemaSource::output::<UserList>(),
-        handler: |call| run_typed(call, list_users),
+        handler: |call| run_written(call, list_users),
     },
     ToolDefinition {
         name: "clerk_count_users",
@@ -743,7 +745,7 @@ async fn list_users(
     let answer = answer.map_err(ToolError::Clerk)?;
     let total_count = total_count.map_err(ToolError::Clerk)?;
     // The users borrow from the answer, which ends with this function, so
-    // the list is written out here rather than by `run_typed`.
+    // the list is written out here (the tool runs with `run_written`).
     let users: Vec<ListedUser> = clerk.decode(&answer).map_err(ToolError::Clerk)?;
     let page = PageInfo::new(total_count, users.len(), args.offset);
     let list = UserList {
@@ -908,12 +910,9 @@ impl<'a> From<ListedUser<'a>> for CompactUser<'a> {
 
 impl From<wire::User> for FullUser {
     fn from(user: wire::User) -> Self {
-        let primary_email_address = primary_email(
-            &user.email_addresses,
-            user.primary_email_address_id.as_deref(),
-        );
-        let primary_phone_number = primary_phone(&user);
         let primary_email_id = user.primary_email_address_id.as_deref();
+        let primary_email_address = primary_email(&user.email_addresses, primary_email_id);
+        let primary_phone_number = primary_phone(&user);
         let primary_phone_id = user.primary_phone_number_id.as_deref();
         FullUser {
             email_addresses: user

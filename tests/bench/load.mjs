@@ -13,10 +13,11 @@
 //   the runtime's fixed cost per request, to read the others against
 //
 // By default the worker runs in workerd alone, as it runs when deployed: build/ served by the
-// workerd binary that wrangler installs, with a config written here that gives it the root
-// wrangler.toml's compatibility date and flags and the same variables. --wrangler runs it
-// under `wrangler dev` instead (tests/e2e/wrangler.toml), which adds wrangler's proxy workerd
-// in front and a devtools connection to the worker that is told about every outgoing request.
+// binary of the `workerd` dev dependency (the version wrangler uses), with a config written
+// here that gives it the root wrangler.toml's compatibility date and flags and the same
+// variables. --wrangler runs it under `wrangler dev` instead (tests/e2e/wrangler.toml), which
+// adds wrangler's proxy workerd in front and a devtools connection to the worker that is told
+// about every outgoing request.
 //
 // For each scenario it prints req/s, p50 and p99 latency, errors, and the CPU time per request
 // of the workerd processes, read from their own accounting (/proc/PID/stat: utime + stime of
@@ -610,7 +611,9 @@ async function main() {
     await run('bash', [join(ROOT, '.ci', 'build.sh')], { timeoutMs: BUILD_TIMEOUT_MS });
   }
   if (!existsSync(join(ROOT, 'build', 'index.js'))) throw new Error('no build/index.js: build the worker (npm run build) or drop --no-build');
-  if (!existsSync(WRANGLER)) throw new Error('no wrangler (and its workerd) in node_modules: run npm ci');
+  if (!existsSync(WRANGLER) || !existsSync(join(ROOT, 'node_modules', 'workerd'))) {
+    throw new Error('no wrangler or workerd in node_modules: run npm ci');
+  }
 
   // From here on the run is bounded: every scenario with its warm-up, the idle period, and two
   // minutes for starting and stopping.

@@ -31,6 +31,7 @@ import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, s
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve as resolvePath } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -82,18 +83,46 @@ async function stopAll() {
 
 const remaining = () => deadline - Date.now();
 
-/** Runs a command to completion within `timeoutMs` (and the overall budget). */
+// What the summary repeats of a failed command's output: its first lines that name a failure
+// (a failed test, an assertion, an error) and its last lines.
+const FAILURE_LINE = /✖|\bnot ok\b|Error\b|\bFAIL\b/;
+const FAILURE_LINES = 10;
+const LAST_LINES = 6;
+
+/**
+ * Runs a command to completion within `timeoutMs` (and the overall budget). Its output goes
+ * through to ours; when it fails, what names the failure comes back in `tail` for the summary,
+ * which is all of the run a reader of a long log may see.
+ */
 async function runCommand(command, args, { env, timeoutMs }) {
-  const child = launch(command, args, { env });
+  const child = launch(command, args, { env, stdout: 'pipe', stderr: 'pipe' });
+  const failures = new Set();
+  const last = [];
+  for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+    from.pipe(to, { end: false });
+    createInterface({ input: from }).on('line', (line) => {
+      if (FAILURE_LINE.test(line) && failures.size < FAILURE_LINES) failures.add(line.trim());
+      last.push(line);
+      if (last.length > LAST_LINES) last.shift();
+    });
+  }
   const limit = Math.min(timeoutMs, remaining());
   let timer;
   const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), limit); });
   const outcome = await Promise.race([child.exited, timedOut]);
   clearTimeout(timer);
   await stop(child);
-  if (outcome === 'timeout') return { ok: false, detail: `timed out after ${Math.round(limit / 1000)} s` };
-  if (outcome.error) return { ok: false, detail: outcome.error.message };
-  return { ok: outcome.code === 0, detail: outcome.code === 0 ? '' : `exit code ${outcome.code ?? outcome.signal}` };
+  // Its last lines may still be on their way; a grandchild may hold the pipes open, so not long.
+  const drained = Promise.all([child.stdout, child.stderr].map((stream) => new Promise((resolve) => {
+    if (stream.closed) resolve();
+    else stream.once('close', resolve);
+  })));
+  await Promise.race([drained, pause(2000)]);
+  const tail = [...failures, ...(failures.size > 0 ? ['…'] : []), ...last];
+  if (outcome === 'timeout') return { ok: false, detail: `timed out after ${Math.round(limit / 1000)} s`, tail };
+  if (outcome.error) return { ok: false, detail: outcome.error.message, tail };
+  if (outcome.code === 0) return { ok: true };
+  return { ok: false, detail: `exit code ${outcome.code ?? outcome.signal}`, tail };
 }
 
 /**
@@ -575,6 +604,10 @@ function summarize() {
   console.log('\n=== Summary');
   for (const s of steps) {
     console.log(`${s.ok ? 'PASS' : 'FAIL'} ${s.name} (${s.seconds.toFixed(1)} s)${s.detail ? `: ${s.detail}` : ''}`);
+  }
+  for (const s of steps.filter((f) => !f.ok && f.tail?.length)) {
+    console.log(`\n--- ${s.name}: what it printed of the failure, and its last lines`);
+    for (const line of s.tail) console.log(`  ${line}`);
   }
   if (failed > 0) console.log(`logs: ${workDir}`);
   else rmSync(workDir, { recursive: true, force: true });

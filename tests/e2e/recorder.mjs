@@ -9,7 +9,8 @@
 // section 7.6.1, are left to each connection. Each client connection gets a connection of its
 // own to the worker, kept alive as long as the client's, so that a client reusing a connection
 // reuses one on the worker too; a connection the worker closes or breaks is closed or broken
-// toward the client.
+// toward the client. One exception: a request that `wrangler dev` lost on its way to the worker
+// is sent again, up to twice (DEV_SERVER_LOST below).
 //
 // Import: startRecorder({ target, file, setHeaders }) resolves to { url, close }; `target` is
 // the worker's origin (or a function giving it, read at each request, for a proxy that starts
@@ -17,9 +18,10 @@
 // { method, path, status, headers: [name, value, ...], body }, the body decoded from any
 // Content-Encoding (gzip, deflate, br) so that it can be searched, or with `undecodable` when
 // it could not be; or { method, path, error } for an exchange that did not end in a whole
-// answer. `setHeaders` (none by default)
-// are put on every request, in place of any of the same name: they give a client that cannot
-// send headers of its own (the conformance suite) an access token.
+// answer; or, with `resent` saying why, for a request wrangler dev lost and that went again
+// (with the 503 that said so, if one did; see DEV_SERVER_LOST). `setHeaders`
+// (none by default) are put on every request, in place of any of the same name: they give a
+// client that cannot send headers of its own (the conformance suite) an access token.
 
 import { createWriteStream } from 'node:fs';
 import { Agent, createServer, request as forward } from 'node:http';
@@ -58,58 +60,61 @@ function decodedBody(bytes, contentEncoding = '') {
   return decoded.toString('utf8');
 }
 
+/** What the log keeps of one whole answer: its body decoded for searching, if it can be. */
+function recorded(req, answer, bytes) {
+  const entry = { method: req.method, path: req.url, status: answer.statusCode, headers: answer.rawHeaders };
+  try {
+    entry.body = decodedBody(bytes, answer.headers['content-encoding']);
+  } catch (error) {
+    entry.body = bytes.toString('utf8');
+    entry.undecodable = error.message;
+  }
+  return entry;
+}
+
+// wrangler dev closes a kept-alive connection after five idle seconds, in front of the worker
+// and between its own proxy and the worker, and a request written on one just as it closes is
+// lost. On the first hop this proxy sees the reset of a reused connection; on the second,
+// wrangler answers a 503 starting with the text below (it sends only GET and HEAD again
+// itself). Either way the request never reached the worker: it is sent again, and written
+// down with `resent` saying why. The worker itself never answers this text.
+const DEV_SERVER_LOST = 'Your worker restarted mid-request.';
+const MAX_RESENT_BODY = 1024 * 1024;
+// Both losses can meet one request in turn: its first try meets the reset, and the second
+// the 503.
+const MAX_ATTEMPTS = 3;
+
+/** Whether an answer may be that 503: it must then be read whole before it is passed on. */
+function mayBeDevServerLoss(answer) {
+  return answer.statusCode === 503 && /^text\/plain\b/i.test(answer.headers['content-type'] ?? '');
+}
+
 export async function startRecorder({ target, file, setHeaders = {} }) {
   const replaced = new Set(Object.keys(setHeaders).map((name) => name.toLowerCase()));
   const added = Object.entries(setHeaders).flat();
   const log = createWriteStream(file, { flags: 'a' });
-  // One agent per client connection, holding at most one connection to the worker.
+  // One agent per client connection, holding at most one connection to the worker. `fresh`
+  // drops that connection and starts another, for a request that is sent again.
   const agents = new WeakMap();
-  const agentFor = (socket) => {
+  const agentFor = (socket, { fresh = false } = {}) => {
     let agent = agents.get(socket);
-    if (!agent) {
+    if (agent && fresh) agent.destroy();
+    if (!agent || fresh) {
       agent = new Agent({ keepAlive: true, maxSockets: 1 });
       agents.set(socket, agent);
-      socket.once('close', () => agent.destroy());
     }
     return agent;
   };
 
   const server = createServer((req, res) => {
+    if (!agents.has(req.socket)) req.socket.once('close', () => agents.get(req.socket)?.destroy());
     const upstream = new URL(typeof target === 'function' ? target() : target);
-    const outgoing = forward({
-      host: upstream.hostname,
-      port: upstream.port,
-      method: req.method,
-      path: req.url,
-      headers: [...endToEndHeaders(req.rawHeaders, replaced), ...added],
-      agent: agentFor(req.socket),
-    }, (answer) => {
-      const headers = endToEndHeaders(answer.rawHeaders);
-      if (/\bclose\b/i.test(answer.headers.connection ?? '')) headers.push('Connection', 'close');
-      res.writeHead(answer.statusCode, answer.statusMessage, headers);
-      const chunks = [];
-      answer.on('data', (chunk) => {
-        chunks.push(chunk);
-        res.write(chunk);
-      });
-      answer.on('end', () => {
-        res.end();
-        const entry = { method: req.method, path: req.url, status: answer.statusCode, headers: answer.rawHeaders };
-        const bytes = Buffer.concat(chunks);
-        try {
-          entry.body = decodedBody(bytes, answer.headers['content-encoding']);
-        } catch (error) {
-          entry.body = bytes.toString('utf8');
-          entry.undecodable = error.message;
-        }
-        log.write(`${JSON.stringify(entry)}\n`);
-      });
-      // The worker broke the answer off: break it off toward the client too.
-      answer.on('close', () => {
-        if (answer.complete) return;
-        note('the worker broke the answer off');
-        res.destroy();
-      });
+    // A copy of the request body, for sending it again (see DEV_SERVER_LOST).
+    const sent = [];
+    let sentBytes = 0;
+    req.on('data', (chunk) => {
+      sentBytes += chunk.length;
+      if (sentBytes <= MAX_RESENT_BODY) sent.push(chunk);
     });
     // Anything but a whole answer is written down too, as { method, path, error }: the first
     // thing that went wrong, not what followed from it.
@@ -119,12 +124,91 @@ export async function startRecorder({ target, file, setHeaders = {} }) {
       failed = true;
       log.write(`${JSON.stringify({ method: req.method, path: req.url, error })}\n`);
     };
-    // No answer from the worker: none for the client either.
-    outgoing.on('error', (error) => {
-      note(`no answer from the worker: ${error.code ?? error.message}${outgoing.reusedSocket ? ' on a reused connection' : ''}`);
-      res.destroy();
-    });
-    req.pipe(outgoing);
+    let outgoing;
+
+    /** Writes the worker's answer through to the client and down in the log. */
+    const passOn = (answer, firstChunks = []) => {
+      const headers = endToEndHeaders(answer.rawHeaders);
+      if (/\bclose\b/i.test(answer.headers.connection ?? '')) headers.push('Connection', 'close');
+      res.writeHead(answer.statusCode, answer.statusMessage, headers);
+      const chunks = [...firstChunks];
+      for (const chunk of firstChunks) res.write(chunk);
+      const finish = () => {
+        res.end();
+        log.write(`${JSON.stringify(recorded(req, answer, Buffer.concat(chunks)))}\n`);
+      };
+      if (answer.complete) {
+        finish();
+        return;
+      }
+      answer.on('data', (chunk) => {
+        chunks.push(chunk);
+        res.write(chunk);
+      });
+      answer.on('end', finish);
+      // The worker broke the answer off: break it off toward the client too.
+      answer.on('close', () => {
+        if (answer.complete) return;
+        note('the worker broke the answer off');
+        res.destroy();
+      });
+    };
+
+    /** Runs `then` once the whole request body is here (and so in `sent`). */
+    const whenComplete = (then) => {
+      if (req.complete) {
+        then();
+        return;
+      }
+      req.once('end', then);
+      req.resume();
+    };
+
+    const send = (attempt) => {
+      let answered = false;
+      const request = forward({
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: [...endToEndHeaders(req.rawHeaders, replaced), ...added],
+        agent: agentFor(req.socket, { fresh: attempt > 1 }),
+      }, (answer) => {
+        answered = true;
+        const resendable = attempt < MAX_ATTEMPTS && req.complete && sentBytes <= MAX_RESENT_BODY;
+        if (!(resendable && mayBeDevServerLoss(answer))) {
+          passOn(answer);
+          return;
+        }
+        const chunks = [];
+        answer.on('data', (chunk) => chunks.push(chunk));
+        answer.on('end', () => {
+          const entry = recorded(req, answer, Buffer.concat(chunks));
+          if (!entry.body.startsWith(DEV_SERVER_LOST)) {
+            passOn(answer, chunks);
+            return;
+          }
+          log.write(`${JSON.stringify({ ...entry, resent: 'wrangler dev lost it on its way to the worker' })}\n`);
+          send(attempt + 1);
+        });
+      });
+      outgoing = request;
+      request.on('error', (error) => {
+        // A kept-alive connection that wrangler dev closed for idleness just as it was reused:
+        // the request never got there, and goes again on a new connection.
+        if (attempt < MAX_ATTEMPTS && !answered && request.reusedSocket && error.code === 'ECONNRESET' && sentBytes <= MAX_RESENT_BODY) {
+          log.write(`${JSON.stringify({ method: req.method, path: req.url, resent: 'the kept-alive connection was reset as it was reused' })}\n`);
+          whenComplete(() => send(attempt + 1));
+          return;
+        }
+        // No answer from the worker: none for the client either.
+        note(`no answer from the worker: ${error.code ?? error.message}${request.reusedSocket ? ' on a reused connection' : ''}`);
+        res.destroy();
+      });
+      if (attempt > 1) request.end(Buffer.concat(sent));
+      else req.pipe(request);
+    };
+    send(1);
     // The client went away before its answer was complete: so does the request to the worker.
     res.on('close', () => {
       if (res.writableFinished) return;

@@ -13,11 +13,19 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 
 import { startRecorder } from './recorder.mjs';
 
+const LOST = 'Your worker restarted mid-request.';
+
 /** The origin: answers by path, and notes each request and the connection it came on. */
 function startOrigin() {
   const seen = [];
   let connections = 0;
   const server = createServer(async (req, res) => {
+    // A kept-alive connection closed just as it is reused: the request is not read, the
+    // connection is reset.
+    if (req.socket.resetOnReuse) {
+      req.socket.resetAndDestroy();
+      return;
+    }
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
     seen.push({ method: req.method, url: req.url, rawHeaders: req.rawHeaders, body: Buffer.concat(chunks).toString(), connection: req.socket.id });
@@ -38,6 +46,29 @@ function startOrigin() {
     } else if (req.url === '/empty-gzip') {
       res.writeHead(204, { 'content-encoding': 'gzip' });
       res.end();
+    } else if (req.url.startsWith('/lost')) {
+      // wrangler dev's answer for a request it lost on the way (gzipped, as wrangler sends
+      // it to a client that accepts gzip): at the first try of each body for /lost-once, at
+      // every try for /lost-always.
+      const body = Buffer.concat(chunks).toString();
+      const tries = seen.filter((s) => s.url === req.url && s.body === body).length;
+      if (req.url === '/lost-always' || tries === 1) {
+        const text = `${LOST} Please try sending the request again. Only GET or HEAD requests are retried automatically.`;
+        const gzip = req.url === '/lost-once';
+        res.writeHead(503, { 'content-type': 'text/plain;charset=UTF-8', 'retry-after': '0', ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+        // wrangler then closes the connection, without saying so.
+        res.end(gzip ? gzipSync(text) : text, () => req.socket.destroy());
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ echo: body, tries }));
+      }
+    } else if (req.url === '/reset-on-reuse') {
+      req.socket.resetOnReuse = true;
+      res.writeHead(200, { 'content-length': '2' });
+      res.end('ok');
+    } else if (req.url === '/unavailable') {
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end('Clerk is down');
     } else if (req.url === '/hold') {
       req.socket.once('close', () => seen.push({ url: '/hold', closed: true }));
     } else {
@@ -209,6 +240,50 @@ describe('recording proxy', () => {
     const answer = await send(recorder.url, { path: '/broken' });
     assert.ok(answer.error, `the client got a whole answer: ${JSON.stringify(answer)}`);
     assert.deepEqual(await recordedFor('/broken'), { method: 'GET', path: '/broken', error: 'the worker broke the answer off' });
+  });
+
+  it('sends a request wrangler dev lost on its way again, and writes the loss down', async () => {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'ping' });
+    const answer = await send(recorder.url, { method: 'POST', path: '/lost-once', body, headers: { 'Content-Length': Buffer.byteLength(body) } });
+    assert.equal(answer.status, 200);
+    assert.deepEqual(JSON.parse(answer.body), { echo: body, tries: 2 });
+    assert.deepEqual(origin.seen.map((s) => [s.method, s.body]), [['POST', body], ['POST', body]], 'the same request, twice');
+    const entries = lines().filter((line) => line.path === '/lost-once');
+    for (let i = 0; i < 50 && entries.length < 2; i++) {
+      await new Promise((resolve) => { setTimeout(resolve, 20); });
+      entries.splice(0, entries.length, ...lines().filter((line) => line.path === '/lost-once'));
+    }
+    assert.deepEqual(entries.map((e) => [e.status, Boolean(e.resent)]), [[503, true], [200, false]]);
+  });
+
+  it('sends a request again on a new connection when its kept-alive one is reset as it is reused', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const body = '{"after":"reset"}';
+    try {
+      assert.equal((await send(recorder.url, { path: '/reset-on-reuse', agent })).status, 200);
+      const answer = await send(recorder.url, { method: 'POST', path: '/mcp', body, agent, headers: { 'Content-Length': Buffer.byteLength(body) } });
+      assert.deepEqual([answer.status, answer.body], [201, JSON.stringify({ echo: body })]);
+    } finally {
+      agent.destroy();
+    }
+    const [first, second] = origin.seen;
+    assert.equal(second.body, body);
+    assert.notEqual(second.connection, first.connection, 'sent again on a new connection');
+    const loss = (line) => line.path === '/mcp' && line.resent && line.status === undefined;
+    for (let i = 0; i < 50 && !lines().some(loss); i++) await new Promise((resolve) => { setTimeout(resolve, 20); });
+    assert.ok(lines().some(loss), 'the loss is written down');
+  });
+
+  it('passes on a third loss in a row, and any other 503, as it came', async () => {
+    const body = '{"n":1}';
+    const lost = await send(recorder.url, { method: 'POST', path: '/lost-always', body, headers: { 'Content-Length': Buffer.byteLength(body) } });
+    assert.equal(lost.status, 503);
+    assert.ok(lost.body.startsWith(LOST));
+    assert.equal(origin.seen.length, 3, 'sent twice more, not again after that');
+    origin.seen.length = 0;
+    const other = await send(recorder.url, { method: 'POST', path: '/unavailable', body, headers: { 'Content-Length': Buffer.byteLength(body) } });
+    assert.deepEqual([other.status, other.body], [503, 'Clerk is down']);
+    assert.equal(origin.seen.length, 1, 'a 503 of the worker\'s own is not sent again');
   });
 
   it('drops the request to the origin when the client goes away', async () => {

@@ -12,7 +12,8 @@
 // (which checks the fake's answers against the spec), and runs tests/contract/*.test.mjs.
 //
 // Clients reach every worker only through a recording proxy of its own (recorder.mjs), which
-// writes down every answer; the last step looks through those answers and every wrangler log
+// writes down every answer (and sends again a request wrangler dev lost on its way, which
+// the summary counts); the last step looks through those answers and every wrangler log
 // for any Clerk key or access token the run used, and for any key not cut down to its prefix.
 //
 // It stops every process it started (each in its own process group, so wrangler's workerd
@@ -598,10 +599,21 @@ function scanForSecrets() {
   return { ok: findings.length === 0, detail: findings.length ? `${findings.length} finding(s)` : '' };
 }
 
+/** How often wrangler dev lost a request on its way to a worker (recorder.mjs sent it again). */
+function lostByDevServer() {
+  if (!existsSync(workDir)) return [];
+  return readdirSync(workDir).filter((name) => /^answers-.*\.jsonl$/.test(name)).flatMap((name) => {
+    const count = [...readFileSync(join(workDir, name), 'utf8').matchAll(/"resent":"/g)].length;
+    return count > 0 ? [`${count} in ${name}`] : [];
+  });
+}
+
 function summarize() {
   const passed = steps.filter((s) => s.ok).length;
   const failed = steps.length - passed;
+  const lost = lostByDevServer();
   console.log('\n=== Summary');
+  if (lost.length > 0) console.log(`wrangler dev lost requests on their way to a worker, sent again: ${lost.join(', ')}`);
   for (const s of steps) {
     console.log(`${s.ok ? 'PASS' : 'FAIL'} ${s.name} (${s.seconds.toFixed(1)} s)${s.detail ? `: ${s.detail}` : ''}`);
   }

@@ -9,14 +9,16 @@
 use std::borrow::Cow;
 
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::clerk::PaginatedList;
 
 /// A point in time as an RFC 3339 string in UTC with milliseconds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Timestamp(String);
+///
+/// Kept as its 24 ASCII bytes rather than a `String`: a list writes four
+/// per item, and an allocation for each cost as much as the digits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timestamp([u8; 24]);
 
 impl Timestamp {
     /// Converts Unix milliseconds (negative ones too) to `YYYY-MM-DDThh:mm:ss.sssZ`.
@@ -31,20 +33,17 @@ impl Timestamp {
         if !(0..=9999).contains(&year) {
             return None;
         }
-        // Written digit by digit: a list formats four times per item, and
-        // `format!` with padded fields cost more than the rest of the shaping.
-        let mut text = String::with_capacity(24);
-        for (value, width, then) in [
-            (year, 4, '-'),
-            (month, 2, '-'),
-            (day, 2, 'T'),
-            (second_of_day / 3600, 2, ':'),
-            (second_of_day % 3600 / 60, 2, ':'),
-            (second_of_day % 60, 2, '.'),
-            (millis, 3, 'Z'),
+        let mut text = *b"0000-00-00T00:00:00.000Z";
+        for (value, digits) in [
+            (year, 0..4),
+            (month, 5..7),
+            (day, 8..10),
+            (second_of_day / 3600, 11..13),
+            (second_of_day % 3600 / 60, 14..16),
+            (second_of_day % 60, 17..19),
+            (millis, 20..23),
         ] {
-            push_digits(&mut text, value, width);
-            text.push(then);
+            put_digits(&mut text[digits], value);
         }
         Some(Timestamp(text))
     }
@@ -53,14 +52,25 @@ impl Timestamp {
     pub fn from_opt(ms: Option<i64>) -> Option<Timestamp> {
         ms.and_then(Timestamp::from_unix_ms)
     }
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits and separators are ever written.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
-/// Appends the last `width` decimal digits of `value` (not negative), with
-/// leading zeros.
-fn push_digits(text: &mut String, value: i64, width: u32) {
-    for place in (0..width).rev() {
-        let digit = value / 10_i64.pow(place) % 10;
-        text.push(char::from(b'0' + digit.unsigned_abs() as u8));
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Writes the last `slot.len()` decimal digits of `value` (not negative)
+/// into `slot`, with leading zeros.
+fn put_digits(slot: &mut [u8], mut value: i64) {
+    for byte in slot.iter_mut().rev() {
+        *byte = b'0' + (value % 10).unsigned_abs() as u8;
+        value /= 10;
     }
 }
 
@@ -152,23 +162,27 @@ mod tests {
     #[test]
     fn unix_milliseconds_become_iso_8601() {
         assert_eq!(
-            Timestamp::from_unix_ms(0).map(|t| t.0).unwrap_or_default(),
+            Timestamp::from_unix_ms(0)
+                .map(|t| t.as_str().to_owned())
+                .unwrap_or_default(),
             "1970-01-01T00:00:00.000Z"
         );
         assert_eq!(
             Timestamp::from_unix_ms(1_704_164_645_678)
-                .map(|t| t.0)
+                .map(|t| t.as_str().to_owned())
                 .unwrap_or_default(),
             "2024-01-02T03:04:05.678Z"
         );
         assert_eq!(
             Timestamp::from_unix_ms(951_782_400_000)
-                .map(|t| t.0)
+                .map(|t| t.as_str().to_owned())
                 .unwrap_or_default(),
             "2000-02-29T00:00:00.000Z"
         );
         assert_eq!(
-            Timestamp::from_unix_ms(-1).map(|t| t.0).unwrap_or_default(),
+            Timestamp::from_unix_ms(-1)
+                .map(|t| t.as_str().to_owned())
+                .unwrap_or_default(),
             "1969-12-31T23:59:59.999Z"
         );
     }
@@ -179,7 +193,7 @@ mod tests {
         assert_eq!(Timestamp::from_unix_ms(-9_007_199_254_740_991), None);
         assert_eq!(Timestamp::from_unix_ms(i64::MIN), None);
         assert_eq!(Timestamp::from_unix_ms(i64::MAX), None);
-        let last = Timestamp::from_unix_ms(253_402_300_799_999).map(|t| t.0);
+        let last = Timestamp::from_unix_ms(253_402_300_799_999).map(|t| t.as_str().to_owned());
         assert_eq!(last.as_deref(), Some("9999-12-31T23:59:59.999Z"));
     }
 

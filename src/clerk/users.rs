@@ -142,11 +142,11 @@ pub struct ListedUser<'a> {
     #[serde(borrow)]
     pub unsafe_metadata: Option<MetadataText<'a>>,
     #[serde(default, deserialize_with = "null_as_default")]
-    pub email_addresses: Vec<EmailAddress>,
+    pub email_addresses: Vec<ListedEmailAddress>,
     #[serde(default, deserialize_with = "null_as_default")]
-    pub phone_numbers: Vec<PhoneNumber>,
+    pub phone_numbers: Vec<ListedPhoneNumber>,
     #[serde(default, deserialize_with = "null_as_default")]
-    pub external_accounts: Vec<ExternalAccount>,
+    pub external_accounts: Vec<ListedExternalAccount>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub banned: bool,
     #[serde(default, deserialize_with = "null_as_default")]
@@ -155,6 +155,29 @@ pub struct ListedUser<'a> {
     pub last_active_at: Option<i64>,
     pub created_at: Option<i64>,
     pub updated_at: Option<i64>,
+}
+
+/// An email address as a list shows it: the address, and the ID that says
+/// whether it is the primary one. Its verification is skipped unread.
+#[derive(Debug, Deserialize)]
+pub struct ListedEmailAddress {
+    pub id: Option<String>,
+    #[serde(default)]
+    pub email_address: String,
+}
+
+/// A phone number as a list shows it.
+#[derive(Debug, Deserialize)]
+pub struct ListedPhoneNumber {
+    #[serde(default)]
+    pub phone_number: String,
+}
+
+/// A sign-in provider as a list shows it (`oauth_google`, ...).
+#[derive(Debug, Deserialize)]
+pub struct ListedExternalAccount {
+    #[serde(default)]
+    pub provider: String,
 }
 
 /// A metadata object as Clerk wrote it, kept as text: a list passes it on

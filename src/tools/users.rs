@@ -846,12 +846,16 @@ async fn delete_user(clerk: ClerkClient<'_>, args: UserIdArgs) -> Result<Deleted
 }
 
 /// The address of the email whose ID is `primary_id`.
-fn primary_email(emails: &[wire::EmailAddress], primary_id: Option<&str>) -> Option<String> {
+/// The address among `emails`, given as (ID, address), whose ID is `primary_id`.
+fn primary_email<'e>(
+    emails: impl IntoIterator<Item = (Option<&'e str>, &'e str)>,
+    primary_id: Option<&str>,
+) -> Option<String> {
     let primary_id = primary_id?;
     emails
-        .iter()
-        .find(|email| email.id.as_deref() == Some(primary_id))
-        .map(|email| email.email_address.clone())
+        .into_iter()
+        .find(|(id, _)| *id == Some(primary_id))
+        .map(|(_, address)| address.to_owned())
 }
 
 fn primary_phone(user: &wire::User) -> Option<String> {
@@ -873,7 +877,9 @@ impl<'a> From<ListedUser<'a>> for CompactUser<'a> {
     fn from(user: ListedUser<'a>) -> Self {
         CompactUser {
             primary_email_address: primary_email(
-                &user.email_addresses,
+                user.email_addresses
+                    .iter()
+                    .map(|e| (e.id.as_deref(), e.email_address.as_str())),
                 user.primary_email_address_id.as_deref(),
             ),
             email_addresses: user
@@ -911,7 +917,12 @@ impl<'a> From<ListedUser<'a>> for CompactUser<'a> {
 impl From<wire::User> for FullUser {
     fn from(user: wire::User) -> Self {
         let primary_email_id = user.primary_email_address_id.as_deref();
-        let primary_email_address = primary_email(&user.email_addresses, primary_email_id);
+        let primary_email_address = primary_email(
+            user.email_addresses
+                .iter()
+                .map(|e| (e.id.as_deref(), e.email_address.as_str())),
+            primary_email_id,
+        );
         let primary_phone_number = primary_phone(&user);
         let primary_phone_id = user.primary_phone_number_id.as_deref();
         FullUser {

@@ -76,7 +76,7 @@ function recorded(req, answer, bytes) {
 // and between its own proxy and the worker, and a request written on one just as it closes is
 // lost. On the first hop this proxy sees the reset of a reused connection; on the second,
 // wrangler answers a 503 starting with the text below (it sends only GET and HEAD again
-// itself). Either way the request never reached the worker: it is sent again, and written
+// itself). In that race the request never reached the worker: it is sent again, and written
 // down with `resent` saying why. The worker itself never answers this text.
 const DEV_SERVER_LOST = 'Your worker restarted mid-request.';
 const MAX_RESENT_BODY = 1024 * 1024;

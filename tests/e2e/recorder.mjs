@@ -12,7 +12,7 @@
 // toward the client. One exception: a request that `wrangler dev` lost on its way to the worker
 // is sent again, up to twice (DEV_SERVER_LOST below).
 //
-// Import: startRecorder({ target, file, setHeaders }) resolves to { url, close }; `target` is
+// Import: startRecorder({ target, file, setHeaders }) resolves to { url, resent, close }; `target` is
 // the worker's origin (or a function giving it, read at each request, for a proxy that starts
 // before its worker's port is known), `file` the JSON Lines file each answer is appended to as
 // { method, path, status, headers: [name, value, ...], body }, the body decoded from any
@@ -98,6 +98,7 @@ export async function startRecorder({ target, file, setHeaders = {} }) {
   const agents = new WeakMap();
   const agentFor = (socket, { fresh = false } = {}) => {
     let agent = agents.get(socket);
+    if (!agent) socket.once('close', () => agents.get(socket).destroy());
     if (agent && fresh) agent.destroy();
     if (!agent || fresh) {
       agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -105,9 +106,9 @@ export async function startRecorder({ target, file, setHeaders = {} }) {
     }
     return agent;
   };
+  let resent = 0;
 
   const server = createServer((req, res) => {
-    if (!agents.has(req.socket)) req.socket.once('close', () => agents.get(req.socket)?.destroy());
     const upstream = new URL(typeof target === 'function' ? target() : target);
     // A copy of the request body, for sending it again (see DEV_SERVER_LOST).
     const sent = [];
@@ -189,6 +190,7 @@ export async function startRecorder({ target, file, setHeaders = {} }) {
             return;
           }
           log.write(`${JSON.stringify({ ...entry, resent: 'wrangler dev lost it on its way to the worker' })}\n`);
+          resent += 1;
           send(attempt + 1);
         });
       });
@@ -198,6 +200,7 @@ export async function startRecorder({ target, file, setHeaders = {} }) {
         // the request never got there, and goes again on a new connection.
         if (attempt < MAX_ATTEMPTS && !answered && request.reusedSocket && error.code === 'ECONNRESET' && sentBytes <= MAX_RESENT_BODY) {
           log.write(`${JSON.stringify({ method: req.method, path: req.url, resent: 'the kept-alive connection was reset as it was reused' })}\n`);
+          resent += 1;
           whenComplete(() => send(attempt + 1));
           return;
         }
@@ -224,6 +227,8 @@ export async function startRecorder({ target, file, setHeaders = {} }) {
   });
   return {
     url: `http://127.0.0.1:${server.address().port}`,
+    /** How many requests went again, each written down with `resent`. */
+    resent: () => resent,
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => log.end(resolve));

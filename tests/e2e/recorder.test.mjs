@@ -244,8 +244,10 @@ describe('recording proxy', () => {
 
   it('sends a request wrangler dev lost on its way again, and writes the loss down', async () => {
     const body = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'ping' });
+    const resentBefore = recorder.resent();
     const answer = await send(recorder.url, { method: 'POST', path: '/lost-once', body, headers: { 'Content-Length': Buffer.byteLength(body) } });
     assert.equal(answer.status, 200);
+    assert.equal(recorder.resent() - resentBefore, 1, 'the resend is counted');
     assert.deepEqual(JSON.parse(answer.body), { echo: body, tries: 2 });
     assert.deepEqual(origin.seen.map((s) => [s.method, s.body]), [['POST', body], ['POST', body]], 'the same request, twice');
     const entries = lines().filter((line) => line.path === '/lost-once');

@@ -62,6 +62,9 @@ options.config = resolvePath(options.config);
 const deadline = Date.now() + TIME_BUDGET_MS;
 const workDir = mkdtempSync(join(tmpdir(), 'clerk-mcp-e2e-'));
 const recorders = new Set();
+// Every recorder by the name of its answers file, kept after it is closed: the summary says how
+// many requests each sent again.
+const resends = new Map();
 const steps = [];
 // Every Clerk key and access token the run makes, as { label, value }; tests add the ones they
 // make up to MADE_UP_SECRETS. None may appear in anything a worker answers or logs.
@@ -229,6 +232,14 @@ async function startPrism(spec, log, upstream) {
   throw new Error(child.exitCode !== null ? `Prism exited with ${child.exitCode}` : 'Prism did not start within 60 s');
 }
 
+/** Starts a recording proxy (recorder.mjs) that writes to answers-NAME.jsonl. */
+async function startRecording(name, options) {
+  const recorder = await startRecorder({ ...options, file: join(workDir, `answers-${name}.jsonl`) });
+  recorders.add(recorder);
+  resends.set(`answers-${name}.jsonl`, recorder);
+  return recorder;
+}
+
 /**
  * Starts `wrangler dev` on a free 127.0.0.1 port with the given variables (`CLERK_SECRET_KEY`
  * empty unless given, so that a developer's .dev.vars cannot change the mode), and a recording
@@ -242,8 +253,7 @@ async function startPrism(spec, log, upstream) {
 async function startWorker(name, { clerkUrl, expectedMode, vars = {} }) {
   // The proxy takes its own port first, so that it cannot take one chosen for wrangler.
   let target;
-  const recorder = await startRecorder({ target: () => target, file: join(workDir, `answers-${name}.jsonl`) });
-  recorders.add(recorder);
+  const recorder = await startRecording(name, { target: () => target });
   const log = join(workDir, `wrangler-${name}.log`);
   for (let attempt = 1; ; attempt += 1) {
     const [port, inspectorPort] = [await freePort(), await freePort()];
@@ -439,12 +449,10 @@ async function runEndToEnd(testFiles, stepNames) {
   const conformanceEnv = { ...process.env, PATH: `${dirname(node22)}${delimiter}${process.env.PATH}` };
   // The conformance suite sends no headers of its own: for the hosted worker, a recording proxy
   // of its own puts the second access token on every request.
-  const hostedForConformance = await startRecorder({
+  const hostedForConformance = await startRecording('hosted-conformance', {
     target: new URL(urls.MCP_URL_HOSTED).origin,
-    file: join(workDir, 'answers-hosted-conformance.jsonl'),
     setHeaders: { Authorization: `Bearer ${hostedTokens[1]}` },
   });
-  recorders.add(hostedForConformance);
   const conformanceUrls = { public: publicMcp, hosted: `${hostedForConformance.url}/mcp` };
   for (const mode of CONFORMANCE_MODES) {
     for (const scenario of CONFORMANCE_SCENARIOS) {
@@ -599,19 +607,10 @@ function scanForSecrets() {
   return { ok: findings.length === 0, detail: findings.length ? `${findings.length} finding(s)` : '' };
 }
 
-/** How often wrangler dev lost a request on its way to a worker (recorder.mjs sent it again). */
-function lostByDevServer() {
-  if (!existsSync(workDir)) return [];
-  return readdirSync(workDir).filter((name) => /^answers-.*\.jsonl$/.test(name)).flatMap((name) => {
-    const count = [...readFileSync(join(workDir, name), 'utf8').matchAll(/"resent":"/g)].length;
-    return count > 0 ? [`${count} in ${name}`] : [];
-  });
-}
-
 function summarize() {
   const passed = steps.filter((s) => s.ok).length;
   const failed = steps.length - passed;
-  const lost = lostByDevServer();
+  const lost = [...resends].filter(([, recorder]) => recorder.resent() > 0).map(([name, recorder]) => `${recorder.resent()} in ${name}`);
   console.log('\n=== Summary');
   if (lost.length > 0) console.log(`wrangler dev lost requests on their way to a worker, sent again: ${lost.join(', ')}`);
   for (const s of steps) {

@@ -18,10 +18,14 @@ pub enum JsonError {
 
 /// `bytes` as JSON of type `T`, whose strings may borrow from `bytes`.
 pub fn from_bytes<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, JsonError> {
-    let text = std::str::from_utf8(bytes).map_err(|error| JsonError::NotUtf8 {
+    serde_json::from_str(utf8(bytes)?).map_err(JsonError::Invalid)
+}
+
+/// `bytes` as text, for a reader of its own.
+pub fn utf8(bytes: &[u8]) -> Result<&str, JsonError> {
+    std::str::from_utf8(bytes).map_err(|error| JsonError::NotUtf8 {
         valid_up_to: error.valid_up_to(),
-    })?;
-    serde_json::from_str(text).map_err(JsonError::Invalid)
+    })
 }
 
 impl fmt::Display for JsonError {

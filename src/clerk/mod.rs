@@ -26,6 +26,7 @@ pub mod oauth;
 pub mod organizations;
 mod query;
 pub mod roles;
+mod scan;
 pub mod sessions;
 pub mod users;
 
@@ -39,6 +40,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::json::{self, JsonError};
+use scan::ScanError;
 
 pub use error::{ApiError, ClerkError, RetryAfter};
 pub use key::{KeyError, KeySource, SecretKey};
@@ -280,8 +282,8 @@ impl<'a> ClerkClient<'a> {
     }
 
     /// Sends `GET {path}?{query}` and keeps the answer undecoded, for a
-    /// caller that decodes it with [`ClerkClient::decode`] into a type that
-    /// borrows from it.
+    /// caller that reads it into a type that borrows from it (as
+    /// [`ClerkClient::read_users`] does).
     pub async fn get_answer(&self, path: &UrlPath, query: &Query) -> Result<Answer, ClerkError> {
         self.exchange(Method::GET, path, query, None)
             .await
@@ -289,10 +291,22 @@ impl<'a> ClerkClient<'a> {
             .map_err(|error| error.without_key(self.key))
     }
 
-    /// Reads an answer of [`ClerkClient::get_answer`] as `T`, whose strings
-    /// may borrow from it.
-    pub fn decode<'b, T: Deserialize<'b>>(&self, answer: &'b Answer) -> Result<T, ClerkError> {
-        decode_body(&answer.0).map_err(|error| error.without_key(self.key))
+    /// Reads the text of an answer of [`ClerkClient::get_answer`] with
+    /// `read`, whose values may borrow from it.
+    fn read_answer<'b, T>(
+        &self,
+        answer: &'b Answer,
+        read: impl FnOnce(&'b str) -> Result<T, ScanError>,
+    ) -> Result<T, ClerkError> {
+        let unreadable = |detail: String| {
+            ClerkError::UnexpectedBody {
+                status: answer.0.status().as_u16(),
+                detail,
+            }
+            .without_key(self.key)
+        };
+        let text = json::utf8(answer.0.body()).map_err(|error| unreadable(error.to_string()))?;
+        read(text).map_err(|error| unreadable(error.to_string()))
     }
 
     /// Sends one request and decodes its answer; any error comes back with

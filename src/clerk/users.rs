@@ -7,11 +7,14 @@
 //! lists and flags, where it does not but an old instance might send one) as
 //! absent, so that a user whose profile is half-filled still decodes.
 
+use std::borrow::Cow;
+
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::scan::{ScanError, Scanner};
 use super::{
     insert_given, Answer, ClerkClient, ClerkError, DeletedObject, MetadataChanges, Page, Query,
     UrlPath,
@@ -122,34 +125,28 @@ pub struct MembershipOrganization {
 }
 
 /// A user as a page of `GET /users` is read: only the fields a list shows,
-/// with the metadata left as the text it is in the page.
+/// with the strings and metadata borrowed from the page.
 ///
-/// A list decodes every user of its page on every call, and that decoding
-/// is the largest part of its CPU time. This type keeps nothing the list
-/// does not show (images, settings, external IDs) and builds no map for the
-/// metadata, which the list writes out unchanged.
-#[derive(Debug, Deserialize)]
+/// A list reads every user of its page on every call, and that reading is
+/// the largest part of its CPU time. This type keeps nothing the list does
+/// not show (images, settings, external IDs), builds no map for the
+/// metadata, which the list writes out unchanged, and is read with the
+/// `scan` module's reader rather than with serde (that module says why).
+#[derive(Debug, Default)]
 pub struct ListedUser<'a> {
-    pub id: String,
-    pub username: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub primary_email_address_id: Option<String>,
-    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    pub username: Option<Cow<'a, str>>,
+    pub first_name: Option<Cow<'a, str>>,
+    pub last_name: Option<Cow<'a, str>>,
+    pub primary_email_address_id: Option<Cow<'a, str>>,
     pub public_metadata: Option<MetadataText<'a>>,
-    #[serde(borrow)]
     pub private_metadata: Option<MetadataText<'a>>,
-    #[serde(borrow)]
     pub unsafe_metadata: Option<MetadataText<'a>>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub email_addresses: Vec<ListedEmailAddress>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub phone_numbers: Vec<ListedPhoneNumber>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub external_accounts: Vec<ListedExternalAccount>,
-    #[serde(default, deserialize_with = "null_as_default")]
+    pub email_addresses: Vec<ListedEmailAddress<'a>>,
+    pub phone_numbers: Vec<Cow<'a, str>>,
+    /// The providers the user signs in with (`oauth_google`, ...).
+    pub external_accounts: Vec<Cow<'a, str>>,
     pub banned: bool,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub locked: bool,
     pub last_sign_in_at: Option<i64>,
     pub last_active_at: Option<i64>,
@@ -159,25 +156,97 @@ pub struct ListedUser<'a> {
 
 /// An email address as a list shows it: the address, and the ID that says
 /// whether it is the primary one. Its verification is skipped unread.
-#[derive(Debug, Deserialize)]
-pub struct ListedEmailAddress {
-    pub id: Option<String>,
-    #[serde(default)]
-    pub email_address: String,
+#[derive(Debug, Default)]
+pub struct ListedEmailAddress<'a> {
+    pub id: Option<Cow<'a, str>>,
+    pub email_address: Cow<'a, str>,
 }
 
-/// A phone number as a list shows it.
-#[derive(Debug, Deserialize)]
-pub struct ListedPhoneNumber {
-    #[serde(default)]
-    pub phone_number: String,
+impl<'a> ListedUser<'a> {
+    /// Reads a page of `GET /users`: an array of users. As with [`User`],
+    /// unknown fields are skipped, `null` reads as absent, and a user
+    /// without an `id` is refused.
+    pub(super) fn read_page(text: &'a str) -> Result<Vec<Self>, ScanError> {
+        let mut scan = Scanner::new(text);
+        let mut users = Vec::new();
+        scan.array(&mut |scan| {
+            users.push(ListedUser::read(scan)?);
+            Ok(())
+        })?;
+        scan.end()?;
+        Ok(users)
+    }
+
+    fn read(scan: &mut Scanner<'a>) -> Result<Self, ScanError> {
+        let mut user = ListedUser::default();
+        let mut id = None;
+        scan.object(&mut |scan, key| {
+            match key {
+                "id" => id = Some(scan.string()?),
+                "username" => user.username = scan.string_or_null()?,
+                "first_name" => user.first_name = scan.string_or_null()?,
+                "last_name" => user.last_name = scan.string_or_null()?,
+                "primary_email_address_id" => {
+                    user.primary_email_address_id = scan.string_or_null()?
+                }
+                "public_metadata" => user.public_metadata = scan.value_or_null()?,
+                "private_metadata" => user.private_metadata = scan.value_or_null()?,
+                "unsafe_metadata" => user.unsafe_metadata = scan.value_or_null()?,
+                "email_addresses" => scan.array_or_null(&mut |scan| {
+                    user.email_addresses.push(ListedEmailAddress::read(scan)?);
+                    Ok(())
+                })?,
+                "phone_numbers" => scan.array_or_null(&mut |scan| {
+                    user.phone_numbers.push(read_one(scan, "phone_number")?);
+                    Ok(())
+                })?,
+                "external_accounts" => scan.array_or_null(&mut |scan| {
+                    user.external_accounts.push(read_one(scan, "provider")?);
+                    Ok(())
+                })?,
+                "banned" => user.banned = scan.bool_or_null()?.unwrap_or_default(),
+                "locked" => user.locked = scan.bool_or_null()?.unwrap_or_default(),
+                "last_sign_in_at" => user.last_sign_in_at = scan.integer_or_null()?,
+                "last_active_at" => user.last_active_at = scan.integer_or_null()?,
+                "created_at" => user.created_at = scan.integer_or_null()?,
+                "updated_at" => user.updated_at = scan.integer_or_null()?,
+                _ => scan.skip()?,
+            }
+            Ok(())
+        })?;
+        user.id = id.ok_or_else(|| scan.error("missing field `id`"))?;
+        Ok(user)
+    }
 }
 
-/// A sign-in provider as a list shows it (`oauth_google`, ...).
-#[derive(Debug, Deserialize)]
-pub struct ListedExternalAccount {
-    #[serde(default)]
-    pub provider: String,
+impl<'a> ListedEmailAddress<'a> {
+    fn read(scan: &mut Scanner<'a>) -> Result<Self, ScanError> {
+        let mut email = ListedEmailAddress::default();
+        scan.object(&mut |scan, key| {
+            match key {
+                "id" => email.id = scan.string_or_null()?,
+                "email_address" => email.email_address = scan.string()?,
+                _ => scan.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(email)
+    }
+}
+
+/// The string `field` of an object whose other fields are skipped; empty
+/// if the object has none.
+fn read_one<'a>(scan: &mut Scanner<'a>, field: &str) -> Result<Cow<'a, str>, ScanError> {
+    let mut value = Cow::Borrowed("");
+    scan.object(&mut |scan, key| {
+        if key == field {
+            value = scan.string()?;
+        } else {
+            scan.skip()?;
+        }
+        Ok(())
+    })?;
+    Ok(value)
 }
 
 /// A metadata object as Clerk wrote it, kept as text: a list passes it on
@@ -335,14 +404,19 @@ impl Verification {
 
 impl ClerkClient<'_> {
     /// `GET /v1/users`: one page of users. Clerk answers a bare array, kept
-    /// undecoded: read it with [`ClerkClient::decode`] as a
-    /// `Vec<ListedUser>`, which borrows from it.
+    /// undecoded: read it with [`ClerkClient::read_users`].
     pub async fn list_users(&self, filter: &UserFilter, page: &Page) -> Result<Answer, ClerkError> {
         let mut query = Query::new();
         page.push_to(&mut query);
         filter.push_to(&mut query);
         self.get_answer(&UrlPath::new().segment("users"), &query)
             .await
+    }
+
+    /// The users of an answer of [`ClerkClient::list_users`], which borrow
+    /// from it.
+    pub fn read_users<'b>(&self, answer: &'b Answer) -> Result<Vec<ListedUser<'b>>, ClerkError> {
+        self.read_answer(answer, ListedUser::read_page)
     }
 
     /// `GET /v1/users/count`: how many users match `filter`.

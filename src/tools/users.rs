@@ -614,23 +614,23 @@ struct DeletedUser {
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct CompactUser<'a> {
-    id: String,
+    id: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    first_name: Option<String>,
+    first_name: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    last_name: Option<String>,
+    last_name: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    username: Option<String>,
+    username: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    primary_email_address: Option<String>,
+    primary_email_address: Option<Cow<'a, str>>,
     /// Every email address of the user, the primary one included.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    email_addresses: Vec<String>,
+    email_addresses: Vec<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    phone_numbers: Vec<String>,
+    phone_numbers: Vec<Cow<'a, str>>,
     /// The providers the user signs in with (`oauth_google`, ...).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    external_accounts: Vec<String>,
+    external_accounts: Vec<Cow<'a, str>>,
     banned: bool,
     locked: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -746,7 +746,7 @@ async fn list_users(
     let total_count = total_count.map_err(ToolError::Clerk)?;
     // The users borrow from the answer, which ends with this function, so
     // the list is written out here (the tool runs with `run_written`).
-    let users: Vec<ListedUser> = clerk.decode(&answer).map_err(ToolError::Clerk)?;
+    let users = clerk.read_users(&answer).map_err(ToolError::Clerk)?;
     let page = PageInfo::new(total_count, users.len(), args.offset);
     let list = UserList {
         users: users.into_iter().map(CompactUser::from).collect(),
@@ -845,17 +845,16 @@ async fn delete_user(clerk: ClerkClient<'_>, args: UserIdArgs) -> Result<Deleted
     })
 }
 
-/// The address of the email whose ID is `primary_id`.
 /// The address among `emails`, given as (ID, address), whose ID is `primary_id`.
-fn primary_email<'e>(
-    emails: impl IntoIterator<Item = (Option<&'e str>, &'e str)>,
+fn primary_email<'e, A: Clone + 'e>(
+    emails: impl IntoIterator<Item = (Option<&'e str>, &'e A)>,
     primary_id: Option<&str>,
-) -> Option<String> {
+) -> Option<A> {
     let primary_id = primary_id?;
     emails
         .into_iter()
         .find(|(id, _)| *id == Some(primary_id))
-        .map(|(_, address)| address.to_owned())
+        .map(|(_, address)| address.clone())
 }
 
 fn primary_phone(user: &wire::User) -> Option<String> {
@@ -879,7 +878,7 @@ impl<'a> From<ListedUser<'a>> for CompactUser<'a> {
             primary_email_address: primary_email(
                 user.email_addresses
                     .iter()
-                    .map(|e| (e.id.as_deref(), e.email_address.as_str())),
+                    .map(|e| (e.id.as_deref(), &e.email_address)),
                 user.primary_email_address_id.as_deref(),
             ),
             email_addresses: user
@@ -887,16 +886,8 @@ impl<'a> From<ListedUser<'a>> for CompactUser<'a> {
                 .into_iter()
                 .map(|e| e.email_address)
                 .collect(),
-            phone_numbers: user
-                .phone_numbers
-                .into_iter()
-                .map(|p| p.phone_number)
-                .collect(),
-            external_accounts: user
-                .external_accounts
-                .into_iter()
-                .map(|a| a.provider)
-                .collect(),
+            phone_numbers: user.phone_numbers,
+            external_accounts: user.external_accounts,
             id: user.id,
             first_name: user.first_name,
             last_name: user.last_name,
@@ -920,7 +911,7 @@ impl From<wire::User> for FullUser {
         let primary_email_address = primary_email(
             user.email_addresses
                 .iter()
-                .map(|e| (e.id.as_deref(), e.email_address.as_str())),
+                .map(|e| (e.id.as_deref(), &e.email_address)),
             primary_email_id,
         );
         let primary_phone_number = primary_phone(&user);

@@ -252,6 +252,7 @@ fn a_success_without_the_objects_id_is_an_unreadable_answer() {
             if empty == json!({}) {
                 assert!(text.contains("missing field `id`"), "{tool}: {text}");
             }
+            assert_eq!(text.matches(" at line ").count(), 1, "{tool}: {text}");
         }
     }
     let lists = [
@@ -268,9 +269,11 @@ fn a_success_without_the_objects_id_is_an_unreadable_answer() {
     for (tool, clerk) in lists {
         let result = tool_result(&clerk, tool, json!({}));
         assert_eq!(result["isError"], true, "{tool}: {result}");
+        let text = result_text(&result);
         assert!(
-            result_text(&result).contains("missing field `id`"),
-            "{tool}: {result}"
+            text.contains("missing field `id` at line 1 column "),
+            "{tool}: {text}"
         );
+        assert_eq!(text.matches(" at line ").count(), 1, "{tool}: {text}");
     }
 }

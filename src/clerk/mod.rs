@@ -364,16 +364,15 @@ fn user_agent() -> &'static str {
     concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))
 }
 
-/// What was wrong with a body, without quoting it: serde's message names
-/// the value it rejected, which may be anything Clerk (or whatever answered
-/// in its place) sent, of any length.
+/// What was wrong with a body, and where, without quoting it (see
+/// [`scan::serde_kind`]).
 fn describe_decode_error(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    let kind = message
-        .split_once(": ")
-        .map_or(message.as_str(), |(kind, _)| kind);
-    let kind: String = kind.chars().take(60).collect();
-    format!("{kind} at line {} column {}", error.line(), error.column())
+    format!(
+        "{} at line {} column {}",
+        scan::serde_kind(error),
+        error.line(),
+        error.column()
+    )
 }
 
 /// Reads a 2xx answer's body as `T`.

@@ -112,23 +112,12 @@ impl<'a> Scanner<'a> {
         &mut self,
         each: &mut dyn FnMut(&mut Self) -> Result<(), ScanError>,
     ) -> Result<(), ScanError> {
-        self.expect(b'[', "expected an array")?;
-        if self.peek() == Some(b']') {
-            self.at += 1;
-            return Ok(());
-        }
-        loop {
+        let mut more = self.open(b'[', b']', "expected an array")?;
+        while more {
             each(self)?;
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b']') => {
-                    self.at += 1;
-                    return Ok(());
-                }
-                Some(_) => return Err(self.error("expected `,` or `]`")),
-                None => return Err(self.error("EOF while parsing a list")),
-            }
+            more = self.past_item(b']', "expected `,` or `]`", "EOF while parsing a list")?;
         }
+        Ok(())
     }
 
     /// [`Scanner::array`], where `null` is an array with nothing in it.
@@ -149,27 +138,49 @@ impl<'a> Scanner<'a> {
         &mut self,
         each: &mut dyn FnMut(&mut Self, &str) -> Result<(), ScanError>,
     ) -> Result<(), ScanError> {
-        self.expect(b'{', "expected an object")?;
-        if self.peek() == Some(b'}') {
-            self.at += 1;
-            return Ok(());
-        }
-        loop {
+        let mut more = self.open(b'{', b'}', "expected an object")?;
+        while more {
             if self.peek() != Some(b'"') {
                 return Err(self.error("key must be a string"));
             }
             let key = self.string()?;
             self.expect(b':', "expected `:`")?;
             each(self, &key)?;
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b'}') => {
-                    self.at += 1;
-                    return Ok(());
-                }
-                Some(_) => return Err(self.error("expected `,` or `}`")),
-                None => return Err(self.error("EOF while parsing an object")),
+            more = self.past_item(b'}', "expected `,` or `}`", "EOF while parsing an object")?;
+        }
+        Ok(())
+    }
+
+    /// Steps past the bracket `open` that starts an array or object, and past
+    /// `close` too if nothing is inside; whether anything is.
+    fn open(&mut self, open: u8, close: u8, otherwise: &'static str) -> Result<bool, ScanError> {
+        self.expect(open, otherwise)?;
+        if self.peek() == Some(close) {
+            self.at += 1;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// Steps past what follows an element or member: a comma, before the
+    /// next one (`true`), or `close`, which ends the array or object.
+    fn past_item(
+        &mut self,
+        close: u8,
+        otherwise: &'static str,
+        at_end: &'static str,
+    ) -> Result<bool, ScanError> {
+        match self.peek() {
+            Some(b',') => {
+                self.at += 1;
+                Ok(true)
             }
+            Some(byte) if byte == close => {
+                self.at += 1;
+                Ok(false)
+            }
+            Some(_) => Err(self.error(otherwise)),
+            None => Err(self.error(at_end)),
         }
     }
 

@@ -165,6 +165,16 @@ export async function startRecorder({ target, file, setHeaders = {} }) {
       req.resume();
     };
 
+    /** Whether a request on its `attempt`th try may still go again. */
+    const mayResend = (attempt) => attempt < MAX_ATTEMPTS && sentBytes <= MAX_RESENT_BODY;
+
+    /** Writes down a lost request (`entry`, with `resent` saying why) and sends it again. */
+    const resend = (entry, attempt) => {
+      log.write(`${JSON.stringify(entry)}\n`);
+      resent += 1;
+      whenComplete(() => send(attempt + 1));
+    };
+
     const send = (attempt) => {
       let answered = false;
       const request = forward({
@@ -176,8 +186,7 @@ export async function startRecorder({ target, file, setHeaders = {} }) {
         agent: agentFor(req.socket, { fresh: attempt > 1 }),
       }, (answer) => {
         answered = true;
-        const resendable = attempt < MAX_ATTEMPTS && req.complete && sentBytes <= MAX_RESENT_BODY;
-        if (!(resendable && mayBeDevServerLoss(answer))) {
+        if (!(mayResend(attempt) && req.complete && mayBeDevServerLoss(answer))) {
           passOn(answer);
           return;
         }
@@ -189,19 +198,15 @@ export async function startRecorder({ target, file, setHeaders = {} }) {
             passOn(answer, chunks);
             return;
           }
-          log.write(`${JSON.stringify({ ...entry, resent: 'wrangler dev lost it on its way to the worker' })}\n`);
-          resent += 1;
-          send(attempt + 1);
+          resend({ ...entry, resent: 'wrangler dev lost it on its way to the worker' }, attempt);
         });
       });
       outgoing = request;
       request.on('error', (error) => {
         // A kept-alive connection that wrangler dev closed for idleness just as it was reused:
         // the request never got there, and goes again on a new connection.
-        if (attempt < MAX_ATTEMPTS && !answered && request.reusedSocket && error.code === 'ECONNRESET' && sentBytes <= MAX_RESENT_BODY) {
-          log.write(`${JSON.stringify({ method: req.method, path: req.url, resent: 'the kept-alive connection was reset as it was reused' })}\n`);
-          resent += 1;
-          whenComplete(() => send(attempt + 1));
+        if (mayResend(attempt) && !answered && request.reusedSocket && error.code === 'ECONNRESET') {
+          resend({ method: req.method, path: req.url, resent: 'the kept-alive connection was reset as it was reused' }, attempt);
           return;
         }
         // No answer from the worker: none for the client either.

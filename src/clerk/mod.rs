@@ -364,15 +364,26 @@ fn user_agent() -> &'static str {
     concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))
 }
 
-/// What was wrong with a body, and where, without quoting it (see
-/// [`scan::serde_kind`]).
+/// What was wrong with a body, and where, without quoting it.
 fn describe_decode_error(error: &serde_json::Error) -> String {
     format!(
         "{} at line {} column {}",
-        scan::serde_kind(error),
+        serde_kind(error),
         error.line(),
         error.column()
     )
+}
+
+/// serde_json's words for what is wrong, without its position (the caller
+/// gives one) or any value it quotes, which may be anything Clerk (or
+/// whatever answered in its place) sent, of any length.
+fn serde_kind(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let kind = message
+        .split_once(" at line ")
+        .map_or(message.as_str(), |(kind, _)| kind);
+    let kind = kind.split_once(": ").map_or(kind, |(kind, _)| kind);
+    kind.chars().take(80).collect()
 }
 
 /// Reads a 2xx answer's body as `T`.

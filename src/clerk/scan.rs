@@ -21,6 +21,8 @@ use std::fmt;
 
 use serde::Deserialize;
 
+use super::serde_kind;
+
 /// Why the text could not be read: what was wrong, and where.
 #[derive(Debug)]
 pub struct ScanError {
@@ -409,18 +411,6 @@ fn json_integer(text: &str) -> Option<i64> {
             sum.checked_add(digit)
         }
     })
-}
-
-/// serde_json's words for what is wrong, without its position (the
-/// scanner's own is given) or any value it quotes, which may be anything
-/// Clerk (or whatever answered in its place) sent.
-pub(super) fn serde_kind(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    let kind = message
-        .split_once(" at line ")
-        .map_or(message.as_str(), |(kind, _)| kind);
-    let kind = kind.split_once(": ").map_or(kind, |(kind, _)| kind);
-    kind.chars().take(80).collect()
 }
 
 #[cfg(test)]

@@ -79,6 +79,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Steps over whitespace; the next byte, if any.
+    #[inline(always)]
     fn peek(&mut self) -> Option<u8> {
         let bytes = self.text.as_bytes();
         while let Some(&byte) = bytes.get(self.at) {
@@ -90,6 +91,7 @@ impl<'a> Scanner<'a> {
         None
     }
 
+    #[inline(always)]
     fn expect(&mut self, wanted: u8, otherwise: &'static str) -> Result<(), ScanError> {
         match self.peek() {
             Some(byte) if byte == wanted => {
@@ -145,9 +147,14 @@ impl<'a> Scanner<'a> {
             if self.peek() != Some(b'"') {
                 return Err(self.error("key must be a string"));
             }
-            let key = self.string()?;
+            // Keys are nearly always plain: they are read without a `Cow`.
+            let (start, end, plain) = self.string_span()?;
             self.expect(b':', "expected `:`")?;
-            each(self, &key)?;
+            if plain {
+                each(self, self.borrowed(start, end)?)?;
+            } else {
+                each(self, &self.unescaped(start, end)?)?;
+            }
             more = self.past_item(b'}', "expected `,` or `}`", "EOF while parsing an object")?;
         }
         Ok(())
@@ -155,6 +162,7 @@ impl<'a> Scanner<'a> {
 
     /// Steps past the bracket `open` that starts an array or object, and past
     /// `close` too if nothing is inside; whether anything is.
+    #[inline(always)]
     fn open(&mut self, open: u8, close: u8, otherwise: &'static str) -> Result<bool, ScanError> {
         self.expect(open, otherwise)?;
         if self.peek() == Some(close) {
@@ -166,6 +174,7 @@ impl<'a> Scanner<'a> {
 
     /// Steps past what follows an element or member: a comma, before the
     /// next one (`true`), or `close`, which ends the array or object.
+    #[inline(always)]
     fn past_item(
         &mut self,
         close: u8,
@@ -223,25 +232,43 @@ impl<'a> Scanner<'a> {
 
     /// Reads a string. One without escapes is borrowed from the text.
     pub fn string(&mut self) -> Result<Cow<'a, str>, ScanError> {
+        let (start, end, plain) = self.string_span()?;
+        if plain {
+            self.borrowed(start, end).map(Cow::Borrowed)
+        } else {
+            self.unescaped(start, end).map(Cow::Owned)
+        }
+    }
+
+    /// Steps over the string that comes next: where its quotes are, and
+    /// whether it is plain (no escape, no control character).
+    #[inline(always)]
+    fn string_span(&mut self) -> Result<(usize, usize, bool), ScanError> {
         if self.peek() != Some(b'"') {
             return Err(self.error("invalid type: expected a string"));
         }
         let start = self.at;
         let (end, plain) = self.string_end(start + 1, true)?;
         self.at = end + 1;
+        Ok((start, end, plain))
+    }
+
+    /// The contents of the plain string quoted at `start` and `end`.
+    fn borrowed(&self, start: usize, end: usize) -> Result<&'a str, ScanError> {
         // Both ends are quotes, which no character of more bytes holds.
-        let cut = || self.error_at(start, "a string cut inside a character");
-        if plain {
-            self.text
-                .get(start + 1..end)
-                .map(Cow::Borrowed)
-                .ok_or_else(cut)
-        } else {
-            let quoted = self.text.get(start..=end).ok_or_else(cut)?;
-            serde_json::from_str::<String>(quoted)
-                .map(Cow::Owned)
-                .map_err(|error| self.located(start, serde_kind(&error).into()))
-        }
+        self.text
+            .get(start + 1..end)
+            .ok_or_else(|| self.error_at(start, "a string cut inside a character"))
+    }
+
+    /// The string quoted at `start` and `end`, with its escapes decoded.
+    fn unescaped(&self, start: usize, end: usize) -> Result<String, ScanError> {
+        let quoted = self
+            .text
+            .get(start..=end)
+            .ok_or_else(|| self.error_at(start, "a string cut inside a character"))?;
+        serde_json::from_str::<String>(quoted)
+            .map_err(|error| self.located(start, serde_kind(&error).into()))
     }
 
     /// Reads a string, or `null`.
@@ -293,6 +320,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Consumes `null` if it comes next.
+    #[inline(always)]
     fn null(&mut self) -> Result<bool, ScanError> {
         if self.peek() != Some(b'n') {
             return Ok(false);

@@ -41,6 +41,13 @@ impl fmt::Display for ScanError {
     }
 }
 
+/// Whether an object's reader wants the members still to come.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Rest {
+    Read,
+    Skip,
+}
+
 /// A position in JSON text, moving forward only.
 pub struct Scanner<'a> {
     text: &'a str,
@@ -137,10 +144,12 @@ impl<'a> Scanner<'a> {
     }
 
     /// Reads an object, calling `each` with every key; `each` must read or
-    /// [`Scanner::skip`] the key's value.
+    /// [`Scanner::skip`] the key's value, and says whether it wants the
+    /// members still to come. Those it does not want are stepped over as
+    /// [`Scanner::skip`] steps over a value, their keys unread.
     pub fn object(
         &mut self,
-        each: &mut dyn FnMut(&mut Self, &str) -> Result<(), ScanError>,
+        each: &mut dyn FnMut(&mut Self, &str) -> Result<Rest, ScanError>,
     ) -> Result<(), ScanError> {
         let mut more = self.open(b'{', b'}', "expected an object")?;
         while more {
@@ -150,10 +159,13 @@ impl<'a> Scanner<'a> {
             // Keys are nearly always plain: they are read without a `Cow`.
             let (start, end, plain) = self.string_span()?;
             self.expect(b':', "expected `:`")?;
-            if plain {
-                each(self, self.borrowed(start, end)?)?;
+            let rest = if plain {
+                each(self, self.borrowed(start, end)?)?
             } else {
-                each(self, &self.unescaped(start, end)?)?;
+                each(self, &self.unescaped(start, end)?)?
+            };
+            if rest == Rest::Skip {
+                return self.close_nested();
             }
             more = self.past_item(b'}', "expected `,` or `}`", "EOF while parsing an object")?;
         }
@@ -372,9 +384,15 @@ impl<'a> Scanner<'a> {
     /// Steps over an array or object, from its opening bracket (the next
     /// byte) to the bracket that closes it.
     fn skip_nested(&mut self) -> Result<(), ScanError> {
+        self.at += 1;
+        self.close_nested()
+    }
+
+    /// Steps past the bracket that closes the array or object the position
+    /// is in.
+    fn close_nested(&mut self) -> Result<(), ScanError> {
         let bytes = self.text.as_bytes();
         let mut depth = 1usize;
-        self.at += 1;
         while let Some(&byte) = bytes.get(self.at) {
             match byte {
                 b'"' => {
@@ -474,7 +492,7 @@ mod tests {
                 }
             };
             seen.push(format!("{key}={value}"));
-            Ok(())
+            Ok(Rest::Read)
         })
         .and_then(|()| scan.end())
         .map_err(|error| error.to_string())?;
@@ -535,6 +553,38 @@ mod tests {
                 skipped.end().unwrap();
             }
         }
+    }
+
+    #[test]
+    fn members_after_the_last_wanted_are_stepped_over_unread() {
+        let text = r#"[{"a": 1, "b": "}\"]", "c": {"d": [{}, "{"]}, "e": [1, 2]},
+            {"z": null, "a": 2}, {"a": 3}]"#;
+        let mut scan = Scanner::new(text);
+        let mut read = Vec::new();
+        scan.array(&mut |scan| {
+            scan.object(&mut |scan, key| {
+                if key == "a" {
+                    read.push(scan.integer_or_null()?);
+                    Ok(Rest::Skip)
+                } else {
+                    scan.skip()?;
+                    Ok(Rest::Read)
+                }
+            })
+        })
+        .and_then(|()| scan.end())
+        .unwrap();
+        assert_eq!(read, [Some(1), Some(2), Some(3)]);
+
+        // What is stepped over must still end.
+        let mut unended = Scanner::new(r#"{"a": 1, "b": [}"#);
+        let error = unended
+            .object(&mut |scan, _| scan.integer_or_null().map(|_| Rest::Skip))
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "EOF while parsing a value at line 1 column 17"
+        );
     }
 
     #[test]

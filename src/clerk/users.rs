@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::scan::{ScanError, Scanner};
+use super::scan::{Rest, ScanError, Scanner};
 use super::{
     insert_given, Answer, ClerkClient, ClerkError, DeletedObject, MetadataChanges, Page, Query,
     UrlPath,
@@ -212,7 +212,7 @@ impl<'a> ListedUser<'a> {
                 "updated_at" => user.updated_at = scan.integer_or_null()?,
                 _ => scan.skip()?,
             }
-            Ok(())
+            Ok(Rest::Read)
         })?;
         user.id = id.ok_or_else(|| scan.error("missing field `id`"))?;
         Ok(user)
@@ -222,29 +222,43 @@ impl<'a> ListedUser<'a> {
 impl<'a> ListedEmailAddress<'a> {
     fn read(scan: &mut Scanner<'a>) -> Result<Self, ScanError> {
         let mut email = ListedEmailAddress::default();
+        // The two come first in Clerk's answers: the verification, links
+        // and times after them are stepped over unread.
+        let (mut id_read, mut address_read) = (false, false);
         scan.object(&mut |scan, key| {
             match key {
-                "id" => email.id = scan.string_or_null()?,
-                "email_address" => email.email_address = scan.string()?,
+                "id" => {
+                    email.id = scan.string_or_null()?;
+                    id_read = true;
+                }
+                "email_address" => {
+                    email.email_address = scan.string()?;
+                    address_read = true;
+                }
                 _ => scan.skip()?,
             }
-            Ok(())
+            Ok(if id_read && address_read {
+                Rest::Skip
+            } else {
+                Rest::Read
+            })
         })?;
         Ok(email)
     }
 }
 
-/// The string `field` of an object whose other fields are skipped; empty
-/// if the object has none.
+/// The string `field` of an object whose other fields are skipped, and
+/// those after it not even read; empty if the object has none.
 fn read_one<'a>(scan: &mut Scanner<'a>, field: &str) -> Result<Cow<'a, str>, ScanError> {
     let mut value = Cow::Borrowed("");
     scan.object(&mut |scan, key| {
         if key == field {
             value = scan.string()?;
+            Ok(Rest::Skip)
         } else {
             scan.skip()?;
+            Ok(Rest::Read)
         }
-        Ok(())
     })?;
     Ok(value)
 }

@@ -155,10 +155,7 @@ async fn call_tool(
         acting_user: context.acting_user,
     })
     .await;
-    jsonrpc::reply(&tools::call_result(
-        outcome,
-        context.redact_private_metadata,
-    ))
+    tools::call_result(outcome, context.redact_private_metadata)
 }
 
 /// `prompts/list`: every prompt on one page, so any cursor is unknown.

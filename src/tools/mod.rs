@@ -32,6 +32,7 @@ use serde_json::value::{to_raw_value, RawValue};
 use serde_json::{json, Map, Value};
 
 use crate::clerk::{ClerkClient, KeyError};
+use crate::jsonrpc::{self, Reply, RpcError};
 
 pub use arguments::{shorten, Arguments};
 pub use error::ToolError;
@@ -183,28 +184,31 @@ impl ToolDefinition {
 
 /// A `tools/call` result: a text block that every client can show, plus
 /// `structuredContent` on success, or `isError: true` with a message a
-/// model can act on.
+/// model can act on. On success both hold the output, which is borrowed.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CallResult {
-    content: [TextContent; 1],
+struct CallResult<'a> {
+    content: [TextContent<'a>; 1],
     #[serde(skip_serializing_if = "Option::is_none")]
-    structured_content: Option<Box<RawValue>>,
+    structured_content: Option<&'a RawValue>,
     is_error: bool,
 }
 
 #[derive(Debug, Serialize)]
-struct TextContent {
+struct TextContent<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
-    text: String,
+    text: &'a str,
 }
 
 /// The `tools/call` result for a handler's outcome. On success the text
 /// block is the output's JSON, as MCP asks of a tool with an output schema.
 /// With `redact`, every `privateMetadata` is taken out of the output first.
-pub fn call_result(outcome: Result<Box<RawValue>, ToolError>, redact: bool) -> CallResult {
-    let text = |text: String| [TextContent { kind: "text", text }];
+pub fn call_result(
+    outcome: Result<Box<RawValue>, ToolError>,
+    redact: bool,
+) -> Result<Reply, RpcError> {
+    let text = |text| [TextContent { kind: "text", text }];
     match outcome.and_then(|output| {
         if redact {
             redacted(&output)
@@ -212,16 +216,16 @@ pub fn call_result(outcome: Result<Box<RawValue>, ToolError>, redact: bool) -> C
             Ok(output)
         }
     }) {
-        Ok(output) => CallResult {
-            content: text(output.get().to_owned()),
-            structured_content: Some(output),
+        Ok(output) => jsonrpc::reply(&CallResult {
+            content: text(output.get()),
+            structured_content: Some(&output),
             is_error: false,
-        },
-        Err(error) => CallResult {
-            content: text(error.to_string()),
+        }),
+        Err(error) => jsonrpc::reply(&CallResult {
+            content: text(&error.to_string()),
             structured_content: None,
             is_error: true,
-        },
+        }),
     }
 }
 

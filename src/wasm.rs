@@ -92,16 +92,18 @@ impl RequestBody for WorkerBody<'_> {
     }
 }
 
-/// Copies method, URL and headers; `None` if the runtime handed over
-/// something `http` cannot represent.
+/// Copies method, URL and the headers the server reads; `None` if the
+/// runtime handed over something `http` cannot represent.
 fn to_http_request(request: &web_sys::Request) -> Option<http::Request<WorkerBody<'_>>> {
     let mut builder = http::Request::builder()
         .method(request.method().as_str())
         .uri(request.url());
-    // Headers iterate as [name, value] pairs.
-    for pair in js_sys::try_iter(&request.headers()).ok()?? {
-        let pair: Array = pair.ok()?.unchecked_into();
-        builder = builder.header(pair.get(0).as_string()?, pair.get(1).as_string()?);
+    let headers = request.headers();
+    for name in transport::READ_HEADERS {
+        // The runtime joins repeated headers with ", ".
+        if let Some(value) = headers.get(name.as_str()).ok()? {
+            builder = builder.header(name, value);
+        }
     }
     let declared = builder
         .headers_ref()

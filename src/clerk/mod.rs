@@ -49,6 +49,9 @@ pub use query::{Query, UrlPath};
 /// The Backend API version this client speaks (Clerk's OpenAPI `info.version`).
 pub const API_VERSION: &str = "2026-05-12";
 
+/// The header that carries [`API_VERSION`].
+const API_VERSION_HEADER: HeaderName = HeaderName::from_static("clerk-api-version");
+
 /// The Backend API's origin when `CLERK_API_URL` is not set.
 pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
 
@@ -239,7 +242,7 @@ impl<'a> ClerkClient<'a> {
         if let Ok(value) = HeaderValue::try_from(format!("Bearer {}", self.key.expose())) {
             headers.insert(AUTHORIZATION, value);
         }
-        headers.insert("clerk-api-version", HeaderValue::from_static(API_VERSION));
+        headers.insert(API_VERSION_HEADER, HeaderValue::from_static(API_VERSION));
         headers.insert(USER_AGENT, HeaderValue::from_static(user_agent()));
         if body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));

@@ -2,13 +2,13 @@
 //! `Accept` and `MCP-Protocol-Version` (MCP 2025-06-18 and 2025-11-25,
 //! Transports: Streamable HTTP).
 
-use http::header::{ACCEPT, CONTENT_TYPE};
+use http::header::{HeaderName, ACCEPT, CONTENT_TYPE};
 use http::HeaderMap;
 
 use crate::mcp::ProtocolVersion;
 
 /// The name of the protocol version header.
-pub const PROTOCOL_VERSION: &str = "mcp-protocol-version";
+pub const PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
 
 /// How the answer to a POST is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -44,7 +44,10 @@ mod narrowing;
 mod origin;
 
 use futures::future::join_all;
-use http::header::{HeaderValue, ALLOW, CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{
+    HeaderName, HeaderValue, ACCEPT, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST,
+    ORIGIN,
+};
 use http::request::Parts;
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use serde_json::{json, Value};
@@ -61,7 +64,26 @@ use headers::AnswerFormat;
 use origin::OriginCheck;
 
 /// The header a public-mode client sends its Clerk key in.
-pub const SECRET_KEY_HEADER: &str = "x-clerk-secret-key";
+pub const SECRET_KEY_HEADER: HeaderName = HeaderName::from_static("x-clerk-secret-key");
+
+/// Every request header the server reads; a header read anywhere must be
+/// listed here. The Worker copies these alone from the runtime's request:
+/// asking for ten names costs less than walking every header a client and
+/// Cloudflare's edge send, and a header never read has no need to be
+/// copied. [`handle`] keeps to the same list, so that the tests see what
+/// the Worker sees.
+pub const READ_HEADERS: [HeaderName; 10] = [
+    ACCEPT,
+    AUTHORIZATION,
+    CONTENT_LENGTH,
+    CONTENT_TYPE,
+    HOST,
+    ORIGIN,
+    headers::PROTOCOL_VERSION,
+    SECRET_KEY_HEADER,
+    narrowing::READONLY_HEADER,
+    narrowing::TOOLSETS_HEADER,
+];
 
 /// What the runtime lends the core for a request: outbound HTTP, the clock
 /// and crypto that token checks need, and the memory the isolate keeps
@@ -83,7 +105,8 @@ pub async fn handle<B: RequestBody>(
     config: &Config,
     runtime: &Runtime<'_>,
 ) -> Response<Vec<u8>> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    keep_read_headers(&mut parts.headers);
     let body =
         if declared_length(&parts.headers).is_some_and(|length| length > MAX_BODY_BYTES as u64) {
             Err(BodyError::TooLarge)
@@ -429,6 +452,21 @@ fn request_key(config: &Config, headers: &HeaderMap) -> Result<SecretKey, KeyErr
         ),
         None => Err(KeyError::Missing),
     }
+}
+
+/// Drops every header not in [`READ_HEADERS`]. A map that holds no other,
+/// as the Worker's does, is left as it is.
+fn keep_read_headers(headers: &mut HeaderMap) {
+    if headers.keys().all(|name| READ_HEADERS.contains(name)) {
+        return;
+    }
+    let mut kept = HeaderMap::new();
+    for name in &READ_HEADERS {
+        for value in headers.get_all(name) {
+            kept.append(name.clone(), value.clone());
+        }
+    }
+    *headers = kept;
 }
 
 /// The `Content-Length` a request declares, if it is a number.

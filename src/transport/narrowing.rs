@@ -2,12 +2,13 @@
 //! the MCP URL (the one an assistant is given), or the `X-MCP-Readonly` and
 //! `X-MCP-Toolsets` headers. Both may be used; each only ever removes tools.
 
+use http::header::HeaderName;
 use http::request::Parts;
 
 use crate::tools::{Selection, Toolsets};
 
-const READONLY_HEADER: &str = "x-mcp-readonly";
-const TOOLSETS_HEADER: &str = "x-mcp-toolsets";
+pub const READONLY_HEADER: HeaderName = HeaderName::from_static("x-mcp-readonly");
+pub const TOOLSETS_HEADER: HeaderName = HeaderName::from_static("x-mcp-toolsets");
 
 /// The selection a request asks for, or why its wishes cannot be read.
 pub fn requested(parts: &Parts) -> Result<Selection, String> {

@@ -7,7 +7,11 @@
 //! server from using it (MCP 2025-06-18, Transports: Security Warning). The
 //! allowed set is never derived from `Host`, which such a page controls.
 
-use http::header::{HeaderValue, ORIGIN};
+use http::header::{
+    HeaderValue, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ORIGIN,
+    VARY,
+};
 use http::HeaderMap;
 
 use crate::config::Config;
@@ -86,33 +90,33 @@ fn is_port(text: &str) -> bool {
 
 /// Adds the headers that let an allowed origin read an answer.
 pub fn add_cors_headers(headers: &mut HeaderMap, origin: &HeaderValue) {
-    headers.insert("access-control-allow-origin", origin.clone());
+    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
     headers.insert(
-        "access-control-expose-headers",
+        ACCESS_CONTROL_EXPOSE_HEADERS,
         HeaderValue::from_static(EXPOSED_RESPONSE_HEADERS),
     );
-    headers.append("vary", HeaderValue::from_static("Origin"));
+    headers.append(VARY, HeaderValue::from_static("Origin"));
 }
 
 /// Adds the headers that let any origin read a public document (the OAuth
 /// metadata): no credentials are involved, so `*` is safe.
 pub fn add_public_cors_headers(headers: &mut HeaderMap) {
-    headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
 }
 
 /// Adds the headers of a preflight answer for a public document: `GET`
 /// from any origin, with the headers MCP clients send when they fetch it.
 pub fn add_public_preflight_headers(headers: &mut HeaderMap) {
     headers.insert(
-        "access-control-allow-methods",
+        ACCESS_CONTROL_ALLOW_METHODS,
         HeaderValue::from_static("GET, OPTIONS"),
     );
     headers.insert(
-        "access-control-allow-headers",
+        ACCESS_CONTROL_ALLOW_HEADERS,
         HeaderValue::from_static("Accept, MCP-Protocol-Version"),
     );
     headers.insert(
-        "access-control-max-age",
+        ACCESS_CONTROL_MAX_AGE,
         HeaderValue::from_static(PREFLIGHT_MAX_AGE),
     );
 }
@@ -120,15 +124,15 @@ pub fn add_public_preflight_headers(headers: &mut HeaderMap) {
 /// Adds the headers of a preflight answer for `methods`.
 pub fn add_preflight_headers(headers: &mut HeaderMap, methods: &'static str) {
     headers.insert(
-        "access-control-allow-methods",
+        ACCESS_CONTROL_ALLOW_METHODS,
         HeaderValue::from_static(methods),
     );
     headers.insert(
-        "access-control-allow-headers",
+        ACCESS_CONTROL_ALLOW_HEADERS,
         HeaderValue::from_static(ALLOWED_REQUEST_HEADERS),
     );
     headers.insert(
-        "access-control-max-age",
+        ACCESS_CONTROL_MAX_AGE,
         HeaderValue::from_static(PREFLIGHT_MAX_AGE),
     );
 }

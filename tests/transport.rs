@@ -341,6 +341,8 @@ fn preflight_from_allowed_origin_allows_the_headers_clients_send() {
         "x-clerk-secret-key",
         "authorization",
         "mcp-protocol-version",
+        "x-mcp-readonly",
+        "x-mcp-toolsets",
     ] {
         assert!(allowed.contains(name), "{name} missing from {allowed}");
     }

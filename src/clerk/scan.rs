@@ -260,9 +260,18 @@ impl<'a> Scanner<'a> {
             return Err(self.error("invalid type: expected a string"));
         }
         let start = self.at;
-        let (end, plain) = self.string_end(start + 1, true)?;
-        self.at = end + 1;
+        let (end, plain) = self.past_string(true)?;
         Ok((start, end, plain))
+    }
+
+    /// Steps past the string whose opening quote is the next byte: where
+    /// its closing quote is, and whether it is plain (see
+    /// [`Scanner::string_end`]).
+    #[inline(always)]
+    fn past_string(&mut self, checked: bool) -> Result<(usize, bool), ScanError> {
+        let (end, plain) = self.string_end(self.at + 1, checked)?;
+        self.at = end + 1;
+        Ok((end, plain))
     }
 
     /// The contents of the plain string quoted at `start` and `end`.
@@ -370,11 +379,7 @@ impl<'a> Scanner<'a> {
     /// delimiter.
     pub fn skip(&mut self) -> Result<(), ScanError> {
         match self.peek() {
-            Some(b'"') => {
-                let (end, _) = self.string_end(self.at + 1, false)?;
-                self.at = end + 1;
-                Ok(())
-            }
+            Some(b'"') => self.past_string(false).map(|_| ()),
             Some(b'[' | b'{') => self.skip_nested(),
             Some(_) => self.scalar().map(|_| ()),
             None => Err(self.error("EOF while parsing a value")),
@@ -396,8 +401,7 @@ impl<'a> Scanner<'a> {
         while let Some(&byte) = bytes.get(self.at) {
             match byte {
                 b'"' => {
-                    let (end, _) = self.string_end(self.at + 1, false)?;
-                    self.at = end + 1;
+                    self.past_string(false)?;
                 }
                 b'[' | b'{' => {
                     depth += 1;

@@ -3,6 +3,8 @@
 
 mod support;
 
+use clerk_mcp_worker::transport;
+use http::header::{CONTENT_LENGTH, HOST, ORIGIN};
 use http::Request;
 use serde_json::{json, Value};
 use support::*;
@@ -345,6 +347,16 @@ fn preflight_from_allowed_origin_allows_the_headers_clients_send() {
         "x-mcp-toolsets",
     ] {
         assert!(allowed.contains(name), "{name} missing from {allowed}");
+    }
+    // Every header the server reads, but those a browser sets itself.
+    let set_by_browser = [HOST, CONTENT_LENGTH, ORIGIN];
+    for name in transport::READ_HEADERS {
+        if !set_by_browser.contains(&name) {
+            assert!(
+                allowed.contains(name.as_str()),
+                "{name} missing from {allowed}"
+            );
+        }
     }
     assert!(headers["access-control-allow-methods"]
         .to_str()

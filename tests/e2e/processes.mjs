@@ -1,5 +1,5 @@
 // Starting and stopping the helper processes the end-to-end run (run.mjs) and the load
-// benchmark (tests/bench/load.mjs) need: each command runs in a process group of its own, so
+// benchmark (benches/load.mjs) need: each command runs in a process group of its own, so
 // that stopping it by its PID also stops whatever it spawned (wrangler's workerd), and nothing
 // else is ever signalled. Also: waiting until a started worker answers /health.
 

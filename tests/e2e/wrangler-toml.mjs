@@ -1,6 +1,6 @@
 // Reading a setting of a wrangler.toml, for the end-to-end run (run.mjs), which checks that its
 // test config runs the worker as the root one does, and the load benchmark
-// (tests/bench/load.mjs), which gives workerd the root config's compatibility settings.
+// (benches/load.mjs), which gives workerd the root config's compatibility settings.
 
 /** The raw value of a top-level `key = value` line (quotes and brackets kept), or null. */
 export function tomlSetting(text, key) {

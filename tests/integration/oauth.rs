@@ -3,13 +3,12 @@
 //! who is allowed, what is remembered between requests, static tokens
 //! beside OAuth, and tools acting on behalf of the signed-in user.
 
-mod support;
-
 use clerk_mcp_worker::config::Config;
 use clerk_mcp_worker::oauth::IsolateCache;
 use http::{Request, Response};
 use serde_json::{json, Value};
-use support::*;
+
+use crate::support::*;
 
 const FRONTEND_API: &str = "http://127.0.0.1:9998";
 const MCP_URL: &str = "http://127.0.0.1:8787/mcp";

@@ -1,11 +1,10 @@
 //! Read-only mode, toolsets and private-metadata redaction: set for the
 //! whole server, narrowed per request by the URL or headers, never widened.
 
-mod support;
-
 use http::Request;
 use serde_json::{json, Value};
-use support::*;
+
+use crate::support::*;
 
 const WRITE_TOOL: &str = "clerk_update_user_metadata";
 
@@ -155,7 +154,7 @@ fn unknown_toolset_or_readonly_value_in_the_url_is_a_400_that_names_it() {
 #[test]
 fn redaction_removes_private_metadata_from_outputs_and_output_schemas() {
     let config = config(&[("MCP_REDACT_PRIVATE_METADATA", "true")]);
-    let user = serde_json::from_str::<Value>(include_str!("fixtures/clerk_users_page.json"))
+    let user = serde_json::from_str::<Value>(include_str!("../fixtures/clerk_users_page.json"))
         .expect("fixture")[0]
         .clone();
     assert!(user["private_metadata"]

@@ -2,29 +2,29 @@
 //! results they return for recorded Clerk answers, and the arguments they
 //! refuse before sending anything.
 
-mod support;
-
 use serde_json::{json, Value};
-use support::*;
+
+use crate::support::*;
 
 const ACME_ID: &str = "org_2gT5pQx8Rk3mNcV7bWz1YhLd4Ea";
 
 fn organizations_page() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_organizations_page.json"))
+    serde_json::from_str(include_str!("../fixtures/clerk_organizations_page.json"))
         .expect("fixture is JSON")
 }
 
 fn acme() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_organization.json")).expect("fixture is JSON")
+    serde_json::from_str(include_str!("../fixtures/clerk_organization.json"))
+        .expect("fixture is JSON")
 }
 
 fn acme_updated() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_organization_updated.json"))
+    serde_json::from_str(include_str!("../fixtures/clerk_organization_updated.json"))
         .expect("fixture is JSON")
 }
 
 fn acme_deleted() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_organization_deleted.json"))
+    serde_json::from_str(include_str!("../fixtures/clerk_organization_deleted.json"))
         .expect("fixture is JSON")
 }
 

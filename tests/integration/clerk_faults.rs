@@ -2,15 +2,14 @@
 //! tried up to three times on a transient failure (502, 503, no
 //! connection), writes only once.
 
-mod support;
-
 use std::cell::Cell;
 use std::time::Duration;
 
 use clerk_mcp_worker::clerk::{SendError, SendFailure};
 use http::Response;
 use serde_json::json;
-use support::*;
+
+use crate::support::*;
 
 /// A Clerk that fails `failures` times with `failure`, then answers with the
 /// users page.

@@ -2,10 +2,9 @@
 //! arguments, rendered with the person's values, and offered only where
 //! every tool they need is.
 
-mod support;
-
 use serde_json::{json, Value};
-use support::*;
+
+use crate::support::*;
 
 fn answer(config: &clerk_mcp_worker::config::Config, body: &Value) -> Value {
     let response = send(post_json(body), config, &FakeClerk::unused());

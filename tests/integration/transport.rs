@@ -1,13 +1,12 @@
 //! The streamable HTTP rules (MCP 2025-03-26, 2025-06-18 and 2025-11-25,
 //! Transports), each a test through the Worker's entry point.
 
-mod support;
-
 use clerk_mcp_worker::transport;
 use http::header::{CONTENT_LENGTH, HOST, ORIGIN};
 use http::Request;
 use serde_json::{json, Value};
-use support::*;
+
+use crate::support::*;
 
 fn ping() -> Value {
     rpc("ping", json!({}))

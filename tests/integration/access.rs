@@ -2,11 +2,10 @@
 //! server that fails closed without them, and the hosted server's refusal of
 //! a client's own key.
 
-mod support;
-
 use http::Request;
 use serde_json::{json, Value};
-use support::*;
+
+use crate::support::*;
 
 fn list_users() -> Request<Vec<u8>> {
     post_json(&call_tool("clerk_list_users", json!({"limit": 1})))

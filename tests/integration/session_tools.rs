@@ -2,18 +2,17 @@
 //! send to Clerk, the results they return for recorded Clerk answers, and
 //! the arguments they refuse before sending anything.
 
-mod support;
-
 use serde_json::{json, Value};
-use support::*;
+
+use crate::support::*;
 
 fn sessions_page() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_sessions_page.json"))
+    serde_json::from_str(include_str!("../fixtures/clerk_sessions_page.json"))
         .expect("fixture is JSON")
 }
 
 fn revoked_session() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_session_revoked.json"))
+    serde_json::from_str(include_str!("../fixtures/clerk_session_revoked.json"))
         .expect("fixture is JSON")
 }
 

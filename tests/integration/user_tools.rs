@@ -2,14 +2,14 @@
 //! return for recorded Clerk answers, the arguments they refuse before
 //! sending anything, and a new user's password kept out of every answer.
 
-mod support;
-
 use clerk_mcp_worker::clerk::{SendError, SendFailure};
 use serde_json::{json, Value};
-use support::*;
+
+use crate::support::*;
 
 fn users_page() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_users_page.json")).expect("fixture is JSON")
+    serde_json::from_str(include_str!("../fixtures/clerk_users_page.json"))
+        .expect("fixture is JSON")
 }
 
 fn ada() -> Value {
@@ -512,7 +512,8 @@ fn count_users_refuses_the_filters_list_users_refuses_and_paging() {
 // clerk_create_user
 
 fn grace() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_user_created.json")).expect("fixture is JSON")
+    serde_json::from_str(include_str!("../fixtures/clerk_user_created.json"))
+        .expect("fixture is JSON")
 }
 
 const PASSWORD: &str = "correct-Horse-battery-9";
@@ -964,7 +965,7 @@ fn user_actions_and_delete_refuse_ids_that_could_change_the_endpoint() {
 #[test]
 fn delete_user_sends_a_delete_without_body_and_returns_the_id() {
     let clerk = FakeClerk::answering(
-        serde_json::from_str(include_str!("fixtures/clerk_user_deleted.json"))
+        serde_json::from_str(include_str!("../fixtures/clerk_user_deleted.json"))
             .expect("fixture is JSON"),
     );
     let result = tool_result(&clerk, "clerk_delete_user", json!({"userId": "user_2ada"}));

@@ -7,7 +7,10 @@
 //! many bytes `clerk_list_users` returns for a page of users against the
 //! bytes of Clerk's own JSON for the same users.
 
-#[path = "../support/mod.rs"]
+// The benchmark takes only a few of the tests' helpers: a request, a
+// platform and a page of users.
+#[allow(dead_code)]
+#[path = "../tests/integration/support.rs"]
 mod support;
 
 use std::hint::black_box;

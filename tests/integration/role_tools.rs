@@ -2,13 +2,13 @@
 //! returns for a recorded Clerk answer, and the arguments it refuses before
 //! sending anything.
 
-mod support;
-
 use serde_json::{json, Value};
-use support::*;
+
+use crate::support::*;
 
 fn roles_page() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_roles_page.json")).expect("fixture is JSON")
+    serde_json::from_str(include_str!("../fixtures/clerk_roles_page.json"))
+        .expect("fixture is JSON")
 }
 
 #[test]

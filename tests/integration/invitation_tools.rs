@@ -3,21 +3,21 @@
 //! results they return for recorded Clerk answers, and the arguments they
 //! refuse before sending anything.
 
-mod support;
-
 use serde_json::{json, Value};
-use support::*;
+
+use crate::support::*;
 
 const ORG: &str = "org_2kT9aBcDeFgHiJkLmNoPqRsTuVw";
 const ADA: &str = "user_2adaLovelace0Xy7Qm3Rk9Tn";
 
 fn invitations_page() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_invitations_page.json"))
+    serde_json::from_str(include_str!("../fixtures/clerk_invitations_page.json"))
         .expect("fixture is JSON")
 }
 
 fn invitation() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_invitation.json")).expect("fixture is JSON")
+    serde_json::from_str(include_str!("../fixtures/clerk_invitation.json"))
+        .expect("fixture is JSON")
 }
 
 /// `base` with `key` set to `value`.
@@ -482,7 +482,7 @@ fn create_invitation_with_a_role_clerk_does_not_know_shows_clerks_reason() {
 const INVITATION: &str = "orginv_2kTg5JhK8lZ3xC6vB0nM4qW1eR";
 
 fn invitation_revoked() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_invitation_revoked.json"))
+    serde_json::from_str(include_str!("../fixtures/clerk_invitation_revoked.json"))
         .expect("fixture is JSON")
 }
 

@@ -1,11 +1,10 @@
 //! Where a request's Clerk key comes from in each mode, how a bad one is
 //! reported, and what `/health` says.
 
-mod support;
-
 use http::Request;
 use serde_json::{json, Value};
-use support::*;
+
+use crate::support::*;
 
 fn get_user_with(
     headers: &[(&str, &str)],

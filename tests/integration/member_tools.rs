@@ -4,21 +4,21 @@
 //! requests they send to Clerk, the results they return for recorded Clerk
 //! answers, and the arguments they refuse before sending anything.
 
-mod support;
-
 use serde_json::{json, Value};
-use support::*;
+
+use crate::support::*;
 
 const ORG: &str = "org_2kT9aBcDeFgHiJkLmNoPqRsTuVw";
 const ADA: &str = "user_2adaLovelace0Xy7Qm3Rk9Tn";
 
 fn memberships_page() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_memberships_page.json"))
+    serde_json::from_str(include_str!("../fixtures/clerk_memberships_page.json"))
         .expect("fixture is JSON")
 }
 
 fn membership() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_membership.json")).expect("fixture is JSON")
+    serde_json::from_str(include_str!("../fixtures/clerk_membership.json"))
+        .expect("fixture is JSON")
 }
 
 /// Ada's membership as every member tool shows it.
@@ -615,7 +615,7 @@ fn remove_member_of_a_non_member_names_user_and_organization() {
 // clerk_list_user_organizations
 
 fn user_memberships_page() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_user_memberships_page.json"))
+    serde_json::from_str(include_str!("../fixtures/clerk_user_memberships_page.json"))
         .expect("fixture is JSON")
 }
 
@@ -785,7 +785,7 @@ fn list_user_organizations_of_an_unknown_user_names_it() {
 const GRACE: &str = "user_2graceHopper4Kp8Wz1Vb6Nd";
 
 fn membership_created() -> Value {
-    serde_json::from_str(include_str!("fixtures/clerk_membership_created.json"))
+    serde_json::from_str(include_str!("../fixtures/clerk_membership_created.json"))
         .expect("fixture is JSON")
 }
 

@@ -1,9 +1,9 @@
-//! Replays every input kept in `tests/fuzz/regressions/` (crash reproducers
-//! and a varied sample of the fuzzer's corpus) through the same decoding and
+//! Replays every input kept in `fuzz/regressions/` (crash reproducers and
+//! a varied sample of the fuzzer's corpus) through the same decoding and
 //! invariants as the `handle_request` fuzz target, so that a fixed crash
 //! stays fixed without a fuzzer installed.
 
-#[path = "fuzz/harness.rs"]
+#[path = "../../fuzz/harness.rs"]
 mod harness;
 
 use std::fs;
@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 #[test]
 fn every_kept_fuzz_input_still_holds_the_invariants() {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/regressions");
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
     let mut inputs: Vec<PathBuf> = fs::read_dir(&folder)
-        .expect("tests/fuzz/regressions exists")
+        .expect("fuzz/regressions exists")
         .map(|entry| entry.expect("readable folder entry").path())
         .collect();
     inputs.sort();

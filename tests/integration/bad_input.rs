@@ -4,12 +4,11 @@
 //! message says what to fix, repeats no huge or secret value, and sends
 //! nothing to Clerk.
 
-mod support;
-
 use clerk_mcp_worker::config::Config;
 use http::{HeaderValue, Request, Response};
 use serde_json::{json, Value};
-use support::*;
+
+use crate::support::*;
 
 /// The tokens of the hosted configurations below.
 const TOKENS: [&str; 2] = ["tok-Alpha-0123456789abcdef", "tok-Bravo-fedcba9876543210"];
@@ -1018,7 +1017,7 @@ fn values_that_are_not_email_addresses_are_refused_by_list_users() {
 fn email_address_with_url_characters_travels_in_the_body_not_the_path() {
     for email in ["ada/../users?x=1#y@example.com", "ädä@exämple.com"] {
         let clerk = FakeClerk::answering(
-            serde_json::from_str(include_str!("fixtures/clerk_invitation.json"))
+            serde_json::from_str(include_str!("../fixtures/clerk_invitation.json"))
                 .expect("fixture is JSON"),
         );
         let arguments =

@@ -3,8 +3,6 @@
 //! point the Worker uses, and the checks every tool's tests make on what
 //! reached Clerk.
 
-#![allow(dead_code)] // Each test binary uses its own part of this module.
-
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 

@@ -28,8 +28,8 @@
 // error is a socket error, a timeout or an answer that is not what the request must get (a
 // non-2xx status; for MCP requests a body without `result`, or a tool result with isError).
 //
-//   node tests/bench/load.mjs [--no-build] [--duration 10] [--warmup 2] [--runs 1]
-//                             [--wrangler [--direct]] [--generator wrk|oha] [--help]
+//   node benches/load.mjs [--no-build] [--duration 10] [--warmup 2] [--runs 1]
+//                         [--wrangler [--direct]] [--generator wrk|oha] [--help]
 //
 // --runs N goes through every scenario N times, one round after another so that a slow
 // moment of the machine falls on every scenario alike, prints each round's table, and then
@@ -55,10 +55,10 @@ import { gzipSync } from 'node:zlib';
 
 import {
   freePort, listeningPort, pause, processGroups, untilHealthy,
-} from '../e2e/processes.mjs';
-import { tomlSetting } from '../e2e/wrangler-toml.mjs';
+} from '../tests/e2e/processes.mjs';
+import { tomlSetting } from '../tests/e2e/wrangler-toml.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FAKE_CLERK = join(ROOT, 'tests', 'e2e', 'fake-clerk.mjs');
 const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const WRANGLER_CONFIG = join(ROOT, 'tests', 'e2e', 'wrangler.toml');
@@ -68,7 +68,7 @@ const LIST_LIMIT = 20;
 const BUILD_TIMEOUT_MS = 15 * 60_000;
 const STARTUP_TIMEOUT_MS = 90_000;
 
-const USAGE = `Usage: node tests/bench/load.mjs [options]    (npm run bench:load -- [options])
+const USAGE = `Usage: node benches/load.mjs [options]    (npm run bench:load -- [options])
 
 Builds the release worker, runs it in workerd in hosted mode against a fake Clerk on
 127.0.0.1, and drives ping, tools/list and tools/call clerk_list_users (20 users) at
@@ -485,7 +485,7 @@ const luaString = (text) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')
 function wrkScript(request) {
   const headers = request.mcp ? MCP_HEADERS : {};
   const expected = request.mcp ? 200 : request.status;
-  return `-- Written by tests/bench/load.mjs.
+  return `-- Written by benches/load.mjs.
 wrk.method = ${luaString(request.method)}
 ${request.body ? `wrk.body = ${luaString(request.body)}` : ''}
 ${Object.entries(headers).map(([name, value]) => `wrk.headers[${luaString(name)}] = ${luaString(value)}`).join('\n')}

@@ -1,10 +1,9 @@
 //! The MCP methods (MCP 2025-03-26, 2025-06-18, 2025-11-25: Lifecycle,
 //! Utilities, Server Features), each a test through the Worker's entry point.
 
-mod support;
-
 use serde_json::{json, Value};
-use support::*;
+
+use crate::support::*;
 
 fn answer(body: &Value) -> Value {
     let clerk = FakeClerk::unused();

@@ -2,9 +2,10 @@
 //! how a fake Clerk answers, run through `transport::handle` (the Worker's
 //! entry point), then checked against the invariants every answer holds.
 //!
-//! The `handle_request` fuzz target and `tests/fuzz_regressions.rs` both
-//! include this file, so a kept input replays exactly as it was fuzzed. It
-//! depends on no fuzzing library: the input is read byte by byte.
+//! The `handle_request` fuzz target and
+//! `tests/integration/fuzz_regressions.rs` both include this file, so a kept
+//! input replays exactly as it was fuzzed. It depends on no fuzzing library:
+//! the input is read byte by byte.
 //!
 //! Input layout, each field one byte unless said otherwise; a missing byte
 //! reads as 0, and for the configuration, the request line, the headers and
@@ -365,30 +366,32 @@ fn realistic_body(request: &Request<Vec<u8>>) -> String {
     let get = request.method() == Method::GET;
     let fixture = match (segments.as_slice(), request.method()) {
         (["users", "count"], _) => return r#"{"object":"total_count","total_count":3}"#.to_owned(),
-        (["users"], _) => include_str!("../fixtures/clerk_users_page.json"),
+        (["users"], _) => include_str!("../tests/fixtures/clerk_users_page.json"),
         (["users", ..], _) => {
             let users: Value =
-                serde_json::from_str(include_str!("../fixtures/clerk_users_page.json"))
+                serde_json::from_str(include_str!("../tests/fixtures/clerk_users_page.json"))
                     .unwrap_or_default();
             return users[0].to_string();
         }
-        (["organizations"], _) if get => include_str!("../fixtures/clerk_organizations_page.json"),
+        (["organizations"], _) if get => {
+            include_str!("../tests/fixtures/clerk_organizations_page.json")
+        }
         (["organizations", _], &Method::DELETE) => {
-            include_str!("../fixtures/clerk_organization_deleted.json")
+            include_str!("../tests/fixtures/clerk_organization_deleted.json")
         }
         (["organizations", _, "memberships"], _) if get => {
-            include_str!("../fixtures/clerk_memberships_page.json")
+            include_str!("../tests/fixtures/clerk_memberships_page.json")
         }
         (["organizations", _, "memberships", ..], _) => {
-            include_str!("../fixtures/clerk_membership.json")
+            include_str!("../tests/fixtures/clerk_membership.json")
         }
         (["organizations", _, "invitations"], _) if get => {
-            include_str!("../fixtures/clerk_invitations_page.json")
+            include_str!("../tests/fixtures/clerk_invitations_page.json")
         }
         (["organizations", _, "invitations", ..], _) => {
-            include_str!("../fixtures/clerk_invitation.json")
+            include_str!("../tests/fixtures/clerk_invitation.json")
         }
-        _ => include_str!("../fixtures/clerk_organization.json"),
+        _ => include_str!("../tests/fixtures/clerk_organization.json"),
     };
     fixture.to_owned()
 }

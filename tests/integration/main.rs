@@ -1,0 +1,23 @@
+//! The native behaviour tests, one binary that drives the Worker's entry
+//! point with a fake Clerk (`support`). Each module covers one area: the
+//! protocol and its transport, access and OAuth, each group of tools, bad
+//! input and Clerk's failures, and the replay of the kept fuzz inputs.
+
+mod support;
+
+mod access;
+mod bad_input;
+mod clerk_faults;
+mod fuzz_regressions;
+mod invitation_tools;
+mod keys_and_health;
+mod member_tools;
+mod oauth;
+mod organization_tools;
+mod prompts;
+mod protocol;
+mod role_tools;
+mod selection;
+mod session_tools;
+mod transport;
+mod user_tools;

@@ -26,7 +26,9 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::clerk::ids::{EmailAddress, OrganizationId, UserId};
 use crate::clerk::{KeySource, SecretKey, DEFAULT_API_URL};
+use crate::oauth::{base64_decode, OAuthSettings};
 use crate::tools::{Selection, Toolsets};
 
 /// How the server finds the Clerk key for a request.
@@ -95,31 +97,6 @@ impl Access {
             Access::Protected { oauth, .. } => oauth.as_ref(),
             _ => None,
         }
-    }
-}
-
-/// Sign-in with the Clerk instance the server administers (MCP 2025-06-18
-/// and 2025-11-25, Authorization): which instance issues the tokens, and
-/// who among its users may use the server.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OAuthSettings {
-    /// The instance's Frontend API origin (`https://clerk.example.com`), the
-    /// authorization server and the `iss` of its tokens; no trailing slash.
-    pub issuer: String,
-    /// User IDs (`user_...`) of `MCP_ALLOWED_USERS`.
-    pub allowed_user_ids: Vec<String>,
-    /// Email addresses of `MCP_ALLOWED_USERS`, lower-cased.
-    pub allowed_emails: Vec<String>,
-    /// The organization (`org_...`) whose `org:admin` members may use the server.
-    pub admin_organization: Option<String>,
-}
-
-impl OAuthSettings {
-    /// Whether anyone at all may sign in: without an allow-list nobody may.
-    pub fn allows_anyone(&self) -> bool {
-        !self.allowed_user_ids.is_empty()
-            || !self.allowed_emails.is_empty()
-            || self.admin_organization.is_some()
     }
 }
 
@@ -302,20 +279,18 @@ fn oauth_settings(
         .map(str::trim)
         .filter(|entry| !entry.is_empty())
     {
-        if is_clerk_id(entry, "user_") {
-            settings.allowed_user_ids.push(entry.to_owned());
-        } else if is_email(entry) {
-            settings.allowed_emails.push(entry.to_ascii_lowercase());
+        if let Ok(user_id) = UserId::parse(entry) {
+            settings.allowed_user_ids.push(user_id);
+        } else if let Ok(email) = EmailAddress::parse(&entry.to_ascii_lowercase()) {
+            settings.allowed_emails.push(email);
         } else {
             return Err(ConfigError::InvalidAllowedUser(shorten(entry)));
         }
     }
     if let Some(organization) = value("MCP_ADMIN_ORGANIZATION") {
-        let organization = organization.trim();
-        if !is_clerk_id(organization, "org_") {
-            return Err(ConfigError::InvalidAdminOrganization);
-        }
-        settings.admin_organization = Some(organization.to_owned());
+        let organization = OrganizationId::parse(organization.trim())
+            .map_err(|_| ConfigError::InvalidAdminOrganization)?;
+        settings.admin_organization = Some(organization);
     }
     Ok(Some(settings))
 }
@@ -328,8 +303,7 @@ fn frontend_api_of_publishable_key(key: &str) -> Result<String, ConfigError> {
         .strip_prefix("pk_test_")
         .or_else(|| key.strip_prefix("pk_live_"))
         .ok_or(ConfigError::MalformedPublishableKey)?;
-    let decoded =
-        crate::oauth::base64_decode(encoded).ok_or(ConfigError::MalformedPublishableKey)?;
+    let decoded = base64_decode(encoded).ok_or(ConfigError::MalformedPublishableKey)?;
     let host = std::str::from_utf8(&decoded)
         .ok()
         .and_then(|text| text.strip_suffix('$'))
@@ -376,24 +350,6 @@ fn is_host_name(host: &str) -> bool {
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         })
-}
-
-/// `prefix` followed by 1 to 64 letters and digits, as Clerk's IDs are.
-fn is_clerk_id(value: &str, prefix: &str) -> bool {
-    value.strip_prefix(prefix).is_some_and(|body| {
-        (1..=64).contains(&body.len()) && body.bytes().all(|b| b.is_ascii_alphanumeric())
-    })
-}
-
-/// `local@domain.tld` without spaces, of at most 320 characters.
-fn is_email(value: &str) -> bool {
-    value.len() <= 320
-        && !value
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == ',')
-        && value
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && is_host_name(domain))
 }
 
 /// At most 40 characters of a setting's entry, to name it in an error.

@@ -4,28 +4,24 @@
 //! understands HTTP transport rules, JSON-RPC, MCP or Clerk's Backend API is
 //! plain Rust: it opens no sockets and reads no clock or environment, so it
 //! compiles and is tested natively. The only module that talks to the Workers
-//! runtime is [`wasm`], compiled for `wasm32` alone.
+//! runtime is `wasm`, compiled for `wasm32` alone.
 //!
-//! A request travels down these layers, and each depends only on the ones
-//! below it:
+//! The modules form layers. Each imports only from the layers below it, and
+//! a type two layers share lives in the lower one:
 //!
-//! 1. `wasm`: turns the runtime's `Request` into an [`http::Request`], reads
-//!    the environment into a [`config::Config`], sends Clerk calls with
-//!    `fetch`.
-//! 2. [`transport`]: the streamable HTTP rules (routes, headers, origins, body
-//!    limit, CORS) and the `/health` endpoint.
-//! 3. [`jsonrpc`]: JSON-RPC 2.0 messages.
-//! 4. [`mcp`]: the MCP methods (`initialize`, `ping`, `tools/*`, ...).
-//! 5. [`tools`]: the tool registry and one module per group of tools, and
-//!    [`prompts`]: ready-made workflows over those tools.
-//! 6. [`clerk`]: the Backend API client, its wire types and its errors.
+//! | layer | modules | what it owns |
+//! |-------|---------|--------------|
+//! | 1 | `wasm` | the Workers runtime: its request and response, the environment read into a [`config::Config`], `fetch` for Clerk calls, WebCrypto |
+//! | 2 | [`transport`] | the HTTP surface: routes, headers, origins, access tokens and OAuth, the request's Clerk credentials, `/health`, and every refusal a client can see |
+//! | 3 | [`mcp`], [`config`] | the MCP methods and prompts; the settings, read from the environment into plain values |
+//! | 4 | [`tools`], [`oauth`] | the tool registry, each tool's arguments, handler and output; sign-in with Clerk |
+//! | 5 | [`clerk`] | the Backend API client, its wire types and errors, and the forms of Clerk's IDs |
+//! | 6 | [`jsonrpc`], [`json`], [`text`] | JSON-RPC 2.0 messages; reading JSON bodies; short forms of text for messages |
 //!
-//! Beside the MCP path, [`oauth`] checks the OAuth access tokens of a hosted
-//! server that lets its users sign in with Clerk; the transport asks it who a
-//! request's token belongs to, and it asks the Clerk client.
-//!
-//! [`config`] reads the environment into the plain values the layers use
-//! (a [`clerk::SecretKey`], a [`tools::Selection`], ...).
+//! A `POST /mcp` travels down them: `wasm` → [`transport::handle`] →
+//! [`mcp::handle_request`] → [`tools::call`] → a handler → [`clerk::ClerkClient`].
+//! The Clerk secret key is resolved once, in the transport, into the
+//! [`clerk::ClerkClient`] the request's tools call through.
 
 pub mod clerk;
 pub mod config;
@@ -33,7 +29,7 @@ pub mod json;
 pub mod jsonrpc;
 pub mod mcp;
 pub mod oauth;
-pub mod prompts;
+pub mod text;
 pub mod tools;
 pub mod transport;
 

@@ -8,10 +8,11 @@
 //! keeps only the fields this server reads, ignores fields Clerk adds, and
 //! reads `null` as absent wherever a half-filled answer may hold one.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use serde_with::skip_serializing_none;
 
-use super::{insert_given, ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
+use super::{json_body, ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
 
 /// An invitation to join an organization, as Clerk's
 /// `OrganizationInvitation` schema describes it.
@@ -39,7 +40,8 @@ pub struct OrganizationInvitation {
 
 /// What `POST /organizations/{id}/invitations` is given. Optional fields are
 /// sent only when set, so Clerk's defaults apply to the rest.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct NewInvitation {
     pub email_address: String,
     pub role: String,
@@ -47,20 +49,6 @@ pub struct NewInvitation {
     pub redirect_url: Option<String>,
     pub public_metadata: Option<Map<String, Value>>,
     pub expires_in_days: Option<u32>,
-}
-
-impl NewInvitation {
-    /// The request body, in Clerk's snake_case, with only the given fields.
-    fn into_body(self) -> Value {
-        let mut body = Map::new();
-        body.insert("email_address".into(), self.email_address.into());
-        body.insert("role".into(), self.role.into());
-        insert_given(&mut body, "inviter_user_id", self.inviter_user_id);
-        insert_given(&mut body, "redirect_url", self.redirect_url);
-        insert_given(&mut body, "public_metadata", self.public_metadata);
-        insert_given(&mut body, "expires_in_days", self.expires_in_days);
-        Value::Object(body)
-    }
 }
 
 fn invitations_path(organization_id: &str) -> UrlPath {
@@ -94,7 +82,7 @@ impl ClerkClient<'_> {
     ) -> Result<OrganizationInvitation, ClerkError> {
         self.post(
             &invitations_path(organization_id),
-            Some(&invitation.into_body()),
+            Some(&json_body(&invitation)),
         )
         .await
     }
@@ -145,7 +133,7 @@ mod tests {
             ..NewInvitation::default()
         };
         assert_eq!(
-            invitation.into_body(),
+            json_body(&invitation),
             serde_json::json!({
                 "email_address": "ada@example.com",
                 "role": "org:member",

@@ -12,7 +12,9 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{ClerkClient, ClerkError, MetadataChanges, Page, PaginatedList, Query, UrlPath};
+use super::{
+    json_body, ClerkClient, ClerkError, MetadataChanges, Page, PaginatedList, Query, UrlPath,
+};
 
 /// A user's membership in an organization, as Clerk's
 /// `OrganizationMembership` schema describes it.
@@ -142,7 +144,7 @@ impl ClerkClient<'_> {
         changes: MetadataChanges,
     ) -> Result<OrganizationMembership, ClerkError> {
         let path = membership_path(organization_id, user_id).segment("metadata");
-        self.patch(&path, &changes.into_body()).await
+        self.patch(&path, &json_body(&changes)).await
     }
 
     /// `DELETE /v1/organizations/{organization_id}/memberships/{user_id}`:

@@ -5,7 +5,7 @@
 //! [`http::Request`] ([`ClerkClient::request`]), the [`HttpSend`] trait sends
 //! it (the Workers `fetch` in production, a closure in tests), and pure
 //! functions read the [`http::Response`] into a typed value or a
-//! [`ClerkError`] ([`decode_body`], [`ClerkError::from_error_response`]).
+//! [`ClerkError`] (`decode_body`, `ClerkError::from_error_response`).
 //! This module knows nothing of MCP.
 //!
 //! Every request carries the headers Clerk's spec and SDK send: the secret
@@ -19,6 +19,7 @@
 //! or organization.
 
 mod error;
+pub mod ids;
 pub mod invitations;
 mod key;
 pub mod memberships;
@@ -26,7 +27,6 @@ pub mod oauth;
 pub mod organizations;
 mod query;
 pub mod roles;
-mod scan;
 pub mod sessions;
 pub mod users;
 
@@ -36,11 +36,11 @@ use futures::future::LocalBoxFuture;
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 use http::{Method, Request, Response};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use serde_with::skip_serializing_none;
 
-use crate::json::{self, JsonError};
-use scan::ScanError;
+use crate::json::{self, JsonError, ScanError};
 
 pub use error::{ApiError, ClerkError, RetryAfter};
 pub use key::{KeyError, KeySource, SecretKey};
@@ -95,7 +95,8 @@ pub struct DeletedObject {
 /// organizations and memberships: the metadata objects to deep-merge into
 /// the stored ones. Only the objects given are sent, unchanged (nested
 /// objects and `null`s too); Clerk keeps the others as they are.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct MetadataChanges {
     pub public_metadata: Option<Map<String, Value>>,
     pub private_metadata: Option<Map<String, Value>>,
@@ -103,22 +104,12 @@ pub struct MetadataChanges {
     pub unsafe_metadata: Option<Map<String, Value>>,
 }
 
-impl MetadataChanges {
-    fn into_body(self) -> Value {
-        let mut body = Map::new();
-        insert_given(&mut body, "public_metadata", self.public_metadata);
-        insert_given(&mut body, "private_metadata", self.private_metadata);
-        insert_given(&mut body, "unsafe_metadata", self.unsafe_metadata);
-        Value::Object(body)
-    }
-}
-
-/// Puts `key` in a request body only when the call gave a value, so that
-/// Clerk's own default applies otherwise.
-fn insert_given(body: &mut Map<String, Value>, key: &str, value: Option<impl Into<Value>>) {
-    if let Some(value) = value {
-        body.insert(key.to_owned(), value.into());
-    }
+/// A request body as JSON. The body types leave out what the call did not
+/// give (`None`, and empty lists where they say so), so that Clerk's own
+/// defaults apply to it. They hold only strings, numbers, flags and JSON
+/// objects, which always serialize.
+fn json_body(body: &impl Serialize) -> Value {
+    serde_json::to_value(body).unwrap_or_default()
 }
 
 /// The headers of an answer that the client reads; a [`HttpSend`] may pass
@@ -184,10 +175,13 @@ pub const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(250), Duration::f
 pub struct Answer(Response<Vec<u8>>);
 
 /// A client bound to one Clerk instance through one secret key.
+#[derive(Clone)]
 pub struct ClerkClient<'a> {
     http: &'a dyn HttpSend,
     api_url: &'a str,
-    key: &'a SecretKey,
+    key: SecretKey,
+    /// The user who signed in with OAuth, for whom the server's key acts.
+    acting_user: Option<&'a str>,
     /// Whether reads are tried again on transient failures.
     retry_reads: bool,
 }
@@ -195,13 +189,30 @@ pub struct ClerkClient<'a> {
 impl<'a> ClerkClient<'a> {
     /// `api_url` is the origin Clerk is served from, without `/v1` or a
     /// trailing slash (`https://api.clerk.com`).
-    pub fn new(http: &'a dyn HttpSend, api_url: &'a str, key: &'a SecretKey) -> Self {
+    pub fn new(http: &'a dyn HttpSend, api_url: &'a str, key: SecretKey) -> Self {
         ClerkClient {
             http,
             api_url,
             key,
+            acting_user: None,
             retry_reads: true,
         }
+    }
+
+    /// The same client, acting for `user`, who signed in with OAuth.
+    pub fn acting_for(self, user: Option<&'a str>) -> Self {
+        ClerkClient {
+            acting_user: user,
+            ..self
+        }
+    }
+
+    /// The user who signed in with OAuth and for whom this client acts:
+    /// the tools whose Clerk call records who acted (an invitation's
+    /// inviter, a revocation's requester) name them unless the call names
+    /// someone else.
+    pub fn acting_user(&self) -> Option<&'a str> {
+        self.acting_user
     }
 
     /// The same client, trying each call once: for checks that anyone may
@@ -291,7 +302,7 @@ impl<'a> ClerkClient<'a> {
         self.exchange(Method::GET, path, query, None)
             .await
             .map(Answer)
-            .map_err(|error| error.without_key(self.key))
+            .map_err(|error| error.without_key(&self.key))
     }
 
     /// Reads the text of an answer of [`ClerkClient::get_answer`] with
@@ -306,7 +317,7 @@ impl<'a> ClerkClient<'a> {
                 status: answer.0.status().as_u16(),
                 detail,
             }
-            .without_key(self.key)
+            .without_key(&self.key)
         };
         let text = json::utf8(answer.0.body()).map_err(|error| unreadable(error.to_string()))?;
         read(text).map_err(|error| unreadable(error.to_string()))
@@ -324,7 +335,7 @@ impl<'a> ClerkClient<'a> {
         self.exchange(method, path, query, body)
             .await
             .and_then(|response| decode_body(&response))
-            .map_err(|error| error.without_key(self.key))
+            .map_err(|error| error.without_key(&self.key))
     }
 
     /// Sends one request and returns its 2xx answer, or Clerk's error.
@@ -371,22 +382,10 @@ fn user_agent() -> &'static str {
 fn describe_decode_error(error: &serde_json::Error) -> String {
     format!(
         "{} at line {} column {}",
-        serde_kind(error),
+        json::serde_kind(error),
         error.line(),
         error.column()
     )
-}
-
-/// serde_json's words for what is wrong, without its position (the caller
-/// gives one) or any value it quotes, which may be anything Clerk (or
-/// whatever answered in its place) sent, of any length.
-fn serde_kind(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    let kind = message
-        .split_once(" at line ")
-        .map_or(message.as_str(), |(kind, _)| kind);
-    let kind = kind.split_once(": ").map_or(kind, |(kind, _)| kind);
-    kind.chars().take(80).collect()
 }
 
 /// Reads a 2xx answer's body as `T`.
@@ -426,7 +425,7 @@ mod tests {
     #[test]
     fn get_request_has_clerk_headers_and_no_body_or_content_type() {
         let key = key();
-        let client = ClerkClient::new(&NeverSends, "https://api.clerk.com", &key);
+        let client = ClerkClient::new(&NeverSends, "https://api.clerk.com", key);
         let mut query = Query::new();
         query.push("limit", "5");
         let request = client.request(Method::GET, &UrlPath::new().segment("users"), &query, None);
@@ -449,11 +448,10 @@ mod tests {
     fn metadata_changes_body_holds_only_the_given_objects() {
         let mut private = Map::new();
         private.insert("tier".into(), Value::Null);
-        let body = MetadataChanges {
+        let body = json_body(&MetadataChanges {
             private_metadata: Some(private),
             ..MetadataChanges::default()
-        }
-        .into_body();
+        });
         assert_eq!(
             body,
             serde_json::json!({"private_metadata": {"tier": null}})
@@ -461,18 +459,17 @@ mod tests {
 
         let mut public = Map::new();
         public.insert("tier".into(), Value::Null);
-        let body = MetadataChanges {
+        let body = json_body(&MetadataChanges {
             public_metadata: Some(public),
             ..MetadataChanges::default()
-        }
-        .into_body();
+        });
         assert_eq!(body, serde_json::json!({"public_metadata": {"tier": null}}));
     }
 
     #[test]
     fn request_with_body_is_json() {
         let key = key();
-        let client = ClerkClient::new(&NeverSends, "http://127.0.0.1:9", &key);
+        let client = ClerkClient::new(&NeverSends, "http://127.0.0.1:9", key);
         let body = serde_json::json!({"name": "Acme"});
         let request = client.request(
             Method::POST,

@@ -7,12 +7,13 @@
 //! could plausibly be missing (`slug` when slugs are off, `members_count`
 //! unless it was asked for), so a sparse answer still decodes.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use serde_with::skip_serializing_none;
 
 use super::{
-    insert_given, ClerkClient, ClerkError, DeletedObject, MetadataChanges, Page, PaginatedList,
-    Query, UrlPath,
+    json_body, ClerkClient, ClerkError, DeletedObject, MetadataChanges, Page, PaginatedList, Query,
+    UrlPath,
 };
 
 /// An organization as Clerk's `Organization` schema describes it.
@@ -46,7 +47,8 @@ pub struct OrganizationFilter {
 
 /// The body of `POST /organizations`: every field but `name` is sent only
 /// when given.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct NewOrganization {
     pub name: String,
     pub slug: Option<String>,
@@ -56,48 +58,17 @@ pub struct NewOrganization {
     pub private_metadata: Option<Map<String, Value>>,
 }
 
-impl NewOrganization {
-    fn into_body(self) -> Value {
-        let mut body = Map::new();
-        body.insert("name".to_owned(), Value::String(self.name));
-        insert_given(&mut body, "slug", self.slug);
-        insert_given(&mut body, "created_by", self.created_by);
-        insert_given(
-            &mut body,
-            "max_allowed_memberships",
-            self.max_allowed_memberships,
-        );
-        insert_given(&mut body, "public_metadata", self.public_metadata);
-        insert_given(&mut body, "private_metadata", self.private_metadata);
-        Value::Object(body)
-    }
-}
-
 /// The body of `PATCH /organizations/{id}`: only the fields given are sent,
 /// so Clerk keeps the others. As of API version 2026-05-12 this endpoint
 /// refuses metadata, which goes through [`MetadataChanges`] instead.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct OrganizationChanges {
     pub name: Option<String>,
     pub slug: Option<String>,
     /// `0` removes the limit.
     pub max_allowed_memberships: Option<u32>,
     pub admin_delete_enabled: Option<bool>,
-}
-
-impl OrganizationChanges {
-    fn into_body(self) -> Value {
-        let mut body = Map::new();
-        insert_given(&mut body, "name", self.name);
-        insert_given(&mut body, "slug", self.slug);
-        insert_given(
-            &mut body,
-            "max_allowed_memberships",
-            self.max_allowed_memberships,
-        );
-        insert_given(&mut body, "admin_delete_enabled", self.admin_delete_enabled);
-        Value::Object(body)
-    }
 }
 
 impl ClerkClient<'_> {
@@ -132,7 +103,7 @@ impl ClerkClient<'_> {
         organization: NewOrganization,
     ) -> Result<Organization, ClerkError> {
         let path = UrlPath::new().segment("organizations");
-        self.post(&path, Some(&organization.into_body())).await
+        self.post(&path, Some(&json_body(&organization))).await
     }
 
     /// `PATCH /v1/organizations/{organization_id}`: changes the given
@@ -142,7 +113,7 @@ impl ClerkClient<'_> {
         organization_id: &str,
         changes: OrganizationChanges,
     ) -> Result<Organization, ClerkError> {
-        self.patch(&organization_path(organization_id), &changes.into_body())
+        self.patch(&organization_path(organization_id), &json_body(&changes))
             .await
     }
 
@@ -155,7 +126,7 @@ impl ClerkClient<'_> {
         changes: MetadataChanges,
     ) -> Result<Organization, ClerkError> {
         let path = organization_path(organization_id).segment("metadata");
-        self.patch(&path, &changes.into_body()).await
+        self.patch(&path, &json_body(&changes)).await
     }
 
     /// `DELETE /v1/organizations/{organization_id}`.
@@ -200,12 +171,11 @@ mod tests {
 
     #[test]
     fn new_organization_body_holds_only_the_given_fields() {
-        let body = NewOrganization {
+        let body = json_body(&NewOrganization {
             name: "Acme".into(),
             max_allowed_memberships: Some(5),
             ..NewOrganization::default()
-        }
-        .into_body();
+        });
         assert_eq!(
             body,
             serde_json::json!({"name": "Acme", "max_allowed_memberships": 5})
@@ -214,12 +184,11 @@ mod tests {
 
     #[test]
     fn organization_changes_body_holds_only_the_given_fields() {
-        let body = OrganizationChanges {
+        let body = json_body(&OrganizationChanges {
             max_allowed_memberships: Some(0),
             admin_delete_enabled: Some(false),
             ..OrganizationChanges::default()
-        }
-        .into_body();
+        });
         assert_eq!(
             body,
             serde_json::json!({"max_allowed_memberships": 0, "admin_delete_enabled": false})

@@ -10,15 +10,16 @@
 use std::borrow::Cow;
 
 use serde::de::Error as _;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use serde_with::skip_serializing_none;
 
-use super::scan::{Rest, ScanError, Scanner};
 use super::{
-    insert_given, Answer, ClerkClient, ClerkError, DeletedObject, MetadataChanges, Page, Query,
+    json_body, Answer, ClerkClient, ClerkError, DeletedObject, MetadataChanges, Page, Query,
     UrlPath,
 };
+use crate::json::{Rest, ScanError, Scanner};
 
 /// A user as Clerk's `User` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -131,7 +132,7 @@ pub struct MembershipOrganization {
 /// the largest part of its CPU time. This type keeps nothing the list does
 /// not show (images, settings, external IDs), builds no map for the
 /// metadata, which the list writes out unchanged, and is read with the
-/// `scan` module's reader rather than with serde (that module says why).
+/// [`Scanner`] rather than with serde (its module says why).
 #[derive(Debug, Default)]
 pub struct ListedUser<'a> {
     pub id: Cow<'a, str>,
@@ -319,11 +320,14 @@ impl UserFilter {
 /// What `POST /v1/users` is given. Optional fields are sent only when set,
 /// and empty lists not at all, so that Clerk's defaults and the instance's
 /// settings apply to the rest. It has no `Debug`: it may hold a password.
-#[derive(Clone, Default, PartialEq)]
+#[skip_serializing_none]
+#[derive(Clone, Default, PartialEq, Serialize)]
 pub struct NewUser {
     /// The first one becomes the primary email address.
+    #[serde(rename = "email_address", skip_serializing_if = "Vec::is_empty")]
     pub email_addresses: Vec<String>,
     /// The first one becomes the primary phone number.
+    #[serde(rename = "phone_number", skip_serializing_if = "Vec::is_empty")]
     pub phone_numbers: Vec<String>,
     pub username: Option<String>,
     pub first_name: Option<String>,
@@ -336,51 +340,16 @@ pub struct NewUser {
     pub unsafe_metadata: Option<Map<String, Value>>,
 }
 
-impl NewUser {
-    /// The request body, in Clerk's snake_case, with only the given fields.
-    fn into_body(self) -> Value {
-        let mut body = Map::new();
-        let non_empty = |values: Vec<String>| Some(values).filter(|values| !values.is_empty());
-        insert_given(&mut body, "email_address", non_empty(self.email_addresses));
-        insert_given(&mut body, "phone_number", non_empty(self.phone_numbers));
-        insert_given(&mut body, "username", self.username);
-        insert_given(&mut body, "first_name", self.first_name);
-        insert_given(&mut body, "last_name", self.last_name);
-        insert_given(&mut body, "external_id", self.external_id);
-        insert_given(&mut body, "password", self.password);
-        insert_given(
-            &mut body,
-            "skip_password_requirement",
-            self.skip_password_requirement,
-        );
-        insert_given(&mut body, "public_metadata", self.public_metadata);
-        insert_given(&mut body, "private_metadata", self.private_metadata);
-        insert_given(&mut body, "unsafe_metadata", self.unsafe_metadata);
-        Value::Object(body)
-    }
-}
-
 /// What `PATCH /v1/users/{user_id}` is given: profile fields only. Since
 /// API version 2026-05-12 Clerk refuses metadata there; it goes through
 /// [`ClerkClient::update_user_metadata`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct UserChanges {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub username: Option<String>,
     pub external_id: Option<String>,
-}
-
-impl UserChanges {
-    /// The request body with only the fields to change.
-    fn into_body(self) -> Value {
-        let mut body = Map::new();
-        insert_given(&mut body, "first_name", self.first_name);
-        insert_given(&mut body, "last_name", self.last_name);
-        insert_given(&mut body, "username", self.username);
-        insert_given(&mut body, "external_id", self.external_id);
-        Value::Object(body)
-    }
 }
 
 /// The actions Clerk takes on a user through `POST /v1/users/{user_id}/<action>`,
@@ -450,7 +419,7 @@ impl ClerkClient<'_> {
         changes: MetadataChanges,
     ) -> Result<User, ClerkError> {
         let path = user_path(user_id).segment("metadata");
-        self.patch(&path, &changes.into_body()).await
+        self.patch(&path, &json_body(&changes)).await
     }
 
     /// `GET /v1/users/{user_id}`.
@@ -462,7 +431,7 @@ impl ClerkClient<'_> {
     /// replaced before the error goes anywhere.
     pub async fn create_user(&self, user: NewUser) -> Result<User, ClerkError> {
         let password = user.password.clone().unwrap_or_default();
-        self.post(&UrlPath::new().segment("users"), Some(&user.into_body()))
+        self.post(&UrlPath::new().segment("users"), Some(&json_body(&user)))
             .await
             .map_err(|error| error.without_secret(&password, "[password]"))
     }
@@ -473,7 +442,7 @@ impl ClerkClient<'_> {
         user_id: &str,
         changes: UserChanges,
     ) -> Result<User, ClerkError> {
-        self.patch(&user_path(user_id), &changes.into_body()).await
+        self.patch(&user_path(user_id), &json_body(&changes)).await
     }
 
     /// `POST /v1/users/{user_id}/{ban|unban|lock|unlock}`, without a body
@@ -580,13 +549,12 @@ mod tests {
 
     #[test]
     fn new_user_body_holds_only_the_given_fields_and_no_empty_lists() {
-        let body = NewUser {
+        let body = json_body(&NewUser {
             email_addresses: vec!["ada@example.com".into()],
             first_name: Some("Ada".into()),
             skip_password_requirement: Some(true),
             ..NewUser::default()
-        }
-        .into_body();
+        });
         assert_eq!(
             body,
             serde_json::json!({
@@ -599,11 +567,10 @@ mod tests {
 
     #[test]
     fn user_changes_body_holds_only_the_given_fields() {
-        let body = UserChanges {
+        let body = json_body(&UserChanges {
             username: Some(String::new()),
             ..UserChanges::default()
-        }
-        .into_body();
+        });
         assert_eq!(body, serde_json::json!({"username": ""}));
     }
 

@@ -1,35 +1,32 @@
 //! The MCP methods: what each JSON-RPC request asks of the server, and its
-//! answer. Knows JSON-RPC and the tool registry, not HTTP.
+//! answer. Knows JSON-RPC, the tool registry and the prompts; not HTTP, and
+//! not Clerk, which only the tools call.
 //!
 //! Methods (MCP 2025-03-26, 2025-06-18 and 2025-11-25, Basic Protocol and
 //! Server Features): `initialize`, `ping`, `tools/list`, `tools/call`,
-//! `prompts/list`, `prompts/get` and `logging/setLevel`. Any other method is `-32601`. Notifications need no
-//! answer and change nothing: the server is stateless.
+//! `prompts/list`, `prompts/get` and `logging/setLevel`. Any other method is
+//! `-32601`. Notifications need no answer and change nothing: the server is
+//! stateless.
 
+pub mod prompts;
 mod version;
 
 use serde_json::{json, Map, Value};
 
-use crate::clerk::{ClerkClient, HttpSend, KeyError, SecretKey};
 use crate::jsonrpc::{self, code, Reply, Request, Response, RpcError};
-use crate::prompts;
-use crate::tools::{self, Call, Selection};
+use crate::text::shorten;
+use crate::tools::{self, Credentials, Selection};
 
 pub use version::ProtocolVersion;
 
 /// What a request may use besides its own message.
 pub struct Context<'a> {
-    pub http: &'a dyn HttpSend,
-    /// Clerk's origin, from the configuration.
-    pub clerk_api_url: &'a str,
-    /// The Clerk key of this request, or why it has none.
-    pub key: &'a Result<SecretKey, KeyError>,
+    /// The Clerk client the request's tools call through, or why it has none.
+    pub clerk: Credentials<'a>,
     /// The tools this request may see and call.
     pub selection: Selection,
     /// Whether `privateMetadata` is taken out of every tool output.
     pub redact_private_metadata: bool,
-    /// The user who signed in with OAuth, on whose behalf tools act.
-    pub acting_user: Option<&'a str>,
 }
 
 /// The server's title, as `serverInfo` shows it.
@@ -74,7 +71,7 @@ pub async fn handle_request(request: Request, context: &Context<'_>) -> Response
         "logging/setLevel" => set_log_level(&request.params),
         other => Err(RpcError::new(
             code::METHOD_NOT_FOUND,
-            format!("Method not found: {}", tools::shorten(other, 80)),
+            format!("Method not found: {}", shorten(other, 80)),
         )),
     };
     Response::new(request.id, outcome)
@@ -124,38 +121,39 @@ fn list_tools(params: &Map<String, Value>, context: &Context<'_>) -> Result<Repl
 /// `tools/call`: an unknown tool, or one outside the request's selection, is
 /// a protocol error; everything that goes wrong inside a known tool is a
 /// tool result with `isError: true`.
-async fn call_tool(
+async fn call_tool(params: Map<String, Value>, context: &Context<'_>) -> Result<Reply, RpcError> {
+    let (name, arguments) = name_and_arguments(params, "tools/call")?;
+    let tool = tools::find(&name, context.selection)
+        .ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {}", shorten(&name, 80))))?;
+    let result = tools::call(
+        tool,
+        arguments,
+        &context.clerk,
+        context.redact_private_metadata,
+    )
+    .await;
+    jsonrpc::reply(&result)
+}
+
+/// The `name` and `arguments` of a `tools/call` or `prompts/get`; absent
+/// arguments read as none.
+fn name_and_arguments(
     mut params: Map<String, Value>,
-    context: &Context<'_>,
-) -> Result<Reply, RpcError> {
+    method: &str,
+) -> Result<(String, Map<String, Value>), RpcError> {
     let name = match params.remove("name") {
         Some(Value::String(name)) => name,
         _ => {
-            return Err(RpcError::invalid_params(
-                "tools/call needs a \"name\" string",
-            ))
+            return Err(RpcError::invalid_params(format!(
+                "{method} needs a \"name\" string"
+            )))
         }
     };
-    let arguments = match params.remove("arguments") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(arguments)) => arguments,
-        Some(_) => return Err(RpcError::invalid_params("\"arguments\" must be an object")),
-    };
-    let tool = tools::find(&name, context.selection).ok_or_else(|| {
-        RpcError::invalid_params(format!("Unknown tool: {}", tools::shorten(&name, 80)))
-    })?;
-    let clerk = context
-        .key
-        .as_ref()
-        .map(|key| ClerkClient::new(context.http, context.clerk_api_url, key))
-        .map_err(Clone::clone);
-    let outcome = (tool.handler)(Call {
-        arguments,
-        clerk,
-        acting_user: context.acting_user,
-    })
-    .await;
-    tools::call_result(outcome, context.redact_private_metadata)
+    match params.remove("arguments") {
+        None | Some(Value::Null) => Ok((name, Map::new())),
+        Some(Value::Object(arguments)) => Ok((name, arguments)),
+        Some(_) => Err(RpcError::invalid_params("\"arguments\" must be an object")),
+    }
 }
 
 /// `prompts/list`: every prompt on one page, so any cursor is unknown.
@@ -171,20 +169,8 @@ fn list_prompts(params: &Map<String, Value>, context: &Context<'_>) -> Result<Re
 }
 
 /// `prompts/get`: an unknown prompt or a missing argument is `-32602`.
-fn get_prompt(mut params: Map<String, Value>, context: &Context<'_>) -> Result<Reply, RpcError> {
-    let name = match params.remove("name") {
-        Some(Value::String(name)) => name,
-        _ => {
-            return Err(RpcError::invalid_params(
-                "prompts/get needs a \"name\" string",
-            ))
-        }
-    };
-    let arguments = match params.remove("arguments") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(arguments)) => arguments,
-        Some(_) => return Err(RpcError::invalid_params("\"arguments\" must be an object")),
-    };
+fn get_prompt(params: Map<String, Value>, context: &Context<'_>) -> Result<Reply, RpcError> {
+    let (name, arguments) = name_and_arguments(params, "prompts/get")?;
     let prompt = prompts::get(&name, arguments, context.selection)
         .map_err(|error| RpcError::invalid_params(error.to_string()))?;
     jsonrpc::reply(&prompt)

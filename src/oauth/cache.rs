@@ -118,7 +118,7 @@ impl IsolateCache {
     }
 
     /// The authorization-server metadata, if fetched less than
-    /// [`METADATA_SECONDS`] before `now`.
+    /// `METADATA_SECONDS` before `now`.
     pub fn server_metadata(&self, now: u64) -> Option<Vec<u8>> {
         self.metadata
             .borrow()

@@ -11,13 +11,12 @@
 //!   Clerk's absolute URLs) rather than a redirect: a client that follows
 //!   redirects only within an origin, as the official SDK does, would stop
 //!   at a 302 to the instance. It is kept in memory for
-//!   [`super::cache::METADATA_SECONDS`].
+//!   `METADATA_SECONDS` (five minutes).
 
 use serde_json::{json, Value};
 
-use super::{fetch_json, Denial, IsolateCache, Platform, SCOPES_SUPPORTED};
+use super::{fetch_json, Denial, IsolateCache, OAuthSettings, Platform, SCOPES_SUPPORTED};
 use crate::clerk::HttpSend;
-use crate::config::OAuthSettings;
 
 /// Where this server serves its protected-resource metadata.
 pub const PROTECTED_RESOURCE_PATH: &str = "/.well-known/oauth-protected-resource";

@@ -38,13 +38,13 @@ pub mod jwt;
 pub mod metadata;
 
 use futures::future::LocalBoxFuture;
-use http::{Request, Response, StatusCode};
+use http::{Request, Response};
 
+use crate::clerk::ids::{EmailAddress, OrganizationId, UserId};
 use crate::clerk::memberships::MembershipFilter;
 use crate::clerk::oauth::TokenStatus;
 use crate::clerk::users::Verification;
 use crate::clerk::{ClerkClient, ClerkError, HttpSend, Page};
-use crate::config::OAuthSettings;
 
 pub use base64::decode as base64_decode;
 pub use cache::IsolateCache;
@@ -64,6 +64,31 @@ const MAX_TOKEN_BYTES: usize = 4096;
 
 /// The scopes a client may ask for: Clerk's, enough to name the user.
 pub const SCOPES_SUPPORTED: [&str; 2] = ["profile", "email"];
+
+/// Sign-in with the Clerk instance the server administers (MCP 2025-06-18
+/// and 2025-11-25, Authorization): which instance issues the tokens, and
+/// who among its users may use the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OAuthSettings {
+    /// The instance's Frontend API origin (`https://clerk.example.com`), the
+    /// authorization server and the `iss` of its tokens; no trailing slash.
+    pub issuer: String,
+    /// The user IDs of `MCP_ALLOWED_USERS`.
+    pub allowed_user_ids: Vec<UserId>,
+    /// The email addresses of `MCP_ALLOWED_USERS`, lower-cased.
+    pub allowed_emails: Vec<EmailAddress>,
+    /// The organization whose `org:admin` members may use the server.
+    pub admin_organization: Option<OrganizationId>,
+}
+
+impl OAuthSettings {
+    /// Whether anyone at all may sign in: without an allow-list nobody may.
+    pub fn allows_anyone(&self) -> bool {
+        !self.allowed_user_ids.is_empty()
+            || !self.allowed_emails.is_empty()
+            || self.admin_organization.is_some()
+    }
+}
 
 /// What the runtime brings to token checks: the wall clock and the crypto.
 pub trait Platform {
@@ -99,9 +124,21 @@ pub enum Denial {
     InvalidToken(&'static str),
     /// A valid token whose user is not allowed.
     NotAllowed { user_id: String },
-    /// Clerk could not be asked, or did not answer usably. The text names
-    /// what failed, never a token or key.
-    Unavailable { status: StatusCode, reason: String },
+    /// The token could not be checked, for `cause`. The text names what
+    /// failed, never a token or key.
+    Unavailable { cause: Cause, reason: String },
+}
+
+/// Why a token could not be checked: none of these is the client's fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// Clerk could not be reached or refused to answer, or the runtime
+    /// could not do its part: trying again later may work.
+    Unreachable,
+    /// Clerk answered with something that is not what it documents.
+    UnreadableAnswer,
+    /// The server's settings name something its Clerk instance lacks.
+    Misconfigured,
 }
 
 /// Who signed in: the user a valid token names, allowed to use the server.
@@ -193,7 +230,7 @@ impl Check<'_> {
         let url = format!("{}/.well-known/jwks.json", self.settings.issuer);
         let body = fetch_json(self.http, &url, "the signing keys (JWKS)").await?;
         let keys = jwt::decode_jwks(&body).ok_or_else(|| Denial::Unavailable {
-            status: StatusCode::BAD_GATEWAY,
+            cause: Cause::UnreadableAnswer,
             reason: "the Clerk instance's signing keys (JWKS) are not a JSON Web Key Set".into(),
         })?;
         self.cache.remember_keys(keys, now);
@@ -234,17 +271,23 @@ impl Check<'_> {
     /// settings need, cheapest first.
     async fn is_allowed(&self, user_id: &str) -> Result<bool, Denial> {
         let settings = self.settings;
-        if settings.allowed_user_ids.iter().any(|id| id == user_id) {
+        if settings
+            .allowed_user_ids
+            .iter()
+            .any(|id| id.as_str() == user_id)
+        {
             return Ok(true);
         }
         if !settings.allowed_emails.is_empty() {
             match self.clerk.get_user(user_id).await {
                 Ok(user) => {
                     let allowed = user.email_addresses.iter().any(|address| {
+                        let lower_case = address.email_address.to_ascii_lowercase();
                         Verification::is_verified(&address.verification)
                             && settings
                                 .allowed_emails
-                                .contains(&address.email_address.to_ascii_lowercase())
+                                .iter()
+                                .any(|allowed| allowed.as_str() == lower_case)
                     });
                     if allowed {
                         return Ok(true);
@@ -283,7 +326,7 @@ impl Check<'_> {
                 }
                 Err(error) if error.status() == Some(404) => {
                     return Err(Denial::Unavailable {
-                        status: StatusCode::INTERNAL_SERVER_ERROR,
+                        cause: Cause::Misconfigured,
                         reason: "MCP_ADMIN_ORGANIZATION names an organization this server's \
                                  Clerk instance does not have"
                             .into(),
@@ -311,7 +354,7 @@ fn decided(user_id: String, allowed: bool) -> Result<SignedIn, Denial> {
 
 fn unavailable(reason: String) -> Denial {
     Denial::Unavailable {
-        status: StatusCode::SERVICE_UNAVAILABLE,
+        cause: Cause::Unreachable,
         reason,
     }
 }
@@ -320,26 +363,23 @@ fn unavailable(reason: String) -> Denial {
 /// is not the client's fault, so never a 401. Clerk's own message is left
 /// out: only its status and code are named.
 fn clerk_unavailable(doing: &str, error: &ClerkError) -> Denial {
-    let (status, what) = match error {
+    let (cause, what) = match error {
         ClerkError::Api(api) if matches!(api.status, 401 | 403) => (
-            StatusCode::SERVICE_UNAVAILABLE,
+            Cause::Unreachable,
             format!("Clerk refused this server's secret key ({})", api.status),
         ),
-        ClerkError::Api(api) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("Clerk answered {}", api.status),
-        ),
+        ClerkError::Api(api) => (Cause::Unreachable, format!("Clerk answered {}", api.status)),
         ClerkError::Unreachable(send) => (
-            StatusCode::SERVICE_UNAVAILABLE,
+            Cause::Unreachable,
             format!("Clerk could not be reached ({})", send.message),
         ),
         ClerkError::UnexpectedBody { status, .. } => (
-            StatusCode::BAD_GATEWAY,
+            Cause::UnreadableAnswer,
             format!("Clerk's answer ({status}) could not be read"),
         ),
     };
     Denial::Unavailable {
-        status,
+        cause,
         reason: format!("{what} while {doing}"),
     }
 }
@@ -368,7 +408,7 @@ pub(crate) async fn fetch_json(
     })?;
     if !response.status().is_success() {
         return Err(Denial::Unavailable {
-            status: StatusCode::BAD_GATEWAY,
+            cause: Cause::UnreadableAnswer,
             reason: format!(
                 "the Clerk instance answered {} for {what}",
                 response.status().as_u16()
@@ -379,7 +419,7 @@ pub(crate) async fn fetch_json(
         .ok()
         .filter(serde_json::Value::is_object)
         .ok_or_else(|| Denial::Unavailable {
-            status: StatusCode::BAD_GATEWAY,
+            cause: Cause::UnreadableAnswer,
             reason: format!("the Clerk instance's {what} is not a JSON object"),
         })
 }

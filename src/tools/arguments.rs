@@ -1,21 +1,33 @@
-//! Reading a tool's `arguments` object into its typed struct, and the checks
-//! that JSON types alone cannot express (bounds, ID formats).
+//! Reading a tool's `arguments` object into its typed struct.
 //!
-//! Deserialization notes which argument it is reading, so a wrong type names
+//! An argument struct's field types do most of the checking as they are
+//! read: Clerk IDs, role keys, slugs and email addresses are the types of
+//! [`crate::clerk::ids`], a page size is a [`Limit`], a sort order an
+//! [`OrderBy`]. What a single value cannot say (text lengths, list sizes,
+//! "at least one of") is checked by [`Arguments::validate`] after reading,
+//! with the `check_*` functions here.
+//!
+//! Deserialization notes which argument it is reading, so a wrong value names
 //! the argument it is in (`limit: invalid type: string "x", expected u32`).
 //! Argument structs deny unknown fields, which also makes their schemas say
 //! `additionalProperties: false`.
 
-use schemars::JsonSchema;
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
-use serde::forward_to_deserialize_any;
+use serde::{forward_to_deserialize_any, Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{map, Map, Value};
 
 use super::ToolError;
+use crate::clerk::ids::{Checked, Form};
+use crate::text::{describe, shorten};
 
 /// A tool's arguments: a serde struct whose schema is the tool's input schema.
 pub trait Arguments: DeserializeOwned + JsonSchema {
-    /// Checks what the types do not: bounds, formats, combinations.
+    /// Checks what the field types cannot: text lengths, list sizes,
+    /// combinations of arguments.
     fn validate(&self) -> Result<(), ToolError> {
         Ok(())
     }
@@ -99,21 +111,15 @@ impl<'de> MapAccess<'de> for Fields<'_> {
     }
 }
 
-/// How many items a list tool returns when the call gives no `limit`.
-pub fn default_limit() -> u32 {
-    20
-}
-
 /// Fails unless `min <= value <= max`.
 pub fn check_range(argument: &str, value: u32, min: u32, max: u32) -> Result<(), ToolError> {
-    if (min..=max).contains(&value) {
-        Ok(())
-    } else {
-        Err(ToolError::invalid(
-            argument,
-            format!("must be between {min} and {max} (got {value})"),
-        ))
-    }
+    range_problem(value, min, max)
+        .map_or(Ok(()), |problem| Err(ToolError::invalid(argument, problem)))
+}
+
+fn range_problem(value: u32, min: u32, max: u32) -> Option<String> {
+    (!(min..=max).contains(&value))
+        .then(|| format!("must be between {min} and {max} (got {value})"))
 }
 
 /// Fails if `value` has more than `max_chars` characters (not bytes, so
@@ -150,126 +156,6 @@ pub fn check_count<T>(
     }
 }
 
-/// Fails unless `value` is one of `fields`, optionally preceded by one `+`
-/// (ascending) or `-` (descending): the `order_by` form of Clerk's lists.
-pub fn check_order_by(argument: &str, value: &str, fields: &[&str]) -> Result<(), ToolError> {
-    let field = value.strip_prefix(['+', '-']).unwrap_or(value);
-    if fields.contains(&field) {
-        Ok(())
-    } else {
-        Err(ToolError::invalid(
-            argument,
-            format!(
-                "must be one of {} with an optional + or - in front (got {})",
-                fields.join(", "),
-                describe(value)
-            ),
-        ))
-    }
-}
-
-/// The pattern of a Clerk user ID, as published in input schemas.
-pub const USER_ID_PATTERN: &str = "^user_[A-Za-z0-9]{1,64}$";
-
-/// The pattern of a Clerk organization ID.
-pub const ORGANIZATION_ID_PATTERN: &str = "^org_[A-Za-z0-9]{1,64}$";
-
-/// The pattern of an organization slug: lower-case letters, digits and `-`
-/// (Clerk's spec allows nothing else).
-pub const SLUG_PATTERN: &str = "^[a-z0-9][a-z0-9-]{0,127}$";
-
-/// Fails unless `value` is a Clerk user ID (`user_` and letters or digits).
-pub fn check_user_id(argument: &str, value: &str) -> Result<(), ToolError> {
-    check_id(argument, value, "user_", "user")
-}
-
-/// Fails unless `value` is a Clerk organization ID (`org_` and letters or digits).
-pub fn check_organization_id(argument: &str, value: &str) -> Result<(), ToolError> {
-    check_id(argument, value, "org_", "organization")
-}
-
-/// Fails unless `value` is `prefix` followed by 1 to 64 letters or digits,
-/// the form of every Clerk object ID. Keeping IDs to this form also keeps
-/// them from changing the endpoint a path is built into.
-pub fn check_id(argument: &str, value: &str, prefix: &str, object: &str) -> Result<(), ToolError> {
-    let body = value.strip_prefix(prefix).unwrap_or_default();
-    if !body.is_empty() && body.len() <= 64 && body.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        Ok(())
-    } else {
-        Err(ToolError::invalid(
-            argument,
-            format!(
-                "must be a Clerk {object} ID: `{prefix}` followed by letters and digits (got {})",
-                describe(value)
-            ),
-        ))
-    }
-}
-
-/// Fails unless `value` is an organization slug (see [`SLUG_PATTERN`]).
-pub fn check_slug(argument: &str, value: &str) -> Result<(), ToolError> {
-    let mut bytes = value.bytes();
-    let starts_well = bytes
-        .next()
-        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    let rest_ok = bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if starts_well && rest_ok && value.len() <= 128 {
-        Ok(())
-    } else {
-        Err(ToolError::invalid(
-            argument,
-            format!(
-                "must be an organization slug: lower-case letters, digits and '-' (got {})",
-                describe(value)
-            ),
-        ))
-    }
-}
-
-/// The pattern of an organization role key (`org:admin`, `org:billing_manager`).
-pub const ROLE_PATTERN: &str = "^org:[A-Za-z0-9_:-]{1,64}$";
-
-/// Fails unless `value` is an organization role key: `org:` followed by
-/// letters, digits, `_`, `-` or `:`.
-pub fn check_role(argument: &str, value: &str) -> Result<(), ToolError> {
-    let body = value.strip_prefix("org:").unwrap_or_default();
-    let valid = !body.is_empty()
-        && body.len() <= 64
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b':'));
-    if valid {
-        Ok(())
-    } else {
-        Err(ToolError::invalid(
-            argument,
-            format!(
-                "must be a role key such as `org:admin` or `org:member` (got {})",
-                describe(value)
-            ),
-        ))
-    }
-}
-
-/// Fails unless `value` looks like one email address: one `@` with text on
-/// both sides, no spaces or control characters, at most 320 characters.
-/// Clerk makes the final check.
-pub fn check_email(argument: &str, value: &str) -> Result<(), ToolError> {
-    let valid = value.len() <= 320
-        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
-        && value.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.contains('@')
-        });
-    if valid {
-        Ok(())
-    } else {
-        Err(ToolError::invalid(
-            argument,
-            format!("must be an email address (got {})", describe(value)),
-        ))
-    }
-}
-
 /// Fails unless at least one of the `given` arguments (each named, with
 /// whether the call gave it) is there: an update with nothing to change is
 /// refused rather than sent.
@@ -285,88 +171,95 @@ pub fn check_any_given(given: &[(&str, bool)]) -> Result<(), ToolError> {
     }
 }
 
-/// `text` cut to `max` characters with an ellipsis, so that an error about
-/// a huge value (serde's messages quote it) does not repeat it whole.
-pub fn shorten(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
+/// How many items a list returns: 1 to `MAX`, 20 when the call gives none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit<const MAX: u32>(u32);
+
+impl<const MAX: u32> Limit<MAX> {
+    pub fn get(self) -> u32 {
+        self.0
     }
 }
 
-/// Shows a user's value in an error: short values quoted, long ones by length,
-/// so a 10,000-character argument does not come back whole.
-pub fn describe(value: &str) -> String {
-    const SHOWN: usize = 80;
-    if value.chars().count() <= SHOWN {
-        format!("{value:?}")
-    } else {
-        format!("a value of {} characters", value.chars().count())
+impl<const MAX: u32> Default for Limit<MAX> {
+    fn default() -> Self {
+        Limit(20)
     }
+}
+
+impl<'de, const MAX: u32> Deserialize<'de> for Limit<MAX> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = u32::deserialize(deserializer)?;
+        match range_problem(value, 1, MAX) {
+            None => Ok(Limit(value)),
+            Some(problem) => Err(de::Error::custom(problem)),
+        }
+    }
+}
+
+impl<const MAX: u32> Serialize for Limit<MAX> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u32(self.0)
+    }
+}
+
+impl<const MAX: u32> JsonSchema for Limit<MAX> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("Limit{MAX}").into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "integer", "minimum": 1, "maximum": MAX})
+    }
+}
+
+/// The fields a list can be sorted by, as Clerk's `order_by` names them.
+pub trait OrderFields {
+    const FIELDS: &'static [&'static str];
+}
+
+/// How a list is sorted: one of the fields of `F`, optionally preceded by
+/// one `+` (ascending) or `-` (descending), as Clerk's `order_by` takes it.
+pub type OrderBy<F> = Checked<SortedBy<F>>;
+
+/// The form of an [`OrderBy`].
+pub struct SortedBy<F>(PhantomData<F>);
+
+impl<F: OrderFields> Form for SortedBy<F> {
+    fn holds(value: &str) -> bool {
+        let field = value.strip_prefix(['+', '-']).unwrap_or(value);
+        F::FIELDS.contains(&field)
+    }
+
+    fn expected() -> Cow<'static, str> {
+        format!(
+            "one of {} with an optional + or - in front",
+            F::FIELDS.join(", ")
+        )
+        .into()
+    }
+
+    fn schema() -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": format!("^[+-]?({})$", F::FIELDS.join("|")),
+        })
+    }
+}
+
+/// Newest first: the order of a list whose call gives none, where `F` has
+/// `created_at`.
+pub fn newest_first<F: OrderFields>() -> OrderBy<F> {
+    OrderBy::from_static("-created_at")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn user_ids_must_be_user_prefix_and_alphanumerics() {
-        assert!(check_user_id("userId", "user_2abcXYZ09").is_ok());
-        for bad in [
-            "",
-            "user_",
-            "org_123",
-            "user_../x",
-            "user_a%2Fb",
-            "user_a b",
-            "user_é",
-        ] {
-            assert!(check_user_id("userId", bad).is_err(), "{bad:?} accepted");
-        }
-        assert!(check_user_id("userId", &format!("user_{}", "a".repeat(65))).is_err());
-    }
-
-    #[test]
-    fn organization_ids_and_slugs_are_checked() {
-        assert!(check_organization_id("organizationId", "org_2xYz9").is_ok());
-        assert!(check_organization_id("organizationId", "user_2xYz9").is_err());
-        assert!(check_slug("slug", "acme-inc-2").is_ok());
-        for bad in [
-            "",
-            "Acme",
-            "-acme",
-            "acme_inc",
-            "acme/../x",
-            "acme?x",
-            "a b",
-            "é",
-        ] {
-            assert!(check_slug("slug", bad).is_err(), "{bad:?} accepted");
-        }
-    }
-
-    #[test]
-    fn role_keys_and_email_addresses_are_checked() {
-        assert!(check_role("role", "org:admin").is_ok());
-        assert!(check_role("role", "org:billing_manager").is_ok());
-        for bad in ["admin", "org:", "org:a b", "org:../x"] {
-            assert!(check_role("role", bad).is_err(), "{bad:?} accepted");
-        }
-        assert!(check_email("emailAddress", "ada+test@example.com").is_ok());
-        for bad in [
-            "",
-            "ada",
-            "@example.com",
-            "ada@localhost",
-            "a b@example.com",
-            "a@b@c.com",
-        ] {
-            assert!(
-                check_email("emailAddress", bad).is_err(),
-                "{bad:?} accepted"
-            );
-        }
-    }
 
     #[test]
     fn metadata_updates_need_at_least_one_object() {
@@ -406,37 +299,48 @@ mod tests {
         );
     }
 
+    enum TwoFields {}
+
+    impl OrderFields for TwoFields {
+        const FIELDS: &'static [&'static str] = &["created_at", "name"];
+    }
+
     #[test]
-    fn order_by_is_a_field_with_at_most_one_sign() {
-        let fields = ["created_at", "name"];
-        for good in ["name", "+name", "-created_at"] {
-            assert!(check_order_by("orderBy", good, &fields).is_ok(), "{good}");
-        }
-        for bad in ["", "+", "--name", "+-name", "name desc", "updated_at"] {
-            assert!(check_order_by("orderBy", bad, &fields).is_err(), "{bad:?}");
-        }
-        let error = check_order_by("orderBy", "age", &fields)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            error.contains(
-                "`orderBy`: must be one of created_at, name with an optional + or - in front \
-                 (got \"age\")"
-            ),
-            "{error}"
+    fn limits_are_bounded_and_twenty_unless_given() {
+        assert_eq!(Limit::<100>::default().get(), 20);
+        let read =
+            |value: Value| serde_json::from_value::<Limit<100>>(value).map_err(|e| e.to_string());
+        assert_eq!(read(serde_json::json!(100)), Ok(Limit(100)));
+        assert_eq!(
+            read(serde_json::json!(0)),
+            Err("must be between 1 and 100 (got 0)".to_owned())
+        );
+        assert_eq!(
+            read(serde_json::json!(101)),
+            Err("must be between 1 and 100 (got 101)".to_owned())
         );
     }
 
     #[test]
-    fn long_texts_are_shortened_with_an_ellipsis() {
-        assert_eq!(shorten("abcdef", 3), "abc…");
-        assert_eq!(shorten("abc", 3), "abc");
-        assert_eq!(shorten("ééé", 2), "éé…");
+    fn the_default_order_is_newest_first() {
+        assert_eq!(newest_first::<TwoFields>().as_str(), "-created_at");
     }
 
     #[test]
-    fn long_values_are_described_by_length() {
-        assert_eq!(describe("abc"), "\"abc\"");
-        assert_eq!(describe(&"x".repeat(10_000)), "a value of 10000 characters");
+    fn order_by_is_a_field_with_at_most_one_sign() {
+        for good in ["name", "+name", "-created_at"] {
+            assert!(OrderBy::<TwoFields>::parse(good).is_ok(), "{good}");
+        }
+        for bad in ["", "+", "--name", "+-name", "name desc", "updated_at"] {
+            assert!(OrderBy::<TwoFields>::parse(bad).is_err(), "{bad:?}");
+        }
+        let error = OrderBy::<TwoFields>::parse("age")
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "must be one of created_at, name with an optional + or - in front (got \"age\")"
+        );
     }
 }

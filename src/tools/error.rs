@@ -32,6 +32,11 @@ impl ToolError {
         }
     }
 
+    /// A tool output that could not be written as JSON: a bug here.
+    pub fn internal(error: serde_json::Error) -> Self {
+        ToolError::Internal(error.to_string())
+    }
+
     /// Wraps a Clerk error, telling a 404 for `object` apart so that the
     /// message says what was not found.
     pub fn from_clerk(error: ClerkError, object: impl FnOnce() -> String) -> Self {

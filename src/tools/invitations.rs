@@ -10,16 +10,17 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use serde_with::skip_serializing_none;
 
-use super::arguments::{
-    check_email, check_id, check_organization_id, check_range, check_role, check_user_id,
-    default_limit, describe, Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN, USER_ID_PATTERN,
-};
+use super::arguments::{check_range, Arguments, Limit};
+use super::call::run;
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
-use super::{run_typed, run_typed_as, Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
+use crate::clerk::ids::{EmailAddress, InvitationId, OrganizationId, RoleKey, UserId};
 use crate::clerk::invitations::{self as wire, NewInvitation};
 use crate::clerk::{ClerkClient, Page};
+use crate::text::describe;
 
 pub static TOOLS: [ToolDefinition; 3] = [
     ToolDefinition {
@@ -36,7 +37,7 @@ pub static TOOLS: [ToolDefinition; 3] = [
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<ListInvitationsArgs>(),
         output_schema: SchemaSource::output::<InvitationList>(),
-        handler: |call| run_typed(call, list_invitations),
+        handler: |call| run(call, list_invitations),
     },
     ToolDefinition {
         name: "clerk_create_invitation",
@@ -56,7 +57,7 @@ pub static TOOLS: [ToolDefinition; 3] = [
         annotations: Annotations::WRITE,
         input_schema: SchemaSource::input::<CreateInvitationArgs>(),
         output_schema: SchemaSource::output::<Invitation>(),
-        handler: |call| run_typed_as(call, create_invitation),
+        handler: |call| run(call, create_invitation),
     },
     ToolDefinition {
         name: "clerk_revoke_invitation",
@@ -72,15 +73,13 @@ pub static TOOLS: [ToolDefinition; 3] = [
         annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
         input_schema: SchemaSource::input::<RevokeInvitationArgs>(),
         output_schema: SchemaSource::output::<Invitation>(),
-        handler: |call| run_typed_as(call, revoke_invitation),
+        handler: |call| run(call, revoke_invitation),
     },
 ];
 
-const MAX_LIST_LIMIT: u32 = 100;
 const MAX_EXPIRES_IN_DAYS: u32 = 365;
 const MAX_URL_CHARS: usize = 2048;
 const REDIRECT_URL_PATTERN: &str = "^https?://[^\\s/?#]+([/?#]\\S*)?$";
-const INVITATION_ID_PATTERN: &str = "^orginv_[A-Za-z0-9]{1,64}$";
 
 /// An invitation's status, as Clerk's `status` filter accepts it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -108,12 +107,10 @@ impl InvitationStatus {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListInvitationsArgs {
     /// The organization's ID, `org_` followed by letters and digits.
-    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
-    organization_id: String,
+    organization_id: OrganizationId,
     /// How many invitations to return, from 1 to 100. Default 20.
-    #[serde(default = "default_limit")]
-    #[schemars(range(min = 1, max = 100))]
-    limit: u32,
+    #[serde(default)]
+    limit: Limit<100>,
     /// How many invitations to skip first. Default 0; pass the previous answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
@@ -121,29 +118,20 @@ struct ListInvitationsArgs {
     status: Option<InvitationStatus>,
 }
 
-impl Arguments for ListInvitationsArgs {
-    fn validate(&self) -> Result<(), ToolError> {
-        check_organization_id("organizationId", &self.organization_id)?;
-        check_range("limit", self.limit, 1, MAX_LIST_LIMIT)
-    }
-}
+impl Arguments for ListInvitationsArgs {}
 
 /// Arguments of `clerk_create_invitation`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct CreateInvitationArgs {
     /// The organization's ID, `org_` followed by letters and digits.
-    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
-    organization_id: String,
+    organization_id: OrganizationId,
     /// The email address to invite.
-    #[schemars(email, length(max = 320))]
-    email_address: String,
+    email_address: EmailAddress,
     /// The role key the new member gets: `org:admin`, `org:member`, or a custom role.
-    #[schemars(pattern(ROLE_PATTERN))]
-    role: String,
+    role: RoleKey,
     /// The user ID (`user_...`) of the organization admin who sends the invitation.
-    #[schemars(pattern(USER_ID_PATTERN))]
-    inviter_user_id: Option<String>,
+    inviter_user_id: Option<UserId>,
     /// An absolute http(s) URL the invitee is sent to after accepting.
     #[schemars(url, length(max = 2048), pattern(REDIRECT_URL_PATTERN))]
     redirect_url: Option<String>,
@@ -156,12 +144,6 @@ struct CreateInvitationArgs {
 
 impl Arguments for CreateInvitationArgs {
     fn validate(&self) -> Result<(), ToolError> {
-        check_organization_id("organizationId", &self.organization_id)?;
-        check_email("emailAddress", &self.email_address)?;
-        check_role("role", &self.role)?;
-        if let Some(inviter) = &self.inviter_user_id {
-            check_user_id("inviterUserId", inviter)?;
-        }
         if let Some(url) = &self.redirect_url {
             check_redirect_url("redirectUrl", url)?;
         }
@@ -177,26 +159,14 @@ impl Arguments for CreateInvitationArgs {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RevokeInvitationArgs {
     /// The organization's ID, `org_` followed by letters and digits.
-    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
-    organization_id: String,
+    organization_id: OrganizationId,
     /// The ID of the pending invitation to revoke, `orginv_` followed by letters and digits.
-    #[schemars(pattern(INVITATION_ID_PATTERN))]
-    invitation_id: String,
+    invitation_id: InvitationId,
     /// The user ID (`user_...`) of the organization admin recorded as revoking the invitation.
-    #[schemars(pattern(USER_ID_PATTERN))]
-    requesting_user_id: Option<String>,
+    requesting_user_id: Option<UserId>,
 }
 
-impl Arguments for RevokeInvitationArgs {
-    fn validate(&self) -> Result<(), ToolError> {
-        check_organization_id("organizationId", &self.organization_id)?;
-        check_id("invitationId", &self.invitation_id, "orginv_", "invitation")?;
-        if let Some(requesting_user) = &self.requesting_user_id {
-            check_user_id("requestingUserId", requesting_user)?;
-        }
-        Ok(())
-    }
-}
+impl Arguments for RevokeInvitationArgs {}
 
 /// Fails unless `value` is an absolute `http://` or `https://` URL with a
 /// host, without spaces or control characters, of at most 2048 characters
@@ -232,38 +202,31 @@ struct InvitationList {
 }
 
 /// An invitation to join an organization. Fields Clerk sends as null are left out.
+#[skip_serializing_none]
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct Invitation {
     /// The invitation's ID (`orginv_...`).
     id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     organization_id: Option<String>,
     /// The invited email address.
     email_address: String,
     /// The role key the invitee gets on acceptance.
     role: String,
     /// The role's display name (`Member`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     role_name: Option<String>,
     /// `pending`, `accepted`, `revoked` or `expired`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<String>,
     /// The user ID of whoever sent the invitation, when one was named.
-    #[serde(skip_serializing_if = "Option::is_none")]
     inviter_user_id: Option<String>,
     /// The link the invitee follows to accept.
-    #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     expires_at: Option<Timestamp>,
     /// The invitation's public metadata; `{}` when empty.
     public_metadata: Map<String, Value>,
     /// The invitation's private metadata; `{}` when empty.
     private_metadata: Map<String, Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     created_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     updated_at: Option<Timestamp>,
 }
 
@@ -288,11 +251,11 @@ impl From<wire::OrganizationInvitation> for Invitation {
 }
 
 async fn list_invitations(
-    clerk: ClerkClient<'_>,
+    clerk: &ClerkClient<'_>,
     args: ListInvitationsArgs,
 ) -> Result<InvitationList, ToolError> {
     let page = Page {
-        limit: args.limit,
+        limit: args.limit.get(),
         offset: args.offset,
         order_by: None,
     };
@@ -307,15 +270,19 @@ async fn list_invitations(
     Ok(InvitationList { invitations, page })
 }
 
+/// The user a call names, or else the one signed in with OAuth.
+fn named_or_acting(named: Option<UserId>, clerk: &ClerkClient<'_>) -> Option<String> {
+    named
+        .map(UserId::into_string)
+        .or_else(|| clerk.acting_user().map(str::to_owned))
+}
+
 async fn create_invitation(
-    clerk: ClerkClient<'_>,
-    mut args: CreateInvitationArgs,
-    acting_user: Option<&str>,
+    clerk: &ClerkClient<'_>,
+    args: CreateInvitationArgs,
 ) -> Result<Invitation, ToolError> {
-    if args.inviter_user_id.is_none() {
-        args.inviter_user_id = acting_user.map(str::to_owned);
-    }
-    let not_found = match &args.inviter_user_id {
+    let inviter_user_id = named_or_acting(args.inviter_user_id, clerk);
+    let not_found = match &inviter_user_id {
         Some(inviter) => format!(
             "{}, or {}",
             no_organization_with_id(&args.organization_id),
@@ -324,9 +291,9 @@ async fn create_invitation(
         None => no_organization_with_id(&args.organization_id),
     };
     let invitation = NewInvitation {
-        email_address: args.email_address,
-        role: args.role,
-        inviter_user_id: args.inviter_user_id,
+        email_address: args.email_address.into_string(),
+        role: args.role.into_string(),
+        inviter_user_id,
         redirect_url: args.redirect_url,
         public_metadata: args.public_metadata,
         expires_in_days: args.expires_in_days,
@@ -339,18 +306,15 @@ async fn create_invitation(
 }
 
 async fn revoke_invitation(
-    clerk: ClerkClient<'_>,
-    mut args: RevokeInvitationArgs,
-    acting_user: Option<&str>,
+    clerk: &ClerkClient<'_>,
+    args: RevokeInvitationArgs,
 ) -> Result<Invitation, ToolError> {
-    if args.requesting_user_id.is_none() {
-        args.requesting_user_id = acting_user.map(str::to_owned);
-    }
+    let requesting_user_id = named_or_acting(args.requesting_user_id, clerk);
     let invitation = format!(
         "no invitation with ID {} in organization {}",
         args.invitation_id, args.organization_id
     );
-    let not_found = match &args.requesting_user_id {
+    let not_found = match &requesting_user_id {
         Some(requesting_user) => format!("{invitation}, or {}", no_user_with_id(requesting_user)),
         None => invitation,
     };
@@ -358,7 +322,7 @@ async fn revoke_invitation(
         .revoke_organization_invitation(
             &args.organization_id,
             &args.invitation_id,
-            args.requesting_user_id.as_deref(),
+            requesting_user_id.as_deref(),
         )
         .await
         .map_err(|error| ToolError::from_clerk(error, || not_found))?;

@@ -11,15 +11,16 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use serde_with::skip_serializing_none;
 
 use super::arguments::{
-    check_any_given, check_count, check_length, check_order_by, check_organization_id, check_range,
-    check_role, check_user_id, default_limit, Arguments, ORGANIZATION_ID_PATTERN, ROLE_PATTERN,
-    USER_ID_PATTERN,
+    check_any_given, check_count, check_length, Arguments, Limit, OrderBy, OrderFields,
 };
+use super::call::run;
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
-use super::{run_typed, Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
+use crate::clerk::ids::{OrganizationId, RoleKey, UserId};
 use crate::clerk::memberships::{self as wire, MembershipFilter};
 use crate::clerk::{ClerkClient, ClerkError, MetadataChanges, Page};
 
@@ -39,7 +40,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<ListMembersArgs>(),
         output_schema: SchemaSource::output::<MemberList>(),
-        handler: |call| run_typed(call, list_members),
+        handler: |call| run(call, list_members),
     },
     ToolDefinition {
         name: "clerk_list_user_organizations",
@@ -54,7 +55,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<ListUserOrganizationsArgs>(),
         output_schema: SchemaSource::output::<UserMembershipList>(),
-        handler: |call| run_typed(call, list_user_organizations),
+        handler: |call| run(call, list_user_organizations),
     },
     ToolDefinition {
         name: "clerk_add_member",
@@ -70,7 +71,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         annotations: Annotations::WRITE,
         input_schema: SchemaSource::input::<AddMemberArgs>(),
         output_schema: SchemaSource::output::<Member>(),
-        handler: |call| run_typed(call, add_member),
+        handler: |call| run(call, add_member),
     },
     ToolDefinition {
         name: "clerk_update_member_role",
@@ -84,7 +85,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         annotations: Annotations::WRITE_IDEMPOTENT,
         input_schema: SchemaSource::input::<UpdateMemberRoleArgs>(),
         output_schema: SchemaSource::output::<Member>(),
-        handler: |call| run_typed(call, update_member_role),
+        handler: |call| run(call, update_member_role),
     },
     ToolDefinition {
         name: "clerk_update_member_metadata",
@@ -99,7 +100,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         annotations: Annotations::WRITE_IDEMPOTENT,
         input_schema: SchemaSource::input::<UpdateMemberMetadataArgs>(),
         output_schema: SchemaSource::output::<Member>(),
-        handler: |call| run_typed(call, update_member_metadata),
+        handler: |call| run(call, update_member_metadata),
     },
     ToolDefinition {
         name: "clerk_remove_member",
@@ -112,35 +113,36 @@ pub static TOOLS: [ToolDefinition; 6] = [
         annotations: Annotations::DESTRUCTIVE,
         input_schema: SchemaSource::input::<RemoveMemberArgs>(),
         output_schema: SchemaSource::output::<RemovedMember>(),
-        handler: |call| run_typed(call, remove_member),
+        handler: |call| run(call, remove_member),
     },
 ];
 
-const MAX_LIST_LIMIT: u32 = 100;
 const MAX_QUERY_CHARS: usize = 256;
 const MAX_ROLES: usize = 20;
-const ORDER_FIELDS: [&str; 6] = [
-    "phone_number",
-    "email_address",
-    "created_at",
-    "first_name",
-    "last_name",
-    "username",
-];
-const ORDER_BY_PATTERN: &str =
-    "^[+-]?(phone_number|email_address|created_at|first_name|last_name|username)$";
+
+/// The fields an organization's members can be sorted by.
+enum MemberOrder {}
+
+impl OrderFields for MemberOrder {
+    const FIELDS: &'static [&'static str] = &[
+        "phone_number",
+        "email_address",
+        "created_at",
+        "first_name",
+        "last_name",
+        "username",
+    ];
+}
 
 /// Arguments of `clerk_list_organization_members`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListMembersArgs {
     /// The organization's ID, `org_` followed by letters and digits.
-    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
-    organization_id: String,
+    organization_id: OrganizationId,
     /// How many members to return, from 1 to 100. Default 20.
-    #[serde(default = "default_limit")]
-    #[schemars(range(min = 1, max = 100))]
-    limit: u32,
+    #[serde(default)]
+    limit: Limit<100>,
     /// How many members to skip first. Default 0; pass the previous answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
@@ -149,28 +151,18 @@ struct ListMembersArgs {
     query: Option<String>,
     /// Only members with one of these role keys (`org:admin`, `org:member`, custom roles).
     #[serde(default)]
-    #[schemars(length(max = 20), inner(pattern(ROLE_PATTERN)))]
-    role: Vec<String>,
+    #[schemars(length(max = 20))]
+    role: Vec<RoleKey>,
     /// Sort by phone_number, email_address, created_at, first_name, last_name or username; `+` or `-` in front for ascending or descending.
-    #[schemars(pattern(ORDER_BY_PATTERN))]
-    order_by: Option<String>,
+    order_by: Option<OrderBy<MemberOrder>>,
 }
 
 impl Arguments for ListMembersArgs {
     fn validate(&self) -> Result<(), ToolError> {
-        check_organization_id("organizationId", &self.organization_id)?;
-        check_range("limit", self.limit, 1, MAX_LIST_LIMIT)?;
         if let Some(query) = &self.query {
             check_length("query", query, MAX_QUERY_CHARS)?;
         }
-        check_count("role", &self.role, MAX_ROLES, "role keys")?;
-        for role in &self.role {
-            check_role("role", role)?;
-        }
-        if let Some(order_by) = &self.order_by {
-            check_order_by("orderBy", order_by, &ORDER_FIELDS)?;
-        }
-        Ok(())
+        check_count("role", &self.role, MAX_ROLES, "role keys")
     }
 }
 
@@ -179,80 +171,53 @@ impl Arguments for ListMembersArgs {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListUserOrganizationsArgs {
     /// The user's ID, `user_` followed by letters and digits.
-    #[schemars(pattern(USER_ID_PATTERN))]
-    user_id: String,
+    user_id: UserId,
     /// How many memberships to return, from 1 to 100. Default 20.
-    #[serde(default = "default_limit")]
-    #[schemars(range(min = 1, max = 100))]
-    limit: u32,
+    #[serde(default)]
+    limit: Limit<100>,
     /// How many memberships to skip first. Default 0; pass the previous answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
 }
 
-impl Arguments for ListUserOrganizationsArgs {
-    fn validate(&self) -> Result<(), ToolError> {
-        check_user_id("userId", &self.user_id)?;
-        check_range("limit", self.limit, 1, MAX_LIST_LIMIT)
-    }
-}
+impl Arguments for ListUserOrganizationsArgs {}
 
 /// Arguments of `clerk_add_member`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct AddMemberArgs {
     /// The organization's ID, `org_` followed by letters and digits.
-    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
-    organization_id: String,
+    organization_id: OrganizationId,
     /// The ID of the user to add, `user_` followed by letters and digits.
-    #[schemars(pattern(USER_ID_PATTERN))]
-    user_id: String,
+    user_id: UserId,
     /// The new member's role key: `org:admin`, `org:member`, or a custom role such as `org:billing_manager`.
-    #[schemars(pattern(ROLE_PATTERN))]
-    role: String,
+    role: RoleKey,
 }
 
-impl Arguments for AddMemberArgs {
-    fn validate(&self) -> Result<(), ToolError> {
-        check_organization_id("organizationId", &self.organization_id)?;
-        check_user_id("userId", &self.user_id)?;
-        check_role("role", &self.role)
-    }
-}
+impl Arguments for AddMemberArgs {}
 
 /// Arguments of `clerk_update_member_role`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateMemberRoleArgs {
     /// The organization's ID, `org_` followed by letters and digits.
-    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
-    organization_id: String,
+    organization_id: OrganizationId,
     /// The member's user ID, `user_` followed by letters and digits.
-    #[schemars(pattern(USER_ID_PATTERN))]
-    user_id: String,
+    user_id: UserId,
     /// The new role key: `org:admin`, `org:member`, or a custom role such as `org:billing_manager`.
-    #[schemars(pattern(ROLE_PATTERN))]
-    role: String,
+    role: RoleKey,
 }
 
-impl Arguments for UpdateMemberRoleArgs {
-    fn validate(&self) -> Result<(), ToolError> {
-        check_organization_id("organizationId", &self.organization_id)?;
-        check_user_id("userId", &self.user_id)?;
-        check_role("role", &self.role)
-    }
-}
+impl Arguments for UpdateMemberRoleArgs {}
 
 /// Arguments of `clerk_update_member_metadata`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateMemberMetadataArgs {
     /// The organization's ID, `org_` followed by letters and digits.
-    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
-    organization_id: String,
+    organization_id: OrganizationId,
     /// The member's user ID, `user_` followed by letters and digits.
-    #[schemars(pattern(USER_ID_PATTERN))]
-    user_id: String,
+    user_id: UserId,
     /// Keys to merge into the public metadata (readable by the frontend); null deletes a key.
     public_metadata: Option<Map<String, Value>>,
     /// Keys to merge into the private metadata (backend only); null deletes a key.
@@ -261,8 +226,6 @@ struct UpdateMemberMetadataArgs {
 
 impl Arguments for UpdateMemberMetadataArgs {
     fn validate(&self) -> Result<(), ToolError> {
-        check_organization_id("organizationId", &self.organization_id)?;
-        check_user_id("userId", &self.user_id)?;
         check_any_given(&[
             ("publicMetadata", self.public_metadata.is_some()),
             ("privateMetadata", self.private_metadata.is_some()),
@@ -275,19 +238,12 @@ impl Arguments for UpdateMemberMetadataArgs {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RemoveMemberArgs {
     /// The organization's ID, `org_` followed by letters and digits.
-    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
-    organization_id: String,
+    organization_id: OrganizationId,
     /// The user ID of the member to remove, `user_` followed by letters and digits.
-    #[schemars(pattern(USER_ID_PATTERN))]
-    user_id: String,
+    user_id: UserId,
 }
 
-impl Arguments for RemoveMemberArgs {
-    fn validate(&self) -> Result<(), ToolError> {
-        check_organization_id("organizationId", &self.organization_id)?;
-        check_user_id("userId", &self.user_id)
-    }
-}
+impl Arguments for RemoveMemberArgs {}
 
 /// One page of an organization's members.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -308,48 +264,36 @@ struct UserMembershipList {
 }
 
 /// A user's membership in an organization. Fields Clerk sends as null are left out.
+#[skip_serializing_none]
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct Member {
     /// The membership's ID (`orgmem_...`).
     id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     organization_id: Option<String>,
     /// The organization's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     organization_name: Option<String>,
     /// The organization's slug, when it has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     organization_slug: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     user_id: Option<String>,
     /// The role key (`org:admin`, `org:member`, or a custom role).
     role: String,
     /// The role's display name (`Admin`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     role_name: Option<String>,
     /// The permission keys the role grants (`org:sys_memberships:manage`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
     permissions: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     first_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     last_name: Option<String>,
     /// How the user signs in: usually an email address, else a phone number or username.
-    #[serde(skip_serializing_if = "Option::is_none")]
     identifier: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     username: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     image_url: Option<String>,
     /// The membership's public metadata; `{}` when empty.
     public_metadata: Map<String, Value>,
     /// The membership's private metadata; `{}` when empty.
     private_metadata: Map<String, Value>,
     /// When the user joined the organization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     created_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     updated_at: Option<Timestamp>,
 }
 
@@ -397,18 +341,18 @@ fn membership_error(error: ClerkError, organization_id: &str, user_id: &str) -> 
 }
 
 async fn list_members(
-    clerk: ClerkClient<'_>,
+    clerk: &ClerkClient<'_>,
     args: ListMembersArgs,
 ) -> Result<MemberList, ToolError> {
     let filter = MembershipFilter {
         query: args.query.filter(|query| !query.trim().is_empty()),
-        roles: args.role,
+        roles: args.role.into_iter().map(RoleKey::into_string).collect(),
         ..MembershipFilter::default()
     };
     let page = Page {
-        limit: args.limit,
+        limit: args.limit.get(),
         offset: args.offset,
-        order_by: args.order_by,
+        order_by: args.order_by.map(OrderBy::into_string),
     };
     let list = clerk
         .list_organization_memberships(&args.organization_id, &filter, &page)
@@ -421,11 +365,11 @@ async fn list_members(
 }
 
 async fn list_user_organizations(
-    clerk: ClerkClient<'_>,
+    clerk: &ClerkClient<'_>,
     args: ListUserOrganizationsArgs,
 ) -> Result<UserMembershipList, ToolError> {
     let page = Page {
-        limit: args.limit,
+        limit: args.limit.get(),
         offset: args.offset,
         order_by: None,
     };
@@ -437,7 +381,7 @@ async fn list_user_organizations(
     Ok(UserMembershipList { memberships, page })
 }
 
-async fn add_member(clerk: ClerkClient<'_>, args: AddMemberArgs) -> Result<Member, ToolError> {
+async fn add_member(clerk: &ClerkClient<'_>, args: AddMemberArgs) -> Result<Member, ToolError> {
     let membership = clerk
         .create_organization_membership(&args.organization_id, &args.user_id, &args.role)
         .await
@@ -454,7 +398,7 @@ async fn add_member(clerk: ClerkClient<'_>, args: AddMemberArgs) -> Result<Membe
 }
 
 async fn update_member_role(
-    clerk: ClerkClient<'_>,
+    clerk: &ClerkClient<'_>,
     args: UpdateMemberRoleArgs,
 ) -> Result<Member, ToolError> {
     let membership = clerk
@@ -465,7 +409,7 @@ async fn update_member_role(
 }
 
 async fn update_member_metadata(
-    clerk: ClerkClient<'_>,
+    clerk: &ClerkClient<'_>,
     args: UpdateMemberMetadataArgs,
 ) -> Result<Member, ToolError> {
     let changes = MetadataChanges {
@@ -481,7 +425,7 @@ async fn update_member_metadata(
 }
 
 async fn remove_member(
-    clerk: ClerkClient<'_>,
+    clerk: &ClerkClient<'_>,
     args: RemoveMemberArgs,
 ) -> Result<RemovedMember, ToolError> {
     let membership = clerk

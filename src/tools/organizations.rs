@@ -11,19 +11,21 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use serde_with::skip_serializing_none;
 
 use super::arguments::{
-    check_any_given, check_length, check_order_by, check_organization_id, check_range, check_slug,
-    check_user_id, default_limit, describe, Arguments, ORGANIZATION_ID_PATTERN, SLUG_PATTERN,
-    USER_ID_PATTERN,
+    check_any_given, check_length, newest_first, Arguments, Limit, OrderBy, OrderFields,
 };
+use super::call::run;
 use super::error::no_organization_with_id;
 use super::output::{items_and_page, non_empty, PageInfo, Timestamp};
-use super::{run_typed, Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
+use crate::clerk::ids::{OrganizationId, Slug, UserId};
 use crate::clerk::organizations::{
     self as wire, NewOrganization, OrganizationChanges, OrganizationFilter,
 };
-use crate::clerk::{ClerkClient, MetadataChanges, Page};
+use crate::clerk::{ClerkClient, ClerkError, MetadataChanges, Page};
+use crate::text::describe;
 
 pub static TOOLS: [ToolDefinition; 6] = [
     ToolDefinition {
@@ -39,7 +41,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<ListOrganizationsArgs>(),
         output_schema: SchemaSource::output::<OrganizationList>(),
-        handler: |call| run_typed(call, list_organizations),
+        handler: |call| run(call, list_organizations),
     },
     ToolDefinition {
         name: "clerk_get_organization",
@@ -52,7 +54,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<GetOrganizationArgs>(),
         output_schema: SchemaSource::output::<Organization>(),
-        handler: |call| run_typed(call, get_organization),
+        handler: |call| run(call, get_organization),
     },
     ToolDefinition {
         name: "clerk_create_organization",
@@ -68,7 +70,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         annotations: Annotations::WRITE,
         input_schema: SchemaSource::input::<CreateOrganizationArgs>(),
         output_schema: SchemaSource::output::<Organization>(),
-        handler: |call| run_typed(call, create_organization),
+        handler: |call| run(call, create_organization),
     },
     ToolDefinition {
         name: "clerk_update_organization",
@@ -84,7 +86,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         annotations: Annotations::WRITE_IDEMPOTENT,
         input_schema: SchemaSource::input::<UpdateOrganizationArgs>(),
         output_schema: SchemaSource::output::<Organization>(),
-        handler: |call| run_typed(call, update_organization),
+        handler: |call| run(call, update_organization),
     },
     ToolDefinition {
         name: "clerk_update_organization_metadata",
@@ -98,7 +100,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         annotations: Annotations::WRITE_IDEMPOTENT,
         input_schema: SchemaSource::input::<UpdateOrganizationMetadataArgs>(),
         output_schema: SchemaSource::output::<Organization>(),
-        handler: |call| run_typed(call, update_organization_metadata),
+        handler: |call| run(call, update_organization_metadata),
     },
     ToolDefinition {
         name: "clerk_delete_organization",
@@ -110,15 +112,19 @@ pub static TOOLS: [ToolDefinition; 6] = [
         annotations: Annotations::DESTRUCTIVE,
         input_schema: SchemaSource::input::<DeleteOrganizationArgs>(),
         output_schema: SchemaSource::output::<DeletedOrganization>(),
-        handler: |call| run_typed(call, delete_organization),
+        handler: |call| run(call, delete_organization),
     },
 ];
 
-const MAX_LIST_LIMIT: u32 = 100;
 const MAX_QUERY_CHARS: usize = 256;
 const MAX_NAME_CHARS: usize = 256;
-const ORDER_FIELDS: [&str; 3] = ["created_at", "name", "members_count"];
-const ORDER_BY_PATTERN: &str = "^[+-]?(created_at|name|members_count)$";
+
+/// The fields organizations can be sorted by.
+enum OrganizationOrder {}
+
+impl OrderFields for OrganizationOrder {
+    const FIELDS: &'static [&'static str] = &["created_at", "name", "members_count"];
+}
 
 /// Arguments of `clerk_list_organizations`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -128,9 +134,8 @@ struct ListOrganizationsArgs {
     #[schemars(length(max = 256))]
     query: Option<String>,
     /// How many organizations to return, from 1 to 100. Default 20.
-    #[serde(default = "default_limit")]
-    #[schemars(range(min = 1, max = 100))]
-    limit: u32,
+    #[serde(default)]
+    limit: Limit<100>,
     /// How many organizations to skip before the first one returned. Default 0. For the next page, pass the previous answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
@@ -138,26 +143,20 @@ struct ListOrganizationsArgs {
     #[serde(default = "default_true")]
     include_members_count: bool,
     /// Sort order: created_at, name or members_count, optionally preceded by `+` (ascending) or `-` (descending). Default `-created_at`, newest first.
-    #[serde(default = "default_order_by")]
-    #[schemars(pattern(ORDER_BY_PATTERN))]
-    order_by: String,
+    #[serde(default = "newest_first::<OrganizationOrder>")]
+    order_by: OrderBy<OrganizationOrder>,
 }
 
 fn default_true() -> bool {
     true
 }
 
-fn default_order_by() -> String {
-    "-created_at".to_owned()
-}
-
 impl Arguments for ListOrganizationsArgs {
     fn validate(&self) -> Result<(), ToolError> {
-        check_range("limit", self.limit, 1, MAX_LIST_LIMIT)?;
         if let Some(query) = &self.query {
             check_length("query", query, MAX_QUERY_CHARS)?;
         }
-        check_order_by("orderBy", &self.order_by, &ORDER_FIELDS)
+        Ok(())
     }
 }
 
@@ -166,11 +165,9 @@ impl Arguments for ListOrganizationsArgs {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct GetOrganizationArgs {
     /// The organization's ID, `org_` followed by letters and digits. Give this or `slug`, not both.
-    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
-    organization_id: Option<String>,
+    organization_id: Option<OrganizationId>,
     /// The organization's slug (lower-case letters, digits and `-`). Give this or `organizationId`, not both.
-    #[schemars(pattern(SLUG_PATTERN))]
-    slug: Option<String>,
+    slug: Option<Slug>,
 }
 
 /// How `clerk_get_organization` names the organization it fetches.
@@ -180,17 +177,11 @@ enum Lookup<'a> {
 }
 
 impl GetOrganizationArgs {
-    /// The one way the arguments name an organization, checked.
+    /// The one way the arguments name an organization.
     fn lookup(&self) -> Result<Lookup<'_>, ToolError> {
         match (self.organization_id.as_deref(), self.slug.as_deref()) {
-            (Some(id), None) => {
-                check_organization_id("organizationId", id)?;
-                Ok(Lookup::Id(id))
-            }
-            (None, Some(slug)) => {
-                check_slug("slug", slug)?;
-                Ok(Lookup::Slug(slug))
-            }
+            (Some(id), None) => Ok(Lookup::Id(id)),
+            (None, Some(slug)) => Ok(Lookup::Slug(slug)),
             (Some(_), Some(_)) => Err(ToolError::invalid(
                 "",
                 "give either `organizationId` or `slug`, not both",
@@ -217,11 +208,9 @@ struct CreateOrganizationArgs {
     #[schemars(length(min = 1, max = 256))]
     name: String,
     /// A slug unique in the instance (lower-case letters, digits and `-`); only when slugs are enabled.
-    #[schemars(pattern(SLUG_PATTERN))]
-    slug: Option<String>,
+    slug: Option<Slug>,
     /// The ID of the user (`user_...`) who becomes the organization's first admin.
-    #[schemars(pattern(USER_ID_PATTERN))]
-    created_by: Option<String>,
+    created_by: Option<UserId>,
     /// The most members the organization may have, at least 1. Leave it out for the instance's default.
     #[schemars(range(min = 1))]
     max_allowed_memberships: Option<u32>,
@@ -234,12 +223,6 @@ struct CreateOrganizationArgs {
 impl Arguments for CreateOrganizationArgs {
     fn validate(&self) -> Result<(), ToolError> {
         check_name("name", &self.name)?;
-        if let Some(slug) = &self.slug {
-            check_slug("slug", slug)?;
-        }
-        if let Some(created_by) = &self.created_by {
-            check_user_id("createdBy", created_by)?;
-        }
         if self.max_allowed_memberships == Some(0) {
             return Err(ToolError::invalid(
                 "maxAllowedMemberships",
@@ -267,14 +250,12 @@ fn check_name(argument: &str, value: &str) -> Result<(), ToolError> {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateOrganizationArgs {
     /// The organization's ID, `org_` followed by letters and digits.
-    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
-    organization_id: String,
+    organization_id: OrganizationId,
     /// The new name, 1 to 256 characters. Clerk refuses URLs and HTML in it.
     #[schemars(length(min = 1, max = 256))]
     name: Option<String>,
     /// The new slug, unique in the instance (lower-case letters, digits and `-`); only when slugs are enabled.
-    #[schemars(pattern(SLUG_PATTERN))]
-    slug: Option<String>,
+    slug: Option<Slug>,
     /// The most members the organization may have; 0 removes the limit.
     max_allowed_memberships: Option<u32>,
     /// Whether the organization's admins may delete it themselves.
@@ -283,12 +264,8 @@ struct UpdateOrganizationArgs {
 
 impl Arguments for UpdateOrganizationArgs {
     fn validate(&self) -> Result<(), ToolError> {
-        check_organization_id("organizationId", &self.organization_id)?;
         if let Some(name) = &self.name {
             check_name("name", name)?;
-        }
-        if let Some(slug) = &self.slug {
-            check_slug("slug", slug)?;
         }
         check_any_given(&[
             ("name", self.name.is_some()),
@@ -307,8 +284,7 @@ impl Arguments for UpdateOrganizationArgs {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateOrganizationMetadataArgs {
     /// The organization's ID, `org_` followed by letters and digits.
-    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
-    organization_id: String,
+    organization_id: OrganizationId,
     /// Keys to merge into the public metadata; nested objects merge too, and a key set to null is deleted.
     public_metadata: Option<Map<String, Value>>,
     /// Keys to merge into the private metadata; nested objects merge too, and a key set to null is deleted.
@@ -317,7 +293,6 @@ struct UpdateOrganizationMetadataArgs {
 
 impl Arguments for UpdateOrganizationMetadataArgs {
     fn validate(&self) -> Result<(), ToolError> {
-        check_organization_id("organizationId", &self.organization_id)?;
         check_any_given(&[
             ("publicMetadata", self.public_metadata.is_some()),
             ("privateMetadata", self.private_metadata.is_some()),
@@ -330,15 +305,10 @@ impl Arguments for UpdateOrganizationMetadataArgs {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct DeleteOrganizationArgs {
     /// The ID of the organization to delete, `org_` followed by letters and digits.
-    #[schemars(pattern(ORGANIZATION_ID_PATTERN))]
-    organization_id: String,
+    organization_id: OrganizationId,
 }
 
-impl Arguments for DeleteOrganizationArgs {
-    fn validate(&self) -> Result<(), ToolError> {
-        check_organization_id("organizationId", &self.organization_id)
-    }
-}
+impl Arguments for DeleteOrganizationArgs {}
 
 /// One page of organizations.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -350,41 +320,32 @@ struct OrganizationList {
 }
 
 /// An organization. Empty fields are left out; both metadata objects are always there.
+#[skip_serializing_none]
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct Organization {
     /// The organization's ID (`org_...`).
     id: String,
     name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     slug: Option<String>,
     /// How many members the organization has.
-    #[serde(skip_serializing_if = "Option::is_none")]
     members_count: Option<u64>,
     /// How many invitations are still waiting for an answer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pending_invitations_count: Option<u64>,
     /// The most members the organization may have; 0 means no limit.
-    #[serde(skip_serializing_if = "Option::is_none")]
     max_allowed_memberships: Option<u64>,
     /// Whether its admins may delete the organization themselves.
-    #[serde(skip_serializing_if = "Option::is_none")]
     admin_delete_enabled: Option<bool>,
     /// Readable from the frontend, writable only from the backend.
     public_metadata: Map<String, Value>,
     /// Visible only to the backend.
     private_metadata: Map<String, Value>,
     /// The ID of the user who created the organization (`user_...`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     created_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     image_url: Option<String>,
     /// Whether the organization has its own logo rather than the default image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     has_image: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     created_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     updated_at: Option<Timestamp>,
 }
 
@@ -419,8 +380,19 @@ impl From<wire::Organization> for Organization {
     }
 }
 
+/// A call's answer about the organization `organization_id` in its output
+/// shape; a 404 says which organization was not found.
+fn organization(
+    outcome: Result<wire::Organization, ClerkError>,
+    organization_id: &str,
+) -> Result<Organization, ToolError> {
+    outcome
+        .map(Organization::from)
+        .map_err(|error| ToolError::from_clerk(error, || no_organization_with_id(organization_id)))
+}
+
 async fn list_organizations(
-    clerk: ClerkClient<'_>,
+    clerk: &ClerkClient<'_>,
     args: ListOrganizationsArgs,
 ) -> Result<OrganizationList, ToolError> {
     let filter = OrganizationFilter {
@@ -428,9 +400,9 @@ async fn list_organizations(
         include_members_count: args.include_members_count,
     };
     let page = Page {
-        limit: args.limit,
+        limit: args.limit.get(),
         offset: args.offset,
-        order_by: Some(args.order_by),
+        order_by: Some(args.order_by.into_string()),
     };
     let list = clerk
         .list_organizations(&filter, &page)
@@ -444,7 +416,7 @@ async fn list_organizations(
 }
 
 async fn get_organization(
-    clerk: ClerkClient<'_>,
+    clerk: &ClerkClient<'_>,
     args: GetOrganizationArgs,
 ) -> Result<Organization, ToolError> {
     let (id_or_slug, missing) = match args.lookup()? {
@@ -459,14 +431,14 @@ async fn get_organization(
 }
 
 async fn create_organization(
-    clerk: ClerkClient<'_>,
+    clerk: &ClerkClient<'_>,
     args: CreateOrganizationArgs,
 ) -> Result<Organization, ToolError> {
     let organization = clerk
         .create_organization(NewOrganization {
             name: args.name,
-            slug: args.slug,
-            created_by: args.created_by,
+            slug: args.slug.map(Slug::into_string),
+            created_by: args.created_by.map(UserId::into_string),
             max_allowed_memberships: args.max_allowed_memberships,
             public_metadata: args.public_metadata,
             private_metadata: args.private_metadata,
@@ -477,26 +449,23 @@ async fn create_organization(
 }
 
 async fn update_organization(
-    clerk: ClerkClient<'_>,
+    clerk: &ClerkClient<'_>,
     args: UpdateOrganizationArgs,
 ) -> Result<Organization, ToolError> {
     let changes = OrganizationChanges {
         name: args.name,
-        slug: args.slug,
+        slug: args.slug.map(Slug::into_string),
         max_allowed_memberships: args.max_allowed_memberships,
         admin_delete_enabled: args.admin_delete_enabled,
     };
-    let organization = clerk
+    let outcome = clerk
         .update_organization(&args.organization_id, changes)
-        .await
-        .map_err(|error| {
-            ToolError::from_clerk(error, || no_organization_with_id(&args.organization_id))
-        })?;
-    Ok(Organization::from(organization))
+        .await;
+    organization(outcome, &args.organization_id)
 }
 
 async fn update_organization_metadata(
-    clerk: ClerkClient<'_>,
+    clerk: &ClerkClient<'_>,
     args: UpdateOrganizationMetadataArgs,
 ) -> Result<Organization, ToolError> {
     let changes = MetadataChanges {
@@ -504,17 +473,14 @@ async fn update_organization_metadata(
         private_metadata: args.private_metadata,
         unsafe_metadata: None,
     };
-    let organization = clerk
+    let outcome = clerk
         .merge_organization_metadata(&args.organization_id, changes)
-        .await
-        .map_err(|error| {
-            ToolError::from_clerk(error, || no_organization_with_id(&args.organization_id))
-        })?;
-    Ok(Organization::from(organization))
+        .await;
+    organization(outcome, &args.organization_id)
 }
 
 async fn delete_organization(
-    clerk: ClerkClient<'_>,
+    clerk: &ClerkClient<'_>,
     args: DeleteOrganizationArgs,
 ) -> Result<DeletedOrganization, ToolError> {
     let deleted = clerk
@@ -524,7 +490,7 @@ async fn delete_organization(
             ToolError::from_clerk(error, || no_organization_with_id(&args.organization_id))
         })?;
     Ok(DeletedOrganization {
-        id: non_empty(deleted.id).unwrap_or(args.organization_id),
+        id: non_empty(deleted.id).unwrap_or_else(|| args.organization_id.into_string()),
         deleted: deleted.deleted,
     })
 }

@@ -7,10 +7,12 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
-use super::arguments::{check_length, check_range, default_limit, Arguments};
+use super::arguments::{check_length, Arguments, Limit};
+use super::call::run;
 use super::output::{items_and_page, PageInfo, Timestamp};
-use super::{run_typed, Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::roles as wire;
 use crate::clerk::{ClerkClient, Page};
 
@@ -30,10 +32,9 @@ pub static TOOLS: [ToolDefinition; 1] = [ToolDefinition {
     annotations: Annotations::READ_ONLY,
     input_schema: SchemaSource::input::<ListRolesArgs>(),
     output_schema: SchemaSource::output::<RoleList>(),
-    handler: |call| run_typed(call, list_roles),
+    handler: |call| run(call, list_roles),
 }];
 
-const MAX_LIST_LIMIT: u32 = 100;
 const MAX_QUERY_CHARS: usize = 256;
 
 /// Arguments of `clerk_list_roles`.
@@ -44,9 +45,8 @@ struct ListRolesArgs {
     #[schemars(length(max = 256))]
     query: Option<String>,
     /// How many roles to return, from 1 to 100. Default 20.
-    #[serde(default = "default_limit")]
-    #[schemars(range(min = 1, max = 100))]
-    limit: u32,
+    #[serde(default)]
+    limit: Limit<100>,
     /// How many roles to skip first. Default 0; pass the previous answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
@@ -54,7 +54,6 @@ struct ListRolesArgs {
 
 impl Arguments for ListRolesArgs {
     fn validate(&self) -> Result<(), ToolError> {
-        check_range("limit", self.limit, 1, MAX_LIST_LIMIT)?;
         if let Some(query) = &self.query {
             check_length("query", query, MAX_QUERY_CHARS)?;
         }
@@ -72,6 +71,7 @@ struct RoleList {
 }
 
 /// An organization role. Fields Clerk sends as null are left out.
+#[skip_serializing_none]
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct Role {
@@ -81,16 +81,12 @@ struct Role {
     key: String,
     /// The role's display name (`Admin`).
     name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     /// The permission keys the role grants (`org:sys_memberships:manage`, ...).
     permissions: Vec<String>,
     /// Whether an organization's creator may be given this role.
-    #[serde(skip_serializing_if = "Option::is_none")]
     is_creator_eligible: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     created_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     updated_at: Option<Timestamp>,
 }
 
@@ -114,10 +110,10 @@ impl From<wire::Role> for Role {
     }
 }
 
-async fn list_roles(clerk: ClerkClient<'_>, args: ListRolesArgs) -> Result<RoleList, ToolError> {
+async fn list_roles(clerk: &ClerkClient<'_>, args: ListRolesArgs) -> Result<RoleList, ToolError> {
     let query = args.query.filter(|query| !query.trim().is_empty());
     let page = Page {
-        limit: args.limit,
+        limit: args.limit.get(),
         offset: args.offset,
         order_by: None,
     };

@@ -1,5 +1,4 @@
-//! Which tools a request may see and call: toolsets, read-only mode, and
-//! the removal of private metadata from what tools return.
+//! Which tools a request may see and call: toolsets and read-only mode.
 //!
 //! The server's configuration sets the widest selection; a request may
 //! narrow it (`?readonly=true`, `?toolsets=users,roles`, or the
@@ -8,8 +7,6 @@
 //! `tools/call`.
 
 use std::fmt;
-
-use serde_json::Value;
 
 /// A group of related tools that can be switched on or off together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,40 +125,9 @@ impl Selection {
     }
 }
 
-/// Removes every `privateMetadata` member from a tool's output.
-pub fn redact_private_metadata(output: &mut Value) {
-    match output {
-        Value::Object(object) => {
-            object.remove("privateMetadata");
-            object.values_mut().for_each(redact_private_metadata);
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact_private_metadata),
-        _ => {}
-    }
-}
-
-/// Removes `privateMetadata` from an output schema's properties and
-/// `required` lists, so that a redacted output still satisfies it.
-pub fn redact_private_metadata_schema(schema: &mut Value) {
-    match schema {
-        Value::Object(object) => {
-            if let Some(Value::Object(properties)) = object.get_mut("properties") {
-                properties.remove("privateMetadata");
-            }
-            if let Some(Value::Array(required)) = object.get_mut("required") {
-                required.retain(|name| name != "privateMetadata");
-            }
-            object.values_mut().for_each(redact_private_metadata_schema);
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact_private_metadata_schema),
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn toolset_lists_are_read_case_insensitively_and_unknown_names_are_named() {
@@ -193,23 +159,5 @@ mod tests {
         };
         assert!(selection.allows(Toolset::Users, true));
         assert!(!selection.allows(Toolset::Users, false));
-    }
-
-    #[test]
-    fn private_metadata_is_removed_at_every_depth_from_outputs_and_schemas() {
-        let mut output =
-            json!({"privateMetadata": {"a": 1}, "members": [{"privateMetadata": {}, "id": "x"}]});
-        redact_private_metadata(&mut output);
-        assert_eq!(output, json!({"members": [{"id": "x"}]}));
-        let mut schema = json!({
-            "type": "object",
-            "properties": {"privateMetadata": {"type": "object"}, "id": {"type": "string"}},
-            "required": ["id", "privateMetadata"]
-        });
-        redact_private_metadata_schema(&mut schema);
-        assert_eq!(
-            schema,
-            json!({"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]})
-        );
     }
 }

@@ -7,13 +7,14 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use serde_with::skip_serializing_none;
 
-use super::arguments::{
-    check_id, check_range, check_user_id, default_limit, Arguments, USER_ID_PATTERN,
-};
+use super::arguments::{Arguments, Limit};
+use super::call::run;
 use super::error::no_session_with_id;
 use super::output::{items_and_page, non_empty, PageInfo, Timestamp};
-use super::{run_typed, Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
+use crate::clerk::ids::{SessionId, UserId};
 use crate::clerk::sessions::{self as wire, SessionFilter};
 use crate::clerk::{ClerkClient, Page};
 
@@ -33,7 +34,7 @@ pub static TOOLS: [ToolDefinition; 2] = [
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<ListSessionsArgs>(),
         output_schema: SchemaSource::output::<SessionList>(),
-        handler: |call| run_typed(call, list_sessions),
+        handler: |call| run(call, list_sessions),
     },
     ToolDefinition {
         name: "clerk_revoke_session",
@@ -46,14 +47,9 @@ pub static TOOLS: [ToolDefinition; 2] = [
         annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
         input_schema: SchemaSource::input::<RevokeSessionArgs>(),
         output_schema: SchemaSource::output::<Session>(),
-        handler: |call| run_typed(call, revoke_session),
+        handler: |call| run(call, revoke_session),
     },
 ];
-
-const MAX_LIST_LIMIT: u32 = 100;
-
-/// The pattern of a Clerk session ID.
-const SESSION_ID_PATTERN: &str = "^sess_[A-Za-z0-9]{1,64}$";
 
 /// A session's status, as the `status` filter of Clerk's `GET /sessions`
 /// accepts it.
@@ -88,40 +84,28 @@ impl SessionStatus {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListSessionsArgs {
     /// The ID of the user whose sessions to list, `user_` followed by letters and digits.
-    #[schemars(pattern(USER_ID_PATTERN))]
-    user_id: String,
+    user_id: UserId,
     /// Only sessions with this status: active, ended, revoked, expired, removed, abandoned or replaced. Default: all.
     status: Option<SessionStatus>,
     /// How many sessions to return, from 1 to 100. Default 20.
-    #[serde(default = "default_limit")]
-    #[schemars(range(min = 1, max = 100))]
-    limit: u32,
+    #[serde(default)]
+    limit: Limit<100>,
     /// How many sessions to skip first. Default 0; pass the previous answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
 }
 
-impl Arguments for ListSessionsArgs {
-    fn validate(&self) -> Result<(), ToolError> {
-        check_user_id("userId", &self.user_id)?;
-        check_range("limit", self.limit, 1, MAX_LIST_LIMIT)
-    }
-}
+impl Arguments for ListSessionsArgs {}
 
 /// Arguments of `clerk_revoke_session`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RevokeSessionArgs {
     /// The ID of the session to revoke, `sess_` followed by letters and digits.
-    #[schemars(pattern(SESSION_ID_PATTERN))]
-    session_id: String,
+    session_id: SessionId,
 }
 
-impl Arguments for RevokeSessionArgs {
-    fn validate(&self) -> Result<(), ToolError> {
-        check_id("sessionId", &self.session_id, "sess_", "session")
-    }
-}
+impl Arguments for RevokeSessionArgs {}
 
 /// One page of a user's sessions.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -133,61 +117,45 @@ struct SessionList {
 }
 
 /// A session: one signed-in browser or device of a user. Empty fields are left out.
+#[skip_serializing_none]
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct Session {
     /// The session's ID (`sess_...`).
     id: String,
     /// The user the session belongs to (`user_...`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     user_id: Option<String>,
     /// The client (browser or device) the session lives in (`client_...`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     client_id: Option<String>,
     /// active, revoked, ended, expired, removed, abandoned, replaced or pending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<String>,
     /// For a session in which someone acts as the user (impersonation): who that is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     actor: Option<Map<String, Value>>,
     /// The organization last active in the session (`org_...`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     last_active_organization_id: Option<String>,
     /// Where and on what the session was last used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     latest_activity: Option<SessionActivity>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     last_active_at: Option<Timestamp>,
     /// When the session ends even if it stays in use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     expire_at: Option<Timestamp>,
     /// When the session ends if it is not used before.
-    #[serde(skip_serializing_if = "Option::is_none")]
     abandon_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     created_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     updated_at: Option<Timestamp>,
 }
 
 /// The browser, device and place a session was last used from, as far as Clerk knows them.
+#[skip_serializing_none]
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct SessionActivity {
     /// The kind of device (`Macintosh`, `iPhone`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
     device_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     is_mobile: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     browser_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     browser_version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     ip_address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     city: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     country: Option<String>,
 }
 
@@ -225,15 +193,15 @@ impl From<wire::SessionActivity> for SessionActivity {
 }
 
 async fn list_sessions(
-    clerk: ClerkClient<'_>,
+    clerk: &ClerkClient<'_>,
     args: ListSessionsArgs,
 ) -> Result<SessionList, ToolError> {
     let filter = SessionFilter {
-        user_id: args.user_id,
+        user_id: args.user_id.into_string(),
         status: args.status.map(SessionStatus::as_str),
     };
     let page = Page {
-        limit: args.limit,
+        limit: args.limit.get(),
         offset: args.offset,
         order_by: None,
     };
@@ -246,7 +214,7 @@ async fn list_sessions(
 }
 
 async fn revoke_session(
-    clerk: ClerkClient<'_>,
+    clerk: &ClerkClient<'_>,
     args: RevokeSessionArgs,
 ) -> Result<Session, ToolError> {
     let session = clerk

@@ -18,11 +18,12 @@
 //! | Clerk could not be asked              | 503 (502 for an unreadable answer) | none                       |
 //! | hosted, nothing configured            | 503    | none                                                  |
 
-use http::header::{HeaderValue, AUTHORIZATION, WWW_AUTHENTICATE};
+use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{HeaderMap, Response, StatusCode};
 
 use crate::config::{Access, AccessToken};
-use crate::oauth::{self, metadata, Denial};
+use crate::jsonrpc::{self, code, RpcError};
+use crate::oauth::{self, metadata, Cause, Denial};
 
 /// Why a request may not use `/mcp`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,22 +35,9 @@ pub enum Refusal {
     /// A hosted server without tokens that was not opened on purpose.
     NotConfigured,
     /// OAuth on: the token is neither a static token nor a valid access
-    /// token of the instance; the text says what is wrong with it.
-    InvalidToken(&'static str),
-    /// OAuth on: a valid token whose user may not use the server.
-    NotAllowed { user_id: String },
-    /// OAuth on: the token could not be checked.
-    Unavailable { status: StatusCode, reason: String },
-}
-
-impl From<Denial> for Refusal {
-    fn from(denial: Denial) -> Self {
-        match denial {
-            Denial::InvalidToken(reason) => Refusal::InvalidToken(reason),
-            Denial::NotAllowed { user_id } => Refusal::NotAllowed { user_id },
-            Denial::Unavailable { status, reason } => Refusal::Unavailable { status, reason },
-        }
-    }
+    /// token of the instance, its user may not use the server, or it could
+    /// not be checked.
+    SignIn(Denial),
 }
 
 /// Lets the request through on its static token (or an open server), or
@@ -84,7 +72,7 @@ pub async fn admit(
                 .sign_in(presented)
                 .await
                 .map(Some)
-                .map_err(Refusal::from)
+                .map_err(Refusal::SignIn)
         }
         (Err(refusal), _) => Err(refusal),
     }
@@ -122,13 +110,18 @@ fn constant_time_eq(expected: &[u8], presented: &[u8]) -> bool {
 }
 
 impl Refusal {
-    /// The answer a refused client gets: 401 with `WWW-Authenticate` when a
+    /// The answer a refused client gets: a JSON-RPC error that says what to
+    /// do ([`Refusal::message`]), with 401 and `WWW-Authenticate` when a
     /// token would let it in (RFC 6750, section 3; with OAuth on, the
-    /// `resource_metadata` of RFC 9728, section 5.1, pointing at the
-    /// server at `origin`), 403 for a user who signed in but may not use the
-    /// server, 503 when no token would do or the token could not be checked.
-    pub fn into_response(self, body: Vec<u8>, access: &Access, origin: &str) -> Response<Vec<u8>> {
-        let mut response = Response::new(body);
+    /// `resource_metadata` of RFC 9728, section 5.1, pointing at the server
+    /// at `origin`), 403 for a user who signed in but may not use the
+    /// server, 503 when no token would do or the token could not be checked
+    /// (502 when Clerk's answer could not be read, 500 when the server's
+    /// settings are at fault).
+    pub fn response(&self, access: &Access, origin: &str) -> Response<Vec<u8>> {
+        let error = RpcError::new(code::SERVER_ERROR, self.message(access));
+        let body = serde_json::to_vec(&jsonrpc::Response::error_without_id(error));
+        let mut response = Response::new(body.unwrap_or_default());
         let pointer = || {
             format!(
                 "resource_metadata=\"{}\"",
@@ -149,18 +142,21 @@ impl Refusal {
                 StatusCode::UNAUTHORIZED,
                 Some("Bearer realm=\"clerk-mcp-worker\", error=\"invalid_token\"".to_owned()),
             ),
-            Refusal::InvalidToken(_) => (
+            Refusal::SignIn(Denial::InvalidToken(_)) => (
                 StatusCode::UNAUTHORIZED,
                 Some(format!("Bearer error=\"invalid_token\", {}", pointer())),
             ),
-            Refusal::NotAllowed { .. } => (StatusCode::FORBIDDEN, None),
-            Refusal::Unavailable { status, .. } => (*status, None),
+            Refusal::SignIn(Denial::NotAllowed { .. }) => (StatusCode::FORBIDDEN, None),
+            Refusal::SignIn(Denial::Unavailable { cause, .. }) => (status_of(*cause), None),
             Refusal::NotConfigured => (StatusCode::SERVICE_UNAVAILABLE, None),
         };
         *response.status_mut() = status;
         if let Some(value) = challenge.and_then(|challenge| HeaderValue::try_from(challenge).ok()) {
             response.headers_mut().insert(WWW_AUTHENTICATE, value);
         }
+        response
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         response
     }
 
@@ -188,11 +184,11 @@ impl Refusal {
             Refusal::WrongToken => "Unauthorized: the bearer token is not one of this server's \
                 MCP_AUTH_TOKENS. Send Authorization: Bearer <token> with a current token."
                 .to_owned(),
-            Refusal::InvalidToken(reason) => format!(
+            Refusal::SignIn(Denial::InvalidToken(reason)) => format!(
                 "Unauthorized: the bearer token is {reason}. Sign in again with this server's \
                  Clerk instance to get a new access token."
             ),
-            Refusal::NotAllowed { user_id } => match access.oauth() {
+            Refusal::SignIn(Denial::NotAllowed { user_id }) => match access.oauth() {
                 Some(settings) if !settings.allows_anyone() => format!(
                     "Forbidden: {user_id} signed in, but this server lets no one sign in yet. Its \
                      owner allows people by listing their user IDs or email addresses in \
@@ -206,12 +202,21 @@ impl Refusal {
                      organization set in MCP_ADMIN_ORGANIZATION."
                 ),
             },
-            Refusal::Unavailable { reason, .. } => format!(
+            Refusal::SignIn(Denial::Unavailable { reason, .. }) => format!(
                 "The sign-in could not be checked: {reason}. Try again shortly; if it persists, \
                  the server's owner should check its Clerk settings."
             ),
             Refusal::NotConfigured => NOT_CONFIGURED.to_owned(),
         }
+    }
+}
+
+/// The status of an answer to a token that could not be checked.
+fn status_of(cause: Cause) -> StatusCode {
+    match cause {
+        Cause::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
+        Cause::UnreadableAnswer => StatusCode::BAD_GATEWAY,
+        Cause::Misconfigured => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 

@@ -1,24 +1,15 @@
-//! The request headers of the streamable HTTP transport: `Content-Type`,
-//! `Accept` and `MCP-Protocol-Version` (MCP 2025-06-18 and 2025-11-25,
-//! Transports: Streamable HTTP).
+//! The request headers of the streamable HTTP transport that say what a POST
+//! holds: `Content-Type` and `MCP-Protocol-Version` (MCP 2025-06-18 and
+//! 2025-11-25, Transports: Streamable HTTP). `Accept` is read by
+//! [`super::framing`].
 
-use http::header::{HeaderName, ACCEPT, CONTENT_TYPE};
+use http::header::{HeaderName, CONTENT_TYPE};
 use http::HeaderMap;
 
 use crate::mcp::ProtocolVersion;
 
 /// The name of the protocol version header.
 pub const PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
-
-/// How the answer to a POST is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AnswerFormat {
-    /// One `application/json` body: what every client that admits JSON gets.
-    Json,
-    /// A `text/event-stream` of one event, for a client that admits only
-    /// event streams.
-    EventStream,
-}
 
 /// Whether the body is declared as JSON (`application/json`, any parameters).
 pub fn content_type_is_json(headers: &HeaderMap) -> bool {
@@ -27,57 +18,6 @@ pub fn content_type_is_json(headers: &HeaderMap) -> bool {
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
         .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"))
-}
-
-/// Picks the answer format from `Accept`, or `None` when it admits neither
-/// JSON nor event streams. A missing `Accept` admits anything (RFC 9110,
-/// 12.5.1); a range with `q=0` admits nothing.
-pub fn answer_format(headers: &HeaderMap) -> Option<AnswerFormat> {
-    let mut values = headers.get_all(ACCEPT).iter().peekable();
-    if values.peek().is_none() {
-        return Some(AnswerFormat::Json);
-    }
-    let (mut json, mut event_stream) = (false, false);
-    for range in values
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-    {
-        let mut parts = range.split(';');
-        let media_range = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
-        let refused = parts.any(|param| {
-            let (name, value) = param.split_once('=').unwrap_or((param, ""));
-            name.trim().eq_ignore_ascii_case("q") && is_zero_weight(value.trim())
-        });
-        if refused {
-            continue;
-        }
-        match media_range.as_str() {
-            "*/*" => (json, event_stream) = (true, true),
-            "application/*" | "application/json" => json = true,
-            "text/*" | "text/event-stream" => event_stream = true,
-            _ => {}
-        }
-    }
-    if json {
-        Some(AnswerFormat::Json)
-    } else if event_stream {
-        Some(AnswerFormat::EventStream)
-    } else {
-        None
-    }
-}
-
-/// Whether a `q` weight is zero, which refuses the media range (RFC 9110,
-/// 12.4.2: `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )`).
-/// Read by hand: parsing it as a float would bring in float parsing for
-/// this one test.
-fn is_zero_weight(value: &str) -> bool {
-    match value.split_once('.') {
-        None => value == "0",
-        Some((whole, fraction)) => {
-            whole == "0" && fraction.len() <= 3 && fraction.bytes().all(|digit| digit == b'0')
-        }
-    }
 }
 
 /// The version a request speaks: its `MCP-Protocol-Version` header, or
@@ -119,37 +59,5 @@ mod tests {
             "text/plain"
         )])));
         assert!(!content_type_is_json(&headers(&[])));
-    }
-
-    #[test]
-    fn accept_picks_json_when_admitted_and_events_otherwise() {
-        let both = headers(&[("accept", "application/json, text/event-stream")]);
-        assert_eq!(answer_format(&both), Some(AnswerFormat::Json));
-        let events = headers(&[("accept", "text/event-stream")]);
-        assert_eq!(answer_format(&events), Some(AnswerFormat::EventStream));
-        assert_eq!(answer_format(&headers(&[])), Some(AnswerFormat::Json));
-        assert_eq!(
-            answer_format(&headers(&[("accept", "*/*")])),
-            Some(AnswerFormat::Json)
-        );
-    }
-
-    #[test]
-    fn accept_that_refuses_json_with_q_zero_is_honoured() {
-        let refused = headers(&[("accept", "application/json;q=0, text/html")]);
-        assert_eq!(answer_format(&refused), None);
-        assert_eq!(answer_format(&headers(&[("accept", "text/html")])), None);
-    }
-
-    #[test]
-    fn only_a_zero_weight_refuses_a_media_range() {
-        for zero in ["0", "0.", "0.0", "0.000"] {
-            assert!(is_zero_weight(zero), "{zero}");
-        }
-        for not_zero in ["1", "0.5", "0.001", "1.000", "0.0000", "", "zero", "-0"] {
-            assert!(!is_zero_weight(not_zero), "{not_zero}");
-        }
-        let weighted = headers(&[("accept", "application/json;q=0.001")]);
-        assert_eq!(answer_format(&weighted), Some(AnswerFormat::Json));
     }
 }

@@ -1,4 +1,4 @@
-//! `GET /health` (and `/api/health`, the path earlier deployments used):
+//! `GET /health` (and `/api/health`, answered the same for monitors that call it):
 //! whether the server runs, in which mode, and whether Clerk accepts its key.
 //!
 //! Hosted mode checks the stored key with an authenticated `GET /users/count`
@@ -11,29 +11,47 @@
 //! names the authorization server and whether an allow-list is set; without one every
 //! user who signs in is refused, which makes a server without static tokens degraded.
 
-use http::StatusCode;
+use http::request::Parts;
+use http::{Response, StatusCode};
 use serde_json::{json, Value};
 
+use super::responses::{json_response, refusal};
+use super::{access, credentials, narrowing};
 use crate::clerk::users::UserFilter;
-use crate::clerk::{ClerkClient, HttpSend, KeyError, SecretKey};
+use crate::clerk::{HttpSend, KeyError};
 use crate::config::{Access, Config, Mode};
-use crate::tools::Selection;
+use crate::tools::{Credentials, Selection};
 
-use super::access;
+/// Answers `GET /health`.
+pub async fn answer(parts: &Parts, config: &Config, http: &dyn HttpSend) -> Response<Vec<u8>> {
+    let selection = match narrowing::requested(parts) {
+        Ok(requested) => config.selection.narrowed_by(requested),
+        Err(problem) => {
+            return refusal(StatusCode::BAD_REQUEST, &format!("Bad Request: {problem}"))
+        }
+    };
+    // A request key is checked against Clerk only for those who may use the
+    // server, so that /health cannot test keys for anyone.
+    let clerk = match (&config.mode, access::check(&config.access, &parts.headers)) {
+        (Mode::Public, Err(_)) => Err(KeyError::Missing),
+        _ => credentials::resolve(config, http, &parts.headers),
+    };
+    let (status, body) = check(config, selection, clerk).await;
+    json_response(status, &body)
+}
 
 /// The status and body of a health answer.
-pub async fn check(
+async fn check(
     config: &Config,
     selection: Selection,
-    key: &Result<SecretKey, KeyError>,
-    http: &dyn HttpSend,
+    clerk: Credentials<'_>,
 ) -> (StatusCode, Value) {
     let hosted = matches!(config.mode, Mode::Hosted(_));
-    let connection = match key {
+    let connection = match clerk {
         Err(KeyError::Missing) => None,
         Err(error) => Some(Err(error.to_string())),
-        Ok(key) => Some(
-            ClerkClient::new(http, &config.clerk_api_url, key)
+        Ok(clerk) => Some(
+            clerk
                 .without_retries()
                 .count_users(&UserFilter::default())
                 .await

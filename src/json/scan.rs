@@ -1,5 +1,5 @@
-//! A one-pass reader of JSON text for the one answer that is read on every
-//! call and mostly not shown: a page of `GET /users`.
+//! A one-pass reader of JSON text, for an answer that is read on every call
+//! and mostly not shown, such as a page of Clerk's `GET /users`.
 //!
 //! A listed user is some sixty fields in Clerk's answer, of which a list
 //! shows a dozen. Decoded with serde, each of those keys is compared with

@@ -1,11 +1,16 @@
-//! Reading a JSON body: every body this server reads (a client's request,
+//! Reading JSON bodies: every body this server reads (a client's request,
 //! Clerk's answers, a token's parts) is checked as UTF-8 once, whole, and
 //! then parsed as text. That is faster than letting the parser check each
-//! string as it meets it, and it keeps one parser in the build.
+//! string as it meets it, and it keeps one parser in the build. A large
+//! answer of which little is shown can instead be read with [`Scanner`].
+
+mod scan;
 
 use std::fmt;
 
 use serde::Deserialize;
+
+pub use scan::{Rest, ScanError, Scanner};
 
 /// Why bytes could not be read as JSON of the wanted type.
 #[derive(Debug)]
@@ -26,6 +31,18 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, JsonError> {
     std::str::from_utf8(bytes).map_err(|error| JsonError::NotUtf8 {
         valid_up_to: error.valid_up_to(),
     })
+}
+
+/// serde_json's words for what is wrong, without its position (the caller
+/// gives one) or any value it quotes, which may be anything Clerk (or
+/// whatever answered in its place) sent, of any length.
+pub fn serde_kind(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let kind = message
+        .split_once(" at line ")
+        .map_or(message.as_str(), |(kind, _)| kind);
+    let kind = kind.split_once(": ").map_or(kind, |(kind, _)| kind);
+    kind.chars().take(80).collect()
 }
 
 impl fmt::Display for JsonError {

@@ -1,0 +1,39 @@
+//! Short forms of text that came from outside (a client's argument, a
+//! method name), for the messages that quote it: an error about a huge
+//! value must not repeat it whole.
+
+/// `text` cut to `max` characters with an ellipsis.
+pub fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// A value as an error shows it: quoted when short, by its length when long.
+pub fn describe(value: &str) -> String {
+    const SHOWN: usize = 80;
+    if value.chars().count() <= SHOWN {
+        format!("{value:?}")
+    } else {
+        format!("a value of {} characters", value.chars().count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_texts_are_shortened_with_an_ellipsis() {
+        assert_eq!(shorten("abcdef", 3), "abc…");
+        assert_eq!(shorten("abc", 3), "abc");
+        assert_eq!(shorten("ééé", 2), "éé…");
+    }
+
+    #[test]
+    fn long_values_are_described_by_length() {
+        assert_eq!(describe("abc"), "\"abc\"");
+        assert_eq!(describe(&"x".repeat(10_000)), "a value of 10000 characters");
+    }
+}

@@ -1,0 +1,129 @@
+//! Running one tool call: the one runner every handler goes through, and
+//! the `tools/call` result it ends in.
+//!
+//! A handler is an `async fn(&ClerkClient, Args) -> Result<Output, ToolError>`.
+//! [`run`] reads and checks the arguments into `Args` before anything else,
+//! so that a wrong argument never reaches Clerk; then makes sure the request
+//! has a Clerk client; then runs the handler and writes its output as JSON.
+
+use std::future::Future;
+
+use futures::future::LocalBoxFuture;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::value::{to_raw_value, RawValue};
+use serde_json::{Map, Value};
+
+use super::{redaction, Arguments, ToolDefinition, ToolError};
+use crate::clerk::{ClerkClient, KeyError};
+
+/// What the tools of one request act through: the Clerk client of the
+/// request's credentials, or why it has none.
+pub type Credentials<'a> = Result<ClerkClient<'a>, KeyError>;
+
+/// One call of a tool: its arguments, and the request's credentials.
+pub struct Call<'a> {
+    pub arguments: Map<String, Value>,
+    pub clerk: &'a Credentials<'a>,
+}
+
+/// Runs one tool call to its JSON output (the `structuredContent`).
+pub type Handler = for<'a> fn(Call<'a>) -> LocalBoxFuture<'a, Result<Box<RawValue>, ToolError>>;
+
+/// What a handler answers with: a value serialized as the tool's output, or
+/// an output the handler wrote itself ([`Written`]).
+pub trait Output {
+    fn into_json(self) -> Result<Box<RawValue>, ToolError>;
+}
+
+impl<T: Serialize> Output for T {
+    fn into_json(self) -> Result<Box<RawValue>, ToolError> {
+        to_raw_value(&self).map_err(ToolError::internal)
+    }
+}
+
+/// An output already written as JSON: that of a tool whose output borrows
+/// from Clerk's answer, which lives only as long as the handler's own call.
+pub struct Written(pub Box<RawValue>);
+
+impl Output for Written {
+    fn into_json(self) -> Result<Box<RawValue>, ToolError> {
+        Ok(self.0)
+    }
+}
+
+/// The runner of every tool: reads and checks the arguments, makes sure
+/// there is a Clerk client, then runs `handler` and writes its output.
+pub fn run<'a, A, O, F, Fut>(
+    call: Call<'a>,
+    handler: F,
+) -> LocalBoxFuture<'a, Result<Box<RawValue>, ToolError>>
+where
+    A: Arguments,
+    O: Output,
+    F: FnOnce(&'a ClerkClient<'a>, A) -> Fut + 'a,
+    Fut: Future<Output = Result<O, ToolError>> + 'a,
+{
+    Box::pin(async move {
+        let arguments = A::parse(call.arguments)?;
+        let clerk = call
+            .clerk
+            .as_ref()
+            .map_err(|error| ToolError::Key(error.clone()))?;
+        handler(clerk, arguments).await?.into_json()
+    })
+}
+
+/// Runs `tool` on `arguments`. With `redact`, every `privateMetadata` is
+/// taken out of the output.
+pub async fn call(
+    tool: &ToolDefinition,
+    arguments: Map<String, Value>,
+    clerk: &Credentials<'_>,
+    redact: bool,
+) -> CallResult {
+    let outcome = (tool.handler)(Call { arguments, clerk }).await;
+    CallResult(outcome.and_then(|output| {
+        if redact {
+            redaction::redacted(&output)
+        } else {
+            Ok(output)
+        }
+    }))
+}
+
+/// A `tools/call` result (MCP 2025-06-18, Server features: Tools): a text
+/// block every client can show, plus `structuredContent` on success, or
+/// `isError: true` with a message a model can act on. On success the text
+/// block is the output's JSON, as MCP asks of a tool with an output schema.
+#[derive(Debug)]
+pub struct CallResult(Result<Box<RawValue>, ToolError>);
+
+/// One text content block.
+struct Text<'a>(&'a str);
+
+impl Serialize for Text<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut block = serializer.serialize_map(Some(2))?;
+        block.serialize_entry("type", "text")?;
+        block.serialize_entry("text", self.0)?;
+        block.end()
+    }
+}
+
+impl Serialize for CallResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut result = serializer.serialize_map(None)?;
+        match &self.0 {
+            Ok(output) => {
+                result.serialize_entry("content", &[Text(output.get())])?;
+                result.serialize_entry("structuredContent", output)?;
+                result.serialize_entry("isError", &false)?;
+            }
+            Err(error) => {
+                result.serialize_entry("content", &[Text(&error.to_string())])?;
+                result.serialize_entry("isError", &true)?;
+            }
+        }
+        result.end()
+    }
+}

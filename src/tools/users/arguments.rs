@@ -1,0 +1,379 @@
+//! The arguments of the user tools, and the checks of the values only
+//! users have: phone numbers, profile field lengths and passwords.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
+
+use crate::clerk::ids::{EmailAddress, UserId};
+use crate::clerk::users::UserFilter;
+use crate::text::describe;
+use crate::tools::arguments::{
+    check_any_given, check_count, check_length, newest_first, Arguments, Limit, OrderBy,
+    OrderFields,
+};
+use crate::tools::ToolError;
+
+const MAX_FILTER_VALUES: usize = 100;
+const MAX_QUERY_CHARS: usize = 256;
+/// How many email addresses, and how many phone numbers, a new user may be given.
+const MAX_NEW_IDENTIFIERS: usize = 10;
+/// The longest name, username or external ID accepted.
+const MAX_PROFILE_CHARS: usize = 256;
+/// Clerk's spec: a password has at least 8 characters.
+const MIN_PASSWORD_CHARS: usize = 8;
+const MAX_PASSWORD_CHARS: usize = 256;
+/// A phone number in E.164 form: `+`, a country code not starting with 0,
+/// and at most 15 digits in all.
+const PHONE_NUMBER_PATTERN: &str = "^\\+[1-9][0-9]{1,14}$";
+
+/// The fields users can be sorted by.
+pub enum UserOrder {}
+
+impl OrderFields for UserOrder {
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "updated_at",
+        "last_active_at",
+        "last_sign_in_at",
+        "email_address",
+        "first_name",
+        "last_name",
+        "username",
+    ];
+}
+
+/// Arguments of `clerk_list_users`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListUsersArgs {
+    /// How many users to return, from 1 to 200. Default 20.
+    #[serde(default)]
+    pub limit: Limit<200>,
+    /// How many users to skip before the first one returned. Default 0. To read the next page,
+    /// pass the previous answer's `nextOffset`.
+    #[serde(default)]
+    pub offset: u32,
+    /// Free-text search over names, email addresses, phone numbers, usernames and user IDs.
+    #[schemars(length(max = 256))]
+    pub query: Option<String>,
+    /// Only users with one of these exact email addresses.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>", length(max = 100))]
+    pub email_address: Vec<EmailAddress>,
+    /// Only users with one of these user IDs (`user_...`).
+    #[serde(default)]
+    #[schemars(length(max = 100))]
+    pub user_id: Vec<UserId>,
+    /// Sort order: a field (created_at, updated_at, last_active_at, last_sign_in_at,
+    /// email_address, first_name, last_name, username), optionally preceded by `+` (ascending)
+    /// or `-` (descending). Default `-created_at`, newest first.
+    #[serde(default = "newest_first::<UserOrder>")]
+    pub order_by: OrderBy<UserOrder>,
+}
+
+impl Arguments for ListUsersArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_user_filter(self.query.as_deref(), &self.email_address, &self.user_id)
+    }
+}
+
+/// Arguments of `clerk_count_users`: the filters of `clerk_list_users`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CountUsersArgs {
+    /// Free-text search over names, email addresses, phone numbers, usernames and user IDs.
+    #[schemars(length(max = 256))]
+    pub query: Option<String>,
+    /// Only users with one of these exact email addresses.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>", length(max = 100))]
+    pub email_address: Vec<EmailAddress>,
+    /// Only users with one of these user IDs (`user_...`).
+    #[serde(default)]
+    #[schemars(length(max = 100))]
+    pub user_id: Vec<UserId>,
+}
+
+impl Arguments for CountUsersArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_user_filter(self.query.as_deref(), &self.email_address, &self.user_id)
+    }
+}
+
+/// Checks the filters `clerk_list_users` and `clerk_count_users` share.
+fn check_user_filter(
+    query: Option<&str>,
+    email_address: &[EmailAddress],
+    user_id: &[UserId],
+) -> Result<(), ToolError> {
+    if let Some(query) = query {
+        check_length("query", query, MAX_QUERY_CHARS)?;
+    }
+    check_count("emailAddress", email_address, MAX_FILTER_VALUES, "values")?;
+    check_count("userId", user_id, MAX_FILTER_VALUES, "values")
+}
+
+/// The filter `clerk_list_users` and `clerk_count_users` send; a blank
+/// `query` filters nothing, so it is left out.
+pub fn user_filter(
+    query: Option<String>,
+    email_addresses: Vec<EmailAddress>,
+    user_ids: Vec<UserId>,
+) -> UserFilter {
+    UserFilter {
+        query: query.filter(|query| !query.trim().is_empty()),
+        email_addresses: email_addresses
+            .into_iter()
+            .map(EmailAddress::into_string)
+            .collect(),
+        user_ids: user_ids.into_iter().map(UserId::into_string).collect(),
+    }
+}
+
+/// Arguments of the tools that name one user and nothing else:
+/// `clerk_get_user`, `clerk_ban_user`, `clerk_unban_user`,
+/// `clerk_lock_user`, `clerk_unlock_user` and `clerk_delete_user`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UserIdArgs {
+    /// The user's ID, `user_` followed by letters and digits.
+    pub user_id: UserId,
+}
+
+impl Arguments for UserIdArgs {}
+
+/// Arguments of `clerk_create_user`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CreateUserArgs {
+    /// Email addresses of the user, unique in the instance; the first becomes the primary one.
+    #[serde(default)]
+    #[schemars(length(max = 10))]
+    pub email_address: Vec<EmailAddress>,
+    /// Phone numbers in E.164 form (`+15555550100`), unique in the instance; the first becomes the primary one.
+    #[serde(default)]
+    #[schemars(length(max = 10), inner(pattern(PHONE_NUMBER_PATTERN)))]
+    pub phone_number: Vec<String>,
+    /// A username, unique in the instance, where the instance has usernames.
+    #[schemars(length(min = 1, max = 256))]
+    pub username: Option<String>,
+    /// The user's first name.
+    #[schemars(length(max = 256))]
+    pub first_name: Option<String>,
+    /// The user's last name.
+    #[schemars(length(max = 256))]
+    pub last_name: Option<String>,
+    /// The user's ID in your own systems, unique in the instance.
+    #[schemars(length(max = 256))]
+    pub external_id: Option<String>,
+    /// The initial password, at least 8 characters; sent to Clerk only and never shown back.
+    pub password: Option<Password>,
+    /// True to create the user without a password where the instance uses passwords (not where a password is the only way to sign in).
+    pub skip_password_requirement: Option<bool>,
+    /// Initial public metadata: readable by the user's browser, writable only from the backend.
+    pub public_metadata: Option<Map<String, Value>>,
+    /// Initial private metadata: visible only to the backend.
+    pub private_metadata: Option<Map<String, Value>>,
+    /// Initial unsafe metadata: readable and writable by the user's browser.
+    pub unsafe_metadata: Option<Map<String, Value>>,
+}
+
+impl Arguments for CreateUserArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_count(
+            "emailAddress",
+            &self.email_address,
+            MAX_NEW_IDENTIFIERS,
+            "email addresses",
+        )?;
+        check_count(
+            "phoneNumber",
+            &self.phone_number,
+            MAX_NEW_IDENTIFIERS,
+            "phone numbers",
+        )?;
+        for phone in &self.phone_number {
+            check_phone_number("phoneNumber", phone)?;
+        }
+        if let Some(username) = &self.username {
+            if username.trim().is_empty() {
+                return Err(ToolError::invalid(
+                    "username",
+                    format!("must not be empty or blank (got {})", describe(username)),
+                ));
+            }
+        }
+        check_profile_lengths(&[
+            ("username", &self.username),
+            ("firstName", &self.first_name),
+            ("lastName", &self.last_name),
+            ("externalId", &self.external_id),
+        ])?;
+        if let Some(password) = &self.password {
+            password.check("password")?;
+        }
+        check_any_given(&[
+            ("emailAddress", !self.email_address.is_empty()),
+            ("phoneNumber", !self.phone_number.is_empty()),
+            ("username", self.username.is_some()),
+        ])
+    }
+}
+
+/// Fails unless `value` is a phone number in E.164 form (see
+/// [`PHONE_NUMBER_PATTERN`]). Clerk makes the final check.
+fn check_phone_number(argument: &str, value: &str) -> Result<(), ToolError> {
+    let digits = value.strip_prefix('+').unwrap_or_default();
+    let valid = (2..=15).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0');
+    if valid {
+        Ok(())
+    } else {
+        Err(ToolError::invalid(
+            argument,
+            format!(
+                "each value must be a phone number in E.164 form: `+`, the country code and the \
+                 number, digits only, such as +15555550100 (got {})",
+                describe(value)
+            ),
+        ))
+    }
+}
+
+/// Checks the length of each given profile field (names, username, external ID).
+fn check_profile_lengths(fields: &[(&str, &Option<String>)]) -> Result<(), ToolError> {
+    for (argument, value) in fields {
+        if let Some(value) = value {
+            check_length(argument, value, MAX_PROFILE_CHARS)?;
+        }
+    }
+    Ok(())
+}
+
+/// A password from a call's arguments. Neither its `Debug` nor any error
+/// about it shows the value: a non-string one is refused without quoting it,
+/// as serde's own message would.
+pub struct Password(String);
+
+impl Password {
+    /// The password, for the body of Clerk's request only.
+    pub fn expose(self) -> String {
+        self.0
+    }
+
+    /// Fails unless the password has 8 to 256 characters; the message gives
+    /// the length only.
+    fn check(&self, argument: &str) -> Result<(), ToolError> {
+        let chars = self.0.chars().count();
+        if (MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars) {
+            Ok(())
+        } else {
+            Err(ToolError::invalid(
+                argument,
+                format!(
+                    "must have {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters (got {chars})"
+                ),
+            ))
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Password {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)
+            .map(Password)
+            .map_err(|_| D::Error::custom("must be a string"))
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password([hidden])")
+    }
+}
+
+impl JsonSchema for Password {
+    fn schema_name() -> Cow<'static, str> {
+        "Password".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "minLength": MIN_PASSWORD_CHARS,
+            "maxLength": MAX_PASSWORD_CHARS,
+            "writeOnly": true
+        })
+    }
+}
+
+/// Arguments of `clerk_update_user`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UpdateUserArgs {
+    /// The user's ID, `user_` followed by letters and digits.
+    pub user_id: UserId,
+    /// The new first name.
+    #[schemars(length(max = 256))]
+    pub first_name: Option<String>,
+    /// The new last name.
+    #[schemars(length(max = 256))]
+    pub last_name: Option<String>,
+    /// The new username, unique in the instance; an empty string removes it.
+    #[schemars(length(max = 256))]
+    pub username: Option<String>,
+    /// The user's new ID in your own systems, unique in the instance.
+    #[schemars(length(max = 256))]
+    pub external_id: Option<String>,
+}
+
+impl Arguments for UpdateUserArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_profile_lengths(&[
+            ("firstName", &self.first_name),
+            ("lastName", &self.last_name),
+            ("username", &self.username),
+            ("externalId", &self.external_id),
+        ])?;
+        check_any_given(&[
+            ("firstName", self.first_name.is_some()),
+            ("lastName", self.last_name.is_some()),
+            ("username", self.username.is_some()),
+            ("externalId", self.external_id.is_some()),
+        ])
+    }
+}
+
+/// Arguments of `clerk_update_user_metadata`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UpdateUserMetadataArgs {
+    /// The user's ID, `user_` followed by letters and digits.
+    pub user_id: UserId,
+    /// Keys to merge into the public metadata; a key set to null is removed.
+    pub public_metadata: Option<Map<String, Value>>,
+    /// Keys to merge into the private metadata; a key set to null is removed.
+    pub private_metadata: Option<Map<String, Value>>,
+    /// Keys to merge into the unsafe metadata; a key set to null is removed.
+    pub unsafe_metadata: Option<Map<String, Value>>,
+}
+
+impl Arguments for UpdateUserMetadataArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_any_given(&[
+            ("publicMetadata", self.public_metadata.is_some()),
+            ("privateMetadata", self.private_metadata.is_some()),
+            ("unsafeMetadata", self.unsafe_metadata.is_some()),
+        ])
+    }
+}

@@ -1,0 +1,201 @@
+//! `POST /mcp`: who may post (access tokens, OAuth), what the request must
+//! declare (content type, accepted answers, protocol version), and the
+//! JSON-RPC message or batch it carries, answered through [`crate::mcp`].
+//!
+//! The checks run in this order, and the first that fails answers: access,
+//! a secret key sent to a hosted server, `Content-Type`, `Accept`,
+//! `MCP-Protocol-Version`, the body's size and JSON, the narrowing wishes.
+
+use futures::future::join_all;
+use http::request::Parts;
+use http::{Response, StatusCode};
+use serde_json::Value;
+
+use super::body::BodyError;
+use super::credentials::{self, SECRET_KEY_HEADER};
+use super::framing::{self, answer, AnswerFormat};
+use super::responses::{
+    accepted, body_too_large, refusal, rpc_error_response, unsupported_version,
+};
+use super::{access, headers, narrowing, server_origin, Runtime};
+use crate::config::{Config, Mode};
+use crate::json;
+use crate::jsonrpc::{self, code, Message, RpcError};
+use crate::mcp::{self, Context, ProtocolVersion};
+use crate::oauth;
+use crate::tools::Credentials;
+
+/// Answers a `POST /mcp`.
+pub async fn answer_post(
+    parts: &Parts,
+    body: Result<Vec<u8>, BodyError>,
+    config: &Config,
+    runtime: &Runtime<'_>,
+) -> Response<Vec<u8>> {
+    let origin = server_origin(parts);
+    let clerk = credentials::resolve(config, runtime.http, &parts.headers);
+    let sign_in = sign_in_check(config, runtime, &clerk, &origin);
+    let acting_user = match access::admit(&config.access, &parts.headers, sign_in.as_ref()).await {
+        Ok(acting_user) => acting_user,
+        Err(refused) => return refused.response(&config.access, &origin),
+    };
+    let clerk = clerk.map(|clerk| clerk.acting_for(acting_user.as_deref()));
+    handle_post(parts, body, config, clerk).await
+}
+
+/// The token check of a hosted server with OAuth on, bound to this request:
+/// tokens are checked with the server's own key, never retried, so that
+/// anyone who can send a token cannot multiply the calls made with it.
+fn sign_in_check<'a>(
+    config: &'a Config,
+    runtime: &Runtime<'a>,
+    clerk: &Credentials<'a>,
+    origin: &'a str,
+) -> Option<oauth::Check<'a>> {
+    let settings = config.access.oauth()?;
+    let (Mode::Hosted(_), Ok(clerk)) = (&config.mode, clerk) else {
+        return None;
+    };
+    Some(oauth::Check {
+        settings,
+        clerk: clerk.clone().without_retries(),
+        http: runtime.http,
+        platform: runtime.platform,
+        cache: runtime.cache,
+        origin,
+    })
+}
+
+/// One JSON-RPC message, or under 2025-03-26 a batch of them, from a client
+/// that may use the server.
+async fn handle_post(
+    parts: &Parts,
+    body: Result<Vec<u8>, BodyError>,
+    config: &Config,
+    clerk: Credentials<'_>,
+) -> Response<Vec<u8>> {
+    if matches!(config.mode, Mode::Hosted(_)) && parts.headers.contains_key(SECRET_KEY_HEADER) {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: this server runs in hosted mode and acts with its own Clerk key; \
+             remove the X-Clerk-Secret-Key header, which it will not use.",
+        );
+    }
+    if !headers::content_type_is_json(&parts.headers) {
+        return refusal(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported Media Type: POST a JSON-RPC message with Content-Type: application/json",
+        );
+    }
+    let Some(format) = framing::answer_format(&parts.headers) else {
+        return refusal(
+            StatusCode::NOT_ACCEPTABLE,
+            "Not Acceptable: Accept must admit application/json or text/event-stream",
+        );
+    };
+    let version = match headers::protocol_version(&parts.headers) {
+        Ok(version) => version,
+        Err(unsupported) => return unsupported_version(&unsupported),
+    };
+    let bytes = match body {
+        Ok(bytes) => bytes,
+        Err(BodyError::TooLarge) => return body_too_large(),
+        Err(BodyError::Unreadable(reason)) => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                &format!("The request body could not be read: {reason}"),
+            )
+        }
+    };
+    let value: Value = match json::from_bytes(&bytes) {
+        Ok(value) => value,
+        Err(error) => {
+            return rpc_error_response(
+                StatusCode::BAD_REQUEST,
+                RpcError::new(
+                    code::PARSE_ERROR,
+                    if bytes.starts_with(b"\xEF\xBB\xBF") {
+                        "Parse error: the body starts with a byte-order mark; send JSON without one"
+                            .to_owned()
+                    } else {
+                        format!("Parse error: the body is not valid JSON ({error})")
+                    },
+                ),
+            )
+        }
+    };
+    let selection = match narrowing::requested(parts) {
+        Ok(requested) => config.selection.narrowed_by(requested),
+        Err(problem) => {
+            return refusal(StatusCode::BAD_REQUEST, &format!("Bad Request: {problem}"))
+        }
+    };
+    let context = Context {
+        clerk,
+        selection,
+        redact_private_metadata: config.redact_private_metadata,
+    };
+    match value {
+        Value::Array(batch) => handle_batch(batch, version, &context, format).await,
+        single => match Message::from_value(single) {
+            Ok(Message::Request(request)) => answer(
+                StatusCode::OK,
+                &mcp::handle_request(request, &context).await,
+                format,
+            ),
+            Ok(Message::Notification(_) | Message::Response) => accepted(),
+            Err(rejected) => {
+                // A request whose params are not an object is still a request
+                // and is answered like one; anything else is not a message.
+                let status = if rejected.error.code == code::INVALID_PARAMS {
+                    StatusCode::OK
+                } else {
+                    StatusCode::BAD_REQUEST
+                };
+                answer(status, &jsonrpc::Response::from(rejected), format)
+            }
+        },
+    }
+}
+
+/// A JSON-RPC batch: allowed under 2025-03-26 only, answered with an array
+/// of the requests' answers, or 202 when it held no request.
+async fn handle_batch(
+    batch: Vec<Value>,
+    version: ProtocolVersion,
+    context: &Context<'_>,
+    format: AnswerFormat,
+) -> Response<Vec<u8>> {
+    if !version.allows_batches() {
+        return rpc_error_response(
+            StatusCode::BAD_REQUEST,
+            RpcError::new(
+                code::INVALID_REQUEST,
+                format!(
+                    "Invalid Request: JSON-RPC batches are not part of MCP {}; send one message per POST",
+                    version.as_str()
+                ),
+            ),
+        );
+    }
+    if batch.is_empty() {
+        return rpc_error_response(
+            StatusCode::BAD_REQUEST,
+            RpcError::new(code::INVALID_REQUEST, "Invalid Request: the batch is empty"),
+        );
+    }
+    let answers = join_all(batch.into_iter().map(|value| async move {
+        match Message::from_value(value) {
+            Ok(Message::Request(request)) => Some(mcp::handle_request(request, context).await),
+            Ok(Message::Notification(_) | Message::Response) => None,
+            Err(rejected) => Some(jsonrpc::Response::from(rejected)),
+        }
+    }))
+    .await;
+    let answers: Vec<jsonrpc::Response> = answers.into_iter().flatten().collect();
+    if answers.is_empty() {
+        accepted()
+    } else {
+        answer(StatusCode::OK, &answers, format)
+    }
+}

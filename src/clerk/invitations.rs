@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
-use super::{json_body, ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
+use super::{ClerkClient, ClerkError, JsonBody, Page, PaginatedList, Query, UrlPath};
 
 /// An invitation to join an organization, as Clerk's
 /// `OrganizationInvitation` schema describes it.
@@ -44,11 +44,11 @@ pub struct OrganizationInvitation {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct NewInvitation {
     pub email_address: String,
-    pub role: String,
-    pub inviter_user_id: Option<String>,
-    pub redirect_url: Option<String>,
-    pub public_metadata: Option<Map<String, Value>>,
     pub expires_in_days: Option<u32>,
+    pub inviter_user_id: Option<String>,
+    pub public_metadata: Option<Map<String, Value>>,
+    pub redirect_url: Option<String>,
+    pub role: String,
 }
 
 fn invitations_path(organization_id: &str) -> UrlPath {
@@ -82,7 +82,7 @@ impl ClerkClient<'_> {
     ) -> Result<OrganizationInvitation, ClerkError> {
         self.post(
             &invitations_path(organization_id),
-            Some(&json_body(&invitation)),
+            Some(&JsonBody::of(&invitation)),
         )
         .await
     }
@@ -100,8 +100,8 @@ impl ClerkClient<'_> {
         let path = invitations_path(organization_id)
             .segment(invitation_id)
             .segment("revoke");
-        let body =
-            requesting_user_id.map(|user_id| serde_json::json!({ "requesting_user_id": user_id }));
+        let body = requesting_user_id
+            .map(|user_id| JsonBody::of(&serde_json::json!({ "requesting_user_id": user_id })));
         self.post(&path, body.as_ref()).await
     }
 }
@@ -133,12 +133,8 @@ mod tests {
             ..NewInvitation::default()
         };
         assert_eq!(
-            json_body(&invitation),
-            serde_json::json!({
-                "email_address": "ada@example.com",
-                "role": "org:member",
-                "expires_in_days": 7
-            })
+            JsonBody::of(&invitation).0,
+            br#"{"email_address":"ada@example.com","expires_in_days":7,"role":"org:member"}"#
         );
     }
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{
-    json_body, ClerkClient, ClerkError, MetadataChanges, Page, PaginatedList, Query, UrlPath,
+    ClerkClient, ClerkError, JsonBody, MetadataChanges, Page, PaginatedList, Query, UrlPath,
 };
 
 /// A user's membership in an organization, as Clerk's
@@ -85,7 +85,7 @@ impl ClerkClient<'_> {
         user_id: &str,
         role: &str,
     ) -> Result<OrganizationMembership, ClerkError> {
-        let body = serde_json::json!({ "user_id": user_id, "role": role });
+        let body = JsonBody::of(&serde_json::json!({ "user_id": user_id, "role": role }));
         self.post(&memberships_path(organization_id), Some(&body))
             .await
     }
@@ -130,7 +130,7 @@ impl ClerkClient<'_> {
         user_id: &str,
         role: &str,
     ) -> Result<OrganizationMembership, ClerkError> {
-        let body = serde_json::json!({ "role": role });
+        let body = JsonBody::of(&serde_json::json!({ "role": role }));
         self.patch(&membership_path(organization_id, user_id), &body)
             .await
     }
@@ -144,7 +144,7 @@ impl ClerkClient<'_> {
         changes: MetadataChanges,
     ) -> Result<OrganizationMembership, ClerkError> {
         let path = membership_path(organization_id, user_id).segment("metadata");
-        self.patch(&path, &json_body(&changes)).await
+        self.patch(&path, &JsonBody::of(&changes)).await
     }
 
     /// `DELETE /v1/organizations/{organization_id}/memberships/{user_id}`:

@@ -98,18 +98,28 @@ pub struct DeletedObject {
 #[skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct MetadataChanges {
-    pub public_metadata: Option<Map<String, Value>>,
     pub private_metadata: Option<Map<String, Value>>,
+    pub public_metadata: Option<Map<String, Value>>,
     /// Users only: organizations and memberships have no unsafe metadata.
     pub unsafe_metadata: Option<Map<String, Value>>,
 }
 
-/// A request body as JSON. The body types leave out what the call did not
-/// give (`None`, and empty lists where they say so), so that Clerk's own
-/// defaults apply to it. They hold only strings, numbers, flags and JSON
-/// objects, which always serialize.
-fn json_body(body: &impl Serialize) -> Value {
-    serde_json::to_value(body).unwrap_or_default()
+/// A request body, written as JSON once.
+///
+/// The body types leave out what the call did not give (`None`, and empty
+/// lists where they say so), so that Clerk's own defaults apply to it, and
+/// list their fields in the alphabetical order of their names in the body:
+/// the order in which a `json!` object writes its keys, so that every body
+/// Clerk gets has its keys in that one order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonBody(Vec<u8>);
+
+impl JsonBody {
+    /// `value` as JSON. The body types hold only strings, numbers, flags and
+    /// JSON objects, which always serialize.
+    pub fn of(value: &impl Serialize) -> JsonBody {
+        JsonBody(serde_json::to_vec(value).unwrap_or_default())
+    }
 }
 
 /// The headers of an answer that the client reads; a [`HttpSend`] may pass
@@ -233,15 +243,14 @@ impl<'a> ClerkClient<'a> {
         method: Method,
         path: &UrlPath,
         query: &Query,
-        body: Option<&serde_json::Value>,
+        body: Option<&JsonBody>,
     ) -> Request<Vec<u8>> {
         let mut uri = format!("{}/v1{}", self.api_url, path.as_str());
         if !query.is_empty() {
             uri.push('?');
             uri.push_str(query.as_str());
         }
-        let mut request =
-            Request::new(body.map(|b| b.to_string().into_bytes()).unwrap_or_default());
+        let mut request = Request::new(body.map(|body| body.0.clone()).unwrap_or_default());
         *request.method_mut() = method;
         // The URI is built from an origin checked at start-up and from
         // percent-encoded parts, so it always parses; `try_from` keeps that
@@ -275,7 +284,7 @@ impl<'a> ClerkClient<'a> {
     pub async fn post<T: DeserializeOwned>(
         &self,
         path: &UrlPath,
-        body: Option<&serde_json::Value>,
+        body: Option<&JsonBody>,
     ) -> Result<T, ClerkError> {
         self.send(Method::POST, path, &Query::new(), body).await
     }
@@ -284,7 +293,7 @@ impl<'a> ClerkClient<'a> {
     pub async fn patch<T: DeserializeOwned>(
         &self,
         path: &UrlPath,
-        body: &serde_json::Value,
+        body: &JsonBody,
     ) -> Result<T, ClerkError> {
         self.send(Method::PATCH, path, &Query::new(), Some(body))
             .await
@@ -330,7 +339,7 @@ impl<'a> ClerkClient<'a> {
         method: Method,
         path: &UrlPath,
         query: &Query,
-        body: Option<&serde_json::Value>,
+        body: Option<&JsonBody>,
     ) -> Result<T, ClerkError> {
         self.exchange(method, path, query, body)
             .await
@@ -351,7 +360,7 @@ impl<'a> ClerkClient<'a> {
         method: Method,
         path: &UrlPath,
         query: &Query,
-        body: Option<&serde_json::Value>,
+        body: Option<&JsonBody>,
     ) -> Result<Response<Vec<u8>>, ClerkError> {
         let retried = self.retry_reads && method == Method::GET;
         let mut delays = RETRY_DELAYS.iter();
@@ -448,29 +457,26 @@ mod tests {
     fn metadata_changes_body_holds_only_the_given_objects() {
         let mut private = Map::new();
         private.insert("tier".into(), Value::Null);
-        let body = json_body(&MetadataChanges {
+        let body = JsonBody::of(&MetadataChanges {
             private_metadata: Some(private),
             ..MetadataChanges::default()
         });
-        assert_eq!(
-            body,
-            serde_json::json!({"private_metadata": {"tier": null}})
-        );
+        assert_eq!(body.0, br#"{"private_metadata":{"tier":null}}"#);
 
         let mut public = Map::new();
         public.insert("tier".into(), Value::Null);
-        let body = json_body(&MetadataChanges {
+        let body = JsonBody::of(&MetadataChanges {
             public_metadata: Some(public),
             ..MetadataChanges::default()
         });
-        assert_eq!(body, serde_json::json!({"public_metadata": {"tier": null}}));
+        assert_eq!(body.0, br#"{"public_metadata":{"tier":null}}"#);
     }
 
     #[test]
     fn request_with_body_is_json() {
         let key = key();
         let client = ClerkClient::new(&NeverSends, "http://127.0.0.1:9", key);
-        let body = serde_json::json!({"name": "Acme"});
+        let body = JsonBody::of(&serde_json::json!({"name": "Acme"}));
         let request = client.request(
             Method::POST,
             &UrlPath::new().segment("organizations"),

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::{ClerkClient, ClerkError, UrlPath};
+use super::{ClerkClient, ClerkError, JsonBody, UrlPath};
 
 /// What Clerk knows of an access token (`clerk_idp_oauth_access_token`),
 /// the fields this server reads.
@@ -73,7 +73,7 @@ impl ClerkClient<'_> {
             .segment("oauth_applications")
             .segment("access_tokens")
             .segment("verify");
-        let body = serde_json::json!({ "access_token": token });
+        let body = JsonBody::of(&serde_json::json!({ "access_token": token }));
         let answer: Value = self.post(&path, Some(&body)).await?;
         Ok(token_status(&answer))
     }

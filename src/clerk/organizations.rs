@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
 use super::{
-    json_body, ClerkClient, ClerkError, DeletedObject, MetadataChanges, Page, PaginatedList, Query,
+    ClerkClient, ClerkError, DeletedObject, JsonBody, MetadataChanges, Page, PaginatedList, Query,
     UrlPath,
 };
 
@@ -50,12 +50,12 @@ pub struct OrganizationFilter {
 #[skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct NewOrganization {
-    pub name: String,
-    pub slug: Option<String>,
     pub created_by: Option<String>,
     pub max_allowed_memberships: Option<u32>,
-    pub public_metadata: Option<Map<String, Value>>,
+    pub name: String,
     pub private_metadata: Option<Map<String, Value>>,
+    pub public_metadata: Option<Map<String, Value>>,
+    pub slug: Option<String>,
 }
 
 /// The body of `PATCH /organizations/{id}`: only the fields given are sent,
@@ -64,11 +64,11 @@ pub struct NewOrganization {
 #[skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct OrganizationChanges {
-    pub name: Option<String>,
-    pub slug: Option<String>,
+    pub admin_delete_enabled: Option<bool>,
     /// `0` removes the limit.
     pub max_allowed_memberships: Option<u32>,
-    pub admin_delete_enabled: Option<bool>,
+    pub name: Option<String>,
+    pub slug: Option<String>,
 }
 
 impl ClerkClient<'_> {
@@ -103,7 +103,7 @@ impl ClerkClient<'_> {
         organization: NewOrganization,
     ) -> Result<Organization, ClerkError> {
         let path = UrlPath::new().segment("organizations");
-        self.post(&path, Some(&json_body(&organization))).await
+        self.post(&path, Some(&JsonBody::of(&organization))).await
     }
 
     /// `PATCH /v1/organizations/{organization_id}`: changes the given
@@ -113,7 +113,7 @@ impl ClerkClient<'_> {
         organization_id: &str,
         changes: OrganizationChanges,
     ) -> Result<Organization, ClerkError> {
-        self.patch(&organization_path(organization_id), &json_body(&changes))
+        self.patch(&organization_path(organization_id), &JsonBody::of(&changes))
             .await
     }
 
@@ -126,7 +126,7 @@ impl ClerkClient<'_> {
         changes: MetadataChanges,
     ) -> Result<Organization, ClerkError> {
         let path = organization_path(organization_id).segment("metadata");
-        self.patch(&path, &json_body(&changes)).await
+        self.patch(&path, &JsonBody::of(&changes)).await
     }
 
     /// `DELETE /v1/organizations/{organization_id}`.
@@ -171,27 +171,24 @@ mod tests {
 
     #[test]
     fn new_organization_body_holds_only_the_given_fields() {
-        let body = json_body(&NewOrganization {
+        let body = JsonBody::of(&NewOrganization {
             name: "Acme".into(),
             max_allowed_memberships: Some(5),
             ..NewOrganization::default()
         });
-        assert_eq!(
-            body,
-            serde_json::json!({"name": "Acme", "max_allowed_memberships": 5})
-        );
+        assert_eq!(body.0, br#"{"max_allowed_memberships":5,"name":"Acme"}"#);
     }
 
     #[test]
     fn organization_changes_body_holds_only_the_given_fields() {
-        let body = json_body(&OrganizationChanges {
+        let body = JsonBody::of(&OrganizationChanges {
             max_allowed_memberships: Some(0),
             admin_delete_enabled: Some(false),
             ..OrganizationChanges::default()
         });
         assert_eq!(
-            body,
-            serde_json::json!({"max_allowed_memberships": 0, "admin_delete_enabled": false})
+            body.0,
+            br#"{"admin_delete_enabled":false,"max_allowed_memberships":0}"#
         );
     }
 }

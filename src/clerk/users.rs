@@ -16,8 +16,7 @@ use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
 use super::{
-    json_body, Answer, ClerkClient, ClerkError, DeletedObject, MetadataChanges, Page, Query,
-    UrlPath,
+    Answer, ClerkClient, ClerkError, DeletedObject, JsonBody, MetadataChanges, Page, Query, UrlPath,
 };
 use crate::json::{Rest, ScanError, Scanner};
 
@@ -326,18 +325,18 @@ pub struct NewUser {
     /// The first one becomes the primary email address.
     #[serde(rename = "email_address", skip_serializing_if = "Vec::is_empty")]
     pub email_addresses: Vec<String>,
+    pub external_id: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub password: Option<String>,
     /// The first one becomes the primary phone number.
     #[serde(rename = "phone_number", skip_serializing_if = "Vec::is_empty")]
     pub phone_numbers: Vec<String>,
-    pub username: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub external_id: Option<String>,
-    pub password: Option<String>,
-    pub skip_password_requirement: Option<bool>,
-    pub public_metadata: Option<Map<String, Value>>,
     pub private_metadata: Option<Map<String, Value>>,
+    pub public_metadata: Option<Map<String, Value>>,
+    pub skip_password_requirement: Option<bool>,
     pub unsafe_metadata: Option<Map<String, Value>>,
+    pub username: Option<String>,
 }
 
 /// What `PATCH /v1/users/{user_id}` is given: profile fields only. Since
@@ -346,10 +345,10 @@ pub struct NewUser {
 #[skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct UserChanges {
+    pub external_id: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub username: Option<String>,
-    pub external_id: Option<String>,
 }
 
 /// The actions Clerk takes on a user through `POST /v1/users/{user_id}/<action>`,
@@ -419,7 +418,7 @@ impl ClerkClient<'_> {
         changes: MetadataChanges,
     ) -> Result<User, ClerkError> {
         let path = user_path(user_id).segment("metadata");
-        self.patch(&path, &json_body(&changes)).await
+        self.patch(&path, &JsonBody::of(&changes)).await
     }
 
     /// `GET /v1/users/{user_id}`.
@@ -431,7 +430,7 @@ impl ClerkClient<'_> {
     /// replaced before the error goes anywhere.
     pub async fn create_user(&self, user: NewUser) -> Result<User, ClerkError> {
         let password = user.password.clone().unwrap_or_default();
-        self.post(&UrlPath::new().segment("users"), Some(&json_body(&user)))
+        self.post(&UrlPath::new().segment("users"), Some(&JsonBody::of(&user)))
             .await
             .map_err(|error| error.without_secret(&password, "[password]"))
     }
@@ -442,7 +441,8 @@ impl ClerkClient<'_> {
         user_id: &str,
         changes: UserChanges,
     ) -> Result<User, ClerkError> {
-        self.patch(&user_path(user_id), &json_body(&changes)).await
+        self.patch(&user_path(user_id), &JsonBody::of(&changes))
+            .await
     }
 
     /// `POST /v1/users/{user_id}/{ban|unban|lock|unlock}`, without a body
@@ -549,29 +549,25 @@ mod tests {
 
     #[test]
     fn new_user_body_holds_only_the_given_fields_and_no_empty_lists() {
-        let body = json_body(&NewUser {
+        let body = JsonBody::of(&NewUser {
             email_addresses: vec!["ada@example.com".into()],
             first_name: Some("Ada".into()),
             skip_password_requirement: Some(true),
             ..NewUser::default()
         });
         assert_eq!(
-            body,
-            serde_json::json!({
-                "email_address": ["ada@example.com"],
-                "first_name": "Ada",
-                "skip_password_requirement": true
-            })
+            body.0,
+            br#"{"email_address":["ada@example.com"],"first_name":"Ada","skip_password_requirement":true}"#
         );
     }
 
     #[test]
     fn user_changes_body_holds_only_the_given_fields() {
-        let body = json_body(&UserChanges {
+        let body = JsonBody::of(&UserChanges {
             username: Some(String::new()),
             ..UserChanges::default()
         });
-        assert_eq!(body, serde_json::json!({"username": ""}));
+        assert_eq!(body.0, br#"{"username":""}"#);
     }
 
     #[test]

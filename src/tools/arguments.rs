@@ -37,6 +37,7 @@ pub trait Arguments: DeserializeOwned + JsonSchema {
         let mut failed_in = None;
         let fields = Fields {
             entries: arguments.into_iter(),
+            name: String::new(),
             value: None,
             failed_in: &mut failed_in,
         };
@@ -60,9 +61,30 @@ fn unreadable(error: &serde_json::Error, failed_in: Option<String>) -> ToolError
 /// unknown argument) name no argument: their message already does.
 struct Fields<'a> {
     entries: map::IntoIter,
-    /// The value of the argument just read, with its name.
-    value: Option<(String, Value)>,
+    /// The name of the argument just read.
+    name: String,
+    /// Its value, until it is read.
+    value: Option<Value>,
     failed_in: &'a mut Option<String>,
+}
+
+impl Fields<'_> {
+    /// The value of the argument whose name was just read. Out of line, as
+    /// is [`Fields::failed`], so that reading a value is generic only in
+    /// the value's own type: once per argument type in the bundle.
+    #[inline(never)]
+    fn take_value(&mut self) -> Result<Value, serde_json::Error> {
+        self.value
+            .take()
+            .ok_or_else(|| de::Error::custom("an argument's value was read before its name"))
+    }
+
+    /// Notes that the value of the argument just read failed.
+    #[inline(never)]
+    fn failed(&mut self, error: serde_json::Error) -> serde_json::Error {
+        *self.failed_in = Some(std::mem::take(&mut self.name));
+        error
+    }
 }
 
 impl<'de> de::Deserializer<'de> for Fields<'_> {
@@ -90,7 +112,8 @@ impl<'de> MapAccess<'de> for Fields<'_> {
             return Ok(None);
         };
         let key = seed.deserialize(name.as_str().into_deserializer())?;
-        self.value = Some((name, value));
+        self.name = name;
+        self.value = Some(value);
         Ok(Some(key))
     }
 
@@ -98,12 +121,8 @@ impl<'de> MapAccess<'de> for Fields<'_> {
         &mut self,
         seed: V,
     ) -> Result<V::Value, Self::Error> {
-        let (name, value) = self
-            .value
-            .take()
-            .ok_or_else(|| de::Error::custom("an argument's value was read before its name"))?;
-        seed.deserialize(value)
-            .inspect_err(|_| *self.failed_in = Some(name))
+        let value = self.take_value()?;
+        seed.deserialize(value).map_err(|error| self.failed(error))
     }
 
     fn size_hint(&self) -> Option<usize> {

@@ -30,6 +30,7 @@ pub mod roles;
 pub mod sessions;
 pub mod users;
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use futures::future::LocalBoxFuture;
@@ -189,7 +190,9 @@ pub struct Answer(Response<Vec<u8>>);
 pub struct ClerkClient<'a> {
     http: &'a dyn HttpSend,
     api_url: &'a str,
-    key: SecretKey,
+    /// The key: a hosted server's own, lent for the request, or the one a
+    /// public server's request brought.
+    key: Cow<'a, SecretKey>,
     /// The user who signed in with OAuth, for whom the server's key acts.
     acting_user: Option<&'a str>,
     /// Whether reads are tried again on transient failures.
@@ -199,7 +202,7 @@ pub struct ClerkClient<'a> {
 impl<'a> ClerkClient<'a> {
     /// `api_url` is the origin Clerk is served from, without `/v1` or a
     /// trailing slash (`https://api.clerk.com`).
-    pub fn new(http: &'a dyn HttpSend, api_url: &'a str, key: SecretKey) -> Self {
+    pub fn new(http: &'a dyn HttpSend, api_url: &'a str, key: Cow<'a, SecretKey>) -> Self {
         ClerkClient {
             http,
             api_url,
@@ -434,7 +437,7 @@ mod tests {
     #[test]
     fn get_request_has_clerk_headers_and_no_body_or_content_type() {
         let key = key();
-        let client = ClerkClient::new(&NeverSends, "https://api.clerk.com", key);
+        let client = ClerkClient::new(&NeverSends, "https://api.clerk.com", Cow::Owned(key));
         let mut query = Query::new();
         query.push("limit", "5");
         let request = client.request(Method::GET, &UrlPath::new().segment("users"), &query, None);
@@ -475,7 +478,7 @@ mod tests {
     #[test]
     fn request_with_body_is_json() {
         let key = key();
-        let client = ClerkClient::new(&NeverSends, "http://127.0.0.1:9", key);
+        let client = ClerkClient::new(&NeverSends, "http://127.0.0.1:9", Cow::Owned(key));
         let body = JsonBody::of(&serde_json::json!({"name": "Acme"}));
         let request = client.request(
             Method::POST,

@@ -6,6 +6,8 @@
 //! the server asks for no access token, as `Authorization: Bearer sk_...`
 //! (with access tokens on, that header carries the token instead).
 
+use std::borrow::Cow;
+
 use http::header::HeaderName;
 use http::HeaderMap;
 
@@ -29,22 +31,26 @@ pub fn resolve<'a>(
 /// The Clerk key a request acts with: the server's in hosted mode; in public
 /// mode the request's `X-Clerk-Secret-Key`, else its `Authorization: Bearer`
 /// unless that header carries an access token.
-fn request_key(config: &Config, headers: &HeaderMap) -> Result<SecretKey, KeyError> {
+fn request_key<'a>(
+    config: &'a Config,
+    headers: &HeaderMap,
+) -> Result<Cow<'a, SecretKey>, KeyError> {
     if let Mode::Hosted(key) = &config.mode {
-        return Ok(key.clone());
+        return Ok(Cow::Borrowed(key));
     }
-    if let Some(value) = headers.get(SECRET_KEY_HEADER) {
+    let key = if let Some(value) = headers.get(SECRET_KEY_HEADER) {
         let text = value.to_str().unwrap_or_default().trim();
-        return SecretKey::parse(text, KeySource::SecretKeyHeader);
-    }
-    if matches!(config.access, Access::Protected { .. }) {
-        return Err(KeyError::Missing);
-    }
-    match access::bearer_token(headers) {
-        Some(token) => SecretKey::parse(
-            std::str::from_utf8(token).unwrap_or_default(),
-            KeySource::BearerHeader,
-        ),
-        None => Err(KeyError::Missing),
-    }
+        SecretKey::parse(text, KeySource::SecretKeyHeader)
+    } else if matches!(config.access, Access::Protected { .. }) {
+        Err(KeyError::Missing)
+    } else {
+        match access::bearer_token(headers) {
+            Some(token) => SecretKey::parse(
+                std::str::from_utf8(token).unwrap_or_default(),
+                KeySource::BearerHeader,
+            ),
+            None => Err(KeyError::Missing),
+        }
+    };
+    key.map(Cow::Owned)
 }

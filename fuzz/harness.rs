@@ -44,7 +44,7 @@ pub const TOKENS: [&str; 2] = ["tok-Alpha-0123456789abcdef", "tok-Bravo-fedcba98
 
 const API_URL: &str = "http://127.0.0.1:9999";
 
-/// The statuses the server documents (README, "The HTTP surface", and the
+/// The statuses the server documents (docs/http.md, and the
 /// refusal table in `transport`). A valid configuration never answers 500.
 const DOCUMENTED_STATUSES: [u16; 12] = [200, 202, 204, 400, 401, 403, 404, 405, 406, 413, 415, 503];
 

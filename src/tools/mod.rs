@@ -12,8 +12,8 @@
 //! JSON-RPC or HTTP.
 //!
 //! A new tool goes in its group's module: a `ToolDefinition` in `TOOLS`, an
-//! arguments struct, an output type and a handler; then
-//! `UPDATE_GOLDEN=1 cargo test` writes its schemas into `schemas.json`.
+//! arguments struct, an output type and a handler; `schemas` says how its
+//! schemas reach `schemas.json`.
 
 mod arguments;
 mod call;

@@ -15,7 +15,7 @@
 //! | wrong static token, OAuth off         | 401    | `Bearer realm=…, error="invalid_token"`               |
 //! | invalid OAuth token (expired, revoked, wrong issuer or audience, bad signature) | 401 | `Bearer error="invalid_token", resource_metadata=…` |
 //! | valid token, user not allowed         | 403    | none                                                  |
-//! | Clerk could not be asked              | 503 (502 for an unreadable answer) | none                       |
+//! | Clerk could not be asked              | 503 (502 for an unreadable answer, 500 when `MCP_ADMIN_ORGANIZATION` names no organization of the instance) | none |
 //! | hosted, nothing configured            | 503    | none                                                  |
 
 use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};

@@ -21,7 +21,7 @@
 //! | no or wrong bearer token (`MCP_AUTH_TOKENS`)       | HTTP 401, `WWW-Authenticate: Bearer`     |
 //! | OAuth on: no, expired, revoked or foreign token    | HTTP 401, `resource_metadata` pointer    |
 //! | OAuth on: a user who is not allowed                | HTTP 403, JSON-RPC error `-32000`        |
-//! | OAuth on: Clerk cannot check the token             | HTTP 503 (502), JSON-RPC error `-32000`  |
+//! | OAuth on: the token cannot be checked              | HTTP 503 (502, 500), JSON-RPC `-32000`   |
 //! | hosted server with no tokens, not opened           | HTTP 503, the secret to set              |
 //! | `X-Clerk-Secret-Key` sent to a hosted server       | HTTP 400, JSON-RPC error `-32000`        |
 //! | `Content-Type` not JSON                            | HTTP 415, JSON-RPC error `-32000`        |

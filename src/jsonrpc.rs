@@ -184,6 +184,16 @@ impl Response {
             outcome: Err(error),
         }
     }
+
+    /// About how many bytes the answer takes as JSON, to size its buffer.
+    pub fn size_hint(&self) -> usize {
+        const ENVELOPE: usize = 64;
+        ENVELOPE
+            + match &self.outcome {
+                Ok(result) => result.get().len(),
+                Err(error) => error.message.len(),
+            }
+    }
 }
 
 impl From<Rejected> for Response {

@@ -71,20 +71,30 @@ fn is_zero_weight(value: &str) -> bool {
     }
 }
 
-/// Writes JSON-RPC answers in the format the client admits.
+/// Writes JSON-RPC answers in the format the client admits, into one buffer
+/// sized for `size_hint` bytes of JSON, so that a large answer is not copied
+/// from buffer to buffer as it grows.
 pub fn answer<T: Serialize>(
     status: StatusCode,
     message: &T,
     format: AnswerFormat,
+    size_hint: usize,
 ) -> Response<Vec<u8>> {
-    let json = serde_json::to_vec(message).unwrap_or_default();
+    const EVENT_START: &[u8] = b"event: message\ndata: ";
+    const EVENT_END: &[u8] = b"\n\n";
+    let mut body = Vec::with_capacity(size_hint + EVENT_START.len() + EVENT_END.len());
+    if format == AnswerFormat::EventStream {
+        body.extend_from_slice(EVENT_START);
+    }
+    let start = body.len();
+    if serde_json::to_writer(&mut body, message).is_err() {
+        body.truncate(start);
+    }
     match format {
-        AnswerFormat::Json => bytes_response(status, "application/json", json),
+        AnswerFormat::Json => bytes_response(status, "application/json", body),
         AnswerFormat::EventStream => {
-            let mut event = b"event: message\ndata: ".to_vec();
-            event.extend_from_slice(&json);
-            event.extend_from_slice(b"\n\n");
-            bytes_response(status, "text/event-stream", event)
+            body.extend_from_slice(EVENT_END);
+            bytes_response(status, "text/event-stream", body)
         }
     }
 }

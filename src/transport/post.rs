@@ -138,11 +138,10 @@ async fn handle_post(
     match value {
         Value::Array(batch) => handle_batch(batch, version, &context, format).await,
         single => match Message::from_value(single) {
-            Ok(Message::Request(request)) => answer(
-                StatusCode::OK,
-                &mcp::handle_request(request, &context).await,
-                format,
-            ),
+            Ok(Message::Request(request)) => {
+                let response = mcp::handle_request(request, &context).await;
+                answer(StatusCode::OK, &response, format, response.size_hint())
+            }
             Ok(Message::Notification(_) | Message::Response) => accepted(),
             Err(rejected) => {
                 // A request whose params are not an object is still a request
@@ -152,7 +151,8 @@ async fn handle_post(
                 } else {
                     StatusCode::BAD_REQUEST
                 };
-                answer(status, &jsonrpc::Response::from(rejected), format)
+                let response = jsonrpc::Response::from(rejected);
+                answer(status, &response, format, response.size_hint())
             }
         },
     }
@@ -196,6 +196,7 @@ async fn handle_batch(
     if answers.is_empty() {
         accepted()
     } else {
-        answer(StatusCode::OK, &answers, format)
+        let size_hint = answers.iter().map(jsonrpc::Response::size_hint).sum();
+        answer(StatusCode::OK, &answers, format, size_hint)
     }
 }

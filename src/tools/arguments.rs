@@ -190,6 +190,18 @@ pub fn check_any_given(given: &[(&str, bool)]) -> Result<(), ToolError> {
     }
 }
 
+/// Fails unless a metadata update gives `publicMetadata`, `privateMetadata`
+/// or both.
+pub fn check_metadata_given(
+    public: &Option<Map<String, Value>>,
+    private: &Option<Map<String, Value>>,
+) -> Result<(), ToolError> {
+    check_any_given(&[
+        ("publicMetadata", public.is_some()),
+        ("privateMetadata", private.is_some()),
+    ])
+}
+
 /// How many items a list returns: 1 to `MAX`, 20 when the call gives none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limit<const MAX: u32>(u32);

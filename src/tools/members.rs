@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
 use super::arguments::{
-    check_any_given, check_count, check_length, Arguments, Limit, OrderBy, OrderFields,
+    check_count, check_length, check_metadata_given, Arguments, Limit, OrderBy, OrderFields,
 };
 use super::call::run;
 use super::error::{no_organization_with_id, no_user_with_id};
@@ -226,10 +226,7 @@ struct UpdateMemberMetadataArgs {
 
 impl Arguments for UpdateMemberMetadataArgs {
     fn validate(&self) -> Result<(), ToolError> {
-        check_any_given(&[
-            ("publicMetadata", self.public_metadata.is_some()),
-            ("privateMetadata", self.private_metadata.is_some()),
-        ])
+        check_metadata_given(&self.public_metadata, &self.private_metadata)
     }
 }
 

@@ -14,7 +14,8 @@ use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
 use super::arguments::{
-    check_any_given, check_length, newest_first, Arguments, Limit, OrderBy, OrderFields,
+    check_any_given, check_length, check_metadata_given, newest_first, Arguments, Limit, OrderBy,
+    OrderFields,
 };
 use super::call::run;
 use super::error::no_organization_with_id;
@@ -293,10 +294,7 @@ struct UpdateOrganizationMetadataArgs {
 
 impl Arguments for UpdateOrganizationMetadataArgs {
     fn validate(&self) -> Result<(), ToolError> {
-        check_any_given(&[
-            ("publicMetadata", self.public_metadata.is_some()),
-            ("privateMetadata", self.private_metadata.is_some()),
-        ])
+        check_metadata_given(&self.public_metadata, &self.private_metadata)
     }
 }
 

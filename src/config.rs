@@ -12,6 +12,7 @@
 //! | `MCP_READ_ONLY`             | var    | `true` offers only the tools that read                 |
 //! | `MCP_TOOLSETS`              | var    | comma-separated toolsets to offer (default: all)       |
 //! | `MCP_REDACT_PRIVATE_METADATA` | var  | `true` takes `privateMetadata` out of every output     |
+//! | `MCP_LIST_TTL_SECONDS`      | var    | how long 2026-07-28 clients may keep list answers, default 300 |
 //! | `CLERK_PUBLISHABLE_KEY`     | var    | hosted mode: turns OAuth sign-in on, names the instance |
 //! | `CLERK_FRONTEND_API`        | var    | hosted mode: the same, as a host or origin (wins)      |
 //! | `MCP_ALLOWED_USERS`         | var    | OAuth: user IDs and email addresses that may sign in   |
@@ -132,6 +133,9 @@ pub struct Config {
     pub selection: Selection,
     /// Whether `privateMetadata` is taken out of every tool output.
     pub redact_private_metadata: bool,
+    /// How long a 2026-07-28 client may reuse a `tools/list` or
+    /// `prompts/list` answer.
+    pub list_ttl: Duration,
 }
 
 /// The shortest token `MCP_AUTH_TOKENS` accepts: anything shorter could be
@@ -140,6 +144,13 @@ pub const MIN_TOKEN_LEN: usize = 16;
 
 const DEFAULT_CLERK_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// Five minutes: a client picks up a redeploy's new tools soon, and does
+/// not ask again on every turn.
+const DEFAULT_LIST_TTL: Duration = Duration::from_secs(300);
+
+/// The longest `MCP_LIST_TTL_SECONDS`: a day.
+const MAX_LIST_TTL_SECONDS: u64 = 86_400;
+
 /// A setting that cannot be used. Messages name the setting, never a secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigError {
@@ -147,6 +158,8 @@ pub enum ConfigError {
     MalformedAuthToken,
     InvalidApiUrl,
     InvalidTimeout,
+    /// `MCP_LIST_TTL_SECONDS` is not a whole number of seconds up to a day.
+    InvalidListTtl,
     InvalidAllowedOrigin(String),
     /// A boolean setting with another value than `true` or `false`.
     InvalidFlag(&'static str),
@@ -206,6 +219,16 @@ impl Config {
                 .ok_or(ConfigError::InvalidTimeout)?,
             None => DEFAULT_CLERK_TIMEOUT,
         };
+        let list_ttl = match lookup("MCP_LIST_TTL_SECONDS").filter(|s| !s.trim().is_empty()) {
+            Some(seconds) => seconds
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|seconds| *seconds <= MAX_LIST_TTL_SECONDS)
+                .map(Duration::from_secs)
+                .ok_or(ConfigError::InvalidListTtl)?,
+            None => DEFAULT_LIST_TTL,
+        };
         let allowed_origins = lookup("ALLOWED_ORIGINS")
             .unwrap_or_default()
             .split(',')
@@ -229,6 +252,7 @@ impl Config {
             allowed_origins,
             selection,
             redact_private_metadata: flag(&lookup, "MCP_REDACT_PRIVATE_METADATA")?,
+            list_ttl,
         })
     }
 }
@@ -429,6 +453,9 @@ impl fmt::Display for ConfigError {
             ),
             ConfigError::InvalidTimeout => f.write_str(
                 "CLERK_TIMEOUT_MS must be a number of milliseconds from 100 to 60000",
+            ),
+            ConfigError::InvalidListTtl => f.write_str(
+                "MCP_LIST_TTL_SECONDS must be a whole number of seconds from 0 to 86400",
             ),
             ConfigError::InvalidApiUrl => f.write_str(
                 "CLERK_API_URL must be an http or https origin such as https://api.clerk.com",

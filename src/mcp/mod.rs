@@ -2,13 +2,22 @@
 //! answer. Knows JSON-RPC, the tool registry and the prompts; not HTTP, and
 //! not Clerk, which only the tools call.
 //!
-//! Methods (MCP 2025-03-26, 2025-06-18 and 2025-11-25, Basic Protocol and
-//! Server Features): `initialize`, `ping`, `tools/list`, `tools/call`,
-//! `prompts/list`, `prompts/get` and `logging/setLevel`. Any other method is
-//! `-32601`. Notifications need no answer and change nothing: the server is
-//! stateless.
+//! Two eras share one endpoint ([`era`] decides which a request speaks):
+//!
+//! | method             | 2025-03-26, 2025-06-18, 2025-11-25 | 2026-07-28                |
+//! |--------------------|------------------------------------|---------------------------|
+//! | `initialize`       | agrees a version, says what is offered | not found             |
+//! | `server/discover`  | not found                          | says what is offered      |
+//! | `ping`, `logging/setLevel` | answered                   | not found                 |
+//! | `tools/list`, `tools/call`, `prompts/list`, `prompts/get` | answered | answered, in the era's envelope |
+//!
+//! [`results`] holds each method's result in both eras' shapes. Any other
+//! method is `-32601`. Notifications need no answer and change nothing: the
+//! server is stateless.
 
+mod era;
 pub mod prompts;
+mod results;
 mod version;
 
 use serde_json::{json, Map, Value};
@@ -17,6 +26,10 @@ use crate::jsonrpc::{self, code, Reply, Request, Response, RpcError};
 use crate::text::shorten;
 use crate::tools::{self, Credentials, Selection};
 
+pub use era::{
+    decide, handshake_version, is_stateless, Declared, Era, EraError, STATELESS_VERSION,
+};
+pub use results::{CacheScope, Caching};
 pub use version::ProtocolVersion;
 
 /// What a request may use besides its own message.
@@ -27,6 +40,16 @@ pub struct Context<'a> {
     pub selection: Selection,
     /// Whether `privateMetadata` is taken out of every tool output.
     pub redact_private_metadata: bool,
+    /// How the stateless era's list answers may be cached.
+    pub list_caching: Caching,
+}
+
+/// An answer, and how it stands: the stateless era answers a method it
+/// does not have with HTTP 404 (MCP 2026-07-28, Transports: Streamable HTTP).
+#[derive(Debug)]
+pub struct Answer {
+    pub response: Response,
+    pub method_not_found: bool,
 }
 
 /// The server's title, as `serverInfo` shows it.
@@ -47,7 +70,8 @@ const INSTRUCTIONS: &str = "These tools administer one Clerk instance through it
     - A failed call comes back as an error result that names the HTTP status and Clerk's \
     error code and message; fix the argument it names rather than retrying unchanged.";
 
-/// The levels of `logging/setLevel` (RFC 5424 severities, as MCP names them).
+/// The levels of `logging/setLevel` and of the stateless era's `logLevel`
+/// (RFC 5424 severities, as MCP names them).
 const LOG_LEVELS: [&str; 8] = [
     "debug",
     "info",
@@ -59,22 +83,28 @@ const LOG_LEVELS: [&str; 8] = [
     "emergency",
 ];
 
-/// Answers one request.
-pub async fn handle_request(request: Request, context: &Context<'_>) -> Response {
-    let outcome = match request.method.as_str() {
-        "initialize" => initialize(&request.params),
-        "ping" => jsonrpc::reply(&json!({})),
-        "tools/list" => list_tools(&request.params, context),
-        "tools/call" => call_tool(request.params, context).await,
-        "prompts/list" => list_prompts(&request.params, context),
-        "prompts/get" => get_prompt(request.params, context),
-        "logging/setLevel" => set_log_level(&request.params),
-        other => Err(RpcError::new(
+/// Answers one request, in the shape of its era.
+pub async fn handle_request(request: Request, era: &Era, context: &Context<'_>) -> Answer {
+    let outcome = match (era, request.method.as_str()) {
+        (Era::Handshake(_), "initialize") => initialize(&request.params),
+        (Era::Handshake(_), "ping") => jsonrpc::reply(&json!({})),
+        (Era::Handshake(_), "logging/setLevel") => set_log_level(&request.params),
+        (Era::Stateless(_), "server/discover") => results::introduction(era),
+        (_, "tools/list") => list_tools(&request.params, era, context),
+        (_, "tools/call") => call_tool(request.params, era, context).await,
+        (_, "prompts/list") => list_prompts(&request.params, era, context),
+        (_, "prompts/get") => get_prompt(request.params, era, context),
+        (_, other) => Err(RpcError::new(
             code::METHOD_NOT_FOUND,
             format!("Method not found: {}", shorten(other, 80)),
         )),
     };
-    Response::new(request.id, outcome)
+    let method_not_found = matches!(era, Era::Stateless(_))
+        && matches!(&outcome, Err(error) if error.code == code::METHOD_NOT_FOUND);
+    Answer {
+        response: Response::new(request.id, outcome),
+        method_not_found,
+    }
 }
 
 /// `initialize`: agree on a version and say what the server offers.
@@ -87,30 +117,21 @@ fn initialize(params: &Map<String, Value>) -> Result<Reply, RpcError> {
         .and_then(Value::as_str)
         .ok_or_else(|| RpcError::invalid_params("initialize needs a \"protocolVersion\" string"))?;
     let version = ProtocolVersion::parse(requested).unwrap_or(ProtocolVersion::LATEST);
-    jsonrpc::reply(&json!({
-        "protocolVersion": version.as_str(),
-        "capabilities": {
-            "tools": {"listChanged": false},
-            "prompts": {"listChanged": false},
-            "logging": {},
-        },
-        "serverInfo": {
-            "name": crate::SERVER_NAME,
-            "title": SERVER_TITLE,
-            "version": crate::SERVER_VERSION,
-            "description": SERVER_DESCRIPTION,
-        },
-        "instructions": INSTRUCTIONS,
-    }))
+    results::introduction(&Era::Handshake(version))
 }
 
 /// `tools/list`: every tool on one page, so any cursor is unknown.
-fn list_tools(params: &Map<String, Value>, context: &Context<'_>) -> Result<Reply, RpcError> {
+fn list_tools(
+    params: &Map<String, Value>,
+    era: &Era,
+    context: &Context<'_>,
+) -> Result<Reply, RpcError> {
     match params.get("cursor") {
-        None | Some(Value::Null) => Ok(Reply::Borrowed(tools::list(
-            context.selection,
-            context.redact_private_metadata,
-        ))),
+        None | Some(Value::Null) => results::tools_list(
+            era,
+            tools::list(context.selection, context.redact_private_metadata),
+            context.list_caching,
+        ),
         Some(Value::String(_)) => Err(RpcError::invalid_params(
             "Unknown cursor: tools/list returns every tool on its first page",
         )),
@@ -121,7 +142,11 @@ fn list_tools(params: &Map<String, Value>, context: &Context<'_>) -> Result<Repl
 /// `tools/call`: an unknown tool, or one outside the request's selection, is
 /// a protocol error; everything that goes wrong inside a known tool is a
 /// tool result with `isError: true`.
-async fn call_tool(params: Map<String, Value>, context: &Context<'_>) -> Result<Reply, RpcError> {
+async fn call_tool(
+    params: Map<String, Value>,
+    era: &Era,
+    context: &Context<'_>,
+) -> Result<Reply, RpcError> {
     let (name, arguments) = name_and_arguments(params, "tools/call")?;
     let tool = tools::find(&name, context.selection)
         .ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {}", shorten(&name, 80))))?;
@@ -132,7 +157,7 @@ async fn call_tool(params: Map<String, Value>, context: &Context<'_>) -> Result<
         context.redact_private_metadata,
     )
     .await;
-    jsonrpc::reply(&result)
+    results::tool_result(era, &result)
 }
 
 /// The `name` and `arguments` of a `tools/call` or `prompts/get`; absent
@@ -157,10 +182,14 @@ fn name_and_arguments(
 }
 
 /// `prompts/list`: every prompt on one page, so any cursor is unknown.
-fn list_prompts(params: &Map<String, Value>, context: &Context<'_>) -> Result<Reply, RpcError> {
+fn list_prompts(
+    params: &Map<String, Value>,
+    era: &Era,
+    context: &Context<'_>,
+) -> Result<Reply, RpcError> {
     match params.get("cursor") {
         None | Some(Value::Null) => {
-            jsonrpc::reply(&json!({ "prompts": prompts::list(context.selection) }))
+            results::prompts_list(era, prompts::list(context.selection), context.list_caching)
         }
         Some(_) => Err(RpcError::invalid_params(
             "Unknown cursor: prompts/list returns every prompt on its first page",
@@ -169,11 +198,15 @@ fn list_prompts(params: &Map<String, Value>, context: &Context<'_>) -> Result<Re
 }
 
 /// `prompts/get`: an unknown prompt or a missing argument is `-32602`.
-fn get_prompt(params: Map<String, Value>, context: &Context<'_>) -> Result<Reply, RpcError> {
+fn get_prompt(
+    params: Map<String, Value>,
+    era: &Era,
+    context: &Context<'_>,
+) -> Result<Reply, RpcError> {
     let (name, arguments) = name_and_arguments(params, "prompts/get")?;
     let prompt = prompts::get(&name, arguments, context.selection)
         .map_err(|error| RpcError::invalid_params(error.to_string()))?;
-    jsonrpc::reply(&prompt)
+    results::prompt(era, &prompt)
 }
 
 /// `logging/setLevel`: accepted for any valid level. The server sends no log

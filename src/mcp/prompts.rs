@@ -180,7 +180,7 @@ pub fn get(
     name: &str,
     arguments: Map<String, Value>,
     selection: Selection,
-) -> Result<Value, PromptError> {
+) -> Result<Map<String, Value>, PromptError> {
     let prompt = offered(selection)
         .find(|prompt| prompt.name == name)
         .ok_or_else(|| PromptError::Unknown(name.chars().take(80).collect()))?;
@@ -199,13 +199,16 @@ pub fn get(
             return Err(PromptError::MissingArgument(argument.name));
         }
     }
-    Ok(json!({
-        "description": prompt.description,
-        "messages": [{
+    let mut result = Map::new();
+    result.insert("description".into(), prompt.description.into());
+    result.insert(
+        "messages".into(),
+        json!([{
             "role": "user",
             "content": {"type": "text", "text": (prompt.render)(&arguments)},
-        }],
-    }))
+        }]),
+    );
+    Ok(result)
 }
 
 impl std::fmt::Display for PromptError {

@@ -110,20 +110,28 @@ impl Serialize for Text<'_> {
     }
 }
 
-impl Serialize for CallResult {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut result = serializer.serialize_map(None)?;
+impl CallResult {
+    /// Writes the result's members into `result`: an envelope around the
+    /// result adds its own after them.
+    pub fn write_members<M: SerializeMap>(&self, result: &mut M) -> Result<(), M::Error> {
         match &self.0 {
             Ok(output) => {
                 result.serialize_entry("content", &[Text(output.get())])?;
                 result.serialize_entry("structuredContent", output)?;
-                result.serialize_entry("isError", &false)?;
+                result.serialize_entry("isError", &false)
             }
             Err(error) => {
                 result.serialize_entry("content", &[Text(&error.to_string())])?;
-                result.serialize_entry("isError", &true)?;
+                result.serialize_entry("isError", &true)
             }
         }
+    }
+}
+
+impl Serialize for CallResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut result = serializer.serialize_map(None)?;
+        self.write_members(&mut result)?;
         result.end()
     }
 }

@@ -124,13 +124,12 @@ pub fn find(name: &str, selection: Selection) -> Option<&'static ToolDefinition>
     selected(selection).find(|tool| tool.name == name)
 }
 
-/// The `tools/list` result for a selection, with `privateMetadata` gone
-/// from the output schemas when `redact` is set, as JSON text. Each
-/// distinct answer is built once per isolate, on first use, so a request
-/// only copies it.
-pub fn list(selection: Selection, redact: bool) -> &'static RawValue {
+/// The `tools/list` answer for a selection, with `privateMetadata` gone
+/// from the output schemas when `redact` is set. Each distinct answer is
+/// written once per isolate, on first use, so a request only copies it.
+pub fn list(selection: Selection, redact: bool) -> &'static ToolList {
     const VARIANTS: usize = 1 << 8;
-    static LISTS: [OnceLock<Box<RawValue>>; VARIANTS] = [const { OnceLock::new() }; VARIANTS];
+    static LISTS: [OnceLock<ToolList>; VARIANTS] = [const { OnceLock::new() }; VARIANTS];
     let index = usize::from(selection.toolsets.bits())
         | usize::from(selection.read_only) << 6
         | usize::from(redact) << 7;
@@ -145,8 +144,31 @@ pub fn list(selection: Selection, redact: bool) -> &'static RawValue {
             })
             .collect();
         // Writing a `Value` as JSON cannot fail: its keys are strings.
-        to_raw_value(&json!({ "tools": tools })).unwrap_or_else(|_| RawValue::NULL.to_owned())
+        let array = to_raw_value(&tools).unwrap_or_else(|_| RawValue::NULL.to_owned());
+        let object =
+            to_raw_value(&json!({ "tools": &array })).unwrap_or_else(|_| RawValue::NULL.to_owned());
+        ToolList { object, array }
     })
+}
+
+/// One selection's tools as JSON text: the array, and the `{"tools": [...]}`
+/// result that holds it.
+#[derive(Debug)]
+pub struct ToolList {
+    object: Box<RawValue>,
+    array: Box<RawValue>,
+}
+
+impl ToolList {
+    /// `{"tools": [...]}`.
+    pub fn object(&self) -> &RawValue {
+        &self.object
+    }
+
+    /// The tools array alone.
+    pub fn array(&self) -> &RawValue {
+        &self.array
+    }
 }
 
 impl ToolDefinition {

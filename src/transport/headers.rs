@@ -1,15 +1,19 @@
 //! The request headers of the streamable HTTP transport that say what a POST
-//! holds: `Content-Type` and `MCP-Protocol-Version` (MCP 2025-06-18 and
-//! 2025-11-25, Transports: Streamable HTTP). `Accept` is read by
-//! [`super::framing`].
+//! holds: `Content-Type`, `MCP-Protocol-Version` (MCP 2025-06-18 and later),
+//! and `Mcp-Method` and `Mcp-Name` (MCP 2026-07-28), read here and judged
+//! by [`crate::mcp::decide`]. `Accept` is read by [`super::framing`].
 
 use http::header::{HeaderName, CONTENT_TYPE};
 use http::HeaderMap;
 
-use crate::mcp::ProtocolVersion;
+use crate::mcp::Declared;
 
 /// The name of the protocol version header.
 pub const PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
+/// The header that repeats a stateless request's method.
+pub const METHOD: HeaderName = HeaderName::from_static("mcp-method");
+/// The header that repeats the tool or prompt a stateless request names.
+pub const NAME: HeaderName = HeaderName::from_static("mcp-name");
 
 /// Whether the body is declared as JSON (`application/json`, any parameters).
 pub fn content_type_is_json(headers: &HeaderMap) -> bool {
@@ -20,15 +24,18 @@ pub fn content_type_is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// The version a request speaks: its `MCP-Protocol-Version` header, or
-/// 2025-03-26 without one. `Err` carries an unsupported value, for the error.
-pub fn protocol_version(headers: &HeaderMap) -> Result<ProtocolVersion, String> {
-    match headers.get(PROTOCOL_VERSION) {
-        None => Ok(ProtocolVersion::ASSUMED_WITHOUT_HEADER),
-        Some(value) => {
-            let text = value.to_str().unwrap_or_default().trim();
-            ProtocolVersion::parse(text).ok_or_else(|| text.chars().take(40).collect())
-        }
+/// What the request's headers declare about its message. A value that is
+/// not visible ASCII reads as empty, and so matches nothing.
+pub fn declared(headers: &HeaderMap) -> Declared<'_> {
+    let text = |name: &HeaderName| {
+        headers
+            .get(name)
+            .map(|value| value.to_str().unwrap_or_default())
+    };
+    Declared {
+        protocol_version: text(&PROTOCOL_VERSION),
+        method: text(&METHOD),
+        name: text(&NAME),
     }
 }
 

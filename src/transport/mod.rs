@@ -4,7 +4,7 @@
 //! [`handle`] is the entry point the Worker calls for every request, and the
 //! one the tests call natively. The server is stateless: it issues no
 //! `Mcp-Session-Id` and answers each POST with one JSON body (MCP 2025-03-26,
-//! 2025-06-18 and 2025-11-25, Transports: Streamable HTTP).
+//! 2025-06-18, 2025-11-25 and 2026-07-28, Transports: Streamable HTTP).
 //!
 //! A request goes: [`handle`] (the body, the origin check) → `routes` (path
 //! and method) → `post` for `POST /mcp` (access, headers, body, batches;
@@ -27,11 +27,15 @@
 //! | `Content-Type` not JSON                            | HTTP 415, JSON-RPC error `-32000`        |
 //! | `Accept` admits neither JSON nor event streams     | HTTP 406, JSON-RPC error `-32000`        |
 //! | unsupported `MCP-Protocol-Version`                 | HTTP 400, JSON-RPC error `-32600`        |
+//! | 2026-07-28: incomplete `_meta`, bad `logLevel`     | HTTP 400, `-32602`                       |
+//! | 2026-07-28: version/method/name header missing or unlike the body | HTTP 400, `-32020`        |
+//! | 2026-07-28: a `_meta` version not served           | HTTP 400, `-32022`                       |
+//! | 2026-07-28: a method the era has not               | HTTP 404, `-32601`                       |
 //! | unreadable `readonly`/`toolsets` wish              | HTTP 400, JSON-RPC error `-32000`        |
 //! | body over 1 MiB                                    | HTTP 413, JSON-RPC error `-32000`        |
 //! | body not JSON                                      | HTTP 400, `-32700`, `id: null`           |
 //! | not a JSON-RPC message, batch outside 2025-03-26   | HTTP 400, `-32600`                       |
-//! | unknown method                                     | HTTP 200, `-32601`                       |
+//! | unknown method (handshake eras)                    | HTTP 200, `-32601`                       |
 //! | bad params, unknown tool, unknown cursor           | HTTP 200, `-32602`                       |
 //! | bad tool arguments, no or malformed key, Clerk error | HTTP 200, tool result `isError: true`  |
 //! | notification or response from the client           | HTTP 202, empty body                     |
@@ -78,7 +82,7 @@ pub use responses::{misconfigured, unreadable_request};
 /// time, which keeps http's matcher of standard names out of the wasm.
 /// [`handle`] keeps to the same list, so that the tests see what the
 /// Worker sees.
-pub const READ_HEADERS: [HeaderName; 10] = [
+pub const READ_HEADERS: [HeaderName; 12] = [
     ACCEPT,
     AUTHORIZATION,
     CONTENT_LENGTH,
@@ -86,6 +90,8 @@ pub const READ_HEADERS: [HeaderName; 10] = [
     HOST,
     ORIGIN,
     headers::PROTOCOL_VERSION,
+    headers::METHOD,
+    headers::NAME,
     SECRET_KEY_HEADER,
     narrowing::READONLY_HEADER,
     narrowing::TOOLSETS_HEADER,

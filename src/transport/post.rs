@@ -3,8 +3,10 @@
 //! JSON-RPC message or batch it carries, answered through [`crate::mcp`].
 //!
 //! The checks run in this order, and the first that fails answers: access,
-//! a secret key sent to a hosted server, `Content-Type`, `Accept`,
-//! `MCP-Protocol-Version`, the body's size and JSON, the narrowing wishes.
+//! a secret key sent to a hosted server, `Content-Type`, `Accept`, the
+//! body's size and JSON, `MCP-Protocol-Version` (of a message that is not
+//! of the stateless era, which [`mcp::decide`] judges with its headers),
+//! the narrowing wishes.
 
 use futures::future::join_all;
 use http::request::Parts;
@@ -18,10 +20,12 @@ use super::responses::{
     accepted, body_too_large, refusal, rpc_error_response, unsupported_version,
 };
 use super::{access, headers, narrowing, server_origin, Runtime};
-use crate::config::{Config, Mode};
+use crate::config::{Access, Config, Mode};
 use crate::json;
 use crate::jsonrpc::{self, code, Message, RpcError};
-use crate::mcp::{self, Context, ProtocolVersion};
+use crate::mcp::{
+    self, CacheScope, Caching, Context, Era, EraError, ProtocolVersion, STATELESS_VERSION,
+};
 use crate::oauth;
 use crate::tools::Credentials;
 
@@ -93,10 +97,6 @@ async fn handle_post(
             "Not Acceptable: Accept must admit application/json or text/event-stream",
         );
     };
-    let version = match headers::protocol_version(&parts.headers) {
-        Ok(version) => version,
-        Err(unsupported) => return unsupported_version(&unsupported),
-    };
     let bytes = match body {
         Ok(bytes) => bytes,
         Err(BodyError::TooLarge) => return body_too_large(),
@@ -124,6 +124,14 @@ async fn handle_post(
             )
         }
     };
+    let declared = headers::declared(&parts.headers);
+    if !mcp::is_stateless(&value) {
+        if let Err(EraError::UnsupportedHeader(unsupported)) = mcp::handshake_version(&declared) {
+            if declared.protocol_version.map(str::trim) != Some(STATELESS_VERSION) {
+                return unsupported_version(&unsupported);
+            }
+        }
+    }
     let selection = match narrowing::requested(parts) {
         Ok(requested) => config.selection.narrowed_by(requested),
         Err(problem) => {
@@ -134,14 +142,41 @@ async fn handle_post(
         clerk,
         selection,
         redact_private_metadata: config.redact_private_metadata,
+        list_caching: list_caching(config, parts),
     };
     match value {
-        Value::Array(batch) => handle_batch(batch, version, &context, format).await,
+        Value::Array(batch) => match mcp::handshake_version(&declared) {
+            Ok(version) => handle_batch(batch, version, &context, format).await,
+            Err(_) => rpc_error_response(
+                StatusCode::BAD_REQUEST,
+                RpcError::new(
+                    code::INVALID_REQUEST,
+                    format!(
+                        "Invalid Request: JSON-RPC batches are not part of MCP {STATELESS_VERSION}; send one message per POST"
+                    ),
+                ),
+            ),
+        },
         single => match Message::from_value(single) {
-            Ok(Message::Request(request)) => {
-                let response = mcp::handle_request(request, &context).await;
-                answer(StatusCode::OK, &response, format, response.size_hint())
-            }
+            Ok(Message::Request(request)) => match mcp::decide(&declared, &request) {
+                Ok(era) => {
+                    let mcp::Answer {
+                        response,
+                        method_not_found,
+                    } = mcp::handle_request(request, &era, &context).await;
+                    let status = if method_not_found {
+                        StatusCode::NOT_FOUND
+                    } else {
+                        StatusCode::OK
+                    };
+                    answer(status, &response, format, response.size_hint())
+                }
+                Err(EraError::UnsupportedHeader(unsupported)) => unsupported_version(&unsupported),
+                Err(EraError::Refused(error)) => {
+                    let response = jsonrpc::Response::new(request.id, Err(error));
+                    answer(StatusCode::BAD_REQUEST, &response, format, response.size_hint())
+                }
+            },
             Ok(Message::Notification(_) | Message::Response) => accepted(),
             Err(rejected) => {
                 // A request whose params are not an object is still a request
@@ -158,8 +193,28 @@ async fn handle_post(
     }
 }
 
+/// How a stateless client may cache this request's list answers: for the
+/// operator's TTL; privately when the server admits only some callers or
+/// the request narrows the tools with its headers, which a cache keyed by
+/// URL and parameters would not tell apart.
+fn list_caching(config: &Config, parts: &Parts) -> Caching {
+    let narrowed_by_headers = [narrowing::READONLY_HEADER, narrowing::TOOLSETS_HEADER]
+        .iter()
+        .any(|name| parts.headers.contains_key(name));
+    let scope = if matches!(config.access, Access::Open) && !narrowed_by_headers {
+        CacheScope::Public
+    } else {
+        CacheScope::Private
+    };
+    Caching {
+        ttl_ms: config.list_ttl.as_millis().try_into().unwrap_or(u64::MAX),
+        scope,
+    }
+}
+
 /// A JSON-RPC batch: allowed under 2025-03-26 only, answered with an array
-/// of the requests' answers, or 202 when it held no request.
+/// of the requests' answers, or 202 when it held no request. A request of
+/// the stateless era inside one is refused on its own.
 async fn handle_batch(
     batch: Vec<Value>,
     version: ProtocolVersion,
@@ -185,8 +240,20 @@ async fn handle_batch(
         );
     }
     let answers = join_all(batch.into_iter().map(|value| async move {
+        let stateless = mcp::is_stateless(&value);
         match Message::from_value(value) {
-            Ok(Message::Request(request)) => Some(mcp::handle_request(request, context).await),
+            Ok(Message::Request(request)) if stateless => Some(jsonrpc::Response::new(
+                request.id,
+                Err(RpcError::new(
+                    code::INVALID_REQUEST,
+                    format!("Invalid Request: a {STATELESS_VERSION} request cannot be batched"),
+                )),
+            )),
+            Ok(Message::Request(request)) => Some(
+                mcp::handle_request(request, &Era::Handshake(version), context)
+                    .await
+                    .response,
+            ),
             Ok(Message::Notification(_) | Message::Response) => None,
             Err(rejected) => Some(jsonrpc::Response::from(rejected)),
         }

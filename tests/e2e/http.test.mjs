@@ -1,7 +1,7 @@
 // Plain-HTTP checks of the running workers: the health endpoints in both modes (with the tool
 // selection they report), the
-// streamable-HTTP rules of POST /mcp (JSON answers, no sessions, the protocol versions, the
-// fallback signal for newer clients), 405 for GET/DELETE /mcp, 404 for unknown paths, and that
+// streamable-HTTP rules of POST /mcp (JSON answers, no sessions, the protocol versions), the
+// 2026-07-28 era's discovery and refusals, 405 for GET/DELETE /mcp, 404 for unknown paths, and that
 // a connection a client keeps alive still works after a request the worker refused.
 
 import assert from 'node:assert/strict';
@@ -113,15 +113,82 @@ describe('POST /mcp', () => {
     assert.ok(SUPPORTED_VERSIONS.includes(body.result?.protocolVersion), JSON.stringify(body));
   });
 
-  it('answers a server/discover probe at 2026-07-28 with a 4xx, so newer clients fall back', async () => {
-    const response = await post(
-      publicMcp,
-      { jsonrpc: '2.0', id: 1, method: 'server/discover', params: {} },
-      { 'mcp-protocol-version': '2026-07-28' },
-    );
-    assert.ok(response.status >= 400 && response.status < 500, `got ${response.status}`);
+});
+
+// MCP 2026-07-28 on the same URL: every request names its version in _meta and repeats it,
+// its method and its target in headers. Each refusal is checked for its HTTP status, its
+// JSON-RPC code, the id it echoes, and that nothing reached Clerk.
+describe('the 2026-07-28 era', () => {
+  const META = {
+    'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+    'io.modelcontextprotocol/clientCapabilities': {},
+  };
+  const modern = (method, params = {}, meta = META) => ({ jsonrpc: '2.0', id: 9, method, params: { ...params, _meta: meta } });
+  const headersOf = (method, name) => ({
+    'mcp-protocol-version': '2026-07-28',
+    'mcp-method': method,
+    ...(name ? { 'mcp-name': name } : {}),
+    'x-clerk-secret-key': publicKey,
+  });
+  const getUser = { name: 'clerk_get_user', arguments: { userId: 'user_2NoSuchUserInThisInstance00' } };
+
+  it('answers server/discover in both modes, with the version it serves and caching hints', async () => {
+    for (const [url, access] of [[publicMcp, {}], [hostedMcp, hostedAccess]]) {
+      const headers = { ...headersOf('server/discover'), ...access };
+      if (url === hostedMcp) delete headers['x-clerk-secret-key'];
+      const response = await post(url, modern('server/discover'), headers);
+      assert.equal(response.status, 200);
+      const { result } = await response.json();
+      assert.equal(result.resultType, 'complete');
+      assert.deepEqual(result.supportedVersions, ['2026-07-28']);
+      assert.deepEqual(Object.keys(result.capabilities).sort(), ['prompts', 'tools']);
+      assert.equal(result._meta['io.modelcontextprotocol/serverInfo'].version, VERSION);
+      assert.equal(typeof result.ttlMs, 'number');
+      assert.equal(result.cacheScope, 'public');
+    }
   });
 
+  it('marks a hosted, token-protected tools/list private', async () => {
+    const headers = { ...headersOf('tools/list'), ...hostedAccess };
+    delete headers['x-clerk-secret-key'];
+    const { result } = await (await post(hostedMcp, modern('tools/list'), headers)).json();
+    assert.equal(result.cacheScope, 'private');
+    assert.equal(result.tools.length, 29);
+  });
+
+  const refusals = [
+    ['a probe without _meta', { jsonrpc: '2.0', id: 9, method: 'server/discover', params: {} }, headersOf('server/discover'), 400, -32602],
+    ['no clientCapabilities', modern('tools/call', getUser, { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' }), headersOf('tools/call', 'clerk_get_user'), 400, -32602],
+    ['a version header unlike _meta', modern('tools/call', getUser), { ...headersOf('tools/call', 'clerk_get_user'), 'mcp-protocol-version': '2025-11-25' }, 400, -32020],
+    ['a method header unlike the body', modern('tools/call', getUser), headersOf('tools/list', 'clerk_get_user'), 400, -32020],
+    ['a name header unlike the body', modern('tools/call', getUser), headersOf('tools/call', 'clerk_delete_user'), 400, -32020],
+    ['no name header', modern('tools/call', getUser), headersOf('tools/call'), 400, -32020],
+    ['a version the server does not serve', modern('tools/call', getUser, { ...META, 'io.modelcontextprotocol/protocolVersion': 'v999.0.0' }), { ...headersOf('tools/call', 'clerk_get_user'), 'mcp-protocol-version': 'v999.0.0' }, 400, -32022],
+    ['initialize', modern('initialize'), headersOf('initialize'), 404, -32601],
+    ['ping', modern('ping'), headersOf('ping'), 404, -32601],
+    ['an unknown method', modern('no/such/method'), headersOf('no/such/method'), 404, -32601],
+  ];
+  for (const [name, body, headers, status, code] of refusals) {
+    it(`refuses ${name} with ${status} and ${code}, and calls no one`, async () => {
+      const [[response, answer], requests] = await withClerkRecord(async () => {
+        const response = await post(publicMcp, body, headers);
+        return [response, await response.json()];
+      });
+      assert.equal(response.status, status, JSON.stringify(answer));
+      assert.equal(answer.error?.code, code, JSON.stringify(answer));
+      assert.equal(answer.id, 9);
+      assert.deepEqual(requests, []);
+    });
+  }
+
+  it('refuses a batch under the 2026-07-28 header', async () => {
+    const response = await post(publicMcp, [modern('tools/list')], headersOf('tools/list'));
+    assert.equal(response.status, 400);
+    assert.equal((await response.json()).error?.code, -32600);
+  });
+});
+
+describe('POST /mcp, continued', () => {
   it('accepts a notification with 202 and no body', async () => {
     const response = await post(publicMcp, { jsonrpc: '2.0', method: 'notifications/initialized' }, { 'mcp-protocol-version': '2025-11-25' });
     assert.equal(response.status, 202);
@@ -188,7 +255,7 @@ function postOn(agent, url, headers, body) {
 describe('a kept-alive connection after a refused POST', () => {
   const valid = JSON.stringify(initialize('2025-06-18'));
   const refusals = [
-    ['400 for an unsupported MCP-Protocol-Version', { 'mcp-protocol-version': '2026-07-28' }],
+    ['400 for a 2026-07-28 header on a body without _meta', { 'mcp-protocol-version': '2026-07-28' }],
     ['403 for a foreign Origin', { origin: 'http://evil.example.com' }],
     ['415 for a body that is not declared JSON', { 'content-type': 'text/plain' }],
   ];

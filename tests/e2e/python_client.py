@@ -1,9 +1,11 @@
-"""End-to-end checks with the official Python MCP client (mcp 2.3.0) in its default mode.
+"""End-to-end checks with the official Python MCP client (mcp 2.3.0).
 
-The client first probes `server/discover` at protocol 2026-07-28; the worker must refuse it
-so the client falls back to `initialize`. Then, in public mode (key in X-Clerk-Secret-Key)
-and hosted mode (no key; the second of its access tokens as Authorization: Bearer), it lists
-the twenty-nine tools and calls clerk_list_users and clerk_get_user.
+In its default mode the client probes `server/discover` at protocol 2026-07-28 and, when the
+server answers it, speaks that era natively; a client pinned to the handshake eras speaks
+2025-11-25. Each asserts the version it used, so a silent fallback fails. Then, in public
+mode (key in X-Clerk-Secret-Key) and hosted mode (no key; the second of its access tokens as
+Authorization: Bearer), it lists the twenty-nine tools and the prompts, and calls
+clerk_list_users and clerk_get_user.
 
 Reads MCP_URL_PUBLIC, MCP_URL_HOSTED, MCP_TOKENS_HOSTED, FAKE_CLERK_URL and CLERK_KEY_PUBLIC,
 which run.mjs sets. Prints one line per check, then `N passed, M failed`; exits non-zero on any failure.
@@ -23,7 +25,6 @@ import anyio
 import httpx2
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
-from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 
 TIME_LIMIT_SECONDS = 60
 MISSING_USER = "user_2NoSuchUserInThisInstance00"
@@ -82,16 +83,23 @@ def seeded_users(fake_clerk_url: str) -> list[dict[str, Any]]:
         return json.load(response)
 
 
-async def check_mode(checks: Checks, mode: str, url: str, headers: dict[str, str], users: list[dict[str, Any]]) -> None:
+# The client's modes, and the protocol version each must end up speaking.
+CLIENT_MODES = [("auto", "2026-07-28"), ("legacy", "2025-11-25")]
+
+
+async def check_mode(
+    checks: Checks, mode: str, url: str, headers: dict[str, str], users: list[dict[str, Any]], client_mode: str, version: str
+) -> None:
     newest = users[-1]
+    mode = f"{mode}, {client_mode}"
     timeout = httpx2.Timeout(20.0)
     async with httpx2.AsyncClient(headers=headers, timeout=timeout) as http:
-        async with Client(streamable_http_client(url, http_client=http), read_timeout_seconds=20) as client:
-            checks.check(
-                f"{mode}: falls back from the 2026-07-28 probe to a handshake version",
-                client.protocol_version in HANDSHAKE_PROTOCOL_VERSIONS,
-                client.protocol_version,
-            )
+        transport = streamable_http_client(url, http_client=http)
+        async with Client(transport, mode=client_mode, read_timeout_seconds=20) as client:
+            checks.check(f"{mode}: speaks {version}", client.protocol_version == version, client.protocol_version)
+
+            prompts = (await client.list_prompts()).prompts
+            checks.check(f"{mode}: prompts/list has prompts", len(prompts) > 0, prompts)
 
             tools = {tool.name: tool for tool in (await client.list_tools()).tools}
             checks.check(
@@ -151,11 +159,12 @@ async def run(checks: Checks) -> None:
         ("hosted", os.environ["MCP_URL_HOSTED"], {"Authorization": f"Bearer {hosted_token}"}),
     ]
     for mode, url, headers in modes:
-        try:
-            await check_mode(checks, mode, url, headers, users)
-        except Exception as error:  # a failed connection or call is a failed check, not a crash
-            traceback.print_exc()
-            checks.check(f"{mode}: the session completes", False, repr(error))
+        for client_mode, version in CLIENT_MODES:
+            try:
+                await check_mode(checks, mode, url, headers, users, client_mode, version)
+            except Exception as error:  # a failed connection or call is a failed check, not a crash
+                traceback.print_exc()
+                checks.check(f"{mode}, {client_mode}: the session completes", False, repr(error))
 
 
 def main() -> int:

@@ -19,5 +19,6 @@ mod protocol;
 mod role_tools;
 mod selection;
 mod session_tools;
+mod stateless;
 mod transport;
 mod user_tools;

@@ -1,0 +1,197 @@
+//! The results of each method, in the shape of each era, side by side.
+//!
+//! A handshake-era result is the bare result object. A stateless result
+//! (MCP 2026-07-28, Basic: Result Type; Server: Caching) is the same object
+//! plus `resultType`, the server's identity in `_meta`, and, for
+//! `server/discover` and the lists, how long and by whom it may be cached.
+
+use serde::ser::SerializeMap;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use super::era::{meta, Era, STATELESS_VERSION};
+use super::{INSTRUCTIONS, SERVER_DESCRIPTION, SERVER_TITLE};
+use crate::jsonrpc::{self, Reply, RpcError};
+use crate::tools::{CallResult, ToolList};
+
+/// Who may keep a list answer, and for how long (MCP 2026-07-28, Server:
+/// Caching).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Caching {
+    pub ttl_ms: u64,
+    pub scope: CacheScope,
+}
+
+/// `cacheScope`: `Public` when the answer is the same for every caller of
+/// the URL; `Private` when it depends on who asks or on the headers they
+/// send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CacheScope {
+    Public,
+    Private,
+}
+
+/// `tools/list`: the handshake eras get the list written once per isolate;
+/// the stateless era the same tools in its envelope.
+pub fn tools_list(
+    era: &Era,
+    tools: &'static ToolList,
+    caching: Caching,
+) -> Result<Reply, RpcError> {
+    match era {
+        Era::Handshake(_) => Ok(Reply::Borrowed(tools.object())),
+        Era::Stateless(_) => complete(&Entry("tools", tools.array()), Some(caching)),
+    }
+}
+
+/// `prompts/list`.
+pub fn prompts_list(era: &Era, prompts: Value, caching: Caching) -> Result<Reply, RpcError> {
+    match era {
+        Era::Handshake(_) => jsonrpc::reply(&json!({ "prompts": prompts })),
+        Era::Stateless(_) => complete(&Entry("prompts", &prompts), Some(caching)),
+    }
+}
+
+/// `tools/call`: the tool's result, complete.
+pub fn tool_result(era: &Era, result: &CallResult) -> Result<Reply, RpcError> {
+    match era {
+        Era::Handshake(_) => jsonrpc::reply(result),
+        Era::Stateless(_) => complete(result, None),
+    }
+}
+
+/// `prompts/get`.
+pub fn prompt(era: &Era, prompt: &Map<String, Value>) -> Result<Reply, RpcError> {
+    match era {
+        Era::Handshake(_) => jsonrpc::reply(prompt),
+        Era::Stateless(_) => complete(prompt, None),
+    }
+}
+
+/// What the server offers. The handshake eras announce it in `initialize`
+/// (at the version agreed there); the stateless era in `server/discover`,
+/// where the identity moves into `_meta` and logging, which the era
+/// deprecates, is not offered.
+pub fn introduction(era: &Era) -> Result<Reply, RpcError> {
+    match era {
+        Era::Handshake(version) => jsonrpc::reply(&json!({
+            "protocolVersion": version.as_str(),
+            "capabilities": {
+                "tools": {"listChanged": false},
+                "prompts": {"listChanged": false},
+                "logging": {},
+            },
+            "serverInfo": {
+                "name": crate::SERVER_NAME,
+                "title": SERVER_TITLE,
+                "version": crate::SERVER_VERSION,
+                "description": SERVER_DESCRIPTION,
+            },
+            "instructions": INSTRUCTIONS,
+        })),
+        Era::Stateless(_) => jsonrpc::reply(&json!({
+            "resultType": "complete",
+            "supportedVersions": [STATELESS_VERSION],
+            "capabilities": {"tools": {}, "prompts": {}},
+            "instructions": INSTRUCTIONS,
+            "_meta": {meta::SERVER_INFO: {
+                "name": crate::SERVER_NAME,
+                "title": SERVER_TITLE,
+                "version": crate::SERVER_VERSION,
+                "description": SERVER_DESCRIPTION,
+                "icons": [{"src": icon(), "mimeType": "image/svg+xml", "sizes": ["any"]}],
+            }},
+            // The same for every caller, and it changes only with a deploy.
+            "ttlMs": DISCOVER_TTL_MS,
+            "cacheScope": CacheScope::Public,
+        })),
+    }
+}
+
+/// How long a client may keep the answer to `server/discover`: an hour.
+const DISCOVER_TTL_MS: u64 = 3_600_000;
+
+/// A result object, written member by member so that an envelope can add
+/// its own members after them.
+trait Members {
+    fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+}
+
+/// A result of one member.
+struct Entry<'a, T: ?Sized>(&'static str, &'a T);
+
+impl<T: Serialize + ?Sized> Members for Entry<'_, T> {
+    fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        map.serialize_entry(self.0, self.1)
+    }
+}
+
+impl Members for Map<String, Value> {
+    fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        self.iter()
+            .try_for_each(|(name, value)| map.serialize_entry(name, value))
+    }
+}
+
+impl Members for CallResult {
+    fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        self.write_members(map)
+    }
+}
+
+/// A complete stateless result: `result`'s members, then the envelope's.
+fn complete<R: Members>(result: &R, caching: Option<Caching>) -> Result<Reply, RpcError> {
+    struct Complete<'a, R>(&'a R, Option<Caching>);
+    impl<R: Members> Serialize for Complete<'_, R> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(None)?;
+            self.0.write(&mut map)?;
+            map.serialize_entry("resultType", "complete")?;
+            map.serialize_entry("_meta", &Meta)?;
+            if let Some(caching) = self.1 {
+                map.serialize_entry("ttlMs", &caching.ttl_ms)?;
+                map.serialize_entry("cacheScope", &caching.scope)?;
+            }
+            map.end()
+        }
+    }
+    jsonrpc::reply(&Complete(result, caching))
+}
+
+/// `_meta` of a stateless result: who answered.
+struct Meta;
+
+impl Serialize for Meta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct ServerInfo {
+            name: &'static str,
+            version: &'static str,
+        }
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(
+            meta::SERVER_INFO,
+            &ServerInfo {
+                name: crate::SERVER_NAME,
+                version: crate::SERVER_VERSION,
+            },
+        )?;
+        map.end()
+    }
+}
+
+/// The server's icon, a key on a violet square, as a `data:` URI.
+fn icon() -> String {
+    const SVG: &str = include_str!("icon.svg");
+    let mut uri = String::from("data:image/svg+xml,");
+    for byte in SVG.trim().bytes() {
+        match byte {
+            b'<' | b'>' | b'#' | b'%' | b'"' | b' ' | b'\n' | 0x80.. => {
+                uri.push_str(&format!("%{byte:02X}"))
+            }
+            _ => uri.push(char::from(byte)),
+        }
+    }
+    uri
+}

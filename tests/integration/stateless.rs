@@ -1,0 +1,432 @@
+//! MCP 2026-07-28 beside the handshake eras on the same `/mcp`: discovery,
+//! the result envelope and its caching hints, and each rule of the era's
+//! HTTP transport, with what the client sees and that nothing reached Clerk.
+
+use http::Request;
+use serde_json::{json, Value};
+
+use crate::support::*;
+
+const VERSION: &str = "2026-07-28";
+
+/// `params` with the `_meta` a 2026-07-28 client sends.
+fn with_meta(mut params: Value, capabilities: Value) -> Value {
+    params["_meta"] = json!({
+        "io.modelcontextprotocol/protocolVersion": VERSION,
+        "io.modelcontextprotocol/clientCapabilities": capabilities,
+        "io.modelcontextprotocol/clientInfo": {"name": "test", "version": "1"},
+    });
+    params
+}
+
+/// A 2026-07-28 request as a client sends it: `_meta`, and the version,
+/// method and name headers, with the key of public mode.
+fn stateless(method: &str, params: Value) -> Request<Vec<u8>> {
+    let name = params["name"].as_str().map(str::to_owned);
+    let body = json!({"jsonrpc": "2.0", "id": 7, "method": method,
+        "params": with_meta(params, json!({}))});
+    let mut request = post_json(&body);
+    let headers = request.headers_mut();
+    headers.insert("mcp-protocol-version", VERSION.parse().unwrap());
+    headers.insert("mcp-method", method.parse().unwrap());
+    if let Some(name) = name {
+        headers.insert("mcp-name", name.parse().unwrap());
+    }
+    headers.insert("x-clerk-secret-key", KEY.parse().unwrap());
+    request
+}
+
+fn user() -> Value {
+    json!({"id": "user_2abc", "object": "user", "first_name": "Ada",
+        "email_addresses": [], "created_at": 1_700_000_000_000_u64})
+}
+
+#[test]
+fn discover_says_what_the_server_offers_and_how_long_to_keep_it() {
+    let clerk = FakeClerk::unused();
+    let response = send(
+        stateless("server/discover", json!({})),
+        &public_config(),
+        &clerk,
+    );
+    assert_eq!(response.status(), 200);
+    let answer = body_json(&response);
+    assert_eq!(answer["id"], 7);
+    let result = &answer["result"];
+    assert_eq!(result["resultType"], "complete");
+    assert_eq!(result["supportedVersions"], json!([VERSION]));
+    assert_eq!(result["capabilities"], json!({"tools": {}, "prompts": {}}));
+    assert!(result["instructions"]
+        .as_str()
+        .unwrap()
+        .contains("clerk_list_users"));
+    assert_eq!(result["ttlMs"], 3_600_000);
+    assert_eq!(result["cacheScope"], "public");
+    let info = &result["_meta"]["io.modelcontextprotocol/serverInfo"];
+    assert_eq!(info["name"], "clerk-mcp-worker");
+    assert!(info["version"].is_string());
+    assert!(result.get("serverInfo").is_none());
+    let icon = &info["icons"][0];
+    assert_eq!(icon["mimeType"], "image/svg+xml");
+    let src = icon["src"].as_str().unwrap();
+    assert!(src.starts_with("data:image/svg+xml,%3Csvg"), "{src}");
+    assert!(!src.contains(' ') && !src.contains('<') && !src.contains('"'));
+    assert_eq!(clerk.request_count(), 0);
+}
+
+#[test]
+fn client_info_is_optional() {
+    let clerk = FakeClerk::unused();
+    let mut request = stateless("server/discover", json!({}));
+    let mut body: Value = serde_json::from_slice(request.body()).unwrap();
+    body["params"]["_meta"]
+        .as_object_mut()
+        .unwrap()
+        .remove("io.modelcontextprotocol/clientInfo");
+    *request.body_mut() = body.to_string().into_bytes();
+    request.headers_mut().remove("content-length");
+    let response = send(request, &public_config(), &clerk);
+    assert_eq!(response.status(), 200, "{}", body_text(&response));
+}
+
+#[test]
+fn tools_list_has_the_same_tools_in_the_envelope_with_caching_hints() {
+    let clerk = FakeClerk::unused();
+    let legacy = body_json(&send(
+        post_json(&rpc("tools/list", json!({}))),
+        &public_config(),
+        &clerk,
+    ));
+    let modern = body_json(&send(
+        stateless("tools/list", json!({})),
+        &public_config(),
+        &clerk,
+    ));
+    let result = &modern["result"];
+    assert_eq!(result["tools"], legacy["result"]["tools"]);
+    assert_eq!(result["tools"].as_array().unwrap().len(), 29);
+    assert_eq!(result["resultType"], "complete");
+    assert_eq!(result["ttlMs"], 300_000);
+    assert_eq!(result["cacheScope"], "public");
+    assert_eq!(
+        result["_meta"]["io.modelcontextprotocol/serverInfo"]["name"],
+        "clerk-mcp-worker"
+    );
+    // The handshake eras' answer is as it was: the tools alone.
+    assert_eq!(
+        legacy["result"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["tools"]
+    );
+}
+
+#[test]
+fn a_list_that_depends_on_who_asks_or_their_headers_is_private() {
+    let clerk = FakeClerk::unused();
+    let scope = |request: Request<Vec<u8>>, config: &clerk_mcp_worker::config::Config| {
+        let answer = body_json(&send(request, config, &clerk));
+        answer["result"]["cacheScope"].clone()
+    };
+    let hosted = {
+        let mut request = with_token(stateless("tools/list", json!({})));
+        request.headers_mut().remove("x-clerk-secret-key");
+        request
+    };
+    assert_eq!(scope(hosted, &hosted_config()), "private");
+    let mut narrowed = stateless("tools/list", json!({}));
+    narrowed
+        .headers_mut()
+        .insert("x-mcp-readonly", "true".parse().unwrap());
+    assert_eq!(scope(narrowed, &public_config()), "private");
+    let prompts = stateless("prompts/list", json!({}));
+    assert_eq!(scope(prompts, &public_config()), "public");
+}
+
+#[test]
+fn the_operator_sets_how_long_lists_may_be_kept() {
+    let clerk = FakeClerk::unused();
+    for (seconds, millis) in [("60", 60_000), ("0", 0)] {
+        let config = config(&[("MCP_LIST_TTL_SECONDS", seconds)]);
+        let answer = body_json(&send(stateless("tools/list", json!({})), &config, &clerk));
+        assert_eq!(answer["result"]["ttlMs"], millis, "{seconds}");
+    }
+    for bad in ["-1", "1.5", "86401", "soon"] {
+        let error = clerk_mcp_worker::config::Config::from_lookup(|name| {
+            (name == "MCP_LIST_TTL_SECONDS").then(|| bad.to_owned())
+        })
+        .unwrap_err();
+        assert!(error.to_string().contains("MCP_LIST_TTL_SECONDS"), "{bad}");
+    }
+}
+
+#[test]
+fn a_tool_call_answers_as_in_the_handshake_eras_inside_the_envelope() {
+    let clerk = FakeClerk::answering(user());
+    let legacy = tool_result(&clerk, "clerk_get_user", json!({"userId": "user_2abc"}));
+    let response = send(
+        stateless(
+            "tools/call",
+            json!({"name": "clerk_get_user", "arguments": {"userId": "user_2abc"}}),
+        ),
+        &public_config(),
+        &clerk,
+    );
+    assert_eq!(response.status(), 200);
+    let result = body_json(&response)["result"].clone();
+    assert_eq!(result["structuredContent"], legacy["structuredContent"]);
+    assert_eq!(result["content"], legacy["content"]);
+    assert_eq!(result["isError"], false);
+    assert_eq!(result["resultType"], "complete");
+    assert!(result.get("ttlMs").is_none() && result.get("cacheScope").is_none());
+    assert_eq!(clerk.request_count(), 2);
+}
+
+#[test]
+fn prompts_are_listed_and_got_in_the_envelope() {
+    let clerk = FakeClerk::unused();
+    let list = body_json(&send(
+        stateless("prompts/list", json!({})),
+        &public_config(),
+        &clerk,
+    ));
+    let prompts = list["result"]["prompts"].as_array().unwrap();
+    assert!(!prompts.is_empty());
+    assert_eq!(list["result"]["resultType"], "complete");
+    assert!(list["result"]["ttlMs"].is_u64());
+    let name = prompts[0]["name"].as_str().unwrap();
+    let arguments: serde_json::Map<String, Value> = prompts[0]["arguments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|argument| argument["required"] == true)
+        .map(|argument| {
+            let name = argument["name"].as_str().unwrap().to_owned();
+            (name, json!("user_2abc"))
+        })
+        .collect();
+    let got = send(
+        stateless("prompts/get", json!({"name": name, "arguments": arguments})),
+        &public_config(),
+        &clerk,
+    );
+    let got = body_json(&got);
+    assert_eq!(got["result"]["resultType"], "complete", "{got}");
+    assert!(got["result"]["messages"].is_array());
+    assert!(got["result"].get("ttlMs").is_none());
+}
+
+/// Sends `request` against a Clerk that must not be called, and checks the
+/// HTTP status, the JSON-RPC code and that the id came back.
+fn refused(request: Request<Vec<u8>>, status: u16, code: i64) -> Value {
+    let clerk = FakeClerk::unused();
+    let response = send(request, &public_config(), &clerk);
+    let answer = body_json(&response);
+    assert_eq!(response.status(), status, "{answer}");
+    assert_eq!(answer["error"]["code"], code, "{answer}");
+    assert_eq!(answer["id"], 7, "{answer}");
+    assert_eq!(clerk.request_count(), 0, "nothing reaches Clerk");
+    answer["error"].clone()
+}
+
+fn get_user() -> Request<Vec<u8>> {
+    stateless(
+        "tools/call",
+        json!({"name": "clerk_get_user", "arguments": {"userId": "user_2abc"}}),
+    )
+}
+
+fn edit_meta(
+    request: &mut Request<Vec<u8>>,
+    edit: impl FnOnce(&mut serde_json::Map<String, Value>),
+) {
+    let mut body: Value = serde_json::from_slice(request.body()).unwrap();
+    edit(body["params"]["_meta"].as_object_mut().unwrap());
+    *request.body_mut() = body.to_string().into_bytes();
+    request.headers_mut().remove("content-length");
+}
+
+#[test]
+fn a_request_without_its_capabilities_is_400_invalid_params() {
+    let mut request = get_user();
+    edit_meta(&mut request, |meta| {
+        meta.remove("io.modelcontextprotocol/clientCapabilities");
+    });
+    let error = refused(request, 400, -32602);
+    assert!(error["message"]
+        .as_str()
+        .unwrap()
+        .contains("clientCapabilities"));
+}
+
+#[test]
+fn a_2026_header_on_a_body_without_meta_is_400_invalid_params() {
+    let mut request = post_json(&json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call",
+        "params": {"name": "clerk_get_user", "arguments": {"userId": "user_2abc"}}}));
+    request
+        .headers_mut()
+        .insert("mcp-protocol-version", VERSION.parse().unwrap());
+    request
+        .headers_mut()
+        .insert("x-clerk-secret-key", KEY.parse().unwrap());
+    refused(request, 400, -32602);
+}
+
+#[test]
+fn headers_that_disagree_with_the_body_are_400_header_mismatch() {
+    for (header, value) in [
+        ("mcp-protocol-version", "2025-11-25"),
+        ("mcp-protocol-version", "not-a-version"),
+        ("mcp-method", "tools/list"),
+        ("mcp-name", "clerk_delete_user"),
+        ("mcp-name", "=?base64?Y2xlcmtfZGVsZXRlX3VzZXI=?="),
+    ] {
+        let mut request = get_user();
+        request.headers_mut().insert(header, value.parse().unwrap());
+        let error = refused(request, 400, -32020);
+        let message = error["message"].as_str().unwrap().to_ascii_lowercase();
+        assert!(message.contains(header), "{header}: {message}");
+    }
+}
+
+#[test]
+fn a_missing_header_is_400_header_mismatch() {
+    for header in ["mcp-protocol-version", "mcp-method", "mcp-name"] {
+        let mut request = get_user();
+        request.headers_mut().remove(header);
+        let error = refused(request, 400, -32020);
+        let message = error["message"].as_str().unwrap().to_ascii_lowercase();
+        assert!(message.contains(header), "{header}: {message}");
+    }
+}
+
+#[test]
+fn a_name_header_in_base64_is_read_decoded() {
+    let clerk = FakeClerk::answering(user());
+    let mut request = get_user();
+    request.headers_mut().insert(
+        "mcp-name",
+        "=?base64?Y2xlcmtfZ2V0X3VzZXI=?=".parse().unwrap(),
+    );
+    let response = send(request, &public_config(), &clerk);
+    assert_eq!(response.status(), 200, "{}", body_text(&response));
+    assert_eq!(body_json(&response)["result"]["isError"], false);
+}
+
+#[test]
+fn an_unsupported_version_is_400_and_names_the_one_served() {
+    let mut request = get_user();
+    edit_meta(&mut request, |meta| {
+        meta.insert(
+            "io.modelcontextprotocol/protocolVersion".into(),
+            json!("v999.0.0"),
+        );
+    });
+    request
+        .headers_mut()
+        .insert("mcp-protocol-version", "v999.0.0".parse().unwrap());
+    let error = refused(request, 400, -32022);
+    assert_eq!(error["data"]["supported"], json!([VERSION]));
+    assert_eq!(error["data"]["requested"], "v999.0.0");
+}
+
+#[test]
+fn an_unknown_log_level_is_400_invalid_params() {
+    let mut request = get_user();
+    edit_meta(&mut request, |meta| {
+        meta.insert("io.modelcontextprotocol/logLevel".into(), json!("loud"));
+    });
+    refused(request, 400, -32602);
+    let clerk = FakeClerk::answering(user());
+    let mut request = get_user();
+    edit_meta(&mut request, |meta| {
+        meta.insert("io.modelcontextprotocol/logLevel".into(), json!("debug"));
+    });
+    assert_eq!(send(request, &public_config(), &clerk).status(), 200);
+}
+
+#[test]
+fn methods_the_era_removed_or_never_had_are_404_method_not_found() {
+    for method in [
+        "initialize",
+        "ping",
+        "logging/setLevel",
+        "resources/list",
+        "resources/subscribe",
+        "no/such/method",
+    ] {
+        let error = refused(stateless(method, json!({})), 404, -32601);
+        assert!(error["message"].as_str().unwrap().contains(method));
+    }
+}
+
+#[test]
+fn a_batch_under_the_2026_header_is_400_invalid_request() {
+    let clerk = FakeClerk::unused();
+    let mut request = post_json(&json!([rpc("tools/list", json!({}))]));
+    request
+        .headers_mut()
+        .insert("mcp-protocol-version", VERSION.parse().unwrap());
+    let response = send(request, &public_config(), &clerk);
+    assert_eq!(response.status(), 400);
+    assert_eq!(body_json(&response)["error"]["code"], -32600);
+}
+
+#[test]
+fn a_2026_request_inside_a_2025_03_26_batch_is_refused_alone() {
+    let clerk = FakeClerk::unused();
+    let modern = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list",
+        "params": with_meta(json!({}), json!({}))});
+    let mut request = post_json(&json!([rpc("ping", json!({})), modern]));
+    request.headers_mut().remove("mcp-protocol-version");
+    let response = send(request, &public_config(), &clerk);
+    assert_eq!(response.status(), 200);
+    let answers = body_json(&response);
+    assert_eq!(answers[0]["result"], json!({}));
+    assert_eq!(answers[1]["error"]["code"], -32600);
+}
+
+#[test]
+fn access_and_origin_rules_are_those_of_the_handshake_eras() {
+    let clerk = FakeClerk::unused();
+    let mut foreign = stateless("tools/list", json!({}));
+    foreign
+        .headers_mut()
+        .insert("origin", "http://evil.example.com".parse().unwrap());
+    assert_eq!(send(foreign, &public_config(), &clerk).status(), 403);
+    let mut no_token = stateless("tools/list", json!({}));
+    no_token.headers_mut().remove("x-clerk-secret-key");
+    let response = send(no_token, &hosted_config(), &clerk);
+    assert_eq!(response.status(), 401);
+    assert!(response.headers().contains_key("www-authenticate"));
+    assert_eq!(clerk.request_count(), 0);
+}
+
+#[test]
+fn a_notification_is_accepted_with_no_body() {
+    let clerk = FakeClerk::unused();
+    let mut request = post_json(
+        &json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+        "params": with_meta(json!({"requestId": 1}), json!({}))}),
+    );
+    request
+        .headers_mut()
+        .insert("mcp-protocol-version", VERSION.parse().unwrap());
+    let response = send(request, &public_config(), &clerk);
+    assert_eq!(response.status(), 202);
+    assert!(response.body().is_empty());
+}
+
+#[test]
+fn the_handshake_eras_do_not_have_discover() {
+    let clerk = FakeClerk::unused();
+    let response = send(
+        post_json(&rpc("server/discover", json!({}))),
+        &public_config(),
+        &clerk,
+    );
+    assert_eq!(response.status(), 200);
+    assert_eq!(body_json(&response)["error"]["code"], -32601);
+}

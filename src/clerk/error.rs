@@ -213,13 +213,13 @@ impl fmt::Display for ClerkError {
                     f,
                     "Clerk could not be reached: {}. If this call was to change something, it \
                      may or may not have happened: check before trying again",
-                    error.message
+                    error.message.trim_end_matches('.')
                 ),
                 SendFailure::Interrupted => write!(
                     f,
                     "Clerk's answer broke off: {}. If this call was to change something, it \
                      may or may not have happened: check before trying again",
-                    error.message
+                    error.message.trim_end_matches('.')
                 ),
                 SendFailure::TimedOut => write!(
                     f,

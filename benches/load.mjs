@@ -8,7 +8,8 @@
 // then drives each scenario with a load generator (wrk, or oha if wrk is missing): a warm-up
 // that is not counted, then `--duration` seconds of load. Scenarios:
 //
-//   ping, tools/list, tools/call clerk_list_users {limit: 20}   at concurrency 1 and 16
+//   ping, tools/list, tools/call clerk_list_users {limit: 20}   at concurrency 1 and 16; the
+//   last two also in MCP 2026-07-28 (`_meta` and its headers), to compare the eras
 //   GET /unknown (a 404 that touches nothing) and GET /health (one Clerk call), concurrency 1:
 //   the runtime's fixed cost per request, to read the others against
 //
@@ -71,8 +72,8 @@ const STARTUP_TIMEOUT_MS = 90_000;
 const USAGE = `Usage: node benches/load.mjs [options]    (npm run bench:load -- [options])
 
 Builds the release worker, runs it in workerd in hosted mode against a fake Clerk on
-127.0.0.1, and drives ping, tools/list and tools/call clerk_list_users (20 users) at
-concurrency 1 and 16 with wrk (or oha), plus GET /unknown and GET /health as the runtime's
+127.0.0.1, and drives ping, tools/list and tools/call clerk_list_users (20 users), the last
+two in both the 2025-06-18 and the 2026-07-28 era, at concurrency 1 and 16 with wrk (or oha), plus GET /unknown and GET /health as the runtime's
 fixed cost. Prints req/s, p50/p99 latency, errors and workerd CPU ms per request.
 
 Options:
@@ -145,6 +146,20 @@ const MCP_HEADERS = {
 };
 const rpc = (method, params) => JSON.stringify({ jsonrpc: '2.0', id: 1, method, ...(params && { params }) });
 
+// The same requests in MCP 2026-07-28: `_meta` in the body, and the headers that repeat it.
+const STATELESS_META = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
+const statelessHeaders = (method, name) => ({
+  'MCP-Protocol-Version': '2026-07-28',
+  'Mcp-Method': method,
+  ...(name && { 'Mcp-Name': name }),
+});
+const statelessRpc = (method, params = {}) => rpc(method, { ...params, _meta: STATELESS_META });
+/** The headers of an MCP request: the common ones, and its own. */
+const mcpHeaders = (request) => ({ ...MCP_HEADERS, ...request.headers });
+
 /** What an MCP answer must be: HTTP 200, a JSON-RPC result, not a tool error. */
 function mcpAnswerProblem(status, body) {
   if (status !== 200) return `HTTP ${status}`;
@@ -172,12 +187,32 @@ const REQUESTS = {
       return users?.length === LIST_LIMIT ? null : `${users?.length} users, not ${LIST_LIMIT}`;
     },
   },
+  'tools/list (2026-07-28)': {
+    method: 'POST',
+    path: '/mcp',
+    body: statelessRpc('tools/list'),
+    headers: statelessHeaders('tools/list'),
+    mcp: true,
+    check: (body) => (body.result.tools?.length > 0 && body.result.resultType === 'complete' ? null : 'no tools listed'),
+  },
+  'list_users (20, 2026-07-28)': {
+    method: 'POST',
+    path: '/mcp',
+    body: statelessRpc('tools/call', { name: 'clerk_list_users', arguments: { limit: LIST_LIMIT } }),
+    headers: statelessHeaders('tools/call', 'clerk_list_users'),
+    mcp: true,
+    check: (body) => {
+      const users = body.result.structuredContent?.users;
+      return users?.length === LIST_LIMIT && body.result.resultType === 'complete' ? null : `${users?.length} users, not ${LIST_LIMIT}`;
+    },
+  },
   'GET /unknown (404)': { method: 'GET', path: '/unknown', status: 404 },
   'GET /health': { method: 'GET', path: '/health', status: 200, check: (body) => (body.mode === 'hosted' ? null : `mode ${body.mode}`) },
 };
 
 const SCENARIOS = [
-  ...['ping', 'tools/list', 'list_users (20)'].flatMap((name) => [1, 16].map((concurrency) => ({ name, concurrency }))),
+  ...['ping', 'tools/list', 'tools/list (2026-07-28)', 'list_users (20)', 'list_users (20, 2026-07-28)']
+    .flatMap((name) => [1, 16].map((concurrency) => ({ name, concurrency }))),
   { name: 'GET /unknown (404)', concurrency: 1, baseline: true },
   { name: 'GET /health', concurrency: 1, baseline: true },
 ];
@@ -439,7 +474,7 @@ async function checkRequests(base) {
   for (const [name, request] of Object.entries(REQUESTS)) {
     const response = await fetch(`${base}${request.path}`, {
       method: request.method,
-      headers: request.mcp ? MCP_HEADERS : {},
+      headers: request.mcp ? mcpHeaders(request) : {},
       body: request.body,
       signal: AbortSignal.timeout(10_000),
     });
@@ -483,7 +518,7 @@ const luaString = (text) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')
  * for MCP a result that is not a tool error) and done() prints the summary as one JSON line.
  */
 function wrkScript(request) {
-  const headers = request.mcp ? MCP_HEADERS : {};
+  const headers = request.mcp ? mcpHeaders(request) : {};
   const expected = request.mcp ? 200 : request.status;
   return `-- Written by benches/load.mjs.
 wrk.method = ${luaString(request.method)}
@@ -531,7 +566,7 @@ async function wrk(url, request, concurrency, seconds) {
 }
 
 async function oha(url, request, concurrency, seconds) {
-  const headers = request.mcp ? MCP_HEADERS : {};
+  const headers = request.mcp ? mcpHeaders(request) : {};
   const output = await run('oha', [
     // -w lets the requests still running at the deadline finish: without it oha cuts them
     // off and counts each as an error ("aborted due to deadline"), one per connection.

@@ -814,6 +814,14 @@ impl Platform for NoOAuth {
         Box::pin(async { Err("no crypto in the fuzz harness".to_owned()) })
     }
 
+    fn hmac_sha256<'a>(
+        &'a self,
+        _key: &'a [u8],
+        _message: &'a [u8],
+    ) -> LocalBoxFuture<'a, Result<[u8; 32], String>> {
+        Box::pin(async { Err("no crypto in the fuzz harness".to_owned()) })
+    }
+
     fn verify_rs256<'a>(
         &'a self,
         _key: &'a RsaKey,

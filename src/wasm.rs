@@ -387,6 +387,35 @@ impl Platform for WebCrypto {
         })
     }
 
+    fn hmac_sha256<'a>(
+        &'a self,
+        key: &'a [u8],
+        message: &'a [u8],
+    ) -> LocalBoxFuture<'a, Result<[u8; 32], String>> {
+        Box::pin(async move {
+            let subtle = WebCrypto::subtle()?;
+            let algorithm = object(&[("name", "HMAC"), ("hash", "SHA-256")])?;
+            let usages = Array::of1(&JsValue::from_str("sign"));
+            let import = subtle
+                .import_key_with_object("raw", &Uint8Array::from(key), &algorithm, false, &usages)
+                .map_err(|error| crypto_error("importing the HMAC key", &error))?;
+            let crypto_key: CryptoKey = JsFuture::from(import)
+                .await
+                .map_err(|error| crypto_error("importing the HMAC key", &error))?
+                .unchecked_into();
+            let sign = subtle
+                .sign_with_object_and_u8_array(&algorithm, &crypto_key, message)
+                .map_err(|error| crypto_error("HMAC-SHA256", &error))?;
+            let mac = JsFuture::from(sign)
+                .await
+                .map_err(|error| crypto_error("HMAC-SHA256", &error))?;
+            Uint8Array::new(&mac)
+                .to_vec()
+                .try_into()
+                .map_err(|_| "HMAC-SHA256 gave a MAC of another length".to_owned())
+        })
+    }
+
     fn verify_rs256<'a>(
         &'a self,
         key: &'a RsaKey,

@@ -228,6 +228,12 @@ impl<'a> ClerkClient<'a> {
         self.acting_user
     }
 
+    /// The key the client calls with: besides Clerk, only what is derived
+    /// from it (the key that signs request states) may see it.
+    pub fn secret_key(&self) -> &SecretKey {
+        &self.key
+    }
+
     /// The same client, trying each call once: for checks that anyone may
     /// trigger, which must not multiply the calls made with the key.
     pub fn without_retries(self) -> Self {

@@ -160,7 +160,11 @@ fn stateless(
             Some(version),
         ),
         ("Mcp-Method", declared.method, Some(request.method.as_str())),
-        ("Mcp-Name", declared_name.as_deref(), name),
+        (
+            "Mcp-Name",
+            declared_name.as_deref().filter(|_| name.is_some()),
+            name,
+        ),
     ]
     .into_iter()
     .find_map(|(header, sent, body)| {
@@ -187,14 +191,18 @@ fn stateless(
     let missing = [
         ("MCP-Protocol-Version", declared.protocol_version.is_some()),
         ("Mcp-Method", declared.method.is_some()),
-        ("Mcp-Name", declared.name.is_some() || name.is_none()),
+        (
+            "Mcp-Name",
+            declared.name.is_some()
+                || !matches!(request.method.as_str(), "tools/call" | "prompts/get"),
+        ),
     ]
     .into_iter()
     .find(|(_, present)| !present);
     if let Some((header, _)) = missing {
         return Err(refused(
             code::HEADER_MISMATCH,
-            format!("A {STATELESS_VERSION} request of this method carries the {header} header"),
+            format!("A {STATELESS_VERSION} request of this method must carry the {header} header"),
         ));
     }
     if let Some(level) = meta.get(meta::LOG_LEVEL) {
@@ -215,18 +223,22 @@ fn stateless(
 }
 
 /// What `Mcp-Name` repeats for a method that has a target: the tool's or
-/// prompt's `name`. `None` for the other methods, which send no `Mcp-Name`.
+/// prompt's `name`, the resource's `uri`. `None` for a method without one,
+/// whose `Mcp-Name`, if sent, is not compared (the method itself is then
+/// answered as not found).
 fn target(request: &Request) -> Option<&str> {
-    match request.method.as_str() {
-        "tools/call" | "prompts/get" => Some(
-            request
-                .params
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-        ),
-        _ => None,
-    }
+    let field = match request.method.as_str() {
+        "tools/call" | "prompts/get" => "name",
+        "resources/read" | "resources/subscribe" | "resources/unsubscribe" => "uri",
+        _ => return None,
+    };
+    Some(
+        request
+            .params
+            .get(field)
+            .and_then(Value::as_str)
+            .unwrap_or_default(),
+    )
 }
 
 /// `Mcp-Name` as text: a value sent as `=?base64?...?=` (for names that are

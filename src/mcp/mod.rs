@@ -16,6 +16,7 @@
 //! server is stateless.
 
 mod era;
+mod input;
 pub mod prompts;
 mod results;
 mod version;
@@ -23,12 +24,14 @@ mod version;
 use serde_json::{json, Map, Value};
 
 use crate::jsonrpc::{self, code, Reply, Request, Response, RpcError};
+use crate::oauth::Platform;
 use crate::text::shorten;
 use crate::tools::{self, Credentials, Selection};
 
 pub use era::{
     decide, handshake_version, is_stateless, Declared, Era, EraError, STATELESS_VERSION,
 };
+pub use input::Principal;
 pub use results::{CacheScope, Caching};
 pub use version::ProtocolVersion;
 
@@ -42,6 +45,10 @@ pub struct Context<'a> {
     pub redact_private_metadata: bool,
     /// How the stateless era's list answers may be cached.
     pub list_caching: Caching,
+    /// Who the request acts for, whom a question's answer must come from.
+    pub principal: Principal<'a>,
+    /// The clock and the crypto that sign and check request states.
+    pub platform: &'a dyn Platform,
 }
 
 /// An answer, and how it stands: the stateless era answers a method it
@@ -143,27 +150,34 @@ fn list_tools(
 /// a protocol error; everything that goes wrong inside a known tool is a
 /// tool result with `isError: true`.
 async fn call_tool(
-    params: Map<String, Value>,
+    mut params: Map<String, Value>,
     era: &Era,
     context: &Context<'_>,
 ) -> Result<Reply, RpcError> {
-    let (name, arguments) = name_and_arguments(params, "tools/call")?;
+    let (name, arguments) = name_and_arguments(&mut params, "tools/call")?;
     let tool = tools::find(&name, context.selection)
         .ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {}", shorten(&name, 80))))?;
-    let result = tools::call(
-        tool,
-        arguments,
-        &context.clerk,
-        context.redact_private_metadata,
-    )
-    .await;
-    results::tool_result(era, &result)
+    match era {
+        Era::Handshake(_) => {
+            let clerk = &context.clerk;
+            let result = tools::call(
+                tool,
+                arguments,
+                clerk,
+                context.redact_private_metadata,
+                false,
+            )
+            .await;
+            results::tool_result(era, &result)
+        }
+        Era::Stateless(_) => input::call_tool(tool, arguments, &params, era, context).await,
+    }
 }
 
 /// The `name` and `arguments` of a `tools/call` or `prompts/get`; absent
 /// arguments read as none.
 fn name_and_arguments(
-    mut params: Map<String, Value>,
+    params: &mut Map<String, Value>,
     method: &str,
 ) -> Result<(String, Map<String, Value>), RpcError> {
     let name = match params.remove("name") {
@@ -199,11 +213,11 @@ fn list_prompts(
 
 /// `prompts/get`: an unknown prompt or a missing argument is `-32602`.
 fn get_prompt(
-    params: Map<String, Value>,
+    mut params: Map<String, Value>,
     era: &Era,
     context: &Context<'_>,
 ) -> Result<Reply, RpcError> {
-    let (name, arguments) = name_and_arguments(params, "prompts/get")?;
+    let (name, arguments) = name_and_arguments(&mut params, "prompts/get")?;
     let prompt = prompts::get(&name, arguments, context.selection)
         .map_err(|error| RpcError::invalid_params(error.to_string()))?;
     results::prompt(era, &prompt)

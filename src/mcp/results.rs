@@ -71,46 +71,126 @@ pub fn prompt(era: &Era, prompt: &Map<String, Value>) -> Result<Reply, RpcError>
 
 /// What the server offers. The handshake eras announce it in `initialize`
 /// (at the version agreed there); the stateless era in `server/discover`,
-/// where the identity moves into `_meta` and logging, which the era
-/// deprecates, is not offered.
+/// where the identity moves into `_meta`, gains an icon, and logging,
+/// which the era deprecates, is not offered.
 pub fn introduction(era: &Era) -> Result<Reply, RpcError> {
+    // Members in alphabetical order, as the handshake eras' answer has
+    // always been written.
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Initialize {
+        capabilities: HandshakeCapabilities,
+        instructions: &'static str,
+        protocol_version: &'static str,
+        server_info: ServerInfo,
+    }
+    #[derive(Serialize)]
+    struct HandshakeCapabilities {
+        logging: Empty,
+        prompts: ListChanged,
+        tools: ListChanged,
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ListChanged {
+        list_changed: bool,
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Discover {
+        result_type: &'static str,
+        supported_versions: [&'static str; 1],
+        capabilities: StatelessCapabilities,
+        instructions: &'static str,
+        #[serde(rename = "_meta")]
+        meta: DiscoverMeta,
+        ttl_ms: u64,
+        cache_scope: CacheScope,
+    }
+    #[derive(Serialize)]
+    struct StatelessCapabilities {
+        prompts: Empty,
+        tools: Empty,
+    }
+    #[derive(Serialize)]
+    struct DiscoverMeta {
+        #[serde(rename = "io.modelcontextprotocol/serverInfo")]
+        server_info: ServerInfo,
+    }
     match era {
-        Era::Handshake(version) => jsonrpc::reply(&json!({
-            "protocolVersion": version.as_str(),
-            "capabilities": {
-                "tools": {"listChanged": false},
-                "prompts": {"listChanged": false},
-                "logging": {},
+        Era::Handshake(version) => jsonrpc::reply(&Initialize {
+            capabilities: HandshakeCapabilities {
+                logging: Empty {},
+                prompts: ListChanged {
+                    list_changed: false,
+                },
+                tools: ListChanged {
+                    list_changed: false,
+                },
             },
-            "serverInfo": {
-                "name": crate::SERVER_NAME,
-                "title": SERVER_TITLE,
-                "version": crate::SERVER_VERSION,
-                "description": SERVER_DESCRIPTION,
+            instructions: INSTRUCTIONS,
+            protocol_version: version.as_str(),
+            server_info: ServerInfo::new(None),
+        }),
+        Era::Stateless(_) => jsonrpc::reply(&Discover {
+            result_type: "complete",
+            supported_versions: [STATELESS_VERSION],
+            capabilities: StatelessCapabilities {
+                prompts: Empty {},
+                tools: Empty {},
             },
-            "instructions": INSTRUCTIONS,
-        })),
-        Era::Stateless(_) => jsonrpc::reply(&json!({
-            "resultType": "complete",
-            "supportedVersions": [STATELESS_VERSION],
-            "capabilities": {"tools": {}, "prompts": {}},
-            "instructions": INSTRUCTIONS,
-            "_meta": {meta::SERVER_INFO: {
-                "name": crate::SERVER_NAME,
-                "title": SERVER_TITLE,
-                "version": crate::SERVER_VERSION,
-                "description": SERVER_DESCRIPTION,
-                "icons": [{"src": icon(), "mimeType": "image/svg+xml", "sizes": ["any"]}],
-            }},
+            instructions: INSTRUCTIONS,
+            meta: DiscoverMeta {
+                server_info: ServerInfo::new(Some([Icon {
+                    mime_type: "image/svg+xml",
+                    sizes: ["any"],
+                    src: icon(),
+                }])),
+            },
             // The same for every caller, and it changes only with a deploy.
-            "ttlMs": DISCOVER_TTL_MS,
-            "cacheScope": CacheScope::Public,
-        })),
+            ttl_ms: DISCOVER_TTL_MS,
+            cache_scope: CacheScope::Public,
+        }),
     }
 }
 
 /// How long a client may keep the answer to `server/discover`: an hour.
 const DISCOVER_TTL_MS: u64 = 3_600_000;
+
+/// `{}`.
+#[derive(Serialize)]
+struct Empty {}
+
+/// Who the server is, members in alphabetical order.
+#[derive(Serialize)]
+struct ServerInfo {
+    description: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icons: Option<[Icon; 1]>,
+    name: &'static str,
+    title: &'static str,
+    version: &'static str,
+}
+
+impl ServerInfo {
+    fn new(icons: Option<[Icon; 1]>) -> Self {
+        ServerInfo {
+            description: SERVER_DESCRIPTION,
+            icons,
+            name: crate::SERVER_NAME,
+            title: SERVER_TITLE,
+            version: crate::SERVER_VERSION,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Icon {
+    mime_type: &'static str,
+    sizes: [&'static str; 1],
+    src: String,
+}
 
 /// A result object, written member by member so that an envelope can add
 /// its own members after them.
@@ -160,7 +240,7 @@ fn complete<R: Members>(result: &R, caching: Option<Caching>) -> Result<Reply, R
 }
 
 /// `_meta` of a stateless result: who answered.
-struct Meta;
+pub(super) struct Meta;
 
 impl Serialize for Meta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -1,6 +1,23 @@
-//! Base64 decoding (RFC 4648), for JWT parts and publishable keys: both the
-//! standard and the URL-safe alphabet, padding optional. Small enough to
-//! keep a crate out of the bundle.
+//! Base64 (RFC 4648): decoding for JWT parts, publishable keys and request
+//! states, in both the standard and the URL-safe alphabet, padding
+//! optional; encoding in the URL-safe alphabet without padding, for
+//! request states. Small enough to keep a crate out of the bundle.
+
+const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `bytes` in the URL-safe alphabet, without padding.
+pub fn encode_url(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let buffer = chunk.iter().enumerate().fold(0u32, |buffer, (i, byte)| {
+            buffer | u32::from(*byte) << (16 - 8 * i)
+        });
+        for i in 0..=chunk.len() {
+            text.push(char::from(URL_SAFE[(buffer >> (18 - 6 * i)) as usize & 63]));
+        }
+    }
+    text
+}
 
 /// Decodes `text`, or `None` when it is not base64 (a stray character, a
 /// lone trailing character, padding in the middle).
@@ -32,7 +49,21 @@ pub fn decode(text: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::decode;
+    use super::{decode, encode_url};
+
+    #[test]
+    fn encodes_url_safe_without_padding_and_reads_back() {
+        assert_eq!(encode_url(b"hello"), "aGVsbG8");
+        assert_eq!(encode_url(&[0xfb, 0xff]), "-_8");
+        assert_eq!(encode_url(b""), "");
+        let bytes: Vec<u8> = (0..=255).collect();
+        for length in 0..bytes.len() {
+            assert_eq!(
+                decode(&encode_url(&bytes[..length])).as_deref(),
+                Some(&bytes[..length])
+            );
+        }
+    }
 
     #[test]
     fn decodes_both_alphabets_with_or_without_padding() {

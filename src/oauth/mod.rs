@@ -46,7 +46,7 @@ use crate::clerk::oauth::TokenStatus;
 use crate::clerk::users::Verification;
 use crate::clerk::{ClerkClient, ClerkError, HttpSend, Page};
 
-pub use base64::decode as base64_decode;
+pub use base64::{decode as base64_decode, encode_url as base64_encode_url};
 pub use cache::IsolateCache;
 pub use jwt::RsaKey;
 
@@ -97,6 +97,13 @@ pub trait Platform {
 
     /// The SHA-256 of `data`.
     fn sha256<'a>(&'a self, data: &'a [u8]) -> LocalBoxFuture<'a, Result<[u8; 32], String>>;
+
+    /// The HMAC-SHA256 of `message` under `key` (RFC 2104).
+    fn hmac_sha256<'a>(
+        &'a self,
+        key: &'a [u8],
+        message: &'a [u8],
+    ) -> LocalBoxFuture<'a, Result<[u8; 32], String>>;
 
     /// Whether `signature` is `key`'s RSASSA-PKCS1-v1_5 SHA-256 signature
     /// of `message`; an error when the key cannot be used at all.

@@ -4,7 +4,8 @@
 //! A handler is an `async fn(&ClerkClient, Args) -> Result<Output, ToolError>`.
 //! [`run`] reads and checks the arguments into `Args` before anything else,
 //! so that a wrong argument never reaches Clerk; then makes sure the request
-//! has a Clerk client; then runs the handler and writes its output as JSON.
+//! has a Clerk client; then runs the handler and writes its output as JSON,
+//! or passes on the [`Question`] it asks instead.
 
 use std::future::Future;
 
@@ -13,6 +14,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::value::{to_raw_value, RawValue};
 use serde_json::{Map, Value};
 
+use super::question::Question;
 use super::{redaction, Arguments, ToolDefinition, ToolError};
 use crate::clerk::{ClerkClient, KeyError};
 
@@ -20,24 +22,37 @@ use crate::clerk::{ClerkClient, KeyError};
 /// request's credentials, or why it has none.
 pub type Credentials<'a> = Result<ClerkClient<'a>, KeyError>;
 
-/// One call of a tool: its arguments, and the request's credentials.
+/// One call of a tool: its arguments, the request's credentials, and
+/// whether the client can put a question to its user.
 pub struct Call<'a> {
     pub arguments: Map<String, Value>,
     pub clerk: &'a Credentials<'a>,
+    pub can_ask: bool,
 }
 
-/// Runs one tool call to its JSON output (the `structuredContent`).
-pub type Handler = for<'a> fn(Call<'a>) -> LocalBoxFuture<'a, Result<Box<RawValue>, ToolError>>;
+/// What a tool call ends in: its output as JSON (the `structuredContent`),
+/// or a question the user must answer first.
+#[derive(Debug)]
+pub enum Outcome {
+    Output(Box<RawValue>),
+    Question(Question),
+}
 
-/// What a handler answers with: a value serialized as the tool's output, or
-/// an output the handler wrote itself ([`Written`]).
+/// Runs one tool call to its outcome.
+pub type Handler = for<'a> fn(Call<'a>) -> LocalBoxFuture<'a, Result<Outcome, ToolError>>;
+
+/// What a handler answers with: a value serialized as the tool's output, an
+/// output the handler wrote itself ([`Written`]), or either of an output
+/// and a question ([`Asked`]).
 pub trait Output {
-    fn into_json(self) -> Result<Box<RawValue>, ToolError>;
+    fn into_outcome(self) -> Result<Outcome, ToolError>;
 }
 
 impl<T: Serialize> Output for T {
-    fn into_json(self) -> Result<Box<RawValue>, ToolError> {
-        to_raw_value(&self).map_err(ToolError::internal)
+    fn into_outcome(self) -> Result<Outcome, ToolError> {
+        to_raw_value(&self)
+            .map(Outcome::Output)
+            .map_err(ToolError::internal)
     }
 }
 
@@ -46,8 +61,23 @@ impl<T: Serialize> Output for T {
 pub struct Written(pub Box<RawValue>);
 
 impl Output for Written {
-    fn into_json(self) -> Result<Box<RawValue>, ToolError> {
-        Ok(self.0)
+    fn into_outcome(self) -> Result<Outcome, ToolError> {
+        Ok(Outcome::Output(self.0))
+    }
+}
+
+/// The output of a tool that may ask which value an argument meant.
+pub enum Asked<T> {
+    Answer(T),
+    Question(Question),
+}
+
+impl<T: Serialize> Output for Asked<T> {
+    fn into_outcome(self) -> Result<Outcome, ToolError> {
+        match self {
+            Asked::Answer(output) => output.into_outcome(),
+            Asked::Question(question) => Ok(Outcome::Question(question)),
+        }
     }
 }
 
@@ -56,7 +86,7 @@ impl Output for Written {
 pub fn run<'a, A, O, F, Fut>(
     call: Call<'a>,
     handler: F,
-) -> LocalBoxFuture<'a, Result<Box<RawValue>, ToolError>>
+) -> LocalBoxFuture<'a, Result<Outcome, ToolError>>
 where
     A: Arguments,
     O: Output,
@@ -69,25 +99,29 @@ where
             .clerk
             .as_ref()
             .map_err(|error| ToolError::Key(error.clone()))?;
-        handler(clerk, arguments).await?.into_json()
+        handler(clerk, arguments).await?.into_outcome()
     })
 }
 
 /// Runs `tool` on `arguments`. With `redact`, every `privateMetadata` is
-/// taken out of the output.
+/// taken out of the output. The tool may ask a question only when
+/// `can_ask`.
 pub async fn call(
     tool: &ToolDefinition,
     arguments: Map<String, Value>,
     clerk: &Credentials<'_>,
     redact: bool,
+    can_ask: bool,
 ) -> CallResult {
-    let outcome = (tool.handler)(Call { arguments, clerk }).await;
-    CallResult(outcome.and_then(|output| {
-        if redact {
-            redaction::redacted(&output)
-        } else {
-            Ok(output)
-        }
+    let outcome = (tool.handler)(Call {
+        arguments,
+        clerk,
+        can_ask,
+    })
+    .await;
+    CallResult(outcome.and_then(|outcome| match outcome {
+        Outcome::Output(output) if redact => redaction::redacted(&output).map(Outcome::Output),
+        outcome => Ok(outcome),
     }))
 }
 
@@ -96,7 +130,7 @@ pub async fn call(
 /// `isError: true` with a message a model can act on. On success the text
 /// block is the output's JSON, as MCP asks of a tool with an output schema.
 #[derive(Debug)]
-pub struct CallResult(Result<Box<RawValue>, ToolError>);
+pub struct CallResult(Result<Outcome, ToolError>);
 
 /// One text content block.
 struct Text<'a>(&'a str);
@@ -111,11 +145,24 @@ impl Serialize for Text<'_> {
 }
 
 impl CallResult {
+    /// The question the tool asks instead of answering, if it asks one.
+    pub fn question(&self) -> Option<&Question> {
+        match &self.0 {
+            Ok(Outcome::Question(question)) => Some(question),
+            _ => None,
+        }
+    }
+
     /// Writes the result's members into `result`: an envelope around the
-    /// result adds its own after them.
+    /// result adds its own after them. A question, which only a client that
+    /// can answer it is asked, reads here as an error that says it.
     pub fn write_members<M: SerializeMap>(&self, result: &mut M) -> Result<(), M::Error> {
         match &self.0 {
-            Ok(output) => {
+            Ok(Outcome::Question(question)) => {
+                result.serialize_entry("content", &[Text(&question.message)])?;
+                result.serialize_entry("isError", &true)
+            }
+            Ok(Outcome::Output(output)) => {
                 result.serialize_entry("content", &[Text(output.get())])?;
                 result.serialize_entry("structuredContent", output)?;
                 result.serialize_entry("isError", &false)

@@ -22,6 +22,7 @@ mod invitations;
 mod members;
 mod organizations;
 mod output;
+mod question;
 mod redaction;
 mod roles;
 mod schemas;
@@ -37,6 +38,7 @@ use serde_json::{json, Value};
 pub use arguments::Arguments;
 pub use call::{call, CallResult, Credentials, Handler};
 pub use error::ToolError;
+pub use question::{Choice, Question, MAX_CHOICES};
 pub use schemas::SchemaSource;
 pub use selection::{Selection, Toolset, Toolsets};
 

@@ -17,10 +17,10 @@ use super::arguments::{
     check_any_given, check_length, check_metadata_given, newest_first, Arguments, Limit, OrderBy,
     OrderFields,
 };
-use super::call::run;
+use super::call::{run, Asked};
 use super::error::no_organization_with_id;
 use super::output::{items_and_page, non_empty, PageInfo, Timestamp};
-use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{Annotations, Choice, Question, SchemaSource, ToolDefinition, ToolError, MAX_CHOICES};
 use crate::clerk::ids::{OrganizationId, Slug, UserId};
 use crate::clerk::organizations::{
     self as wire, NewOrganization, OrganizationChanges, OrganizationFilter,
@@ -55,7 +55,12 @@ pub static TOOLS: [ToolDefinition; 6] = [
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<GetOrganizationArgs>(),
         output_schema: SchemaSource::output::<Organization>(),
-        handler: |call| run(call, get_organization),
+        handler: |call| {
+            let can_ask = call.can_ask;
+            run(call, move |clerk, args| {
+                get_organization(clerk, args, can_ask)
+            })
+        },
     },
     ToolDefinition {
         name: "clerk_create_organization",
@@ -413,19 +418,98 @@ async fn list_organizations(
     })
 }
 
+/// Gets an organization by ID or slug. A slug that names no organization,
+/// from a client that can ask its user, looks for organizations whose slug
+/// or name is like it and asks which one was meant.
 async fn get_organization(
     clerk: &ClerkClient<'_>,
     args: GetOrganizationArgs,
-) -> Result<Organization, ToolError> {
+    can_ask: bool,
+) -> Result<Asked<Organization>, ToolError> {
     let (id_or_slug, missing) = match args.lookup()? {
         Lookup::Id(id) => (id, no_organization_with_id(id)),
         Lookup::Slug(slug) => (slug, format!("no organization with slug {slug}")),
     };
-    let organization = clerk
-        .get_organization(id_or_slug)
-        .await
-        .map_err(|error| ToolError::from_clerk(error, || missing))?;
-    Ok(Organization::from(organization))
+    let error = match clerk.get_organization(id_or_slug).await {
+        Ok(organization) => return Ok(Asked::Answer(Organization::from(organization))),
+        Err(error) => error,
+    };
+    if let (true, Some(404), Lookup::Slug(slug)) = (can_ask, error.status(), args.lookup()?) {
+        let choices = organizations_like(clerk, slug).await;
+        if !choices.is_empty() {
+            return Ok(Asked::Question(Question {
+                argument: "slug",
+                title: "Organization",
+                message: format!(
+                    "No organization has the slug \"{slug}\". Which of these did you mean?"
+                ),
+                choices,
+            }));
+        }
+    }
+    Err(ToolError::from_clerk(error, || missing))
+}
+
+/// Up to [`MAX_CHOICES`] organizations whose slug or name is like `slug`,
+/// the closest first: those Clerk finds by the whole slug, or else by its
+/// longest word. A search that fails finds nothing: the caller then answers
+/// as if it had not searched.
+async fn organizations_like(clerk: &ClerkClient<'_>, slug: &str) -> Vec<Choice> {
+    let longest_word = slug
+        .split(['-', '_'])
+        .max_by_key(|word| word.len())
+        .filter(|word| word.len() >= 3 && word.len() < slug.len());
+    let mut found = Vec::new();
+    for query in std::iter::once(slug).chain(longest_word) {
+        let filter = OrganizationFilter {
+            query: Some(query.to_owned()),
+            include_members_count: false,
+        };
+        let page = Page {
+            limit: 20,
+            offset: 0,
+            order_by: None,
+        };
+        found = match clerk.list_organizations(&filter, &page).await {
+            Ok(list) => list.data,
+            Err(_) => return Vec::new(),
+        };
+        if !found.is_empty() {
+            break;
+        }
+    }
+    // The closest first; among equals, the order Clerk gave.
+    let mut choices: Vec<(usize, Choice)> = Vec::new();
+    for organization in found {
+        let Some(value) = organization.slug else {
+            continue;
+        };
+        let distance = edit_distance(slug, &value);
+        let label = format!("{} ({value})", organization.name.unwrap_or_default());
+        let at = choices.partition_point(|(closer, _)| *closer <= distance);
+        choices.insert(at, (distance, Choice { value, label }));
+    }
+    choices
+        .into_iter()
+        .take(MAX_CHOICES)
+        .map(|(_, choice)| choice)
+        .collect()
+}
+
+/// How many one-character edits turn `a` into `b` (Levenshtein).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, a_char) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, b_char) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(a_char != *b_char);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
 }
 
 async fn create_organization(

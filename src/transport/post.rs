@@ -24,9 +24,10 @@ use crate::config::{Access, Config, Mode};
 use crate::json;
 use crate::jsonrpc::{self, code, Message, RpcError};
 use crate::mcp::{
-    self, CacheScope, Caching, Context, Era, EraError, ProtocolVersion, STATELESS_VERSION,
+    self, CacheScope, Caching, Context, Era, EraError, Principal, ProtocolVersion,
+    STATELESS_VERSION,
 };
-use crate::oauth;
+use crate::oauth::{self, Platform};
 use crate::tools::Credentials;
 
 /// Answers a `POST /mcp`.
@@ -44,7 +45,23 @@ pub async fn answer_post(
         Err(refused) => return refused.response(&config.access, &origin),
     };
     let clerk = clerk.map(|clerk| clerk.acting_for(acting_user.as_deref()));
-    handle_post(parts, body, config, clerk).await
+    let principal = match (&acting_user, access::bearer_token(&parts.headers)) {
+        (Some(user_id), _) => Principal::User(user_id),
+        (None, Some(token)) => Principal::Token(token),
+        (None, None) => Principal::KeyHolder,
+    };
+    let asker = Asker {
+        principal,
+        platform: runtime.platform,
+    };
+    handle_post(parts, body, config, clerk, asker).await
+}
+
+/// Who a request acts for, and the platform that signs the questions put
+/// to them.
+struct Asker<'a> {
+    principal: Principal<'a>,
+    platform: &'a dyn Platform,
 }
 
 /// The token check of a hosted server with OAuth on, bound to this request:
@@ -77,6 +94,7 @@ async fn handle_post(
     body: Result<Vec<u8>, BodyError>,
     config: &Config,
     clerk: Credentials<'_>,
+    asker: Asker<'_>,
 ) -> Response<Vec<u8>> {
     if matches!(config.mode, Mode::Hosted(_)) && parts.headers.contains_key(SECRET_KEY_HEADER) {
         return refusal(
@@ -143,6 +161,8 @@ async fn handle_post(
         selection,
         redact_private_metadata: config.redact_private_metadata,
         list_caching: list_caching(config, parts),
+        principal: asker.principal,
+        platform: asker.platform,
     };
     match value {
         Value::Array(batch) => match mcp::handshake_version(&declared) {

@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const KIB = 1024;
 
-const { values } = parseArgs({ options: { 'budget-kib': { type: 'string', default: '250' } } });
+const { values } = parseArgs({ options: { 'budget-kib': { type: 'string', default: '300' } } });
 const budget = Number(values['budget-kib']);
 
 function read(file) {

@@ -5,7 +5,10 @@ server answers it, speaks that era natively; a client pinned to the handshake er
 2025-11-25. Each asserts the version it used, so a silent fallback fails. Then, in public
 mode (key in X-Clerk-Secret-Key) and hosted mode (no key; the second of its access tokens as
 Authorization: Bearer), it lists the twenty-nine tools and the prompts, and calls
-clerk_list_users and clerk_get_user.
+clerk_list_users and clerk_get_user. In public mode, a 2026-07-28 client that can show forms
+asks clerk_get_organization for a slug that names no organization: the user is asked which
+organization was meant, and the call ends with the one chosen, or with Clerk's 404 when the
+user declines.
 
 Reads MCP_URL_PUBLIC, MCP_URL_HOSTED, MCP_TOKENS_HOSTED, FAKE_CLERK_URL and CLERK_KEY_PUBLIC,
 which run.mjs sets. Prints one line per check, then `N passed, M failed`; exits non-zero on any failure.
@@ -23,7 +26,7 @@ from typing import Any
 
 import anyio
 import httpx2
-from mcp import Client
+from mcp import Client, types
 from mcp.client.streamable_http import streamable_http_client
 
 TIME_LIMIT_SECONDS = 60
@@ -140,6 +143,44 @@ async def check_mode(
             )
 
 
+async def check_question(checks: Checks, url: str, headers: dict[str, str]) -> None:
+    """clerk_get_organization with slug "acme" asks which organization was meant."""
+    for action in ("accept", "decline"):
+        asked: list[types.ElicitRequestParams] = []
+
+        async def on_elicit(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
+            asked.append(params)
+            if action == "accept":
+                return types.ElicitResult(action="accept", content={"slug": "acme-corporation"})
+            return types.ElicitResult(action="decline")
+
+        async with httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(20.0)) as http:
+            transport = streamable_http_client(url, http_client=http)
+            async with Client(transport, mode="2026-07-28", elicitation_callback=on_elicit, read_timeout_seconds=20) as client:
+                result = await client.call_tool("clerk_get_organization", {"slug": "acme"})
+        schema = asked[0].requested_schema if asked else {}
+        offered = [choice.get("const") for choice in schema.get("properties", {}).get("slug", {}).get("oneOf", [])]
+        checks.check(
+            f"public, 2026-07-28, {action}: the user is asked once which organization 'acme' meant",
+            len(asked) == 1 and "acme" in asked[0].message and "acme-corporation" in offered,
+            asked,
+        )
+        text = result.content[0].text if result.content and result.content[0].type == "text" else ""
+        if action == "accept":
+            content = result.structured_content or {}
+            checks.check(
+                "public, 2026-07-28, accept: the call ends with the organization chosen",
+                not result.is_error and content.get("slug") == "acme-corporation" and content.get("name") == "Acme Corporation",
+                result.content,
+            )
+        else:
+            checks.check(
+                "public, 2026-07-28, decline: the call ends with Clerk's 404",
+                result.is_error and "404" in text and "resource_not_found" in text,
+                text,
+            )
+
+
 def iso_to_ms(value: Any) -> int | None:
     """Milliseconds since the epoch of an ISO 8601 UTC string, or None if it is not one."""
     if not isinstance(value, str) or not value.endswith("Z"):
@@ -165,6 +206,11 @@ async def run(checks: Checks) -> None:
             except Exception as error:  # a failed connection or call is a failed check, not a crash
                 traceback.print_exc()
                 checks.check(f"{mode}, {client_mode}: the session completes", False, repr(error))
+    try:
+        await check_question(checks, modes[0][1], modes[0][2])
+    except Exception as error:
+        traceback.print_exc()
+        checks.check("public, 2026-07-28: the question's sessions complete", False, repr(error))
 
 
 def main() -> int:

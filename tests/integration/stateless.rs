@@ -22,9 +22,14 @@ fn with_meta(mut params: Value, capabilities: Value) -> Value {
 /// A 2026-07-28 request as a client sends it: `_meta`, and the version,
 /// method and name headers, with the key of public mode.
 fn stateless(method: &str, params: Value) -> Request<Vec<u8>> {
+    stateless_with(method, params, json!({}))
+}
+
+/// The same, from a client with these capabilities.
+fn stateless_with(method: &str, params: Value, capabilities: Value) -> Request<Vec<u8>> {
     let name = params["name"].as_str().map(str::to_owned);
     let body = json!({"jsonrpc": "2.0", "id": 7, "method": method,
-        "params": with_meta(params, json!({}))});
+        "params": with_meta(params, capabilities)});
     let mut request = post_json(&body);
     let headers = request.headers_mut();
     headers.insert("mcp-protocol-version", VERSION.parse().unwrap());
@@ -429,4 +434,444 @@ fn the_handshake_eras_do_not_have_discover() {
     );
     assert_eq!(response.status(), 200);
     assert_eq!(body_json(&response)["error"]["code"], -32601);
+}
+
+// A question in the middle of a call: `clerk_get_organization` given a slug
+// that names no organization asks a client that can show a form which of
+// the organizations like it was meant.
+
+fn organization(slug: &str, name: &str) -> Value {
+    json!({"object": "organization", "id": format!("org_{}", slug.replace('-', "")),
+        "name": name, "slug": slug, "public_metadata": {}, "private_metadata": {},
+        "created_at": 1_700_000_000_000_u64, "updated_at": 1_700_000_000_000_u64})
+}
+
+/// A Clerk with three organizations; a search finds those whose slug or
+/// name holds the query.
+fn clerk_with_organizations() -> FakeClerk {
+    let organizations = [
+        organization("acme-corporation", "Acme Corporation"),
+        organization("acme-labs", "Acme Labs"),
+        organization("globex", "Globex"),
+    ];
+    FakeClerk::new(move |request| {
+        let path = request.uri().path();
+        if path == "/v1/organizations" {
+            let query = request.uri().query().unwrap_or_default();
+            let needle = query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("query="))
+                .unwrap_or_default();
+            let found: Vec<&Value> = organizations
+                .iter()
+                .filter(|o| o["slug"].as_str().unwrap().contains(needle))
+                .collect();
+            return Ok(json_answer(
+                200,
+                &json!({"data": found, "total_count": found.len()}),
+            ));
+        }
+        let slug = path.trim_start_matches("/v1/organizations/");
+        match organizations.iter().find(|o| o["slug"] == slug) {
+            Some(found) => Ok(json_answer(200, found)),
+            None => Ok(json_answer(
+                404,
+                &json!({"errors": [{"code": "resource_not_found",
+                "message": "not found", "long_message": "not found"}]}),
+            )),
+        }
+    })
+}
+
+const ELICITATION: fn() -> Value = || json!({"elicitation": {}});
+
+fn get_by_slug(slug: &str, extra: Value, capabilities: Value) -> Request<Vec<u8>> {
+    let mut params = json!({"name": "clerk_get_organization", "arguments": {"slug": slug}});
+    for (key, value) in extra.as_object().unwrap() {
+        params[key] = value.clone();
+    }
+    stateless_with("tools/call", params, capabilities)
+}
+
+/// Asks for the slug `acme` and returns the answer's result.
+fn asked(
+    clerk: &FakeClerk,
+    platform: &FakePlatform,
+    config: &clerk_mcp_worker::config::Config,
+) -> Value {
+    let response = send_in(
+        get_by_slug("acme", json!({}), ELICITATION()),
+        config,
+        clerk,
+        platform,
+        &clerk_mcp_worker::oauth::IsolateCache::new(),
+    );
+    assert_eq!(response.status(), 200, "{}", body_text(&response));
+    body_json(&response)["result"].clone()
+}
+
+fn answered(
+    clerk: &FakeClerk,
+    platform: &FakePlatform,
+    config: &clerk_mcp_worker::config::Config,
+    slug: &str,
+    state: &Value,
+    response: Value,
+) -> Value {
+    let request = get_by_slug(
+        slug,
+        json!({"inputResponses": {"slug": response}, "requestState": state}),
+        ELICITATION(),
+    );
+    let response = send_in(
+        request,
+        config,
+        clerk,
+        platform,
+        &clerk_mcp_worker::oauth::IsolateCache::new(),
+    );
+    body_json(&response)
+}
+
+#[test]
+fn an_unknown_slug_asks_which_organization_was_meant() {
+    let clerk = clerk_with_organizations();
+    let result = asked(&clerk, &FakePlatform::default(), &public_config());
+    assert_eq!(result["resultType"], "input_required", "{result}");
+    let request = &result["inputRequests"]["slug"];
+    assert_eq!(request["method"], "elicitation/create");
+    assert_eq!(request["params"]["mode"], "form");
+    assert!(request["params"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("\"acme\""));
+    let schema = &request["params"]["requestedSchema"];
+    assert_eq!(schema["required"], json!(["slug"]));
+    assert_eq!(
+        schema["properties"]["slug"]["oneOf"],
+        json!([
+            {"const": "acme-labs", "title": "Acme Labs (acme-labs)"},
+            {"const": "acme-corporation", "title": "Acme Corporation (acme-corporation)"},
+        ]),
+        "closest first"
+    );
+    let state = result["requestState"].as_str().unwrap();
+    assert!(!state.contains(KEY), "the state never shows the key");
+    assert!(result.get("ttlMs").is_none());
+    assert_eq!(
+        clerk.urls(),
+        [
+            "/v1/organizations/acme?include_members_count=true",
+            "/v1/organizations?limit=20&offset=0&include_members_count=false&query=acme"
+        ]
+    );
+}
+
+#[test]
+fn the_chosen_organization_is_fetched_and_answered() {
+    let clerk = clerk_with_organizations();
+    let platform = FakePlatform::default();
+    let state = asked(&clerk, &platform, &public_config())["requestState"].clone();
+    clerk.requests.borrow_mut().clear();
+    let answer = answered(
+        &clerk,
+        &platform,
+        &public_config(),
+        "acme",
+        &state,
+        json!({"action": "accept", "content": {"slug": "acme-corporation"}}),
+    );
+    let result = &answer["result"];
+    assert_eq!(result["resultType"], "complete", "{answer}");
+    assert_eq!(result["isError"], false);
+    assert_eq!(result["structuredContent"]["slug"], "acme-corporation");
+    assert_eq!(result["structuredContent"]["name"], "Acme Corporation");
+    assert_eq!(
+        clerk.urls(),
+        ["/v1/organizations/acme-corporation?include_members_count=true"]
+    );
+}
+
+#[test]
+fn a_declined_question_gets_the_answer_a_client_without_forms_gets() {
+    let clerk = clerk_with_organizations();
+    let platform = FakePlatform::default();
+    let state = asked(&clerk, &platform, &public_config())["requestState"].clone();
+    for action in ["decline", "cancel"] {
+        let answer = answered(
+            &clerk,
+            &platform,
+            &public_config(),
+            "acme",
+            &state,
+            json!({"action": action}),
+        );
+        let result = &answer["result"];
+        assert_eq!(result["resultType"], "complete", "{answer}");
+        assert_eq!(result["isError"], true);
+        let text = result_text(result);
+        assert!(
+            text.contains("404") && text.contains("resource_not_found"),
+            "{text}"
+        );
+    }
+    // A client without forms is never asked, and Clerk is not searched.
+    let clerk = clerk_with_organizations();
+    let response = send(
+        get_by_slug("acme", json!({}), json!({})),
+        &public_config(),
+        &clerk,
+    );
+    let result = &body_json(&response)["result"];
+    assert_eq!(result["isError"], true);
+    assert!(result_text(result).contains("404"));
+    assert_eq!(
+        clerk.urls(),
+        ["/v1/organizations/acme?include_members_count=true"]
+    );
+    // Nor is a client that offers only URL elicitation, nor one of the handshake eras.
+    let clerk = clerk_with_organizations();
+    let url_only = json!({"elicitation": {"url": {}}});
+    let response = send(
+        get_by_slug("acme", json!({}), url_only),
+        &public_config(),
+        &clerk,
+    );
+    assert_eq!(body_json(&response)["result"]["isError"], true);
+    let legacy = tool_result(&clerk, "clerk_get_organization", json!({"slug": "acme"}));
+    assert_eq!(legacy["isError"], true);
+    assert!(legacy.get("resultType").is_none());
+    assert_eq!(
+        clerk.urls(),
+        [
+            "/v1/organizations/acme?include_members_count=true",
+            "/v1/organizations/acme?include_members_count=true"
+        ]
+    );
+}
+
+#[test]
+fn an_answer_without_a_response_to_the_question_is_asked_again() {
+    let clerk = clerk_with_organizations();
+    let platform = FakePlatform::default();
+    let state = asked(&clerk, &platform, &public_config())["requestState"].clone();
+    let request = get_by_slug(
+        "acme",
+        json!({"inputResponses": {"other": {"action": "accept"}}, "requestState": state}),
+        ELICITATION(),
+    );
+    let response = send_in(
+        request,
+        &public_config(),
+        &clerk,
+        &platform,
+        &clerk_mcp_worker::oauth::IsolateCache::new(),
+    );
+    assert_eq!(
+        body_json(&response)["result"]["resultType"],
+        "input_required"
+    );
+}
+
+/// Sends an answer and checks it is refused with -32602 before any call to Clerk.
+fn refused_answer(answer: Value) -> String {
+    assert_eq!(answer["error"]["code"], -32602, "{answer}");
+    answer["error"]["message"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_forged_altered_expired_or_foreign_state_is_refused_before_clerk() {
+    let platform = FakePlatform::default();
+    let clerk = clerk_with_organizations();
+    let state = asked(&clerk, &platform, &public_config())["requestState"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let accept = json!({"action": "accept", "content": {"slug": "acme-corporation"}});
+    let parts: Vec<&str> = state.split('.').collect();
+    // A payload written by someone else, offering a value of their own.
+    let forged_offer = clerk_mcp_worker::oauth::base64_encode_url(
+        br#"{"exp":9999999999,"arg":"slug","choices":["acme-corporation","evil"]}"#,
+    );
+    let mut flipped = parts[2].to_owned();
+    flipped.replace_range(0..1, if flipped.starts_with('A') { "B" } else { "A" });
+    let cases: Vec<(&str, Value)> = vec![
+        (
+            "forged payload",
+            json!(format!("v1.{forged_offer}.{}", parts[2])),
+        ),
+        ("altered MAC", json!(format!("v1.{}.{flipped}", parts[1]))),
+        ("not a state", json!("hello")),
+        ("not a string", json!(42)),
+    ];
+    for (what, bad) in cases {
+        let clerk = clerk_with_organizations();
+        let message = refused_answer(answered(
+            &clerk,
+            &platform,
+            &public_config(),
+            "acme",
+            &bad,
+            accept.clone(),
+        ));
+        assert!(message.contains("requestState"), "{what}: {message}");
+        assert_eq!(clerk.request_count(), 0, "{what}");
+    }
+    // The same state for other arguments.
+    let clerk = clerk_with_organizations();
+    refused_answer(answered(
+        &clerk,
+        &platform,
+        &public_config(),
+        "acme-co",
+        &json!(state),
+        accept.clone(),
+    ));
+    assert_eq!(clerk.request_count(), 0);
+    // After its five minutes.
+    let later = FakePlatform::default();
+    later.now.set(NOW + 301);
+    let clerk = clerk_with_organizations();
+    let message = refused_answer(answered(
+        &clerk,
+        &later,
+        &public_config(),
+        "acme",
+        &json!(state),
+        accept.clone(),
+    ));
+    assert!(message.contains("expired"), "{message}");
+    assert_eq!(clerk.request_count(), 0);
+    // Within them, it is taken.
+    let soon = FakePlatform::default();
+    soon.now.set(NOW + 299);
+    let clerk = clerk_with_organizations();
+    let answer = answered(
+        &clerk,
+        &soon,
+        &public_config(),
+        "acme",
+        &json!(state),
+        accept.clone(),
+    );
+    assert_eq!(answer["result"]["isError"], false, "{answer}");
+    // Under another Clerk key: another instance's state means nothing here.
+    let clerk = clerk_with_organizations();
+    let mut request = get_by_slug(
+        "acme",
+        json!({"inputResponses": {"slug": accept}, "requestState": state}),
+        ELICITATION(),
+    );
+    request
+        .headers_mut()
+        .insert("x-clerk-secret-key", OTHER_KEY.parse().unwrap());
+    refused_answer(body_json(&send_in(
+        request,
+        &public_config(),
+        &clerk,
+        &platform,
+        &clerk_mcp_worker::oauth::IsolateCache::new(),
+    )));
+    assert_eq!(clerk.request_count(), 0);
+}
+
+#[test]
+fn a_state_answers_only_for_the_caller_it_was_given_to() {
+    let platform = FakePlatform::default();
+    let clerk = clerk_with_organizations();
+    let hosted = |request: Request<Vec<u8>>, token: &str| {
+        let mut request = request;
+        request.headers_mut().remove("x-clerk-secret-key");
+        request
+            .headers_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
+        body_json(&send_in(
+            request,
+            &hosted_config(),
+            &clerk,
+            &platform,
+            &clerk_mcp_worker::oauth::IsolateCache::new(),
+        ))
+    };
+    let asked = hosted(get_by_slug("acme", json!({}), ELICITATION()), TOKEN);
+    let state = asked["result"]["requestState"].clone();
+    assert!(state.is_string(), "{asked}");
+    let accept = json!({"inputResponses": {"slug": {"action": "accept",
+        "content": {"slug": "acme-labs"}}}, "requestState": state});
+    clerk.requests.borrow_mut().clear();
+    let other = hosted(
+        get_by_slug("acme", accept.clone(), ELICITATION()),
+        "old-token-9876543210fedcba",
+    );
+    refused_answer(other);
+    assert_eq!(clerk.request_count(), 0);
+    let same = hosted(get_by_slug("acme", accept, ELICITATION()), TOKEN);
+    assert_eq!(
+        same["result"]["structuredContent"]["slug"], "acme-labs",
+        "{same}"
+    );
+}
+
+#[test]
+fn a_value_that_was_not_offered_is_refused_before_clerk() {
+    let platform = FakePlatform::default();
+    let clerk = clerk_with_organizations();
+    let state = asked(&clerk, &platform, &public_config())["requestState"].clone();
+    for response in [
+        json!({"action": "accept", "content": {"slug": "globex"}}),
+        json!({"action": "accept", "content": {}}),
+        json!({"action": "maybe"}),
+    ] {
+        let clerk = clerk_with_organizations();
+        refused_answer(answered(
+            &clerk,
+            &platform,
+            &public_config(),
+            "acme",
+            &state,
+            response,
+        ));
+        assert_eq!(clerk.request_count(), 0);
+    }
+}
+
+#[test]
+fn a_slug_like_no_organization_is_not_found_without_a_question() {
+    let clerk = clerk_with_organizations();
+    let response = send(
+        get_by_slug("zzz-nothing", json!({}), ELICITATION()),
+        &public_config(),
+        &clerk,
+    );
+    let result = &body_json(&response)["result"];
+    assert_eq!(result["resultType"], "complete");
+    assert_eq!(result["isError"], true);
+    assert_eq!(
+        clerk.urls(),
+        [
+            "/v1/organizations/zzz-nothing?include_members_count=true",
+            "/v1/organizations?limit=20&offset=0&include_members_count=false&query=zzz-nothing",
+            "/v1/organizations?limit=20&offset=0&include_members_count=false&query=nothing",
+        ]
+    );
+}
+
+#[test]
+fn a_name_header_on_a_method_the_server_lacks_is_404_not_a_mismatch() {
+    for (method, params, name) in [
+        ("resources/read", json!({"uri": "test://a"}), "test://a"),
+        ("tasks/get", json!({"taskId": "t1"}), "t1"),
+    ] {
+        let mut request = stateless(method, params);
+        request
+            .headers_mut()
+            .insert("mcp-name", name.parse().unwrap());
+        refused(request, 404, -32601);
+    }
+    // A resource URI unlike the header is still a mismatch.
+    let mut request = stateless("resources/read", json!({"uri": "test://a"}));
+    request
+        .headers_mut()
+        .insert("mcp-name", "test://b".parse().unwrap());
+    refused(request, 400, -32020);
 }

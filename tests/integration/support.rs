@@ -209,6 +209,18 @@ impl Platform for FakePlatform {
         Box::pin(async move { Ok(digest) })
     }
 
+    fn hmac_sha256<'a>(
+        &'a self,
+        key: &'a [u8],
+        message: &'a [u8],
+    ) -> LocalBoxFuture<'a, Result<[u8; 32], String>> {
+        use hmac::Mac;
+        let mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key)
+            .map(|mac| mac.chain_update(message).finalize().into_bytes().into())
+            .map_err(|error| error.to_string());
+        Box::pin(async move { mac })
+    }
+
     fn verify_rs256<'a>(
         &'a self,
         key: &'a RsaKey,

@@ -2,6 +2,10 @@
 # Builds the release worker (build/index.js and its wasm) with worker-build,
 # pointing it at the wasm-bindgen and wasm-opt that setup.sh installed so
 # that nothing is downloaded during the build. wrangler's [build] runs this.
+#
+# With --conformance-fixtures it builds instead, into build/conformance/, the
+# worker with the conformance suite's fixtures that only the end-to-end tests
+# run (docs/testing.md); it is never deployed, so it skips wasm-opt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -14,6 +18,11 @@ for tool in worker-build "$WASM_BINDGEN_BIN" "$WASM_OPT_BIN"; do
     exit 1
   fi
 done
+
+if [ "${1:-}" = "--conformance-fixtures" ]; then
+  worker-build --release --no-opt --out-dir build/conformance --features conformance-fixtures
+  exit 0
+fi
 
 worker-build --release
 

@@ -11,7 +11,7 @@
 //! state that fails that check, or is past its 5 minutes, is refused before
 //! anything reaches Clerk.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -55,7 +55,7 @@ pub async fn call_tool(
     context: &Context<'_>,
 ) -> Result<Reply, RpcError> {
     let can_elicit = matches!(era, Era::Stateless(client) if client.can_elicit);
-    let signed = Signed::new(tool, &arguments, context);
+    let signed = Signed::new(tool.name, &arguments, context);
     let mut can_ask = can_elicit;
     if let Some(state) = params.get("requestState") {
         let offer = signed.check(state).await?;
@@ -87,8 +87,6 @@ pub async fn call_tool(
 /// What a state says was offered.
 #[derive(Debug)]
 struct Offer {
-    /// Unix seconds after which the offer is over.
-    expires_at: u64,
     /// The argument the chosen value replaces.
     argument: String,
     /// The values offered.
@@ -97,10 +95,8 @@ struct Offer {
 
 impl Offer {
     /// Reads an offer as [`Signed::state`] writes it.
-    fn read(json: &[u8]) -> Option<Offer> {
-        let offer: Value = crate::json::from_bytes(json).ok()?;
+    fn read(offer: &Map<String, Value>) -> Option<Offer> {
         Some(Offer {
-            expires_at: offer.get("exp")?.as_u64()?,
             argument: offer.get("arg")?.as_str()?.to_owned(),
             choices: offer
                 .get("choices")?
@@ -251,7 +247,7 @@ impl<T: Serialize> Serialize for One<'_, T> {
 }
 
 /// What a state of this call is signed over, and with what.
-struct Signed<'a> {
+pub(super) struct Signed<'a> {
     platform: &'a dyn Platform,
     /// The request's Clerk key, which the signing key is derived from.
     clerk_key: Option<&'a str>,
@@ -261,13 +257,14 @@ struct Signed<'a> {
 }
 
 impl<'a> Signed<'a> {
-    fn new(
-        tool: &ToolDefinition,
+    /// States of a call of the tool (or prompt) `name` with `arguments`.
+    pub(super) fn new(
+        name: &str,
         arguments: &Map<String, Value>,
         context: &'a Context<'_>,
     ) -> Self {
         let mut binding = Vec::new();
-        binding.extend_from_slice(tool.name.as_bytes());
+        binding.extend_from_slice(name.as_bytes());
         binding.push(b'\n');
         // A map of JSON values always writes as JSON.
         binding.extend_from_slice(&serde_json::to_vec(arguments).unwrap_or_default());
@@ -312,12 +309,26 @@ impl<'a> Signed<'a> {
     /// A state that offers `question`'s choices until 5 minutes from now;
     /// `None` when it cannot be signed (no key, or no crypto).
     async fn state(&self, question: &Question) -> Option<String> {
-        let offer = json!({
-            "exp": self.platform.now() + STATE_LIFETIME_SECONDS,
-            "arg": question.argument,
-            "choices": question.choices.iter().map(|choice| &choice.value).collect::<Vec<_>>(),
-        });
-        let payload = base64_encode_url(offer.to_string().as_bytes());
+        let mut offer = Map::new();
+        offer.insert("arg".into(), question.argument.into());
+        let choices = question.choices.iter().map(|choice| choice.value.clone());
+        offer.insert("choices".into(), choices.collect());
+        self.sign(offer).await
+    }
+
+    /// The offer a state holds, if this server signed it for this very call
+    /// and it is not over.
+    async fn check(&self, state: &Value) -> Result<Offer, RpcError> {
+        let payload = self.open(state).await?;
+        Offer::read(&payload).ok_or_else(|| invalid_state("it cannot be read"))
+    }
+
+    /// `payload`, valid for 5 minutes, signed for this call; `None` when it
+    /// cannot be signed (no key, or no crypto).
+    pub(super) async fn sign(&self, mut payload: Map<String, Value>) -> Option<String> {
+        let expires_at = self.platform.now() + STATE_LIFETIME_SECONDS;
+        payload.insert("exp".into(), expires_at.into());
+        let payload = base64_encode_url(Value::Object(payload).to_string().as_bytes());
         let mac = self.mac(&payload).await?;
         Some(format!(
             "{STATE_VERSION}.{payload}.{}",
@@ -325,42 +336,44 @@ impl<'a> Signed<'a> {
         ))
     }
 
-    /// The offer a state holds, if this server signed it for this very call
-    /// and it is not over.
-    async fn check(&self, state: &Value) -> Result<Offer, RpcError> {
-        let refused = |why: &str| {
-            RpcError::invalid_params(format!(
-                "Invalid requestState: {why}. Call the tool again without inputResponses and \
-                 requestState to be asked anew."
-            ))
-        };
+    /// The payload of a state this server signed for this very call, if it
+    /// has not expired.
+    pub(super) async fn open(&self, state: &Value) -> Result<Map<String, Value>, RpcError> {
         let state = state
             .as_str()
-            .ok_or_else(|| refused("it must be a string"))?;
+            .ok_or_else(|| invalid_state("it must be a string"))?;
         let mut parts = state.split('.');
         let (Some(STATE_VERSION), Some(payload), Some(mac), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
-            return Err(refused("it is not a state this server wrote"));
+            return Err(invalid_state("it is not a state this server wrote"));
         };
-        let expected = self
-            .mac(payload)
-            .await
-            .ok_or_else(|| refused("it cannot be checked without this request's Clerk key"))?;
+        let expected = self.mac(payload).await.ok_or_else(|| {
+            invalid_state("it cannot be checked without this request's Clerk key")
+        })?;
         let genuine = base64_decode(mac).is_some_and(|mac| equal_in_constant_time(&mac, &expected));
         if !genuine {
-            return Err(refused(
+            return Err(invalid_state(
                 "it was not issued by this server for this call, these arguments and this caller",
             ));
         }
-        let offer = base64_decode(payload)
-            .and_then(|json| Offer::read(&json))
-            .ok_or_else(|| refused("it cannot be read"))?;
-        if self.platform.now() > offer.expires_at {
-            return Err(refused("the question it answers expired"));
+        let payload = base64_decode(payload)
+            .and_then(|json| crate::json::from_bytes::<Map<String, Value>>(&json).ok())
+            .ok_or_else(|| invalid_state("it cannot be read"))?;
+        let expires_at = payload.get("exp").and_then(Value::as_u64).unwrap_or(0);
+        if self.platform.now() > expires_at {
+            return Err(invalid_state("the question it answers expired"));
         }
-        Ok(offer)
+        Ok(payload)
     }
+}
+
+/// The error for a `requestState` that cannot be used, and why.
+fn invalid_state(why: &str) -> RpcError {
+    RpcError::invalid_params(format!(
+        "Invalid requestState: {why}. Call again without inputResponses and requestState to \
+         be asked anew."
+    ))
 }
 
 /// Whether `a` equals `b`, taking as long whatever bytes differ.

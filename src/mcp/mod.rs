@@ -16,6 +16,8 @@
 //! server is stateless.
 
 mod era;
+#[cfg(feature = "conformance-fixtures")]
+mod fixtures;
 mod input;
 pub mod prompts;
 mod results;
@@ -51,12 +53,24 @@ pub struct Context<'a> {
     pub platform: &'a dyn Platform,
 }
 
-/// An answer, and how it stands: the stateless era answers a method it
-/// does not have with HTTP 404 (MCP 2026-07-28, Transports: Streamable HTTP).
+/// An answer, and how it stands.
 #[derive(Debug)]
 pub struct Answer {
     pub response: Response,
-    pub method_not_found: bool,
+    pub standing: Standing,
+}
+
+/// How an answer stands, which the transport says with its HTTP status
+/// (MCP 2026-07-28, Transports: Streamable HTTP).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Answered: a result, or an error about the request's content.
+    Answered,
+    /// The stateless era's answer to a method it does not have: HTTP 404.
+    NoSuchMethod,
+    /// A stateless request that needs a capability its client did not
+    /// declare: HTTP 400.
+    Refused,
 }
 
 /// The server's title, as `serverInfo` shows it.
@@ -92,6 +106,13 @@ const LOG_LEVELS: [&str; 8] = [
 
 /// Answers one request, in the shape of its era.
 pub async fn handle_request(request: Request, era: &Era, context: &Context<'_>) -> Answer {
+    #[cfg(feature = "conformance-fixtures")]
+    if let Some((outcome, standing)) = fixtures::answer(&request, era, context).await {
+        return Answer {
+            response: Response::new(request.id, outcome),
+            standing,
+        };
+    }
     let outcome = match (era, request.method.as_str()) {
         (Era::Handshake(_), "initialize") => initialize(&request.params),
         (Era::Handshake(_), "ping") => jsonrpc::reply(&json!({})),
@@ -106,11 +127,15 @@ pub async fn handle_request(request: Request, era: &Era, context: &Context<'_>) 
             format!("Method not found: {}", shorten(other, 80)),
         )),
     };
-    let method_not_found = matches!(era, Era::Stateless(_))
-        && matches!(&outcome, Err(error) if error.code == code::METHOD_NOT_FOUND);
+    let standing = match (era, &outcome) {
+        (Era::Stateless(_), Err(error)) if error.code == code::METHOD_NOT_FOUND => {
+            Standing::NoSuchMethod
+        }
+        _ => Standing::Answered,
+    };
     Answer {
         response: Response::new(request.id, outcome),
-        method_not_found,
+        standing,
     }
 }
 

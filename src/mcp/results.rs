@@ -220,6 +220,20 @@ impl Members for CallResult {
     }
 }
 
+/// `result` in the shape of `era`: bare, or complete in the stateless
+/// envelope with `caching` when given.
+#[cfg(feature = "conformance-fixtures")]
+pub(super) fn in_era(
+    era: &Era,
+    result: &Map<String, Value>,
+    caching: Option<Caching>,
+) -> Result<Reply, RpcError> {
+    match era {
+        Era::Handshake(_) => jsonrpc::reply(result),
+        Era::Stateless(_) => complete(result, caching),
+    }
+}
+
 /// A complete stateless result: `result`'s members, then the envelope's.
 fn complete<R: Members>(result: &R, caching: Option<Caching>) -> Result<Reply, RpcError> {
     struct Complete<'a, R>(&'a R, Option<Caching>);

@@ -24,7 +24,7 @@ use crate::config::{Access, Config, Mode};
 use crate::json;
 use crate::jsonrpc::{self, code, Message, RpcError};
 use crate::mcp::{
-    self, CacheScope, Caching, Context, Era, EraError, Principal, ProtocolVersion,
+    self, CacheScope, Caching, Context, Era, EraError, Principal, ProtocolVersion, Standing,
     STATELESS_VERSION,
 };
 use crate::oauth::{self, Platform};
@@ -180,14 +180,12 @@ async fn handle_post(
         single => match Message::from_value(single) {
             Ok(Message::Request(request)) => match mcp::decide(&declared, &request) {
                 Ok(era) => {
-                    let mcp::Answer {
-                        response,
-                        method_not_found,
-                    } = mcp::handle_request(request, &era, &context).await;
-                    let status = if method_not_found {
-                        StatusCode::NOT_FOUND
-                    } else {
-                        StatusCode::OK
+                    let mcp::Answer { response, standing } =
+                        mcp::handle_request(request, &era, &context).await;
+                    let status = match standing {
+                        Standing::Answered => StatusCode::OK,
+                        Standing::NoSuchMethod => StatusCode::NOT_FOUND,
+                        Standing::Refused => StatusCode::BAD_REQUEST,
                     };
                     answer(status, &response, format, response.size_hint())
                 }

@@ -50,6 +50,11 @@ const PRISM = join(ROOT, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'ind
 const TIME_BUDGET_MS = 6 * 60_000;
 const STARTUP_TIMEOUT_MS = 90_000;
 const CONFORMANCE_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'prompts-list', 'logging-set-level', 'dns-rebinding-protection'];
+// The build with the conformance suite's fixtures (`bash .ci/build.sh --conformance-fixtures`),
+// which the suite's 2026-07-28 requirements run against, and the checks it is known to fail.
+const CONFORMANCE_CONFIG = join(HERE, 'wrangler-conformance.toml');
+const CONFORMANCE_EXPECTED_FAILURES = join(HERE, 'conformance', 'expected-failures-2026-07-28.yml');
+const CONFORMANCE_2026_STEP = 'conformance, 2026-07-28 requirements (fixtures build)';
 const SEEDED_USERS = 45;
 const LOAD_MODES = ['public', 'hosted'];
 const CONFORMANCE_MODES = ['public', 'hosted'];
@@ -174,23 +179,28 @@ function notRun(names, reason) {
   for (const name of names) steps.push({ name, ok: false, detail: `not run: ${reason}`, seconds: 0 });
 }
 
-/** The test config must run the worker as the real one does. */
+/** The test configs must run the worker as the real one does. */
 function checkConfigMatchesRoot() {
   const rootConfig = join(ROOT, 'wrangler.toml');
   if (!existsSync(rootConfig)) return { ok: false, detail: 'there is no wrangler.toml at the repository root' };
-  const [root, test] = [rootConfig, options.config].map((file) => readFileSync(file, 'utf8'));
-  const differences = ['compatibility_date', 'compatibility_flags']
-    .filter((key) => tomlSetting(root, key) !== tomlSetting(test, key))
-    .map((key) => `${key}: root has ${tomlSetting(root, key)}, ${relative(ROOT, options.config)} has ${tomlSetting(test, key)}`);
+  const root = readFileSync(rootConfig, 'utf8');
+  const differences = [options.config, CONFORMANCE_CONFIG].flatMap((config) => {
+    const test = readFileSync(config, 'utf8');
+    return ['compatibility_date', 'compatibility_flags']
+      .filter((key) => tomlSetting(root, key) !== tomlSetting(test, key))
+      .map((key) => `${key}: root has ${tomlSetting(root, key)}, ${relative(ROOT, config)} has ${tomlSetting(test, key)}`);
+  });
   return { ok: differences.length === 0, detail: differences.join('; ') };
 }
 
-/** The worker the config names must have been built. */
+/** The workers the configs name must have been built. */
 function checkBuilt() {
-  const main = tomlSetting(readFileSync(options.config, 'utf8'), 'main')?.replace(/^"|"$/g, '');
-  if (!main) return { ok: false, detail: `${relative(ROOT, options.config)} has no main` };
-  const entry = join(dirname(options.config), main);
-  if (!existsSync(entry)) return { ok: false, detail: `no ${relative(ROOT, entry)}: build the worker first (worker-build --release)` };
+  for (const [config, how] of [[options.config, 'npm run build'], [CONFORMANCE_CONFIG, 'bash .ci/build.sh --conformance-fixtures']]) {
+    const main = tomlSetting(readFileSync(config, 'utf8'), 'main')?.replace(/^"|"$/g, '');
+    if (!main) return { ok: false, detail: `${relative(ROOT, config)} has no main` };
+    const entry = join(dirname(config), main);
+    if (!existsSync(entry)) return { ok: false, detail: `no ${relative(ROOT, entry)}: build it first (${how})` };
+  }
   return { ok: true };
 }
 
@@ -250,7 +260,7 @@ async function startRecording(name, options) {
  * A port freePort found free may be taken by another process before wrangler binds it; then
  * wrangler exits and it is started again on other ports, twice at most.
  */
-async function startWorker(name, { clerkUrl, expectedMode, vars = {} }) {
+async function startWorker(name, { clerkUrl, expectedMode, vars = {}, config = options.config }) {
   // The proxy takes its own port first, so that it cannot take one chosen for wrangler.
   let target;
   const recorder = await startRecording(name, { target: () => target });
@@ -259,7 +269,7 @@ async function startWorker(name, { clerkUrl, expectedMode, vars = {} }) {
     const [port, inspectorPort] = [await freePort(), await freePort()];
     target = `http://127.0.0.1:${port}`;
     const logStart = existsSync(log) ? statSync(log).size : 0;
-    const outcome = await runWrangler(name, { port, inspectorPort, clerkUrl, expectedMode, vars, base: recorder.url, log });
+    const outcome = await runWrangler(name, { port, inspectorPort, clerkUrl, expectedMode, vars, config, base: recorder.url, log });
     if (outcome.ready) return `${recorder.url}/mcp`;
     const written = readFileSync(log, 'utf8').slice(logStart);
     if (outcome.exited && written.includes('Address already in use') && attempt < 3) {
@@ -275,11 +285,11 @@ async function startWorker(name, { clerkUrl, expectedMode, vars = {} }) {
  * Runs one `wrangler dev` and polls /health through the proxy at `base`: resolves to
  * { ready: true }, or { exited, detail } once wrangler exited or the startup time ran out.
  */
-async function runWrangler(name, { port, inspectorPort, clerkUrl, expectedMode, vars, base, log }) {
+async function runWrangler(name, { port, inspectorPort, clerkUrl, expectedMode, vars, config, base, log }) {
   const wrangler = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
   const child = launch(process.execPath, [
     wrangler, 'dev',
-    '--config', options.config,
+    '--config', config,
     '--ip', '127.0.0.1', '--port', String(port),
     '--inspector-ip', '127.0.0.1', '--inspector-port', String(inspectorPort),
     '--local', '--persist-to', join(workDir, `state-${name}`),
@@ -308,6 +318,7 @@ async function main() {
     ...testFiles.map((file) => `node --test ${file}`),
     'python_client.py',
     ...CONFORMANCE_MODES.flatMap((mode) => CONFORMANCE_SCENARIOS.map((scenario) => `conformance ${scenario} (${mode})`)),
+    CONFORMANCE_2026_STEP,
     ...LOAD_MODES.map((mode) => `load ${mode}`),
   ];
   const contractSteps = [
@@ -380,6 +391,15 @@ function endToEndWorkers({ hostedKey, hostedTokens, publicToken, oauthToken, clo
         MCP_ADMIN_ORGANIZATION: organizations[1].id,
       },
     },
+    // The build with the conformance suite's fixtures, open (the suite sends no token), with a
+    // key of its own that signs its request states.
+    {
+      name: 'conformance',
+      env: 'MCP_URL_CONFORMANCE',
+      expectedMode: 'hosted',
+      config: CONFORMANCE_CONFIG,
+      vars: { CLERK_SECRET_KEY: hostedKey, MCP_ALLOW_UNAUTHENTICATED: 'true' },
+    },
   ];
 }
 
@@ -407,7 +427,9 @@ async function runEndToEnd(testFiles, stepNames) {
   for (const worker of workers) {
     ready = ready && await step(`start ${worker.name} worker`, async () => {
       const vars = worker.frontendApi ? { ...worker.vars, CLERK_FRONTEND_API: clerkUrl } : worker.vars;
-      urls[worker.env] = await startWorker(worker.name, { clerkUrl: worker.clerkUrl ?? clerkUrl, expectedMode: worker.expectedMode, vars });
+      urls[worker.env] = await startWorker(worker.name, {
+        clerkUrl: worker.clerkUrl ?? clerkUrl, expectedMode: worker.expectedMode, vars, config: worker.config,
+      });
       console.log(`${worker.name} worker at ${urls[worker.env]}`);
     });
   }
@@ -461,6 +483,15 @@ async function runEndToEnd(testFiles, stepNames) {
       ], { env: conformanceEnv, timeoutMs: 60_000 }));
     }
   }
+
+  // The newest suite, every scenario MCP 2026-07-28 requires, against the fixtures build. It
+  // fails on any check that fails or warns unless the expected-failures file names it, and on
+  // any check that file names which now passes.
+  const conformance2026 = join(ROOT, 'node_modules', 'mcp-conformance-2026', 'dist', 'index.js');
+  await step(CONFORMANCE_2026_STEP, () => runCommand(node22, [
+    conformance2026, 'server', '--url', urls.MCP_URL_CONFORMANCE, '--requirements', '2026-07-28',
+    '--expected-failures', CONFORMANCE_EXPECTED_FAILURES,
+  ], { env: conformanceEnv, timeoutMs: 300_000 }));
 
   // load.mjs gives up after 120 s of its own.
   for (const mode of LOAD_MODES) {

@@ -15,7 +15,8 @@
 //! which is a stateless request that forgot its `_meta`. The checks of a
 //! stateless request run in this order, and the first that fails answers
 //! with HTTP 400: `_meta` complete, headers equal to the body, version
-//! served, headers present, log level known.
+//! served, headers present, log level known. `clientInfo` may be left out,
+//! but one that is sent must name the client and its version.
 
 use std::borrow::Cow;
 
@@ -34,6 +35,7 @@ pub const STATELESS_VERSION: &str = "2026-07-28";
 pub mod meta {
     pub const PROTOCOL_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
     pub const CLIENT_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
+    pub const CLIENT_INFO: &str = "io.modelcontextprotocol/clientInfo";
     pub const LOG_LEVEL: &str = "io.modelcontextprotocol/logLevel";
     pub const SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
 }
@@ -151,6 +153,17 @@ fn stateless(
             meta::CLIENT_CAPABILITIES
         )));
     };
+    if let Some(info) = meta.get(meta::CLIENT_INFO) {
+        let names_itself = ["name", "version"]
+            .iter()
+            .all(|field| info.get(field).is_some_and(Value::is_string));
+        if !names_itself {
+            return Err(invalid_meta(format!(
+                "_meta[\"{}\"], when sent, is an object with a \"name\" and a \"version\" string",
+                meta::CLIENT_INFO
+            )));
+        }
+    }
     let name = target(request);
     let declared_name = declared.name.map(decode_name);
     let mismatch = [

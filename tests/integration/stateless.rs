@@ -875,3 +875,22 @@ fn a_name_header_on_a_method_the_server_lacks_is_404_not_a_mismatch() {
         .insert("mcp-name", "test://b".parse().unwrap());
     refused(request, 400, -32020);
 }
+
+#[test]
+fn client_info_when_sent_names_the_client_and_its_version() {
+    for info in [
+        json!("test"),
+        json!({"name": "test"}),
+        json!({"name": 1, "version": "1"}),
+    ] {
+        let mut request = get_user();
+        edit_meta(&mut request, |meta| {
+            meta.insert("io.modelcontextprotocol/clientInfo".into(), info.clone());
+        });
+        let error = refused(request, 400, -32602);
+        assert!(
+            error["message"].as_str().unwrap().contains("clientInfo"),
+            "{info}"
+        );
+    }
+}

@@ -58,9 +58,12 @@ pub const CONFIGS: [&[(&str, &str)]; 6] = [
             "tok-Alpha-0123456789abcdef, tok-Bravo-fedcba9876543210",
         ),
     ],
+    // Opened, and with write tools for its production key, so that writes
+    // are fuzzed too; the other hosted configurations keep the guard on.
     &[
         ("CLERK_SECRET_KEY", HOSTED_KEY),
         ("MCP_ALLOW_UNAUTHENTICATED", "true"),
+        ("MCP_LIVE_WRITES", "true"),
     ],
     &[("CLERK_SECRET_KEY", HOSTED_KEY)],
     &[("MCP_AUTH_TOKENS", "tok-Alpha-0123456789abcdef")],

@@ -13,6 +13,7 @@
 //! | `MCP_TOOLSETS`              | var    | comma-separated toolsets to offer (default: all)       |
 //! | `MCP_REDACT_PRIVATE_METADATA` | var  | `true` takes `privateMetadata` out of every output     |
 //! | `MCP_LIST_TTL_SECONDS`      | var    | how long 2026-07-28 clients may keep list answers, default 300 |
+//! | `MCP_LIVE_WRITES`           | var    | `true` offers write tools with a production (`sk_live_`) key |
 //! | `CLERK_PUBLISHABLE_KEY`     | var    | hosted mode: turns OAuth sign-in on, names the instance |
 //! | `CLERK_FRONTEND_API`        | var    | hosted mode: the same, as a host or origin (wins)      |
 //! | `MCP_ALLOWED_USERS`         | var    | OAuth: user IDs and email addresses that may sign in   |
@@ -136,6 +137,9 @@ pub struct Config {
     /// How long a 2026-07-28 client may reuse a `tools/list` or
     /// `prompts/list` answer.
     pub list_ttl: Duration,
+    /// Whether write tools are offered when the request's key is a
+    /// production (`sk_live_`) key.
+    pub live_writes: bool,
 }
 
 /// The shortest token `MCP_AUTH_TOKENS` accepts: anything shorter could be
@@ -253,6 +257,7 @@ impl Config {
             selection,
             redact_private_metadata: flag(&lookup, "MCP_REDACT_PRIVATE_METADATA")?,
             list_ttl,
+            live_writes: flag(&lookup, "MCP_LIVE_WRITES")?,
         })
     }
 }

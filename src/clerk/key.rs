@@ -63,6 +63,11 @@ impl SecretKey {
         &self.0[..PREFIXES[0].len()]
     }
 
+    /// Whether this is a production instance's key (`sk_live_`).
+    pub fn is_live(&self) -> bool {
+        self.0.starts_with("sk_live_")
+    }
+
     /// The whole key, for the `Authorization` header of a Clerk request only.
     pub fn expose(&self) -> &str {
         &self.0

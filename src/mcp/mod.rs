@@ -28,7 +28,7 @@ use serde_json::{json, Map, Value};
 use crate::jsonrpc::{self, code, Reply, Request, Response, RpcError};
 use crate::oauth::Platform;
 use crate::text::shorten;
-use crate::tools::{self, Credentials, Selection};
+use crate::tools::{self, CallResult, Credentials, Selection, ToolError};
 
 pub use era::{
     decide, handshake_version, is_stateless, Declared, Era, EraError, STATELESS_VERSION,
@@ -43,6 +43,10 @@ pub struct Context<'a> {
     pub clerk: Credentials<'a>,
     /// The tools this request may see and call.
     pub selection: Selection,
+    /// Whether the request acts with a production key on a server that
+    /// keeps write tools from production keys (`MCP_LIVE_WRITES`): its
+    /// write tools are left out and refused.
+    pub live_guard: bool,
     /// Whether `privateMetadata` is taken out of every tool output.
     pub redact_private_metadata: bool,
     /// How the stateless era's list answers may be cached.
@@ -71,6 +75,17 @@ pub enum Standing {
     /// A stateless request that needs a capability its client did not
     /// declare: HTTP 400.
     Refused,
+}
+
+impl Context<'_> {
+    /// The tools and prompts the request is offered: its selection, without
+    /// the write tools when the production guard holds them back.
+    pub fn offered(&self) -> Selection {
+        Selection {
+            read_only: self.selection.read_only || self.live_guard,
+            ..self.selection
+        }
+    }
 }
 
 /// The server's title, as `serverInfo` shows it.
@@ -161,7 +176,7 @@ fn list_tools(
     match params.get("cursor") {
         None | Some(Value::Null) => results::tools_list(
             era,
-            tools::list(context.selection, context.redact_private_metadata),
+            tools::list(context.offered(), context.redact_private_metadata),
             context.list_caching,
         ),
         Some(Value::String(_)) => Err(RpcError::invalid_params(
@@ -182,6 +197,14 @@ async fn call_tool(
     let (name, arguments) = name_and_arguments(&mut params, "tools/call")?;
     let tool = tools::find(&name, context.selection)
         .ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {}", shorten(&name, 80))))?;
+    if context.live_guard && !tool.annotations.read_only {
+        let refused = CallResult::failed(ToolError::Withheld(format!(
+            "{name} changes data, and the Clerk key in use is a production key (sk_live_). \
+             This server offers write tools with a production key only when its operator sets \
+             MCP_LIVE_WRITES=true"
+        )));
+        return results::tool_result(era, &refused);
+    }
     match era {
         Era::Handshake(_) => {
             let clerk = &context.clerk;
@@ -228,7 +251,7 @@ fn list_prompts(
 ) -> Result<Reply, RpcError> {
     match params.get("cursor") {
         None | Some(Value::Null) => {
-            results::prompts_list(era, prompts::list(context.selection), context.list_caching)
+            results::prompts_list(era, prompts::list(context.offered()), context.list_caching)
         }
         Some(_) => Err(RpcError::invalid_params(
             "Unknown cursor: prompts/list returns every prompt on its first page",
@@ -243,7 +266,7 @@ fn get_prompt(
     context: &Context<'_>,
 ) -> Result<Reply, RpcError> {
     let (name, arguments) = name_and_arguments(&mut params, "prompts/get")?;
-    let prompt = prompts::get(&name, arguments, context.selection)
+    let prompt = prompts::get(&name, arguments, context.offered())
         .map_err(|error| RpcError::invalid_params(error.to_string()))?;
     results::prompt(era, &prompt)
 }

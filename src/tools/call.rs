@@ -145,6 +145,11 @@ impl Serialize for Text<'_> {
 }
 
 impl CallResult {
+    /// The result of a call refused before its tool ran.
+    pub fn failed(error: ToolError) -> Self {
+        CallResult(Err(error))
+    }
+
     /// The question the tool asks instead of answering, if it asks one.
     pub fn question(&self) -> Option<&Question> {
         match &self.0 {

@@ -20,6 +20,9 @@ pub enum ToolError {
     NotFound { object: String, error: ClerkError },
     /// Any other failed Clerk call.
     Clerk(ClerkError),
+    /// The call is not allowed here, for the reason given. Nothing was sent
+    /// to Clerk.
+    Withheld(String),
     /// A bug in this server (an output that cannot be serialized).
     Internal(String),
 }
@@ -82,6 +85,9 @@ impl fmt::Display for ToolError {
             ToolError::Key(error) => error.fmt(f),
             ToolError::NotFound { object, error } => write!(f, "Not found: {object}. {error}"),
             ToolError::Clerk(error) => error.fmt(f),
+            ToolError::Withheld(reason) => {
+                write!(f, "Not allowed: {reason}. Nothing was sent to Clerk.")
+            }
             ToolError::Internal(detail) => write!(f, "Internal error in this server: {detail}"),
         }
     }

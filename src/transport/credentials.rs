@@ -28,6 +28,17 @@ pub fn resolve<'a>(
     request_key(config, headers).map(|key| ClerkClient::new(http, &config.clerk_api_url, key))
 }
 
+/// Whether the production guard takes the write tools away from a request:
+/// its key is known and is a production (`sk_live_`) key, and the operator
+/// has not set `MCP_LIVE_WRITES=true`. A request whose key is not known yet
+/// (public mode, no key sent) keeps them until it calls one with a key.
+pub fn live_guard(config: &Config, clerk: &Credentials<'_>) -> bool {
+    !config.live_writes
+        && clerk
+            .as_ref()
+            .is_ok_and(|clerk| clerk.secret_key().is_live())
+}
+
 /// The Clerk key a request acts with: the server's in hosted mode; in public
 /// mode the request's `X-Clerk-Secret-Key`, else its `Authorization: Bearer`
 /// unless that header carries an access token.

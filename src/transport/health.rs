@@ -10,6 +10,8 @@
 //! everyone for want of tokens reports itself degraded. With OAuth sign-in on, `oauth`
 //! names the authorization server and whether an allow-list is set; without one every
 //! user who signs in is refused, which makes a server without static tokens degraded.
+//! `liveWrites` is the production guard's setting, and `writeToolsWithheld`, when the
+//! key is known, whether the guard takes the write tools away from it.
 
 use http::request::Parts;
 use http::{Response, StatusCode};
@@ -36,7 +38,15 @@ pub async fn answer(parts: &Parts, config: &Config, http: &dyn HttpSend) -> Resp
         (Mode::Public, Err(_)) => Err(KeyError::Missing),
         _ => credentials::resolve(config, http, &parts.headers),
     };
-    let (status, body) = check(config, selection, clerk).await;
+    let guard = match &clerk {
+        Ok(_) => Some(credentials::live_guard(config, &clerk)),
+        Err(_) => None,
+    };
+    let (status, mut body) = check(config, selection, clerk).await;
+    body["liveWrites"] = Value::Bool(config.live_writes);
+    if let Some(withheld) = guard {
+        body["writeToolsWithheld"] = Value::Bool(withheld);
+    }
     json_response(status, &body)
 }
 

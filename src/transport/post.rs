@@ -156,11 +156,13 @@ async fn handle_post(
             return refusal(StatusCode::BAD_REQUEST, &format!("Bad Request: {problem}"))
         }
     };
+    let live_guard = credentials::live_guard(config, &clerk);
     let context = Context {
         clerk,
         selection,
         redact_private_metadata: config.redact_private_metadata,
         list_caching: list_caching(config, parts),
+        live_guard,
         principal: asker.principal,
         platform: asker.platform,
     };
@@ -212,14 +214,20 @@ async fn handle_post(
 }
 
 /// How a stateless client may cache this request's list answers: for the
-/// operator's TTL; privately when the server admits only some callers or
-/// the request narrows the tools with its headers, which a cache keyed by
-/// URL and parameters would not tell apart.
+/// operator's TTL; privately when the server admits only some callers, or
+/// the request narrows the tools with its headers or brings its own key,
+/// which a cache keyed by URL and parameters would not tell apart.
 fn list_caching(config: &Config, parts: &Parts) -> Caching {
     let narrowed_by_headers = [narrowing::READONLY_HEADER, narrowing::TOOLSETS_HEADER]
         .iter()
         .any(|name| parts.headers.contains_key(name));
-    let scope = if matches!(config.access, Access::Open) && !narrowed_by_headers {
+    // A public server's list depends on the kind of key sent (the
+    // production guard).
+    let key_sent = matches!(config.mode, Mode::Public)
+        && [SECRET_KEY_HEADER, http::header::AUTHORIZATION]
+            .iter()
+            .any(|name| parts.headers.contains_key(name));
+    let scope = if matches!(config.access, Access::Open) && !narrowed_by_headers && !key_sent {
         CacheScope::Public
     } else {
         CacheScope::Private

@@ -353,7 +353,7 @@ const accessToken = () => randomBytes(24).toString('base64url');
  * uses, and the ones that show a configuration of their own. `env` names the variable that
  * gives the tests its /mcp URL.
  */
-function endToEndWorkers({ hostedKey, hostedTokens, publicToken, oauthToken, closedClerkUrl }) {
+function endToEndWorkers({ hostedKey, liveKey, hostedTokens, publicToken, oauthToken, closedClerkUrl }) {
   // Who may sign in to the OAuth worker: the first seeded user by ID, the third by email address,
   // and the admins of the second seeded organization (its creator, the fourth user).
   const users = seedUsers(SEEDED_USERS);
@@ -365,6 +365,15 @@ function endToEndWorkers({ hostedKey, hostedTokens, publicToken, oauthToken, clo
     // Without tokens and not opened on purpose: it must refuse every MCP request.
     { name: 'hosted-locked', env: 'MCP_URL_HOSTED_LOCKED', expectedMode: 'hosted', vars: { CLERK_SECRET_KEY: hostedKey } },
     { name: 'hosted-open', env: 'MCP_URL_HOSTED_OPEN', expectedMode: 'hosted', vars: { CLERK_SECRET_KEY: hostedKey, MCP_ALLOW_UNAUTHENTICATED: 'true' } },
+    // A production key, without and with the operator's opt-in to write tools
+    // (tests/e2e/production-guard.test.mjs).
+    { name: 'hosted-live', env: 'MCP_URL_HOSTED_LIVE', expectedMode: 'hosted', vars: { CLERK_SECRET_KEY: liveKey, MCP_AUTH_TOKENS: hostedTokens.join(',') } },
+    {
+      name: 'hosted-live-writes',
+      env: 'MCP_URL_HOSTED_LIVE_WRITES',
+      expectedMode: 'hosted',
+      vars: { CLERK_SECRET_KEY: liveKey, MCP_AUTH_TOKENS: hostedTokens.join(','), MCP_LIVE_WRITES: 'true' },
+    },
     { name: 'public-tokens', env: 'MCP_URL_PUBLIC_TOKENS', expectedMode: 'public', vars: { MCP_AUTH_TOKENS: publicToken } },
     // For the faults a dedicated Clerk setting brings (tests/e2e/errors.test.mjs).
     { name: 'short-timeout', env: 'MCP_URL_SHORT_TIMEOUT', expectedMode: 'public', vars: { CLERK_TIMEOUT_MS: '1500' } },
@@ -406,22 +415,24 @@ function endToEndWorkers({ hostedKey, hostedTokens, publicToken, oauthToken, clo
 async function runEndToEnd(testFiles, stepNames) {
   const publicKey = `sk_test_${randomBytes(16).toString('hex')}`;
   const hostedKey = `sk_test_${randomBytes(16).toString('hex')}`;
+  const liveKey = `sk_live_${randomBytes(16).toString('hex')}`;
   const hostedTokens = [accessToken(), accessToken()];
   const publicToken = accessToken();
   const oauthToken = accessToken();
   secrets.push(
     { label: 'the public-mode Clerk key', value: publicKey },
     { label: 'the hosted-mode Clerk key', value: hostedKey },
+    { label: 'the production Clerk key', value: liveKey },
     ...hostedTokens.map((value, i) => ({ label: `hosted access token ${i + 1}`, value })),
     { label: 'the public-mode access token', value: publicToken },
     { label: 'the OAuth worker\'s static access token', value: oauthToken },
   );
   const closedClerkUrl = `http://127.0.0.1:${await closedPort()}`;
-  const workers = endToEndWorkers({ hostedKey, hostedTokens, publicToken, oauthToken, closedClerkUrl });
+  const workers = endToEndWorkers({ hostedKey, liveKey, hostedTokens, publicToken, oauthToken, closedClerkUrl });
   let clerkUrl;
   const urls = {};
   let ready = await step('start fake Clerk', async () => {
-    clerkUrl = await startFakeClerk([publicKey, hostedKey]);
+    clerkUrl = await startFakeClerk([publicKey, hostedKey, liveKey]);
     console.log(`fake Clerk at ${clerkUrl}`);
   });
   for (const worker of workers) {
@@ -444,6 +455,7 @@ async function runEndToEnd(testFiles, stepNames) {
     FAKE_CLERK_URL: clerkUrl,
     CLERK_KEY_PUBLIC: publicKey,
     CLERK_KEY_HOSTED: hostedKey,
+    CLERK_KEY_LIVE: liveKey,
     MCP_TOKENS_HOSTED: hostedTokens.join(','),
     MCP_TOKEN_PUBLIC_TOKENS: publicToken,
     MCP_TOKEN_OAUTH: oauthToken,

@@ -135,7 +135,8 @@ fn health_in_public_mode_without_a_key_does_not_call_clerk() {
             "toolsets": ["organizations", "members", "invitations", "users", "sessions", "roles"],
             "redactPrivateMetadata": false,
             "clerkConnected": null,
-            "version": env!("CARGO_PKG_VERSION")
+            "version": env!("CARGO_PKG_VERSION"),
+            "liveWrites": false
         })
     );
     assert_eq!(clerk.request_count(), 0);
@@ -179,7 +180,9 @@ fn health_in_hosted_mode_reports_a_working_key() {
                 "toolsets": ["organizations", "members", "invitations", "users", "sessions", "roles"],
                 "redactPrivateMetadata": false,
                 "clerkConnected": true,
-                "version": env!("CARGO_PKG_VERSION")
+                "version": env!("CARGO_PKG_VERSION"),
+                "liveWrites": false,
+                "writeToolsWithheld": false
             })
         );
     }

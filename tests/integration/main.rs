@@ -14,6 +14,7 @@ mod keys_and_health;
 mod member_tools;
 mod oauth;
 mod organization_tools;
+mod production_guard;
 mod prompts;
 mod protocol;
 mod role_tools;

@@ -41,6 +41,12 @@ fn stateless_with(method: &str, params: Value, capabilities: Value) -> Request<V
     request
 }
 
+/// The same request without the public-mode key: what a client sends to list.
+fn keyless(mut request: Request<Vec<u8>>) -> Request<Vec<u8>> {
+    request.headers_mut().remove("x-clerk-secret-key");
+    request
+}
+
 fn user() -> Value {
     json!({"id": "user_2abc", "object": "user", "first_name": "Ada",
         "email_addresses": [], "created_at": 1_700_000_000_000_u64})
@@ -103,7 +109,7 @@ fn tools_list_has_the_same_tools_in_the_envelope_with_caching_hints() {
         &clerk,
     ));
     let modern = body_json(&send(
-        stateless("tools/list", json!({})),
+        keyless(stateless("tools/list", json!({}))),
         &public_config(),
         &clerk,
     ));
@@ -146,8 +152,11 @@ fn a_list_that_depends_on_who_asks_or_their_headers_is_private() {
         .headers_mut()
         .insert("x-mcp-readonly", "true".parse().unwrap());
     assert_eq!(scope(narrowed, &public_config()), "private");
-    let prompts = stateless("prompts/list", json!({}));
+    let prompts = keyless(stateless("prompts/list", json!({})));
     assert_eq!(scope(prompts, &public_config()), "public");
+    // A public server's list depends on the kind of key a request brings.
+    let with_key = stateless("tools/list", json!({}));
+    assert_eq!(scope(with_key, &public_config()), "private");
 }
 
 #[test]

@@ -817,6 +817,11 @@ impl Platform for NoOAuth {
         Box::pin(async { Err("no crypto in the fuzz harness".to_owned()) })
     }
 
+    fn random_bytes(&self, bytes: &mut [u8]) -> Result<(), String> {
+        bytes.fill(7);
+        Ok(())
+    }
+
     fn hmac_sha256<'a>(
         &'a self,
         _key: &'a [u8],

@@ -387,6 +387,16 @@ impl Platform for WebCrypto {
         })
     }
 
+    fn random_bytes(&self, bytes: &mut [u8]) -> Result<(), String> {
+        let crypto: web_sys::Crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto"))
+            .map_err(|_| "no crypto in this runtime".to_owned())?
+            .unchecked_into();
+        crypto
+            .get_random_values_with_u8_array(bytes)
+            .map(|_| ())
+            .map_err(|error| crypto_error("getRandomValues", &error))
+    }
+
     fn hmac_sha256<'a>(
         &'a self,
         key: &'a [u8],

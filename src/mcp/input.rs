@@ -81,7 +81,7 @@ pub async fn call_tool(
             return input_required(question, &state);
         }
     }
-    results::tool_result(era, &result)
+    results::tool_result(era, &result, &super::fence(&result, context.platform))
 }
 
 /// What a state says was offered.

@@ -203,7 +203,7 @@ async fn call_tool(
              This server offers write tools with a production key only when its operator sets \
              MCP_LIVE_WRITES=true"
         )));
-        return results::tool_result(era, &refused);
+        return results::tool_result(era, &refused, &fence(&refused, context.platform));
     }
     match era {
         Era::Handshake(_) => {
@@ -216,10 +216,29 @@ async fn call_tool(
                 false,
             )
             .await;
-            results::tool_result(era, &result)
+            results::tool_result(era, &result, &fence(&result, context.platform))
         }
         Era::Stateless(_) => input::call_tool(tool, arguments, &params, era, context).await,
     }
+}
+
+/// A fence for `result`'s output: 32 random hex characters, new for every
+/// answer, drawn again in the unlikely case the output holds its marker. A
+/// runtime without randomness (none that runs this server) would get a
+/// fence made from the clock.
+fn fence(result: &CallResult, platform: &dyn Platform) -> String {
+    let mut id = String::new();
+    for _ in 0..4 {
+        let mut bytes = [0u8; 16];
+        if platform.random_bytes(&mut bytes).is_err() {
+            bytes[..8].copy_from_slice(&platform.now().to_le_bytes());
+        }
+        id = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        if !result.output_contains(&format!("untrusted-data-{id}")) {
+            break;
+        }
+    }
+    id
 }
 
 /// The `name` and `arguments` of a `tools/call` or `prompts/get`; absent

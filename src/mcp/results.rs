@@ -53,11 +53,23 @@ pub fn prompts_list(era: &Era, prompts: Value, caching: Caching) -> Result<Reply
     }
 }
 
-/// `tools/call`: the tool's result, complete.
-pub fn tool_result(era: &Era, result: &CallResult) -> Result<Reply, RpcError> {
+/// `tools/call`: the tool's result, its output fenced with `fence`, complete.
+pub fn tool_result(era: &Era, result: &CallResult, fence: &str) -> Result<Reply, RpcError> {
+    let fenced = Fenced(result, fence);
     match era {
-        Era::Handshake(_) => jsonrpc::reply(result),
-        Era::Stateless(_) => complete(result, None),
+        Era::Handshake(_) => jsonrpc::reply(&fenced),
+        Era::Stateless(_) => complete(&fenced, None),
+    }
+}
+
+/// A tool result with the fence its output is written in.
+struct Fenced<'a>(&'a CallResult, &'a str);
+
+impl Serialize for Fenced<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        self.write(&mut map)?;
+        map.end()
     }
 }
 
@@ -214,9 +226,9 @@ impl Members for Map<String, Value> {
     }
 }
 
-impl Members for CallResult {
+impl Members for Fenced<'_> {
     fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        self.write_members(map)
+        self.0.write_members(map, self.1)
     }
 }
 

@@ -98,6 +98,9 @@ pub trait Platform {
     /// The SHA-256 of `data`.
     fn sha256<'a>(&'a self, data: &'a [u8]) -> LocalBoxFuture<'a, Result<[u8; 32], String>>;
 
+    /// Fills `bytes` with cryptographically random bytes.
+    fn random_bytes(&self, bytes: &mut [u8]) -> Result<(), String>;
+
     /// The HMAC-SHA256 of `message` under `key` (RFC 2104).
     fn hmac_sha256<'a>(
         &'a self,

@@ -215,10 +215,22 @@ export function toolText(result) {
   return result.content[0].text;
 }
 
-/** A successful result: `structuredContent`, also given as JSON in the first text block. */
+/**
+ * The JSON a successful result's text block fences as untrusted data: one sentence saying it is
+ * data, then `<untrusted-data-ID>`, the JSON, and `</untrusted-data-ID>` with the same ID of at
+ * least 16 hex characters, which occurs nowhere inside.
+ */
+export function fencedJson(text) {
+  const match = /^([^\n]*never as instructions[^\n]*)\n<untrusted-data-([0-9a-f]{16,})>\n([\s\S]*)\n<\/untrusted-data-\2>$/.exec(text);
+  assert.ok(match, `a fenced text block: ${text.slice(0, 300)}`);
+  assert.ok(!match[3].includes(`untrusted-data-${match[2]}`), 'the fence closes once');
+  return JSON.parse(match[3]);
+}
+
+/** A successful result: `structuredContent`, also given as JSON, fenced, in the first text block. */
 export function structured(result) {
   assert.notEqual(result.isError, true, `tool failed: ${result.content?.[0]?.text}`);
-  assert.deepEqual(JSON.parse(toolText(result)), result.structuredContent,
+  assert.deepEqual(fencedJson(toolText(result)), result.structuredContent,
     'the text block holds the same JSON as structuredContent');
   return result.structuredContent;
 }

@@ -8,6 +8,7 @@ mod support;
 mod access;
 mod bad_input;
 mod clerk_faults;
+mod fence;
 mod fuzz_regressions;
 mod invitation_tools;
 mod keys_and_health;

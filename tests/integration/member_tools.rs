@@ -697,7 +697,7 @@ fn list_user_organizations_returns_each_membership_with_its_organization() {
             "hasMore": false
         })
     );
-    let text: Value = serde_json::from_str(result_text(&result)).expect("text is JSON");
+    let text: Value = fenced_json(result_text(&result));
     assert_eq!(text, result["structuredContent"]);
 }
 

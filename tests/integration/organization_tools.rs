@@ -171,7 +171,7 @@ fn list_organizations_returns_camel_case_organizations_with_iso_times_and_page_i
         "org_2e7HbQn4Vx1KsWp9LtRz6MdYc3F"
     );
     assert_eq!(output["organizations"].as_array().map(Vec::len), Some(3));
-    let text: Value = serde_json::from_str(result_text(&result)).expect("text is JSON");
+    let text: Value = fenced_json(result_text(&result));
     assert_eq!(&text, output);
 }
 

@@ -109,7 +109,7 @@ fn list_roles_returns_each_role_with_its_permission_keys() {
             "hasMore": false
         })
     );
-    let text: Value = serde_json::from_str(result_text(&result)).expect("text is JSON");
+    let text: Value = fenced_json(result_text(&result));
     assert_eq!(text, result["structuredContent"]);
 }
 

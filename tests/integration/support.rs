@@ -174,6 +174,8 @@ pub const NOW: u64 = 1_800_000_000;
 /// on beyond telling tokens apart.
 pub struct FakePlatform {
     pub now: Cell<u64>,
+    /// How many random draws were made: each draw differs from the last.
+    pub draws: Cell<u64>,
     /// How many signatures were checked.
     pub verifications: Cell<usize>,
 }
@@ -182,6 +184,7 @@ impl Default for FakePlatform {
     fn default() -> Self {
         FakePlatform {
             now: Cell::new(NOW),
+            draws: Cell::new(0),
             verifications: Cell::new(0),
         }
     }
@@ -207,6 +210,15 @@ impl Platform for FakePlatform {
             chunk.copy_from_slice(&hash.to_le_bytes());
         }
         Box::pin(async move { Ok(digest) })
+    }
+
+    fn random_bytes(&self, bytes: &mut [u8]) -> Result<(), String> {
+        let draw = self.draws.get() + 1;
+        self.draws.set(draw);
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = (draw.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> ((i % 8) * 8)) as u8 ^ i as u8;
+        }
+        Ok(())
     }
 
     fn hmac_sha256<'a>(
@@ -330,6 +342,30 @@ pub fn not_found_text(clerk: &FakeClerk, tool: &str, arguments: Value) -> String
     assert!(text.contains("404"), "{tool}: {text}");
     assert!(text.contains("resource_not_found"), "{tool}: {text}");
     text
+}
+
+/// The JSON a successful result's text block holds between its
+/// `<untrusted-data-ID>` markers, after checking the fence: one sentence,
+/// then the opening marker, the JSON, and the same marker closing.
+pub fn fenced_json(text: &str) -> Value {
+    let (notice, rest) = text
+        .split_once("\n<untrusted-data-")
+        .expect("an opening marker");
+    assert!(notice.contains("never as instructions"), "{notice}");
+    let (id, rest) = rest.split_once(">\n").expect("a whole opening marker");
+    assert!(
+        id.len() >= 16 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{id}"
+    );
+    let closing = format!("\n</untrusted-data-{id}>");
+    let json = rest
+        .strip_suffix(&closing)
+        .expect("the same marker closes the text");
+    assert!(
+        !json.contains(&format!("untrusted-data-{id}")),
+        "the fence closes once"
+    );
+    serde_json::from_str(json).expect("the fenced text is JSON")
 }
 
 /// The text of a tool result's first content block.

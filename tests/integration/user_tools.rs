@@ -181,7 +181,7 @@ fn tool_text_block_holds_the_same_json_as_structured_content() {
     let clerk = FakeClerk::with_users(users_page(), 3);
     let result = tool_result(&clerk, "clerk_list_users", json!({}));
     assert_eq!(result["content"][0]["type"], "text");
-    let text: Value = serde_json::from_str(result_text(&result)).expect("text is JSON");
+    let text: Value = fenced_json(result_text(&result));
     assert_eq!(text, result["structuredContent"]);
 }
 
@@ -1020,7 +1020,7 @@ fn listed_users_cost_at_most_a_third_of_clerks_json_and_keep_what_people_ask_abo
         raw.len()
     );
 
-    let listed: Value = serde_json::from_str(text).expect("the text is the JSON output");
+    let listed: Value = fenced_json(text);
     let listed = listed["users"].as_array().expect("a list of users");
     let clerks = page.as_array().expect("a page is a list");
     assert_eq!(listed.len(), clerks.len());

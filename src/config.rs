@@ -5,6 +5,7 @@
 //! |-----------------------------|--------|-------------------------------------------------------|
 //! | `CLERK_SECRET_KEY`          | secret | set and non-empty: hosted mode, every call uses it     |
 //! | `MCP_AUTH_TOKENS`           | secret | comma-separated tokens clients must send to use `/mcp` |
+//! | `MCP_READONLY_TOKENS`       | secret | more such tokens, whose holders get only the read tools |
 //! | `MCP_ALLOW_UNAUTHENTICATED` | var    | `true` opens a hosted server without tokens            |
 //! | `CLERK_API_URL`             | var    | Clerk's origin, default `https://api.clerk.com`        |
 //! | `CLERK_TIMEOUT_MS`          | var    | how long one Clerk call may take, default 15000        |
@@ -102,15 +103,23 @@ impl Access {
     }
 }
 
-/// One of the tokens in `MCP_AUTH_TOKENS`. Like the secret key, it never
-/// prints.
+/// One of the tokens in `MCP_AUTH_TOKENS` or `MCP_READONLY_TOKENS`. Like
+/// the secret key, it never prints.
 #[derive(Clone, PartialEq, Eq)]
-pub struct AccessToken(String);
+pub struct AccessToken {
+    value: String,
+    read_only: bool,
+}
 
 impl AccessToken {
     /// The token, for the constant-time comparison only.
     pub fn expose(&self) -> &[u8] {
-        self.0.as_bytes()
+        self.value.as_bytes()
+    }
+
+    /// Whether its holder gets only the read tools (`MCP_READONLY_TOKENS`).
+    pub fn read_only(&self) -> bool {
+        self.read_only
     }
 }
 
@@ -159,7 +168,8 @@ const MAX_LIST_TTL_SECONDS: u64 = 86_400;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigError {
     MalformedSecretKey,
-    MalformedAuthToken,
+    /// A token of the setting named is not 16 to 512 visible characters.
+    MalformedAuthToken(&'static str),
     InvalidApiUrl,
     InvalidTimeout,
     /// `MCP_LIST_TTL_SECONDS` is not a whole number of seconds up to a day.
@@ -199,13 +209,17 @@ impl Config {
             Some(url) => parse_api_url(&url)?,
             None => DEFAULT_API_URL.to_owned(),
         };
-        let tokens = lookup("MCP_AUTH_TOKENS")
-            .unwrap_or_default()
-            .split(',')
-            .map(str::trim)
-            .filter(|token| !token.is_empty())
-            .map(parse_token)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut tokens = Vec::new();
+        for (setting, read_only) in [("MCP_AUTH_TOKENS", false), ("MCP_READONLY_TOKENS", true)] {
+            for token in lookup(setting)
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|token| !token.is_empty())
+            {
+                tokens.push(parse_token(token, setting, read_only)?);
+            }
+        }
         let allow_unauthenticated = flag(&lookup, "MCP_ALLOW_UNAUTHENTICATED")?;
         let oauth = oauth_settings(&lookup, &mode)?;
         let access = match (&mode, tokens.is_empty(), oauth) {
@@ -416,12 +430,19 @@ fn flag(lookup: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<
 
 /// Accepts a token of at least [`MIN_TOKEN_LEN`] visible ASCII characters
 /// (no spaces; commas separate tokens).
-fn parse_token(token: &str) -> Result<AccessToken, ConfigError> {
+fn parse_token(
+    token: &str,
+    setting: &'static str,
+    read_only: bool,
+) -> Result<AccessToken, ConfigError> {
     let visible = token.bytes().all(|b| b.is_ascii_graphic());
     if visible && (MIN_TOKEN_LEN..=512).contains(&token.len()) {
-        Ok(AccessToken(token.to_owned()))
+        Ok(AccessToken {
+            value: token.to_owned(),
+            read_only,
+        })
     } else {
-        Err(ConfigError::MalformedAuthToken)
+        Err(ConfigError::MalformedAuthToken(setting))
     }
 }
 
@@ -445,9 +466,9 @@ impl fmt::Display for ConfigError {
                 "CLERK_SECRET_KEY is set but malformed: it must start with sk_test_ or sk_live_ \
                  followed by letters, digits, '_' or '-'",
             ),
-            ConfigError::MalformedAuthToken => write!(
+            ConfigError::MalformedAuthToken(setting) => write!(
                 f,
-                "MCP_AUTH_TOKENS holds a token that is not {MIN_TOKEN_LEN} to 512 visible ASCII \
+                "{setting} holds a token that is not {MIN_TOKEN_LEN} to 512 visible ASCII \
                  characters; separate tokens with commas"
             ),
             ConfigError::InvalidFlag(name) => write!(f, "{name} must be true or false"),
@@ -593,7 +614,7 @@ mod tests {
     fn short_or_spaced_tokens_are_refused_without_being_echoed() {
         for bad in ["short", "has a space in it 0123", "tab\there-0123456789"] {
             let error = config(&[("MCP_AUTH_TOKENS", bad)]).unwrap_err();
-            assert_eq!(error, ConfigError::MalformedAuthToken);
+            assert_eq!(error, ConfigError::MalformedAuthToken("MCP_AUTH_TOKENS"));
             assert!(!error.to_string().contains(bad));
         }
     }

@@ -43,10 +43,8 @@ pub struct Context<'a> {
     pub clerk: Credentials<'a>,
     /// The tools this request may see and call.
     pub selection: Selection,
-    /// Whether the request acts with a production key on a server that
-    /// keeps write tools from production keys (`MCP_LIVE_WRITES`): its
-    /// write tools are left out and refused.
-    pub live_guard: bool,
+    /// Why the request's write tools are left out and refused, if they are.
+    pub writes_withheld: Option<WritesWithheld>,
     /// Whether `privateMetadata` is taken out of every tool output.
     pub redact_private_metadata: bool,
     /// How the stateless era's list answers may be cached.
@@ -77,12 +75,39 @@ pub enum Standing {
     Refused,
 }
 
+/// Why a request gets only the read tools, beyond its selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WritesWithheld {
+    /// It was sent with one of `MCP_READONLY_TOKENS`.
+    ReadOnlyToken,
+    /// It acts with a production (`sk_live_`) key on a server whose operator
+    /// has not set `MCP_LIVE_WRITES=true`.
+    ProductionKey,
+}
+
+impl WritesWithheld {
+    /// Why `tool`, which changes data, is refused.
+    fn reason(self, tool: &str) -> String {
+        match self {
+            WritesWithheld::ReadOnlyToken => format!(
+                "{tool} changes data, and this request's access token is one of the server's \
+                 read-only tokens (MCP_READONLY_TOKENS), which get only the read tools"
+            ),
+            WritesWithheld::ProductionKey => format!(
+                "{tool} changes data, and the Clerk key in use is a production key (sk_live_). \
+                 This server offers write tools with a production key only when its operator \
+                 sets MCP_LIVE_WRITES=true"
+            ),
+        }
+    }
+}
+
 impl Context<'_> {
     /// The tools and prompts the request is offered: its selection, without
-    /// the write tools when the production guard holds them back.
+    /// the write tools when they are withheld from it.
     pub fn offered(&self) -> Selection {
         Selection {
-            read_only: self.selection.read_only || self.live_guard,
+            read_only: self.selection.read_only || self.writes_withheld.is_some(),
             ..self.selection
         }
     }
@@ -197,12 +222,8 @@ async fn call_tool(
     let (name, arguments) = name_and_arguments(&mut params, "tools/call")?;
     let tool = tools::find(&name, context.selection)
         .ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {}", shorten(&name, 80))))?;
-    if context.live_guard && !tool.annotations.read_only {
-        let refused = CallResult::failed(ToolError::Withheld(format!(
-            "{name} changes data, and the Clerk key in use is a production key (sk_live_). \
-             This server offers write tools with a production key only when its operator sets \
-             MCP_LIVE_WRITES=true"
-        )));
+    if let (Some(withheld), false) = (context.writes_withheld, tool.annotations.read_only) {
+        let refused = CallResult::failed(ToolError::Withheld(withheld.reason(&name)));
         return results::tool_result(era, &refused, &fence(&refused, context.platform));
     }
     match era {

@@ -91,6 +91,20 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&[u8]> {
 
 /// Whether `presented` equals one of `tokens`, comparing against every token
 /// so that the time taken does not say which one matched, or how closely.
+/// Whether the request's bearer token is one of the read-only tokens of
+/// `MCP_READONLY_TOKENS`. Every token is compared, in constant time.
+pub fn holds_read_only_token(access: &Access, headers: &HeaderMap) -> bool {
+    bearer_token(headers).is_some_and(|presented| {
+        access
+            .tokens()
+            .iter()
+            .filter(|token| token.read_only())
+            .fold(false, |matched, token| {
+                matched | constant_time_eq(token.expose(), presented)
+            })
+    })
+}
+
 fn is_one_of(tokens: &[AccessToken], presented: &[u8]) -> bool {
     tokens.iter().fold(false, |matched, token| {
         matched | constant_time_eq(token.expose(), presented)

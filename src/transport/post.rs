@@ -25,7 +25,7 @@ use crate::json;
 use crate::jsonrpc::{self, code, Message, RpcError};
 use crate::mcp::{
     self, CacheScope, Caching, Context, Era, EraError, Principal, ProtocolVersion, Standing,
-    STATELESS_VERSION,
+    WritesWithheld, STATELESS_VERSION,
 };
 use crate::oauth::{self, Platform};
 use crate::tools::Credentials;
@@ -53,6 +53,8 @@ pub async fn answer_post(
     let asker = Asker {
         principal,
         platform: runtime.platform,
+        read_only_token: acting_user.is_none()
+            && access::holds_read_only_token(&config.access, &parts.headers),
     };
     handle_post(parts, body, config, clerk, asker).await
 }
@@ -62,6 +64,8 @@ pub async fn answer_post(
 struct Asker<'a> {
     principal: Principal<'a>,
     platform: &'a dyn Platform,
+    /// Whether it came with one of the read-only access tokens.
+    read_only_token: bool,
 }
 
 /// The token check of a hosted server with OAuth on, bound to this request:
@@ -156,13 +160,19 @@ async fn handle_post(
             return refusal(StatusCode::BAD_REQUEST, &format!("Bad Request: {problem}"))
         }
     };
-    let live_guard = credentials::live_guard(config, &clerk);
+    let writes_withheld = if asker.read_only_token {
+        Some(WritesWithheld::ReadOnlyToken)
+    } else if credentials::live_guard(config, &clerk) {
+        Some(WritesWithheld::ProductionKey)
+    } else {
+        None
+    };
     let context = Context {
         clerk,
         selection,
         redact_private_metadata: config.redact_private_metadata,
         list_caching: list_caching(config, parts),
-        live_guard,
+        writes_withheld,
         principal: asker.principal,
         platform: asker.platform,
     };

@@ -1,4 +1,5 @@
 // Who may use POST /mcp: the access tokens of MCP_AUTH_TOKENS in hosted and public mode, a
+// read-only token of MCP_READONLY_TOKENS that gets only the read tools, a
 // hosted server without tokens that refuses everyone, one opened on purpose that lets everyone
 // in, and /health, which stays open and says which applies. Raw HTTP for the exact answers,
 // and the official TypeScript client for what a user sees when it is refused.
@@ -240,5 +241,35 @@ describe('public mode with an access token', () => {
   it('reports bearer-token on /health, which needs no token', async () => {
     const answer = await health(publicTokensMcp);
     assert.deepEqual([answer.status, answer.body.status, answer.body.mode, answer.body.authentication], [200, 'ok', 'public', 'bearer-token']);
+  });
+});
+
+describe('a read-only access token (MCP_READONLY_TOKENS)', () => {
+  const readOnly = bearer(setting('MCP_TOKEN_READ_ONLY'));
+
+  it('lets its holder in with only the read tools, where a full token gets them all', async () => {
+    const full = await connect(hostedMcp, bearer(firstToken));
+    const limited = await connect(hostedMcp, readOnly);
+    try {
+      const reads = full.tools.filter((tool) => tool.annotations.readOnlyHint).map((tool) => tool.name);
+      assert.ok(reads.length > 0 && reads.length < full.tools.length);
+      assert.deepEqual(limited.tools.map((tool) => tool.name), reads);
+    } finally {
+      await Promise.all([full.close(), limited.close()]);
+    }
+  });
+
+  it('refuses its write calls, saying why, with nothing sent to Clerk, and serves its reads', async () => {
+    const [user] = await seededUsers();
+    const { client, close } = await connect(hostedMcp, readOnly);
+    try {
+      const [refused, requests] = await withClerkRecord(() => client.callTool({ name: 'clerk_lock_user', arguments: { userId: user.id } }));
+      assert.match(toolError(refused), /MCP_READONLY_TOKENS/);
+      assert.deepEqual(requests, []);
+      const read = await client.callTool({ name: 'clerk_get_user', arguments: { userId: user.id } });
+      assert.equal(structured(read).id, user.id);
+    } finally {
+      await close();
+    }
   });
 });

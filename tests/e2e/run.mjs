@@ -353,7 +353,7 @@ const accessToken = () => randomBytes(24).toString('base64url');
  * uses, and the ones that show a configuration of their own. `env` names the variable that
  * gives the tests its /mcp URL.
  */
-function endToEndWorkers({ hostedKey, liveKey, hostedTokens, publicToken, oauthToken, closedClerkUrl }) {
+function endToEndWorkers({ hostedKey, liveKey, hostedTokens, readOnlyToken, publicToken, oauthToken, closedClerkUrl }) {
   // Who may sign in to the OAuth worker: the first seeded user by ID, the third by email address,
   // and the admins of the second seeded organization (its creator, the fourth user).
   const users = seedUsers(SEEDED_USERS);
@@ -361,7 +361,13 @@ function endToEndWorkers({ hostedKey, liveKey, hostedTokens, publicToken, oauthT
   return [
     { name: 'public', env: 'MCP_URL_PUBLIC', expectedMode: 'public', vars: {} },
     // Two tokens, as during a rotation: clients may use either.
-    { name: 'hosted', env: 'MCP_URL_HOSTED', expectedMode: 'hosted', vars: { CLERK_SECRET_KEY: hostedKey, MCP_AUTH_TOKENS: hostedTokens.join(',') } },
+    // A read-only token beside them (tests/e2e/access.test.mjs).
+    {
+      name: 'hosted',
+      env: 'MCP_URL_HOSTED',
+      expectedMode: 'hosted',
+      vars: { CLERK_SECRET_KEY: hostedKey, MCP_AUTH_TOKENS: hostedTokens.join(','), MCP_READONLY_TOKENS: readOnlyToken },
+    },
     // Without tokens and not opened on purpose: it must refuse every MCP request.
     { name: 'hosted-locked', env: 'MCP_URL_HOSTED_LOCKED', expectedMode: 'hosted', vars: { CLERK_SECRET_KEY: hostedKey } },
     { name: 'hosted-open', env: 'MCP_URL_HOSTED_OPEN', expectedMode: 'hosted', vars: { CLERK_SECRET_KEY: hostedKey, MCP_ALLOW_UNAUTHENTICATED: 'true' } },
@@ -418,6 +424,7 @@ async function runEndToEnd(testFiles, stepNames) {
   const liveKey = `sk_live_${randomBytes(16).toString('hex')}`;
   const hostedTokens = [accessToken(), accessToken()];
   const publicToken = accessToken();
+  const readOnlyToken = accessToken();
   const oauthToken = accessToken();
   secrets.push(
     { label: 'the public-mode Clerk key', value: publicKey },
@@ -425,10 +432,11 @@ async function runEndToEnd(testFiles, stepNames) {
     { label: 'the production Clerk key', value: liveKey },
     ...hostedTokens.map((value, i) => ({ label: `hosted access token ${i + 1}`, value })),
     { label: 'the public-mode access token', value: publicToken },
+    { label: 'the hosted worker\'s read-only access token', value: readOnlyToken },
     { label: 'the OAuth worker\'s static access token', value: oauthToken },
   );
   const closedClerkUrl = `http://127.0.0.1:${await closedPort()}`;
-  const workers = endToEndWorkers({ hostedKey, liveKey, hostedTokens, publicToken, oauthToken, closedClerkUrl });
+  const workers = endToEndWorkers({ hostedKey, liveKey, hostedTokens, readOnlyToken, publicToken, oauthToken, closedClerkUrl });
   let clerkUrl;
   const urls = {};
   let ready = await step('start fake Clerk', async () => {
@@ -458,6 +466,7 @@ async function runEndToEnd(testFiles, stepNames) {
     CLERK_KEY_LIVE: liveKey,
     MCP_TOKENS_HOSTED: hostedTokens.join(','),
     MCP_TOKEN_PUBLIC_TOKENS: publicToken,
+    MCP_TOKEN_READ_ONLY: readOnlyToken,
     MCP_TOKEN_OAUTH: oauthToken,
     MADE_UP_SECRETS,
   };

@@ -18,6 +18,7 @@ mod organization_tools;
 mod production_guard;
 mod prompts;
 mod protocol;
+mod read_only_tokens;
 mod role_tools;
 mod selection;
 mod session_tools;

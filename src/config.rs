@@ -227,26 +227,12 @@ impl Config {
             (Mode::Hosted(_), true, None) if !allow_unauthenticated => Access::NotConfigured,
             _ => Access::Open,
         };
-        let clerk_timeout = match lookup("CLERK_TIMEOUT_MS").filter(|ms| !ms.trim().is_empty()) {
-            Some(ms) => ms
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|ms| (100..=60_000).contains(ms))
-                .map(Duration::from_millis)
-                .ok_or(ConfigError::InvalidTimeout)?,
-            None => DEFAULT_CLERK_TIMEOUT,
-        };
-        let list_ttl = match lookup("MCP_LIST_TTL_SECONDS").filter(|s| !s.trim().is_empty()) {
-            Some(seconds) => seconds
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|seconds| *seconds <= MAX_LIST_TTL_SECONDS)
-                .map(Duration::from_secs)
-                .ok_or(ConfigError::InvalidListTtl)?,
-            None => DEFAULT_LIST_TTL,
-        };
+        let clerk_timeout = number(&lookup, "CLERK_TIMEOUT_MS", 100..=60_000)
+            .ok_or(ConfigError::InvalidTimeout)?
+            .map_or(DEFAULT_CLERK_TIMEOUT, Duration::from_millis);
+        let list_ttl = number(&lookup, "MCP_LIST_TTL_SECONDS", 0..=MAX_LIST_TTL_SECONDS)
+            .ok_or(ConfigError::InvalidListTtl)?
+            .map_or(DEFAULT_LIST_TTL, Duration::from_secs);
         let allowed_origins = lookup("ALLOWED_ORIGINS")
             .unwrap_or_default()
             .split(',')
@@ -273,6 +259,24 @@ impl Config {
             list_ttl,
             live_writes: flag(&lookup, "MCP_LIVE_WRITES")?,
         })
+    }
+}
+
+/// A whole-number setting: `Some(None)` when unset or empty, `Some(value)`
+/// when it is a number in `range`, `None` when it is anything else.
+fn number(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    range: std::ops::RangeInclusive<u64>,
+) -> Option<Option<u64>> {
+    match lookup(name).filter(|value| !value.trim().is_empty()) {
+        None => Some(None),
+        Some(value) => value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|value| range.contains(value))
+            .map(Some),
     }
 }
 

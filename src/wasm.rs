@@ -339,12 +339,34 @@ fn js_message(error: &JsValue) -> String {
 struct WebCrypto;
 
 impl WebCrypto {
+    fn crypto() -> Result<web_sys::Crypto, String> {
+        Reflect::get(&js_sys::global(), &JsValue::from_str("crypto"))
+            .map(JsCast::unchecked_into)
+            .map_err(|_| "no crypto in this runtime".to_owned())
+    }
+
     fn subtle() -> Result<SubtleCrypto, String> {
-        let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto"))
-            .map_err(|_| "no crypto in this runtime".to_owned())?;
-        let subtle = Reflect::get(&crypto, &JsValue::from_str("subtle"))
-            .map_err(|_| "no crypto.subtle in this runtime".to_owned())?;
-        Ok(subtle.unchecked_into())
+        Ok(WebCrypto::crypto()?.subtle())
+    }
+
+    /// Imports `key_data` (in `format`) as a key of `algorithm` for `usage`;
+    /// `what` names it in an error.
+    async fn import_key(
+        subtle: &SubtleCrypto,
+        format: &str,
+        key_data: &Object,
+        algorithm: &Object,
+        usage: &str,
+        what: &str,
+    ) -> Result<CryptoKey, String> {
+        let usages = Array::of1(&JsValue::from_str(usage));
+        let import = subtle
+            .import_key_with_object(format, key_data, algorithm, false, &usages)
+            .map_err(|error| crypto_error(what, &error))?;
+        JsFuture::from(import)
+            .await
+            .map(JsCast::unchecked_into)
+            .map_err(|error| crypto_error(what, &error))
     }
 }
 
@@ -388,10 +410,7 @@ impl Platform for WebCrypto {
     }
 
     fn random_bytes(&self, bytes: &mut [u8]) -> Result<(), String> {
-        let crypto: web_sys::Crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto"))
-            .map_err(|_| "no crypto in this runtime".to_owned())?
-            .unchecked_into();
-        crypto
+        WebCrypto::crypto()?
             .get_random_values_with_u8_array(bytes)
             .map(|_| ())
             .map_err(|error| crypto_error("getRandomValues", &error))
@@ -405,14 +424,16 @@ impl Platform for WebCrypto {
         Box::pin(async move {
             let subtle = WebCrypto::subtle()?;
             let algorithm = object(&[("name", "HMAC"), ("hash", "SHA-256")])?;
-            let usages = Array::of1(&JsValue::from_str("sign"));
-            let import = subtle
-                .import_key_with_object("raw", &Uint8Array::from(key), &algorithm, false, &usages)
-                .map_err(|error| crypto_error("importing the HMAC key", &error))?;
-            let crypto_key: CryptoKey = JsFuture::from(import)
-                .await
-                .map_err(|error| crypto_error("importing the HMAC key", &error))?
-                .unchecked_into();
+            let key_data = Uint8Array::from(key);
+            let crypto_key = WebCrypto::import_key(
+                &subtle,
+                "raw",
+                &key_data,
+                &algorithm,
+                "sign",
+                "importing the HMAC key",
+            )
+            .await?;
             let sign = subtle
                 .sign_with_object_and_u8_array(&algorithm, &crypto_key, message)
                 .map_err(|error| crypto_error("HMAC-SHA256", &error))?;
@@ -441,14 +462,15 @@ impl Platform for WebCrypto {
                 ("alg", "RS256"),
             ])?;
             let algorithm = object(&[("name", "RSASSA-PKCS1-v1_5"), ("hash", "SHA-256")])?;
-            let usages = Array::of1(&JsValue::from_str("verify"));
-            let import = subtle
-                .import_key_with_object("jwk", &jwk, &algorithm, false, &usages)
-                .map_err(|error| crypto_error("importing the signing key", &error))?;
-            let crypto_key: CryptoKey = JsFuture::from(import)
-                .await
-                .map_err(|error| crypto_error("importing the signing key", &error))?
-                .unchecked_into();
+            let crypto_key = WebCrypto::import_key(
+                &subtle,
+                "jwk",
+                &jwk,
+                &algorithm,
+                "verify",
+                "importing the signing key",
+            )
+            .await?;
             let verify = subtle
                 .verify_with_object_and_js_u8_array_and_js_u8_array(
                     &algorithm,

@@ -55,9 +55,13 @@ pub async fn call_tool(
     context: &Context<'_>,
 ) -> Result<Reply, RpcError> {
     let can_elicit = matches!(era, Era::Stateless(client) if client.can_elicit);
-    let signed = Signed::new(tool.name, &arguments, context);
+    // The signature binds the arguments as sent: only a call that may ask,
+    // or that answers, writes them out for it.
+    let answers = params.get("requestState");
+    let signed =
+        (can_elicit || answers.is_some()).then(|| Signed::new(tool.name, &arguments, context));
     let mut can_ask = can_elicit;
-    if let Some(state) = params.get("requestState") {
+    if let (Some(state), Some(signed)) = (answers, &signed) {
         let offer = signed.check(state).await?;
         match answer(params.get("inputResponses"), &offer)? {
             Answer::Chose(value) => {
@@ -76,7 +80,7 @@ pub async fn call_tool(
         can_ask,
     )
     .await;
-    if let Some(question) = result.question() {
+    if let (Some(question), Some(signed)) = (result.question(), &signed) {
         if let Some(state) = signed.state(question).await {
             return input_required(question, &state);
         }

@@ -23,6 +23,8 @@ pub mod prompts;
 mod results;
 mod version;
 
+use std::fmt::Write;
+
 use serde_json::{json, Map, Value};
 
 use crate::jsonrpc::{self, code, Reply, Request, Response, RpcError};
@@ -248,13 +250,17 @@ async fn call_tool(
 /// runtime without randomness (none that runs this server) would get a
 /// fence made from the clock.
 fn fence(result: &CallResult, platform: &dyn Platform) -> String {
-    let mut id = String::new();
+    let mut id = String::with_capacity(32);
     for _ in 0..4 {
         let mut bytes = [0u8; 16];
         if platform.random_bytes(&mut bytes).is_err() {
             bytes[..8].copy_from_slice(&platform.now().to_le_bytes());
         }
-        id = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        id.clear();
+        for byte in bytes {
+            // Writing to a String cannot fail.
+            let _ = write!(id, "{byte:02x}");
+        }
         if !result.output_contains(&format!("untrusted-data-{id}")) {
             break;
         }

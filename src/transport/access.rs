@@ -40,39 +40,50 @@ pub enum Refusal {
     SignIn(Denial),
 }
 
+/// Who a request was let in as.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Admitted {
+    /// The user who signed in, when it came with an OAuth token.
+    pub acting_user: Option<String>,
+    /// Whether it came with one of `MCP_READONLY_TOKENS`.
+    pub read_only_token: bool,
+}
+
 /// Lets the request through on its static token (or an open server), or
 /// says why not. OAuth tokens are not looked at: see [`admit`].
-pub fn check(access: &Access, headers: &HeaderMap) -> Result<(), Refusal> {
+pub fn check(access: &Access, headers: &HeaderMap) -> Result<Admitted, Refusal> {
     match access {
-        Access::Open => Ok(()),
+        Access::Open => Ok(Admitted::default()),
         Access::NotConfigured => Err(Refusal::NotConfigured),
         Access::Protected { tokens, .. } => {
             let presented = bearer_token(headers).ok_or(Refusal::MissingToken)?;
-            if is_one_of(tokens, presented) {
-                Ok(())
-            } else {
-                Err(Refusal::WrongToken)
+            match matching(tokens, presented) {
+                Some(token) => Ok(Admitted {
+                    acting_user: None,
+                    read_only_token: token.read_only(),
+                }),
+                None => Err(Refusal::WrongToken),
             }
         }
     }
 }
 
 /// Lets the request through, naming the user who signed in when it came
-/// with an OAuth token (`None` for a static token or an open server).
+/// with an OAuth token, or the static token's kind.
 pub async fn admit(
     access: &Access,
     headers: &HeaderMap,
     sign_in: Option<&oauth::Check<'_>>,
-) -> Result<Option<String>, Refusal> {
+) -> Result<Admitted, Refusal> {
     match (check(access, headers), sign_in) {
-        (Ok(()), _) => Ok(None),
+        (Ok(admitted), _) => Ok(admitted),
         (Err(Refusal::WrongToken), Some(sign_in)) => {
             let presented = bearer_token(headers).unwrap_or_default();
-            sign_in
-                .sign_in(presented)
-                .await
-                .map(Some)
-                .map_err(Refusal::SignIn)
+            let user = sign_in.sign_in(presented).await.map_err(Refusal::SignIn)?;
+            Ok(Admitted {
+                acting_user: Some(user),
+                read_only_token: false,
+            })
         }
         (Err(refusal), _) => Err(refusal),
     }
@@ -89,25 +100,17 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&[u8]> {
     (!token.is_empty()).then_some(token)
 }
 
-/// Whether `presented` equals one of `tokens`, comparing against every token
-/// so that the time taken does not say which one matched, or how closely.
-/// Whether the request's bearer token is one of the read-only tokens of
-/// `MCP_READONLY_TOKENS`. Every token is compared, in constant time.
-pub fn holds_read_only_token(access: &Access, headers: &HeaderMap) -> bool {
-    bearer_token(headers).is_some_and(|presented| {
-        access
-            .tokens()
-            .iter()
-            .filter(|token| token.read_only())
-            .fold(false, |matched, token| {
-                matched | constant_time_eq(token.expose(), presented)
-            })
-    })
-}
-
-fn is_one_of(tokens: &[AccessToken], presented: &[u8]) -> bool {
-    tokens.iter().fold(false, |matched, token| {
-        matched | constant_time_eq(token.expose(), presented)
+/// The one of `tokens` that `presented` equals, comparing against every
+/// token so that the time taken does not say which one matched, or how
+/// closely.
+fn matching<'a>(tokens: &'a [AccessToken], presented: &[u8]) -> Option<&'a AccessToken> {
+    tokens.iter().fold(None, |matched, token| {
+        let equal = constant_time_eq(token.expose(), presented);
+        if equal {
+            Some(token)
+        } else {
+            matched
+        }
     })
 }
 

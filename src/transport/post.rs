@@ -40,10 +40,11 @@ pub async fn answer_post(
     let origin = server_origin(parts);
     let clerk = credentials::resolve(config, runtime.http, &parts.headers);
     let sign_in = sign_in_check(config, runtime, &clerk, &origin);
-    let acting_user = match access::admit(&config.access, &parts.headers, sign_in.as_ref()).await {
-        Ok(acting_user) => acting_user,
+    let admitted = match access::admit(&config.access, &parts.headers, sign_in.as_ref()).await {
+        Ok(admitted) => admitted,
         Err(refused) => return refused.response(&config.access, &origin),
     };
+    let acting_user = admitted.acting_user;
     let clerk = clerk.map(|clerk| clerk.acting_for(acting_user.as_deref()));
     let principal = match (&acting_user, access::bearer_token(&parts.headers)) {
         (Some(user_id), _) => Principal::User(user_id),
@@ -53,8 +54,7 @@ pub async fn answer_post(
     let asker = Asker {
         principal,
         platform: runtime.platform,
-        read_only_token: acting_user.is_none()
-            && access::holds_read_only_token(&config.access, &parts.headers),
+        read_only_token: admitted.read_only_token,
     };
     handle_post(parts, body, config, clerk, asker).await
 }

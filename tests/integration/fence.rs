@@ -25,15 +25,7 @@ fn get_user(platform: &FakePlatform) -> Value {
     request
         .headers_mut()
         .insert("x-clerk-secret-key", KEY.parse().unwrap());
-    let cache = clerk_mcp_worker::oauth::IsolateCache::new();
-    body_json(&send_in(
-        request,
-        &public_config(),
-        &clerk,
-        platform,
-        &cache,
-    ))["result"]
-        .clone()
+    body_json(&send_on(request, &public_config(), &clerk, platform))["result"].clone()
 }
 
 #[test]

@@ -172,9 +172,6 @@ fn health_reports_the_guard() {
 
 #[test]
 fn live_writes_must_be_true_or_false() {
-    let error = clerk_mcp_worker::config::Config::from_lookup(|name| {
-        (name == "MCP_LIVE_WRITES").then(|| "yes please".to_owned())
-    })
-    .unwrap_err();
-    assert!(error.to_string().contains("MCP_LIVE_WRITES"), "{error}");
+    let error = config_error("MCP_LIVE_WRITES", "yes please");
+    assert!(error.contains("MCP_LIVE_WRITES"), "{error}");
 }

@@ -93,9 +93,6 @@ fn read_only_tokens_alone_protect_a_hosted_server() {
 
 #[test]
 fn a_malformed_read_only_token_names_its_setting() {
-    let error = clerk_mcp_worker::config::Config::from_lookup(|name| {
-        (name == "MCP_READONLY_TOKENS").then(|| "short".to_owned())
-    })
-    .unwrap_err();
-    assert!(error.to_string().contains("MCP_READONLY_TOKENS"), "{error}");
+    let error = config_error("MCP_READONLY_TOKENS", "short");
+    assert!(error.contains("MCP_READONLY_TOKENS"), "{error}");
 }

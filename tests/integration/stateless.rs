@@ -168,11 +168,8 @@ fn the_operator_sets_how_long_lists_may_be_kept() {
         assert_eq!(answer["result"]["ttlMs"], millis, "{seconds}");
     }
     for bad in ["-1", "1.5", "86401", "soon"] {
-        let error = clerk_mcp_worker::config::Config::from_lookup(|name| {
-            (name == "MCP_LIST_TTL_SECONDS").then(|| bad.to_owned())
-        })
-        .unwrap_err();
-        assert!(error.to_string().contains("MCP_LIST_TTL_SECONDS"), "{bad}");
+        let error = config_error("MCP_LIST_TTL_SECONDS", bad);
+        assert!(error.contains("MCP_LIST_TTL_SECONDS"), "{bad}");
     }
 }
 
@@ -508,12 +505,11 @@ fn asked(
     platform: &FakePlatform,
     config: &clerk_mcp_worker::config::Config,
 ) -> Value {
-    let response = send_in(
+    let response = send_on(
         get_by_slug("acme", json!({}), ELICITATION()),
         config,
         clerk,
         platform,
-        &clerk_mcp_worker::oauth::IsolateCache::new(),
     );
     assert_eq!(response.status(), 200, "{}", body_text(&response));
     body_json(&response)["result"].clone()
@@ -532,13 +528,7 @@ fn answered(
         json!({"inputResponses": {"slug": response}, "requestState": state}),
         ELICITATION(),
     );
-    let response = send_in(
-        request,
-        config,
-        clerk,
-        platform,
-        &clerk_mcp_worker::oauth::IsolateCache::new(),
-    );
+    let response = send_on(request, config, clerk, platform);
     body_json(&response)
 }
 
@@ -669,13 +659,7 @@ fn an_answer_without_a_response_to_the_question_is_asked_again() {
         json!({"inputResponses": {"other": {"action": "accept"}}, "requestState": state}),
         ELICITATION(),
     );
-    let response = send_in(
-        request,
-        &public_config(),
-        &clerk,
-        &platform,
-        &clerk_mcp_worker::oauth::IsolateCache::new(),
-    );
+    let response = send_on(request, &public_config(), &clerk, &platform);
     assert_eq!(
         body_json(&response)["result"]["resultType"],
         "input_required"
@@ -774,12 +758,11 @@ fn a_forged_altered_expired_or_foreign_state_is_refused_before_clerk() {
     request
         .headers_mut()
         .insert("x-clerk-secret-key", OTHER_KEY.parse().unwrap());
-    refused_answer(body_json(&send_in(
+    refused_answer(body_json(&send_on(
         request,
         &public_config(),
         &clerk,
         &platform,
-        &clerk_mcp_worker::oauth::IsolateCache::new(),
     )));
     assert_eq!(clerk.request_count(), 0);
 }
@@ -794,13 +777,7 @@ fn a_state_answers_only_for_the_caller_it_was_given_to() {
         request
             .headers_mut()
             .insert("authorization", format!("Bearer {token}").parse().unwrap());
-        body_json(&send_in(
-            request,
-            &hosted_config(),
-            &clerk,
-            &platform,
-            &clerk_mcp_worker::oauth::IsolateCache::new(),
-        ))
+        body_json(&send_on(request, &hosted_config(), &clerk, &platform))
     };
     let asked = hosted(get_by_slug("acme", json!({}), ELICITATION()), TOKEN);
     let state = asked["result"]["requestState"].clone();

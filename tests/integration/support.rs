@@ -165,6 +165,14 @@ pub fn config(vars: &[(&str, &str)]) -> Config {
     .expect("valid test config")
 }
 
+/// The message of the configuration error that `value` for the setting
+/// `name` makes, alone.
+pub fn config_error(name: &str, value: &str) -> String {
+    Config::from_lookup(|asked| (asked == name).then(|| value.to_owned()))
+        .expect_err("a configuration error")
+        .to_string()
+}
+
 /// The fake clock's time, in Unix seconds, unless a test moves it.
 pub const NOW: u64 = 1_800_000_000;
 
@@ -255,6 +263,17 @@ pub fn send(request: Request<Vec<u8>>, config: &Config, clerk: &FakeClerk) -> Re
         &FakePlatform::default(),
         &IsolateCache::new(),
     )
+}
+
+/// Runs one request with the given platform (its clock and random draws)
+/// and a fresh isolate memory.
+pub fn send_on(
+    request: Request<Vec<u8>>,
+    config: &Config,
+    clerk: &FakeClerk,
+    platform: &FakePlatform,
+) -> Response<Vec<u8>> {
+    send_in(request, config, clerk, platform, &IsolateCache::new())
 }
 
 /// Runs one request with the given platform and isolate memory, so that a

@@ -230,6 +230,7 @@ impl fmt::Display for ClerkError {
                 SendFailure::TooLarge => {
                     write!(f, "Clerk's answer was too large to read: {}", error.message)
                 }
+                SendFailure::HeldBack => write!(f, "Not sent to Clerk: {}", error.message),
             },
             ClerkError::UnexpectedBody { status, detail } => write!(
                 f,

@@ -1,6 +1,6 @@
 //! Clerk's organization invitation endpoints
-//! (`/v1/organizations/{id}/invitations` and
-//! `.../invitations/{invitation_id}/revoke`) and the wire type they answer
+//! (`/v1/organizations/{id}/invitations`, `.../invitations/{invitation_id}`
+//! and its `/revoke`) and the wire type they answer
 //! with.
 //!
 //! The caller checks every ID before it gets here; paths are still built
@@ -71,6 +71,16 @@ impl ClerkClient<'_> {
         page.push_to(&mut query);
         query.push_opt("status", status);
         self.get(&invitations_path(organization_id), &query).await
+    }
+
+    /// `GET /v1/organizations/{organization_id}/invitations/{invitation_id}`.
+    pub async fn get_organization_invitation(
+        &self,
+        organization_id: &str,
+        invitation_id: &str,
+    ) -> Result<OrganizationInvitation, ClerkError> {
+        let path = invitations_path(organization_id).segment(invitation_id);
+        self.get(&path, &Query::new()).await
     }
 
     /// `POST /v1/organizations/{organization_id}/invitations`: Clerk emails

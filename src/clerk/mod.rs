@@ -26,6 +26,7 @@ pub mod memberships;
 pub mod oauth;
 pub mod organizations;
 mod query;
+mod rehearsal;
 pub mod roles;
 pub mod sessions;
 pub mod users;
@@ -46,6 +47,7 @@ use crate::json::{self, JsonError, ScanError};
 pub use error::{ApiError, ClerkError, RetryAfter};
 pub use key::{KeyError, KeySource, SecretKey};
 pub use query::{Query, UrlPath};
+pub use rehearsal::{HeldRequest, Rehearsal};
 
 /// The Backend API version this client speaks (Clerk's OpenAPI `info.version`).
 pub const API_VERSION: &str = "2026-05-12";
@@ -67,6 +69,13 @@ pub struct Page {
 }
 
 impl Page {
+    /// The first item alone: enough to read a list's `total_count`.
+    pub const FIRST: Page = Page {
+        limit: 1,
+        offset: 0,
+        order_by: None,
+    };
+
     /// Appends `limit`, `offset` and `order_by` when there is one.
     pub fn push_to(&self, query: &mut Query) {
         query.push("limit", &self.limit.to_string());
@@ -146,6 +155,8 @@ pub enum SendFailure {
     TimedOut,
     /// The answer was larger than the server reads.
     TooLarge,
+    /// Not sent at all: a [`Rehearsal`] held the write back.
+    HeldBack,
 }
 
 impl SendError {
@@ -232,6 +243,23 @@ impl<'a> ClerkClient<'a> {
     /// from it (the key that signs request states) may see it.
     pub fn secret_key(&self) -> &SecretKey {
         &self.key
+    }
+
+    /// What the client sends through: a [`Rehearsal`] wraps it.
+    pub fn http(&self) -> &'a dyn HttpSend {
+        self.http
+    }
+
+    /// The same client, sending through `http` instead: a [`Rehearsal`]
+    /// that holds back its writes.
+    pub fn through<'b>(&'b self, http: &'b dyn HttpSend) -> ClerkClient<'b> {
+        ClerkClient {
+            http,
+            api_url: self.api_url,
+            key: Cow::Borrowed(&*self.key),
+            acting_user: self.acting_user,
+            retry_reads: self.retry_reads,
+        }
     }
 
     /// The same client, trying each call once: for checks that anyone may

@@ -1,5 +1,5 @@
-//! Clerk's session endpoints (`GET /v1/sessions` and
-//! `POST /v1/sessions/{session_id}/revoke`) and the wire type they answer
+//! Clerk's session endpoints (`GET /v1/sessions`,
+//! `GET /v1/sessions/{session_id}` and `POST /v1/sessions/{session_id}/revoke`) and the wire type they answer
 //! with.
 //!
 //! The caller checks every ID before it gets here; paths are still built
@@ -68,6 +68,12 @@ impl ClerkClient<'_> {
         page.push_to(&mut query);
         query.push_opt("status", filter.status);
         self.get(&UrlPath::new().segment("sessions"), &query).await
+    }
+
+    /// `GET /v1/sessions/{session_id}`.
+    pub async fn get_session(&self, session_id: &str) -> Result<Session, ClerkError> {
+        let path = UrlPath::new().segment("sessions").segment(session_id);
+        self.get(&path, &Query::new()).await
     }
 
     /// `POST /v1/sessions/{session_id}/revoke`, without a body (the spec

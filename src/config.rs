@@ -15,6 +15,7 @@
 //! | `MCP_REDACT_PRIVATE_METADATA` | var  | `true` takes `privateMetadata` out of every output     |
 //! | `MCP_LIST_TTL_SECONDS`      | var    | how long 2026-07-28 clients may keep list answers, default 300 |
 //! | `MCP_LIVE_WRITES`           | var    | `true` offers write tools with a production (`sk_live_`) key |
+//! | `MCP_CONFIRM`               | var    | which writes wait for the user's yes: `destructive` (default), `writes` or `off` |
 //! | `CLERK_PUBLISHABLE_KEY`     | var    | hosted mode: turns OAuth sign-in on, names the instance |
 //! | `CLERK_FRONTEND_API`        | var    | hosted mode: the same, as a host or origin (wins)      |
 //! | `MCP_ALLOWED_USERS`         | var    | OAuth: user IDs and email addresses that may sign in   |
@@ -32,7 +33,7 @@ use std::time::Duration;
 use crate::clerk::ids::{EmailAddress, OrganizationId, UserId};
 use crate::clerk::{KeySource, SecretKey, DEFAULT_API_URL};
 use crate::oauth::{base64_decode, OAuthSettings};
-use crate::tools::{Selection, Toolsets};
+use crate::tools::{Confirm, Selection, Toolsets};
 
 /// How the server finds the Clerk key for a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -149,6 +150,8 @@ pub struct Config {
     /// Whether write tools are offered when the request's key is a
     /// production (`sk_live_`) key.
     pub live_writes: bool,
+    /// Which writes wait for a person's yes; a connection may ask for more.
+    pub confirm: Confirm,
 }
 
 /// The shortest token `MCP_AUTH_TOKENS` accepts: anything shorter could be
@@ -179,6 +182,8 @@ pub enum ConfigError {
     InvalidFlag(&'static str),
     /// `MCP_TOOLSETS` names a toolset that does not exist.
     UnknownToolset(String),
+    /// `MCP_CONFIRM` is not `off`, `destructive` or `writes`.
+    InvalidConfirm,
     /// `CLERK_PUBLISHABLE_KEY` is not `pk_test_`/`pk_live_` and the base64
     /// of a Frontend API host.
     MalformedPublishableKey,
@@ -258,6 +263,10 @@ impl Config {
             redact_private_metadata: flag(&lookup, "MCP_REDACT_PRIVATE_METADATA")?,
             list_ttl,
             live_writes: flag(&lookup, "MCP_LIVE_WRITES")?,
+            confirm: match lookup("MCP_CONFIRM").filter(|value| !value.trim().is_empty()) {
+                Some(value) => Confirm::parse(&value).ok_or(ConfigError::InvalidConfirm)?,
+                None => Confirm::Destructive,
+            },
         })
     }
 }
@@ -480,6 +489,9 @@ impl fmt::Display for ConfigError {
                 f,
                 "MCP_TOOLSETS names {name:?}, which is not a toolset; the toolsets are {}",
                 Toolsets::ALL.names().join(", ")
+            ),
+            ConfigError::InvalidConfirm => f.write_str(
+                "MCP_CONFIRM must be destructive (the default), writes or off",
             ),
             ConfigError::InvalidTimeout => f.write_str(
                 "CLERK_TIMEOUT_MS must be a number of milliseconds from 100 to 60000",

@@ -16,13 +16,14 @@ use serde_json::{Map, Value};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
+use super::confirmation::{self, Said};
 use super::era::Era;
 use super::results::{self, Meta};
 use super::Context;
 use crate::jsonrpc::{self, Reply, RpcError};
 use crate::oauth::{base64_decode, base64_encode_url, Platform};
 use crate::text::shorten;
-use crate::tools::{self, Question, ToolDefinition};
+use crate::tools::{self, Question, ToolDefinition, ToolError};
 
 /// How long an offer may be answered, in seconds.
 const STATE_LIFETIME_SECONDS: u64 = 300;
@@ -45,47 +46,73 @@ pub enum Principal<'a> {
     KeyHolder,
 }
 
-/// Runs a tool for a stateless request: a first call, or the same call
-/// again with the user's answer.
+/// Runs a tool: a first call, or (in the stateless era) the same call
+/// again with the user's answer; a write that waits for the user's yes
+/// runs only with it (see [`super::confirmation`]).
 pub async fn call_tool(
     tool: &'static ToolDefinition,
     mut arguments: Map<String, Value>,
+    confirm_token: Option<Value>,
     params: &Map<String, Value>,
     era: &Era,
     context: &Context<'_>,
 ) -> Result<Reply, RpcError> {
     let can_elicit = matches!(era, Era::Stateless(client) if client.can_elicit);
+    let answers = params
+        .get("requestState")
+        .filter(|_| matches!(era, Era::Stateless(_)));
+    let needs_yes = context.confirm.covers(tool.annotations);
     // The signature binds the arguments as sent: only a call that may ask,
-    // or that answers, writes them out for it.
-    let answers = params.get("requestState");
-    let signed =
-        (can_elicit || answers.is_some()).then(|| Signed::new(tool.name, &arguments, context));
+    // answers, or waits for a yes writes them out for it.
+    let signed = (can_elicit || answers.is_some() || needs_yes)
+        .then(|| Signed::new(tool.name, &arguments, context));
     let mut can_ask = can_elicit;
+    let mut confirmed = false;
     if let (Some(state), Some(signed)) = (answers, &signed) {
-        let offer = signed.check(state).await?;
-        match answer(params.get("inputResponses"), &offer)? {
-            Answer::Chose(value) => {
-                arguments.insert(offer.argument, Value::String(value));
-                can_ask = false;
+        let payload = signed.open(state).await?;
+        if confirmation::is_confirmation(&payload) {
+            match confirmation::said(params.get("inputResponses"))? {
+                Said::Yes => confirmed = true,
+                Said::No => {
+                    return confirmation::refuse(era, ToolError::Declined(tool.name), context)
+                }
+                Said::Nothing => {}
             }
-            Answer::Declined => can_ask = false,
-            Answer::Missing => {}
+        } else {
+            let offer = Offer::read(&payload).ok_or_else(|| invalid_state("it cannot be read"))?;
+            match answer(params.get("inputResponses"), &offer)? {
+                Answer::Chose(value) => {
+                    arguments.insert(offer.argument, Value::String(value));
+                    can_ask = false;
+                }
+                Answer::Declined => can_ask = false,
+                Answer::Missing => {}
+            }
         }
     }
-    let result = tools::call(
-        tool,
+    if let (true, false, Some(signed)) = (needs_yes, confirmed, &signed) {
+        match &confirm_token {
+            Some(token) => {
+                if let Err(refused) = confirmation::check_token(token, signed, tool.name).await {
+                    return confirmation::refuse(era, refused, context);
+                }
+            }
+            None => return confirmation::ask(tool, arguments, signed, era, context).await,
+        }
+    }
+    let call = tools::Call {
         arguments,
-        &context.clerk,
-        context.redact_private_metadata,
+        clerk: &context.clerk,
         can_ask,
-    )
-    .await;
+        selection: context.selection,
+    };
+    let result = tools::call(tool, call, context.redact_private_metadata).await;
     if let (Some(question), Some(signed)) = (result.question(), &signed) {
         if let Some(state) = signed.state(question).await {
-            return input_required(question, &state);
+            return ask_question(question, &state);
         }
     }
-    results::tool_result(era, &result, &super::fence(&result, context.platform))
+    results::tool_result(era, &result, &super::fence_for(&result, context.platform))
 }
 
 /// What a state says was offered.
@@ -162,34 +189,7 @@ fn answer(responses: Option<&Value>, offer: &Offer) -> Result<Answer, RpcError> 
 
 /// The `input_required` result that asks `question`: one form, with the
 /// values offered as a choice.
-fn input_required(question: &Question, state: &str) -> Result<Reply, RpcError> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct InputRequired<'a> {
-        result_type: &'static str,
-        input_requests: One<'a, Elicitation<'a>>,
-        request_state: &'a str,
-        #[serde(rename = "_meta")]
-        meta: Meta,
-    }
-    #[derive(Serialize)]
-    struct Elicitation<'a> {
-        method: &'static str,
-        params: Form<'a>,
-    }
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Form<'a> {
-        mode: &'static str,
-        message: &'a str,
-        requested_schema: Schema<'a>,
-    }
-    #[derive(Serialize)]
-    struct Schema<'a> {
-        r#type: &'static str,
-        properties: One<'a, Property<'a>>,
-        required: [&'a str; 1],
-    }
+fn ask_question(question: &Question, state: &str) -> Result<Reply, RpcError> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Property<'a> {
@@ -202,7 +202,56 @@ fn input_required(question: &Question, state: &str) -> Result<Reply, RpcError> {
         r#const: &'a str,
         title: &'a str,
     }
-    let argument = question.argument;
+    let property = Property {
+        r#type: "string",
+        title: question.title,
+        one_of: question
+            .choices
+            .iter()
+            .map(|choice| Choice {
+                r#const: &choice.value,
+                title: &choice.label,
+            })
+            .collect(),
+    };
+    input_required(question.argument, &question.message, property, state)
+}
+
+/// The `input_required` result of one form that asks for `argument`, whose
+/// schema is `property`, with `message` above it.
+pub(super) fn input_required<P: Serialize>(
+    argument: &str,
+    message: &str,
+    property: P,
+    state: &str,
+) -> Result<Reply, RpcError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct InputRequired<'a, P> {
+        result_type: &'static str,
+        input_requests: One<'a, Elicitation<'a, P>>,
+        request_state: &'a str,
+        #[serde(rename = "_meta")]
+        meta: Meta,
+    }
+    #[derive(Serialize)]
+    struct Elicitation<'a, P> {
+        method: &'static str,
+        params: Form<'a, P>,
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Form<'a, P> {
+        mode: &'static str,
+        message: &'a str,
+        requested_schema: Schema<'a, P>,
+    }
+    #[derive(Serialize)]
+    struct Schema<'a, P> {
+        r#type: &'static str,
+        properties: One<'a, P>,
+        required: [&'a str; 1],
+    }
     jsonrpc::reply(&InputRequired {
         result_type: "input_required",
         input_requests: One(
@@ -211,24 +260,10 @@ fn input_required(question: &Question, state: &str) -> Result<Reply, RpcError> {
                 method: "elicitation/create",
                 params: Form {
                     mode: "form",
-                    message: &question.message,
+                    message,
                     requested_schema: Schema {
                         r#type: "object",
-                        properties: One(
-                            argument,
-                            Property {
-                                r#type: "string",
-                                title: question.title,
-                                one_of: question
-                                    .choices
-                                    .iter()
-                                    .map(|choice| Choice {
-                                        r#const: &choice.value,
-                                        title: &choice.label,
-                                    })
-                                    .collect(),
-                            },
-                        ),
+                        properties: One(argument, property),
                         required: [argument],
                     },
                 },
@@ -320,24 +355,21 @@ impl<'a> Signed<'a> {
         self.sign(offer).await
     }
 
-    /// The offer a state holds, if this server signed it for this very call
-    /// and it is not over.
-    async fn check(&self, state: &Value) -> Result<Offer, RpcError> {
-        let payload = self.open(state).await?;
-        Offer::read(&payload).ok_or_else(|| invalid_state("it cannot be read"))
-    }
-
     /// `payload`, valid for 5 minutes, signed for this call; `None` when it
     /// cannot be signed (no key, or no crypto).
-    pub(super) async fn sign(&self, mut payload: Map<String, Value>) -> Option<String> {
+    pub(super) async fn sign(&self, payload: Map<String, Value>) -> Option<String> {
+        self.seal(payload).await.map(|(sealed, _)| sealed)
+    }
+
+    /// `payload` signed for this call, and the time (Unix seconds) it
+    /// expires, 5 minutes from now.
+    pub(super) async fn seal(&self, mut payload: Map<String, Value>) -> Option<(String, u64)> {
         let expires_at = self.platform.now() + STATE_LIFETIME_SECONDS;
         payload.insert("exp".into(), expires_at.into());
         let payload = base64_encode_url(Value::Object(payload).to_string().as_bytes());
         let mac = self.mac(&payload).await?;
-        Some(format!(
-            "{STATE_VERSION}.{payload}.{}",
-            base64_encode_url(&mac)
-        ))
+        let sealed = format!("{STATE_VERSION}.{payload}.{}", base64_encode_url(&mac));
+        Some((sealed, expires_at))
     }
 
     /// The payload of a state this server signed for this very call, if it
@@ -346,30 +378,59 @@ impl<'a> Signed<'a> {
         let state = state
             .as_str()
             .ok_or_else(|| invalid_state("it must be a string"))?;
-        let mut parts = state.split('.');
+        self.unseal(state).await.map_err(|broken| {
+            invalid_state(match broken {
+                Broken::Foreign => "it is not a state this server wrote",
+                Broken::Unchecked => "it cannot be checked without this request's Clerk key",
+                Broken::NotForThisCall => {
+                    "it was not issued by this server for this call, these arguments and this \
+                     caller"
+                }
+                Broken::Unreadable => "it cannot be read",
+                Broken::Expired => "the question it answers expired",
+            })
+        })
+    }
+
+    /// The payload of `sealed`, if this server signed it for this very call
+    /// and it has not expired.
+    pub(super) async fn unseal(&self, sealed: &str) -> Result<Map<String, Value>, Broken> {
+        let mut parts = sealed.split('.');
         let (Some(STATE_VERSION), Some(payload), Some(mac), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
-            return Err(invalid_state("it is not a state this server wrote"));
+            return Err(Broken::Foreign);
         };
-        let expected = self.mac(payload).await.ok_or_else(|| {
-            invalid_state("it cannot be checked without this request's Clerk key")
-        })?;
+        let expected = self.mac(payload).await.ok_or(Broken::Unchecked)?;
         let genuine = base64_decode(mac).is_some_and(|mac| equal_in_constant_time(&mac, &expected));
         if !genuine {
-            return Err(invalid_state(
-                "it was not issued by this server for this call, these arguments and this caller",
-            ));
+            return Err(Broken::NotForThisCall);
         }
         let payload = base64_decode(payload)
             .and_then(|json| crate::json::from_bytes::<Map<String, Value>>(&json).ok())
-            .ok_or_else(|| invalid_state("it cannot be read"))?;
+            .ok_or(Broken::Unreadable)?;
         let expires_at = payload.get("exp").and_then(Value::as_u64).unwrap_or(0);
         if self.platform.now() > expires_at {
-            return Err(invalid_state("the question it answers expired"));
+            return Err(Broken::Expired);
         }
         Ok(payload)
     }
+}
+
+/// Why a signed state or token cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Broken {
+    /// Not in the form this server writes.
+    Foreign,
+    /// There is no Clerk key to check it with.
+    Unchecked,
+    /// Its signature is not this server's for this tool, these arguments,
+    /// this caller and this Clerk key: issued for another call, or altered.
+    NotForThisCall,
+    /// Signed, yet not a payload (which this server never signs).
+    Unreadable,
+    /// Past its 5 minutes.
+    Expired,
 }
 
 /// The error for a `requestState` that cannot be used, and why.

@@ -15,6 +15,7 @@
 //! method is `-32601`. Notifications need no answer and change nothing: the
 //! server is stateless.
 
+mod confirmation;
 mod era;
 #[cfg(feature = "conformance-fixtures")]
 mod fixtures;
@@ -30,7 +31,7 @@ use serde_json::{json, Map, Value};
 use crate::jsonrpc::{self, code, Reply, Request, Response, RpcError};
 use crate::oauth::Platform;
 use crate::text::shorten;
-use crate::tools::{self, CallResult, Credentials, Selection, ToolError};
+use crate::tools::{self, CallResult, Confirm, Credentials, Selection, ToolError};
 
 pub use era::{
     decide, handshake_version, is_stateless, Declared, Era, EraError, STATELESS_VERSION,
@@ -45,6 +46,8 @@ pub struct Context<'a> {
     pub clerk: Credentials<'a>,
     /// The tools this request may see and call.
     pub selection: Selection,
+    /// Which of its writes wait for the user's yes.
+    pub confirm: Confirm,
     /// Why the request's write tools are left out and refused, if they are.
     pub writes_withheld: Option<WritesWithheld>,
     /// Whether `privateMetadata` is taken out of every tool output.
@@ -221,35 +224,25 @@ async fn call_tool(
     era: &Era,
     context: &Context<'_>,
 ) -> Result<Reply, RpcError> {
-    let (name, arguments) = name_and_arguments(&mut params, "tools/call")?;
+    let (name, mut arguments) = name_and_arguments(&mut params, "tools/call")?;
     let tool = tools::find(&name, context.selection)
         .ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {}", shorten(&name, 80))))?;
     if let (Some(withheld), false) = (context.writes_withheld, tool.annotations.read_only) {
         let refused = CallResult::failed(ToolError::Withheld(withheld.reason(&name)));
-        return results::tool_result(era, &refused, &fence(&refused, context.platform));
+        return results::tool_result(era, &refused, &fence_for(&refused, context.platform));
     }
-    match era {
-        Era::Handshake(_) => {
-            let clerk = &context.clerk;
-            let result = tools::call(
-                tool,
-                arguments,
-                clerk,
-                context.redact_private_metadata,
-                false,
-            )
-            .await;
-            results::tool_result(era, &result, &fence(&result, context.platform))
-        }
-        Era::Stateless(_) => input::call_tool(tool, arguments, &params, era, context).await,
-    }
+    let confirm_token = match tool.annotations.read_only {
+        true => None,
+        false => arguments.remove(tools::CONFIRM_TOKEN),
+    };
+    input::call_tool(tool, arguments, confirm_token, &params, era, context).await
 }
 
-/// A fence for `result`'s output: 32 random hex characters, new for every
-/// answer, drawn again in the unlikely case the output holds its marker. A
-/// runtime without randomness (none that runs this server) would get a
-/// fence made from the clock.
-fn fence(result: &CallResult, platform: &dyn Platform) -> String {
+/// A fence for a text block: 32 random hex characters, new for every
+/// answer, drawn again in the unlikely case the fenced text (which
+/// `holds` searches) holds its marker. A runtime without randomness (none
+/// that runs this server) would get a fence made from the clock.
+fn fence(platform: &dyn Platform, holds: impl Fn(&str) -> bool) -> String {
     let mut id = String::with_capacity(32);
     for _ in 0..4 {
         let mut bytes = [0u8; 16];
@@ -261,11 +254,16 @@ fn fence(result: &CallResult, platform: &dyn Platform) -> String {
             // Writing to a String cannot fail.
             let _ = write!(id, "{byte:02x}");
         }
-        if !result.output_contains(&format!("untrusted-data-{id}")) {
+        if !holds(&format!("untrusted-data-{id}")) {
             break;
         }
     }
     id
+}
+
+/// A fence for `result`'s output.
+fn fence_for(result: &CallResult, platform: &dyn Platform) -> String {
+    fence(platform, |marker| result.output_contains(marker))
 }
 
 /// The `name` and `arguments` of a `tools/call` or `prompts/get`; absent

@@ -73,6 +73,65 @@ impl Serialize for Fenced<'_> {
     }
 }
 
+/// What a program reads of a call that waits for the user's yes, in the
+/// result's `_meta` under [`CONFIRMATION_META`].
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Confirmation<'a> {
+    pub summary: &'a str,
+    pub confirm_token: &'a str,
+    /// ISO 8601, UTC.
+    pub expires_at: &'a str,
+}
+
+/// The `_meta` key of a [`Confirmation`].
+pub const CONFIRMATION_META: &str = "clerk-mcp-worker/confirmation";
+
+/// `tools/call` answered "ask the user first": an error result, which
+/// every client shows its model, whose `text` says what to ask and how to
+/// call again, and whose `_meta` holds the confirmation for programs (not
+/// `structuredContent`, which a client checks against the tool's output
+/// schema).
+pub fn confirmation_needed(
+    era: &Era,
+    text: &str,
+    confirmation: &Confirmation<'_>,
+) -> Result<Reply, RpcError> {
+    struct Needed<'a> {
+        text: &'a str,
+        confirmation: &'a Confirmation<'a>,
+        stateless: bool,
+    }
+    struct NeededMeta<'a>(&'a Needed<'a>);
+    impl Serialize for Needed<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("content", &[json!({"type": "text", "text": self.text})])?;
+            map.serialize_entry("isError", &true)?;
+            if self.stateless {
+                map.serialize_entry("resultType", "complete")?;
+            }
+            map.serialize_entry("_meta", &NeededMeta(self))?;
+            map.end()
+        }
+    }
+    impl Serialize for NeededMeta<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(None)?;
+            if self.0.stateless {
+                write_server_info(&mut map)?;
+            }
+            map.serialize_entry(CONFIRMATION_META, self.0.confirmation)?;
+            map.end()
+        }
+    }
+    jsonrpc::reply(&Needed {
+        text,
+        confirmation,
+        stateless: matches!(era, Era::Stateless(_)),
+    })
+}
+
 /// `prompts/get`.
 pub fn prompt(era: &Era, prompt: &Map<String, Value>) -> Result<Reply, RpcError> {
     match era {
@@ -270,21 +329,26 @@ pub(super) struct Meta;
 
 impl Serialize for Meta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct ServerInfo {
-            name: &'static str,
-            version: &'static str,
-        }
         let mut map = serializer.serialize_map(Some(1))?;
-        map.serialize_entry(
-            meta::SERVER_INFO,
-            &ServerInfo {
-                name: crate::SERVER_NAME,
-                version: crate::SERVER_VERSION,
-            },
-        )?;
+        write_server_info(&mut map)?;
         map.end()
     }
+}
+
+/// The member of a stateless `_meta` that says who answered.
+fn write_server_info<M: SerializeMap>(map: &mut M) -> Result<(), M::Error> {
+    #[derive(Serialize)]
+    struct ServerInfo {
+        name: &'static str,
+        version: &'static str,
+    }
+    map.serialize_entry(
+        meta::SERVER_INFO,
+        &ServerInfo {
+            name: crate::SERVER_NAME,
+            version: crate::SERVER_VERSION,
+        },
+    )
 }
 
 /// The server's icon, a key on a violet square, as a `data:` URI.

@@ -16,19 +16,21 @@ use serde_json::value::{to_raw_value, RawValue};
 use serde_json::{Map, Value};
 
 use super::question::Question;
-use super::{redaction, Arguments, ToolDefinition, ToolError};
+use super::{redaction, Arguments, Selection, ToolDefinition, ToolError};
 use crate::clerk::{ClerkClient, KeyError};
 
 /// What the tools of one request act through: the Clerk client of the
 /// request's credentials, or why it has none.
 pub type Credentials<'a> = Result<ClerkClient<'a>, KeyError>;
 
-/// One call of a tool: its arguments, the request's credentials, and
-/// whether the client can put a question to its user.
+/// One call of a tool: its arguments, the request's credentials, whether
+/// the client can put a question to its user, and the tools the request
+/// may use.
 pub struct Call<'a> {
     pub arguments: Map<String, Value>,
     pub clerk: &'a Credentials<'a>,
     pub can_ask: bool,
+    pub selection: Selection,
 }
 
 /// What a tool call ends in: its output as JSON (the `structuredContent`),
@@ -104,22 +106,10 @@ where
     })
 }
 
-/// Runs `tool` on `arguments`. With `redact`, every `privateMetadata` is
-/// taken out of the output. The tool may ask a question only when
-/// `can_ask`.
-pub async fn call(
-    tool: &ToolDefinition,
-    arguments: Map<String, Value>,
-    clerk: &Credentials<'_>,
-    redact: bool,
-    can_ask: bool,
-) -> CallResult {
-    let outcome = (tool.handler)(Call {
-        arguments,
-        clerk,
-        can_ask,
-    })
-    .await;
+/// Runs `tool` for `call`. With `redact`, every `privateMetadata` is taken
+/// out of the output.
+pub async fn call(tool: &ToolDefinition, call: Call<'_>, redact: bool) -> CallResult {
+    let outcome = (tool.handler)(call).await;
     CallResult(outcome.and_then(|outcome| match outcome {
         Outcome::Output(output) if redact => redaction::redacted(&output).map(Outcome::Output),
         outcome => Ok(outcome),

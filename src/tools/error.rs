@@ -23,6 +23,11 @@ pub enum ToolError {
     /// The call is not allowed here, for the reason given. Nothing was sent
     /// to Clerk.
     Withheld(String),
+    /// A write that waits for the user's yes came with a confirmation
+    /// token that does not fit it, for the reason given. Nothing was sent.
+    Unconfirmed(String),
+    /// The user said no to the tool named. Nothing was sent.
+    Declined(&'static str),
     /// A bug in this server (an output that cannot be serialized).
     Internal(String),
 }
@@ -88,6 +93,16 @@ impl fmt::Display for ToolError {
             ToolError::Withheld(reason) => {
                 write!(f, "Not allowed: {reason}. Nothing was sent to Clerk.")
             }
+            ToolError::Unconfirmed(reason) => write!(
+                f,
+                "Not confirmed: {reason}. Nothing was sent to Clerk. Call again without \
+                 confirmToken to get the sentence and a new token, and ask the user again."
+            ),
+            ToolError::Declined(tool) => write!(
+                f,
+                "Nothing was changed: the user said no to {tool}. Do not call it again unless \
+                 they ask for it."
+            ),
             ToolError::Internal(detail) => write!(f, "Internal error in this server: {detail}"),
         }
     }

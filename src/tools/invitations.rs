@@ -14,6 +14,7 @@ use serde_with::skip_serializing_none;
 
 use super::arguments::{check_range, Arguments, Limit};
 use super::call::run;
+use super::effects::{foresee, organization_label, organization_named, Effect};
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
 use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
@@ -38,6 +39,7 @@ pub static TOOLS: [ToolDefinition; 3] = [
         input_schema: SchemaSource::input::<ListInvitationsArgs>(),
         output_schema: SchemaSource::output::<InvitationList>(),
         handler: |call| run(call, list_invitations),
+        effect: None,
     },
     ToolDefinition {
         name: "clerk_create_invitation",
@@ -58,6 +60,7 @@ pub static TOOLS: [ToolDefinition; 3] = [
         input_schema: SchemaSource::input::<CreateInvitationArgs>(),
         output_schema: SchemaSource::output::<Invitation>(),
         handler: |call| run(call, create_invitation),
+        effect: Some(|call| foresee(call, create_invitation_effect)),
     },
     ToolDefinition {
         name: "clerk_revoke_invitation",
@@ -74,6 +77,7 @@ pub static TOOLS: [ToolDefinition; 3] = [
         input_schema: SchemaSource::input::<RevokeInvitationArgs>(),
         output_schema: SchemaSource::output::<Invitation>(),
         handler: |call| run(call, revoke_invitation),
+        effect: Some(|call| foresee(call, revoke_invitation_effect)),
     },
 ];
 
@@ -327,6 +331,65 @@ async fn revoke_invitation(
         .await
         .map_err(|error| ToolError::from_clerk(error, || not_found))?;
     Ok(Invitation::from(revoked))
+}
+
+// What each write would change (see `effects`).
+
+async fn create_invitation_effect(
+    clerk: &ClerkClient<'_>,
+    args: CreateInvitationArgs,
+) -> Result<Effect, ToolError> {
+    let organization = clerk
+        .get_organization(&args.organization_id)
+        .await
+        .map_err(|error| {
+            ToolError::from_clerk(error, || no_organization_with_id(&args.organization_id))
+        })?;
+    let days = args.expires_in_days.unwrap_or(30);
+    Ok(Effect::said(format!(
+        "Invite <{}> to {} with role {}: Clerk emails them a link to join, valid for {days} \
+         days.",
+        args.email_address.as_str(),
+        organization_label(&organization),
+        args.role.as_str()
+    )))
+}
+
+async fn revoke_invitation_effect(
+    clerk: &ClerkClient<'_>,
+    args: RevokeInvitationArgs,
+) -> Result<Effect, ToolError> {
+    let invitation = clerk
+        .get_organization_invitation(&args.organization_id, &args.invitation_id)
+        .await
+        .map_err(|error| {
+            ToolError::from_clerk(error, || {
+                format!(
+                    "no invitation with ID {} in organization {}",
+                    args.invitation_id, args.organization_id
+                )
+            })
+        })?;
+    let organization = organization_named(&args.organization_id, None, None);
+    let status = invitation.status.as_deref().unwrap_or("pending");
+    let summary = if status == "pending" {
+        format!(
+            "Revoke invitation {} of <{}> to {organization} with role {}: its link stops \
+             working. This cannot be undone.",
+            invitation.id, invitation.email_address, invitation.role
+        )
+    } else {
+        format!(
+            "Invitation {} of <{}> to {organization} is {}, not pending: Clerk refuses to \
+             revoke it, and nothing changes.",
+            invitation.id,
+            invitation.email_address,
+            crate::text::shorten(status, 20)
+        )
+    };
+    let mut effect = Effect::said(summary);
+    effect.current = serde_json::to_value(Invitation::from(invitation)).ok();
+    Ok(effect)
 }
 
 #[cfg(test)]

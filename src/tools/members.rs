@@ -17,6 +17,9 @@ use super::arguments::{
     check_count, check_length, check_metadata_given, Arguments, Limit, OrderBy, OrderFields,
 };
 use super::call::run;
+use super::effects::{
+    foresee, member_label, merge_kind, organization_label, organization_named, user_label, Effect,
+};
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
 use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
@@ -41,6 +44,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         input_schema: SchemaSource::input::<ListMembersArgs>(),
         output_schema: SchemaSource::output::<MemberList>(),
         handler: |call| run(call, list_members),
+        effect: None,
     },
     ToolDefinition {
         name: "clerk_list_user_organizations",
@@ -56,6 +60,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         input_schema: SchemaSource::input::<ListUserOrganizationsArgs>(),
         output_schema: SchemaSource::output::<UserMembershipList>(),
         handler: |call| run(call, list_user_organizations),
+        effect: None,
     },
     ToolDefinition {
         name: "clerk_add_member",
@@ -72,6 +77,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         input_schema: SchemaSource::input::<AddMemberArgs>(),
         output_schema: SchemaSource::output::<Member>(),
         handler: |call| run(call, add_member),
+        effect: Some(|call| foresee(call, add_member_effect)),
     },
     ToolDefinition {
         name: "clerk_update_member_role",
@@ -86,6 +92,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         input_schema: SchemaSource::input::<UpdateMemberRoleArgs>(),
         output_schema: SchemaSource::output::<Member>(),
         handler: |call| run(call, update_member_role),
+        effect: Some(|call| foresee(call, update_member_role_effect)),
     },
     ToolDefinition {
         name: "clerk_update_member_metadata",
@@ -101,6 +108,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         input_schema: SchemaSource::input::<UpdateMemberMetadataArgs>(),
         output_schema: SchemaSource::output::<Member>(),
         handler: |call| run(call, update_member_metadata),
+        effect: Some(|call| foresee(call, update_member_metadata_effect)),
     },
     ToolDefinition {
         name: "clerk_remove_member",
@@ -114,6 +122,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         input_schema: SchemaSource::input::<RemoveMemberArgs>(),
         output_schema: SchemaSource::output::<RemovedMember>(),
         handler: |call| run(call, remove_member),
+        effect: Some(|call| foresee(call, remove_member_effect)),
     },
 ];
 
@@ -433,4 +442,142 @@ async fn remove_member(
         removed: true,
         member: Member::from(membership),
     })
+}
+
+// What each write would change (see `effects`).
+
+async fn add_member_effect(
+    clerk: &ClerkClient<'_>,
+    args: AddMemberArgs,
+) -> Result<Effect, ToolError> {
+    let organization = clerk
+        .get_organization(&args.organization_id)
+        .await
+        .map_err(|error| {
+            ToolError::from_clerk(error, || no_organization_with_id(&args.organization_id))
+        })?;
+    let user = clerk
+        .get_user(&args.user_id)
+        .await
+        .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(&args.user_id)))?;
+    Ok(Effect::said(format!(
+        "Add {} to {} with role {}.",
+        user_label(&user),
+        organization_label(&organization),
+        args.role.as_str()
+    )))
+}
+
+async fn update_member_role_effect(
+    clerk: &ClerkClient<'_>,
+    args: UpdateMemberRoleArgs,
+) -> Result<Effect, ToolError> {
+    let current = read_membership(clerk, &args.organization_id, &args.user_id).await?;
+    let (member, organization) = labels(&current, &args.organization_id, &args.user_id);
+    let summary = if current.role == args.role.as_str() {
+        format!(
+            "{member} already has role {} in {organization}: this changes nothing.",
+            current.role
+        )
+    } else {
+        format!(
+            "Change the role of {member} in {organization} from {} to {}.",
+            current.role,
+            args.role.as_str()
+        )
+    };
+    let mut after = current.clone();
+    after.role = args.role.into_string();
+    after.role_name = None;
+    after.permissions = None;
+    Ok(Effect::said(summary).changing(Member::from(current), Member::from(after)))
+}
+
+async fn update_member_metadata_effect(
+    clerk: &ClerkClient<'_>,
+    args: UpdateMemberMetadataArgs,
+) -> Result<Effect, ToolError> {
+    let current = read_membership(clerk, &args.organization_id, &args.user_id).await?;
+    let (member, organization) = labels(&current, &args.organization_id, &args.user_id);
+    let mut after = current.clone();
+    let changes = [
+        merge_kind("public", &mut after.public_metadata, &args.public_metadata),
+        merge_kind(
+            "private",
+            &mut after.private_metadata,
+            &args.private_metadata,
+        ),
+    ];
+    let summary = format!(
+        "Merge into the metadata of {member}'s membership of {organization}: {}.",
+        changes.into_iter().flatten().collect::<Vec<_>>().join("; ")
+    );
+    Ok(Effect::said(summary).changing(Member::from(current), Member::from(after)))
+}
+
+async fn remove_member_effect(
+    clerk: &ClerkClient<'_>,
+    args: RemoveMemberArgs,
+) -> Result<Effect, ToolError> {
+    let current = read_membership(clerk, &args.organization_id, &args.user_id).await?;
+    let (member, organization) = labels(&current, &args.organization_id, &args.user_id);
+    let summary = format!(
+        "Remove {member} from {organization}, where their role is {}: they lose access to it \
+         at once, and only a new invitation or membership brings them back.",
+        current.role
+    );
+    let mut effect = Effect::said(summary);
+    effect.current = serde_json::to_value(Member::from(current)).ok();
+    Ok(effect)
+}
+
+/// The membership of `user_id` in `organization_id`, as it stands.
+async fn read_membership(
+    clerk: &ClerkClient<'_>,
+    organization_id: &OrganizationId,
+    user_id: &UserId,
+) -> Result<wire::OrganizationMembership, ToolError> {
+    let filter = MembershipFilter {
+        user_ids: vec![user_id.as_str().to_owned()],
+        ..MembershipFilter::default()
+    };
+    let list = clerk
+        .list_organization_memberships(organization_id, &filter, &Page::FIRST)
+        .await
+        .map_err(|error| membership_error(error, organization_id, user_id))?;
+    list.data
+        .into_iter()
+        .find(|membership| {
+            membership
+                .public_user_data
+                .as_ref()
+                .is_none_or(|user| user.user_id == user_id.as_str())
+        })
+        .ok_or_else(|| {
+            ToolError::invalid(
+                "userId",
+                format!("user {user_id} is not a member of organization {organization_id}"),
+            )
+        })
+}
+
+/// How a sentence names a membership's member and organization.
+fn labels(
+    membership: &wire::OrganizationMembership,
+    organization_id: &str,
+    user_id: &str,
+) -> (String, String) {
+    let member = match &membership.public_user_data {
+        Some(user) => member_label(user, user_id),
+        None => format!("user {user_id}"),
+    };
+    let organization = match &membership.organization {
+        Some(organization) => organization_named(
+            organization_id,
+            organization.name.as_deref(),
+            organization.slug.as_deref(),
+        ),
+        None => format!("organization {organization_id}"),
+    };
+    (member, organization)
 }

@@ -17,11 +17,13 @@
 
 mod arguments;
 mod call;
+mod effects;
 mod error;
 mod invitations;
 mod members;
 mod organizations;
 mod output;
+mod preview;
 mod question;
 mod redaction;
 mod roles;
@@ -36,11 +38,13 @@ use serde_json::value::{to_raw_value, RawValue};
 use serde_json::{json, Value};
 
 pub use arguments::Arguments;
-pub use call::{call, CallResult, Credentials, Handler};
+pub use call::{call, Call, CallResult, Credentials, Handler};
+pub use effects::{Describer, Effect};
 pub use error::ToolError;
+pub use output::Timestamp;
 pub use question::{Choice, Question, MAX_CHOICES};
 pub use schemas::SchemaSource;
-pub use selection::{Selection, Toolset, Toolsets};
+pub use selection::{Confirm, Selection, Toolset, Toolsets};
 
 /// MCP tool annotations (MCP 2025-06-18, Server features: Tools).
 /// Every tool here calls Clerk, so `openWorldHint` is always true.
@@ -95,20 +99,26 @@ pub struct ToolDefinition {
     pub input_schema: SchemaSource,
     pub output_schema: SchemaSource,
     pub handler: Handler,
+    /// What a call would change, read before it is made: every tool that
+    /// writes has one (see [`effects`]).
+    pub effect: Option<Describer>,
 }
 
-/// Each group of tools with its toolset, in the order `tools/list` shows them.
-static GROUPS: [(Toolset, &[ToolDefinition]); 6] = [
-    (Toolset::Organizations, &organizations::TOOLS),
-    (Toolset::Members, &members::TOOLS),
-    (Toolset::Invitations, &invitations::TOOLS),
-    (Toolset::Users, &users::TOOLS),
-    (Toolset::Sessions, &sessions::TOOLS),
-    (Toolset::Roles, &roles::TOOLS),
+/// Each group of tools with its toolset, in the order `tools/list` shows
+/// them. The tools of no toolset are about the server and the connection
+/// itself, and every selection has them.
+static GROUPS: [(Option<Toolset>, &[ToolDefinition]); 7] = [
+    (Some(Toolset::Organizations), &organizations::TOOLS),
+    (Some(Toolset::Members), &members::TOOLS),
+    (Some(Toolset::Invitations), &invitations::TOOLS),
+    (Some(Toolset::Users), &users::TOOLS),
+    (Some(Toolset::Sessions), &sessions::TOOLS),
+    (Some(Toolset::Roles), &roles::TOOLS),
+    (None, &preview::TOOLS),
 ];
 
-/// Every tool this server offers, with its toolset.
-pub fn registry() -> impl Iterator<Item = (Toolset, &'static ToolDefinition)> {
+/// Every tool this server offers, with its toolset if it has one.
+pub fn registry() -> impl Iterator<Item = (Option<Toolset>, &'static ToolDefinition)> {
     GROUPS
         .iter()
         .flat_map(|(toolset, tools)| tools.iter().map(move |tool| (*toolset, tool)))
@@ -124,6 +134,43 @@ fn selected(selection: Selection) -> impl Iterator<Item = &'static ToolDefinitio
 /// The tool called `name`, if `selection` allows it.
 pub fn find(name: &str, selection: Selection) -> Option<&'static ToolDefinition> {
     selected(selection).find(|tool| tool.name == name)
+}
+
+/// The tool called `name` in `selection`'s toolsets, whether it writes or
+/// not: what a preview may look at.
+fn find_any(name: &str, selection: Selection) -> Option<&'static ToolDefinition> {
+    find(
+        name,
+        Selection {
+            read_only: false,
+            ..selection
+        },
+    )
+}
+
+/// Reads what `call` of `tool` would change, sending nothing but reads;
+/// a tool that only reads changes nothing.
+pub async fn effect_of(tool: &ToolDefinition, call: Call<'_>) -> Result<Effect, ToolError> {
+    match tool.effect {
+        Some(describe) => describe(call).await,
+        None => Ok(Effect::said(format!(
+            "{} only reads: it changes nothing.",
+            tool.name
+        ))),
+    }
+}
+
+/// The argument every write tool takes besides its own: the token of a
+/// confirmation the user gave (see the MCP layer's confirmation).
+pub const CONFIRM_TOKEN: &str = "confirmToken";
+
+fn confirm_token_schema() -> Value {
+    json!({
+        "type": "string",
+        "description": "Only after a call of this tool answered that it needs the user's yes: \
+            the confirmToken that answer gave, sent with the same arguments once the user \
+            agreed. Leave it out otherwise.",
+    })
 }
 
 /// The `tools/list` answer for a selection, with `privateMetadata` gone
@@ -175,7 +222,15 @@ impl ToolList {
 
 impl ToolDefinition {
     fn to_json(&self) -> Value {
-        let (input_schema, output_schema) = schemas::of(self.name);
+        let (mut input_schema, output_schema) = schemas::of(self.name);
+        if !self.annotations.read_only {
+            if let Some(properties) = input_schema
+                .get_mut("properties")
+                .and_then(Value::as_object_mut)
+            {
+                properties.insert(CONFIRM_TOKEN.to_owned(), confirm_token_schema());
+            }
+        }
         json!({
             "name": self.name,
             "title": self.title,

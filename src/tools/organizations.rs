@@ -18,6 +18,7 @@ use super::arguments::{
     OrderFields,
 };
 use super::call::{run, Asked};
+use super::effects::{count, foresee, merge_kind, organization_label, quoted, Effect};
 use super::error::no_organization_with_id;
 use super::output::{items_and_page, non_empty, PageInfo, Timestamp};
 use super::{Annotations, Choice, Question, SchemaSource, ToolDefinition, ToolError, MAX_CHOICES};
@@ -43,6 +44,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         input_schema: SchemaSource::input::<ListOrganizationsArgs>(),
         output_schema: SchemaSource::output::<OrganizationList>(),
         handler: |call| run(call, list_organizations),
+        effect: None,
     },
     ToolDefinition {
         name: "clerk_get_organization",
@@ -61,6 +63,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
                 get_organization(clerk, args, can_ask)
             })
         },
+        effect: None,
     },
     ToolDefinition {
         name: "clerk_create_organization",
@@ -77,6 +80,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         input_schema: SchemaSource::input::<CreateOrganizationArgs>(),
         output_schema: SchemaSource::output::<Organization>(),
         handler: |call| run(call, create_organization),
+        effect: Some(|call| foresee(call, create_organization_effect)),
     },
     ToolDefinition {
         name: "clerk_update_organization",
@@ -93,6 +97,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         input_schema: SchemaSource::input::<UpdateOrganizationArgs>(),
         output_schema: SchemaSource::output::<Organization>(),
         handler: |call| run(call, update_organization),
+        effect: Some(|call| foresee(call, update_organization_effect)),
     },
     ToolDefinition {
         name: "clerk_update_organization_metadata",
@@ -107,6 +112,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         input_schema: SchemaSource::input::<UpdateOrganizationMetadataArgs>(),
         output_schema: SchemaSource::output::<Organization>(),
         handler: |call| run(call, update_organization_metadata),
+        effect: Some(|call| foresee(call, update_organization_metadata_effect)),
     },
     ToolDefinition {
         name: "clerk_delete_organization",
@@ -119,6 +125,7 @@ pub static TOOLS: [ToolDefinition; 6] = [
         input_schema: SchemaSource::input::<DeleteOrganizationArgs>(),
         output_schema: SchemaSource::output::<DeletedOrganization>(),
         handler: |call| run(call, delete_organization),
+        effect: Some(|call| foresee(call, delete_organization_effect)),
     },
 ];
 
@@ -575,4 +582,125 @@ async fn delete_organization(
         id: non_empty(deleted.id).unwrap_or_else(|| args.organization_id.into_string()),
         deleted: deleted.deleted,
     })
+}
+
+// What each write would change (see `effects`).
+
+async fn create_organization_effect(
+    _clerk: &ClerkClient<'_>,
+    args: CreateOrganizationArgs,
+) -> Result<Effect, ToolError> {
+    let mut summary = format!("Create organization {}", quoted(&args.name));
+    if let Some(slug) = &args.slug {
+        summary.push_str(&format!(" with slug {}", quoted(slug.as_str())));
+    }
+    match &args.created_by {
+        Some(user_id) => summary.push_str(&format!(", with user {user_id} as its first admin.")),
+        None => summary.push_str(", with no members."),
+    }
+    Ok(Effect::said(summary))
+}
+
+async fn update_organization_effect(
+    clerk: &ClerkClient<'_>,
+    args: UpdateOrganizationArgs,
+) -> Result<Effect, ToolError> {
+    let current = read_organization(clerk, &args.organization_id).await?;
+    let mut after = current.clone();
+    let mut changes = Vec::new();
+    if let Some(name) = args.name {
+        let before = current.name.as_deref().unwrap_or_default();
+        changes.push(format!("name {} to {}", quoted(before), quoted(&name)));
+        after.name = Some(name);
+    }
+    if let Some(slug) = args.slug {
+        let before = current.slug.as_deref().unwrap_or_default();
+        changes.push(format!(
+            "slug {} to {}",
+            quoted(before),
+            quoted(slug.as_str())
+        ));
+        after.slug = Some(slug.into_string());
+    }
+    if let Some(limit) = args.max_allowed_memberships {
+        let before = current.max_allowed_memberships.unwrap_or_default();
+        changes.push(format!("membership limit {before} to {limit} (0: none)"));
+        after.max_allowed_memberships = Some(limit.into());
+    }
+    if let Some(enabled) = args.admin_delete_enabled {
+        changes.push(format!("admins may delete it: {enabled}"));
+        after.admin_delete_enabled = Some(enabled);
+    }
+    let summary = format!(
+        "Update {}: {}.",
+        organization_label(&current),
+        changes.join(", ")
+    );
+    Ok(Effect::said(summary).changing(Organization::from(current), Organization::from(after)))
+}
+
+async fn update_organization_metadata_effect(
+    clerk: &ClerkClient<'_>,
+    args: UpdateOrganizationMetadataArgs,
+) -> Result<Effect, ToolError> {
+    let current = read_organization(clerk, &args.organization_id).await?;
+    let mut after = current.clone();
+    let changes = [
+        merge_kind("public", &mut after.public_metadata, &args.public_metadata),
+        merge_kind(
+            "private",
+            &mut after.private_metadata,
+            &args.private_metadata,
+        ),
+    ];
+    let summary = format!(
+        "Merge into the metadata of {}: {}.",
+        organization_label(&current),
+        changes.into_iter().flatten().collect::<Vec<_>>().join("; ")
+    );
+    Ok(Effect::said(summary).changing(Organization::from(current), Organization::from(after)))
+}
+
+async fn delete_organization_effect(
+    clerk: &ClerkClient<'_>,
+    args: DeleteOrganizationArgs,
+) -> Result<Effect, ToolError> {
+    let organization = read_organization(clerk, &args.organization_id).await?;
+    let members = match organization.members_count {
+        Some(members) => members,
+        None => {
+            clerk
+                .list_organization_memberships(&organization.id, &Default::default(), &Page::FIRST)
+                .await
+                .map_err(ToolError::Clerk)?
+                .total_count
+        }
+    };
+    let pending = clerk
+        .list_organization_invitations(&organization.id, Some("pending"), &Page::FIRST)
+        .await
+        .map_err(ToolError::Clerk)?
+        .total_count;
+    let summary = format!(
+        "Delete {}: its {} and {} go with it. This cannot be undone.",
+        organization_label(&organization),
+        count(members, "membership", "memberships"),
+        count(pending, "pending invitation", "pending invitations"),
+    );
+    let mut effect = Effect::said(summary)
+        .counting("memberships", members)
+        .counting("pendingInvitations", pending);
+    effect.current = serde_json::to_value(Organization::from(organization)).ok();
+    Ok(effect)
+}
+
+/// The organization a write names, as it stands; a 404 says which.
+async fn read_organization(
+    clerk: &ClerkClient<'_>,
+    organization_id: &OrganizationId,
+) -> Result<wire::Organization, ToolError> {
+    clerk
+        .get_organization(organization_id)
+        .await
+        .map_err(|error| ToolError::from_clerk(error, || no_organization_with_id(organization_id)))
 }

@@ -33,6 +33,7 @@ pub static TOOLS: [ToolDefinition; 1] = [ToolDefinition {
     input_schema: SchemaSource::input::<ListRolesArgs>(),
     output_schema: SchemaSource::output::<RoleList>(),
     handler: |call| run(call, list_roles),
+    effect: None,
 }];
 
 const MAX_QUERY_CHARS: usize = 256;

@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use super::Annotations;
+
 /// A group of related tools that can be switched on or off together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Toolset {
@@ -95,6 +97,48 @@ impl fmt::Debug for Toolsets {
     }
 }
 
+/// Which writes wait for a person's yes before they are made: the
+/// server's `MCP_CONFIRM`, which a connection may raise (`?confirm=`,
+/// `X-MCP-Confirm`) but never lower. Ordered from least to most asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Confirm {
+    /// None: every call acts at once, for automation.
+    Off,
+    /// The destructive tools (`destructiveHint: true`).
+    Destructive,
+    /// Every tool that writes.
+    Writes,
+}
+
+impl Confirm {
+    pub const ALL: [Confirm; 3] = [Confirm::Off, Confirm::Destructive, Confirm::Writes];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Confirm::Off => "off",
+            Confirm::Destructive => "destructive",
+            Confirm::Writes => "writes",
+        }
+    }
+
+    /// Reads `off`, `destructive` or `writes`, in any case.
+    pub fn parse(value: &str) -> Option<Confirm> {
+        let value = value.trim();
+        Confirm::ALL
+            .into_iter()
+            .find(|level| level.name().eq_ignore_ascii_case(value))
+    }
+
+    /// Whether a call of a tool with these annotations waits for a yes.
+    pub fn covers(self, annotations: Annotations) -> bool {
+        match self {
+            Confirm::Off => false,
+            Confirm::Destructive => annotations.destructive,
+            Confirm::Writes => !annotations.read_only,
+        }
+    }
+}
+
 /// The tools a request may see and call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Selection {
@@ -119,9 +163,11 @@ impl Selection {
         }
     }
 
-    /// Whether a tool of `toolset` that reads only (or not) is selected.
-    pub fn allows(self, toolset: Toolset, read_only: bool) -> bool {
-        self.toolsets.contains(toolset) && (read_only || !self.read_only)
+    /// Whether a tool of `toolset` (or of none: those every selection
+    /// has) that reads only (or not) is selected.
+    pub fn allows(self, toolset: Option<Toolset>, read_only: bool) -> bool {
+        toolset.is_none_or(|toolset| self.toolsets.contains(toolset))
+            && (read_only || !self.read_only)
     }
 }
 
@@ -157,7 +203,8 @@ mod tests {
             read_only: true,
             toolsets: Toolsets::ALL,
         };
-        assert!(selection.allows(Toolset::Users, true));
-        assert!(!selection.allows(Toolset::Users, false));
+        assert!(selection.allows(Some(Toolset::Users), true));
+        assert!(!selection.allows(Some(Toolset::Users), false));
+        assert!(selection.allows(None, true));
     }
 }

@@ -11,6 +11,7 @@ use serde_with::skip_serializing_none;
 
 use super::arguments::{Arguments, Limit};
 use super::call::run;
+use super::effects::{foresee, user_label, Effect};
 use super::error::no_session_with_id;
 use super::output::{items_and_page, non_empty, PageInfo, Timestamp};
 use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
@@ -35,6 +36,7 @@ pub static TOOLS: [ToolDefinition; 2] = [
         input_schema: SchemaSource::input::<ListSessionsArgs>(),
         output_schema: SchemaSource::output::<SessionList>(),
         handler: |call| run(call, list_sessions),
+        effect: None,
     },
     ToolDefinition {
         name: "clerk_revoke_session",
@@ -48,6 +50,7 @@ pub static TOOLS: [ToolDefinition; 2] = [
         input_schema: SchemaSource::input::<RevokeSessionArgs>(),
         output_schema: SchemaSource::output::<Session>(),
         handler: |call| run(call, revoke_session),
+        effect: Some(|call| foresee(call, revoke_session_effect)),
     },
 ];
 
@@ -222,4 +225,44 @@ async fn revoke_session(
         .await
         .map_err(|error| ToolError::from_clerk(error, || no_session_with_id(&args.session_id)))?;
     Ok(Session::from(session))
+}
+
+// What the write would change (see `effects`).
+
+async fn revoke_session_effect(
+    clerk: &ClerkClient<'_>,
+    args: RevokeSessionArgs,
+) -> Result<Effect, ToolError> {
+    let session = clerk
+        .get_session(&args.session_id)
+        .await
+        .map_err(|error| ToolError::from_clerk(error, || no_session_with_id(&args.session_id)))?;
+    // The user only names whose session it is: without them the sentence
+    // still says what happens.
+    let owner = match session.user_id.as_deref().filter(|id| !id.is_empty()) {
+        Some(user_id) => match clerk.get_user(user_id).await {
+            Ok(user) => user_label(&user),
+            Err(_) => format!("user {user_id}"),
+        },
+        None => "an unknown user".to_owned(),
+    };
+    let status = session.status.as_deref().unwrap_or("active");
+    let summary = if status == "active" {
+        let last_active = Timestamp::from_opt(session.last_active_at)
+            .map(|time| format!(", last active {}", time.as_str()))
+            .unwrap_or_default();
+        format!(
+            "Revoke session {} of {owner}{last_active}: that device is signed out at once.",
+            session.id
+        )
+    } else {
+        format!(
+            "Session {} of {owner} is {}, not active: revoking it changes nothing.",
+            session.id,
+            crate::text::shorten(status, 20)
+        )
+    };
+    let mut effect = Effect::said(summary);
+    effect.current = serde_json::to_value(Session::from(session)).ok();
+    Ok(effect)
 }

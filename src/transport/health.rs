@@ -10,6 +10,7 @@
 //! everyone for want of tokens reports itself degraded. With OAuth sign-in on, `oauth`
 //! names the authorization server and whether an allow-list is set; without one every
 //! user who signs in is refused, which makes a server without static tokens degraded.
+//! `confirm` says which writes wait for the user's yes on that URL.
 //! `liveWrites` is the production guard's setting, and `writeToolsWithheld`, when the
 //! key is known, whether the guard takes the write tools away from it.
 
@@ -26,8 +27,8 @@ use crate::tools::{Credentials, Selection};
 
 /// Answers `GET /health`.
 pub async fn answer(parts: &Parts, config: &Config, http: &dyn HttpSend) -> Response<Vec<u8>> {
-    let selection = match narrowing::requested(parts) {
-        Ok(requested) => config.selection.narrowed_by(requested),
+    let wishes = match narrowing::requested(parts) {
+        Ok(wishes) => wishes,
         Err(problem) => {
             return refusal(StatusCode::BAD_REQUEST, &format!("Bad Request: {problem}"))
         }
@@ -42,7 +43,9 @@ pub async fn answer(parts: &Parts, config: &Config, http: &dyn HttpSend) -> Resp
         Ok(_) => Some(credentials::live_guard(config, &clerk)),
         Err(_) => None,
     };
+    let selection = config.selection.narrowed_by(wishes.selection);
     let (status, mut body) = check(config, selection, clerk).await;
+    body["confirm"] = Value::from(config.confirm.max(wishes.confirm).name());
     body["liveWrites"] = Value::Bool(config.live_writes);
     if let Some(withheld) = guard {
         body["writeToolsWithheld"] = Value::Bool(withheld);

@@ -1,18 +1,29 @@
-//! What a request asks to narrow: `?readonly=true` and `?toolsets=a,b` on
-//! the MCP URL (the one an assistant is given), or the `X-MCP-Readonly` and
-//! `X-MCP-Toolsets` headers. Both may be used; each only ever removes tools.
+//! What a request asks to narrow: `?readonly=true`, `?toolsets=a,b` and
+//! `?confirm=writes` on the MCP URL (the one an assistant is given), or the
+//! `X-MCP-Readonly`, `X-MCP-Toolsets` and `X-MCP-Confirm` headers. Both may
+//! be used; each only ever removes tools or asks for more confirmation.
 
 use http::header::HeaderName;
 use http::request::Parts;
 
-use crate::tools::{Selection, Toolsets};
+use crate::tools::{Confirm, Selection, Toolsets};
 
 pub const READONLY_HEADER: HeaderName = HeaderName::from_static("x-mcp-readonly");
 pub const TOOLSETS_HEADER: HeaderName = HeaderName::from_static("x-mcp-toolsets");
+pub const CONFIRM_HEADER: HeaderName = HeaderName::from_static("x-mcp-confirm");
 
-/// The selection a request asks for, or why its wishes cannot be read.
-pub fn requested(parts: &Parts) -> Result<Selection, String> {
+/// What a request asks for: the tools it wants, and the confirmation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wishes {
+    pub selection: Selection,
+    /// The most confirmation asked for; `Off` when none was.
+    pub confirm: Confirm,
+}
+
+/// What a request asks for, or why its wishes cannot be read.
+pub fn requested(parts: &Parts) -> Result<Wishes, String> {
     let mut selection = Selection::EVERYTHING;
+    let mut confirm = Confirm::Off;
     let query_pairs = parts
         .uri
         .query()
@@ -20,16 +31,20 @@ pub fn requested(parts: &Parts) -> Result<Selection, String> {
         .split('&')
         .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
         .map(|(name, value)| (percent_decode(name), percent_decode(value)));
-    let header_pairs = [("readonly", READONLY_HEADER), ("toolsets", TOOLSETS_HEADER)]
-        .into_iter()
-        .flat_map(|(name, header)| {
-            parts.headers.get_all(header).iter().map(move |value| {
-                (
-                    name.to_owned(),
-                    value.to_str().unwrap_or("\u{fffd}").to_owned(),
-                )
-            })
-        });
+    let header_pairs = [
+        ("readonly", READONLY_HEADER),
+        ("toolsets", TOOLSETS_HEADER),
+        ("confirm", CONFIRM_HEADER),
+    ]
+    .into_iter()
+    .flat_map(|(name, header)| {
+        parts.headers.get_all(header).iter().map(move |value| {
+            (
+                name.to_owned(),
+                value.to_str().unwrap_or("\u{fffd}").to_owned(),
+            )
+        })
+    });
     for (name, value) in query_pairs.chain(header_pairs) {
         match name.to_ascii_lowercase().as_str() {
             "readonly" => {
@@ -55,10 +70,16 @@ pub fn requested(parts: &Parts) -> Result<Selection, String> {
                     toolsets,
                 });
             }
+            "confirm" => {
+                let asked = Confirm::parse(&value).ok_or_else(|| {
+                    format!("confirm must be destructive, writes or off (got {value:?})")
+                })?;
+                confirm = confirm.max(asked);
+            }
             _ => {}
         }
     }
-    Ok(selection)
+    Ok(Wishes { selection, confirm })
 }
 
 /// Decodes `%XX` escapes and `+` (a space, in a query), leaving anything
@@ -104,23 +125,32 @@ mod tests {
 
     #[test]
     fn query_and_headers_both_narrow() {
-        let selection = requested(&parts(
-            "http://h/mcp?toolsets=users%2Croles,organizations&other=1",
+        let wishes = requested(&parts(
+            "http://h/mcp?toolsets=users%2Croles,organizations&other=1&confirm=writes",
             &[
                 ("x-mcp-readonly", "true"),
                 ("x-mcp-toolsets", "users,organizations"),
+                ("x-mcp-confirm", "off"),
             ],
         ))
         .expect("valid");
-        assert!(selection.read_only);
-        assert_eq!(selection.toolsets.names(), ["organizations", "users"]);
+        assert!(wishes.selection.read_only);
+        assert_eq!(
+            wishes.selection.toolsets.names(),
+            ["organizations", "users"]
+        );
+        // The most confirmation asked for wins, wherever it was asked.
+        assert_eq!(wishes.confirm, Confirm::Writes);
     }
 
     #[test]
     fn no_wishes_select_everything() {
         assert_eq!(
             requested(&parts("http://h/mcp", &[])),
-            Ok(Selection::EVERYTHING)
+            Ok(Wishes {
+                selection: Selection::EVERYTHING,
+                confirm: Confirm::Off,
+            })
         );
     }
 
@@ -128,6 +158,11 @@ mod tests {
     fn unreadable_wishes_are_errors_that_say_what_is_wrong() {
         let error = requested(&parts("http://h/mcp?readonly=maybe", &[])).unwrap_err();
         assert!(error.contains("readonly"), "{error}");
+        let error = requested(&parts("http://h/mcp?confirm=never", &[])).unwrap_err();
+        assert!(
+            error.contains("confirm") && error.contains("\"never\""),
+            "{error}"
+        );
         let error = requested(&parts("http://h/mcp?toolsets=billing", &[])).unwrap_err();
         assert!(
             error.contains("\"billing\"") && error.contains("sessions"),

@@ -18,7 +18,8 @@ use crate::config::Config;
 
 /// The request headers a browser client may send, for preflight answers.
 const ALLOWED_REQUEST_HEADERS: &str = "Content-Type, Accept, Authorization, X-Clerk-Secret-Key, \
-    MCP-Protocol-Version, Mcp-Method, Mcp-Name, Mcp-Session-Id, Last-Event-ID, X-MCP-Readonly, X-MCP-Toolsets";
+    MCP-Protocol-Version, Mcp-Method, Mcp-Name, Mcp-Session-Id, Last-Event-ID, X-MCP-Readonly, X-MCP-Toolsets, \
+    X-MCP-Confirm";
 
 /// The response headers a browser client may read.
 const EXPOSED_RESPONSE_HEADERS: &str =

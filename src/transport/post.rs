@@ -154,8 +154,8 @@ async fn handle_post(
             }
         }
     }
-    let selection = match narrowing::requested(parts) {
-        Ok(requested) => config.selection.narrowed_by(requested),
+    let wishes = match narrowing::requested(parts) {
+        Ok(wishes) => wishes,
         Err(problem) => {
             return refusal(StatusCode::BAD_REQUEST, &format!("Bad Request: {problem}"))
         }
@@ -169,7 +169,8 @@ async fn handle_post(
     };
     let context = Context {
         clerk,
-        selection,
+        selection: config.selection.narrowed_by(wishes.selection),
+        confirm: config.confirm.max(wishes.confirm),
         redact_private_metadata: config.redact_private_metadata,
         list_caching: list_caching(config, parts),
         writes_withheld,

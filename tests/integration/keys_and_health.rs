@@ -136,6 +136,7 @@ fn health_in_public_mode_without_a_key_does_not_call_clerk() {
             "redactPrivateMetadata": false,
             "clerkConnected": null,
             "version": env!("CARGO_PKG_VERSION"),
+            "confirm": "destructive",
             "liveWrites": false
         })
     );
@@ -181,7 +182,8 @@ fn health_in_hosted_mode_reports_a_working_key() {
                 "redactPrivateMetadata": false,
                 "clerkConnected": true,
                 "version": env!("CARGO_PKG_VERSION"),
-                "liveWrites": false,
+                "confirm": "destructive",
+            "liveWrites": false,
                 "writeToolsWithheld": false
             })
         );

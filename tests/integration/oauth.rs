@@ -838,6 +838,8 @@ fn tool_body(signed_in: bool, tool: &str, arguments: Value) -> Option<Value> {
         ("CLERK_FRONTEND_API", FRONTEND_API),
         ("MCP_ALLOWED_USERS", ALLOWED),
         ("MCP_AUTH_TOKENS", TOKEN),
+        // What is sent, not the confirmation before it, is under test.
+        ("MCP_CONFIRM", "off"),
     ]);
     let clerk = clerk_with(|| json_answer(200, &token_record(ALLOWED, false, false, NOW + 3600)));
     let request = post_json(&call_tool(tool, arguments));

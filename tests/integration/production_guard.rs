@@ -10,7 +10,12 @@ use crate::support::*;
 
 /// A hosted configuration with `key`, its access tokens, and `extra` settings.
 fn hosted_with(key: &str, extra: &[(&str, &str)]) -> clerk_mcp_worker::config::Config {
-    let mut vars = vec![("CLERK_SECRET_KEY", key), ("MCP_AUTH_TOKENS", TOKEN)];
+    // The guard, not the confirmation a write waits for, is under test.
+    let mut vars = vec![
+        ("CLERK_SECRET_KEY", key),
+        ("MCP_AUTH_TOKENS", TOKEN),
+        ("MCP_CONFIRM", "off"),
+    ];
     vars.extend_from_slice(extra);
     config(&vars)
 }
@@ -70,7 +75,7 @@ fn delete_user(
 #[test]
 fn a_hosted_production_key_gets_only_the_read_tools() {
     let all = list(None, &hosted_with(KEY, &[]));
-    assert_eq!(all.len(), 29);
+    assert_eq!(all.len(), 30);
     let live = list(None, &hosted_with(OTHER_KEY, &[]));
     let reads: Vec<_> = all.iter().filter(|(_, read)| *read).cloned().collect();
     assert!(!reads.is_empty() && reads.len() < all.len());
@@ -111,13 +116,13 @@ fn a_write_call_with_a_production_key_is_refused_before_clerk() {
 
 #[test]
 fn a_public_server_holds_back_writes_from_the_production_key_a_request_brings() {
-    let config = public_config();
+    let config = config(&[("MCP_CONFIRM", "off")]);
     assert_eq!(
         list(None, &config).len(),
-        29,
+        30,
         "no key yet: nothing to judge"
     );
-    assert_eq!(list(Some(KEY), &config).len(), 29);
+    assert_eq!(list(Some(KEY), &config).len(), 30);
     let live = list(Some(OTHER_KEY), &config);
     assert!(live.iter().all(|(_, read)| *read) && !live.is_empty());
     let clerk = FakeClerk::answering(json!({"object": "user", "id": "user_2abc", "deleted": true}));

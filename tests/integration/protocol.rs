@@ -197,6 +197,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("clerk_delete_user", "D"),
     ("clerk_list_sessions", "RO"),
     ("clerk_revoke_session", "D+I"),
+    ("clerk_preview", "RO"),
 ];
 
 #[test]

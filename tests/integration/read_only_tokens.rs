@@ -12,6 +12,8 @@ fn hosted(extra: &[(&str, &str)]) -> clerk_mcp_worker::config::Config {
     let mut vars = vec![
         ("CLERK_SECRET_KEY", KEY),
         ("MCP_READONLY_TOKENS", READ_ONLY),
+        // The tokens, not the confirmation a write waits for, are under test.
+        ("MCP_CONFIRM", "off"),
     ];
     vars.extend_from_slice(extra);
     config(&vars)
@@ -57,7 +59,7 @@ fn call(
 fn a_read_only_token_lists_only_the_read_tools() {
     let config = hosted(&[("MCP_AUTH_TOKENS", TOKEN)]);
     let all = tools(&config, TOKEN);
-    assert_eq!(all.len(), 29);
+    assert_eq!(all.len(), 30);
     let reads: Vec<_> = all.iter().filter(|(_, read)| *read).cloned().collect();
     assert_eq!(tools(&config, READ_ONLY), reads);
 }

@@ -56,7 +56,9 @@ fn server_wide_toolsets_offer_only_their_tools() {
         [
             "clerk_list_organization_invitations",
             "clerk_create_invitation",
-            "clerk_revoke_invitation"
+            "clerk_revoke_invitation",
+            // Every selection has the preview, which reads only.
+            "clerk_preview"
         ]
     );
 }
@@ -70,7 +72,12 @@ fn url_parameters_narrow_the_tools_for_one_connection() {
     );
     assert_eq!(
         names,
-        ["clerk_list_users", "clerk_count_users", "clerk_get_user"]
+        [
+            "clerk_list_users",
+            "clerk_count_users",
+            "clerk_get_user",
+            "clerk_preview"
+        ]
     );
 }
 
@@ -86,7 +93,11 @@ fn headers_narrow_the_tools_for_one_connection() {
     );
     assert_eq!(
         names,
-        ["clerk_list_organizations", "clerk_get_organization"]
+        [
+            "clerk_list_organizations",
+            "clerk_get_organization",
+            "clerk_preview"
+        ]
     );
 }
 
@@ -100,7 +111,12 @@ fn a_request_cannot_widen_what_the_server_allows() {
     );
     assert_eq!(
         names,
-        ["clerk_list_users", "clerk_count_users", "clerk_get_user"]
+        [
+            "clerk_list_users",
+            "clerk_count_users",
+            "clerk_get_user",
+            "clerk_preview"
+        ]
     );
 }
 

@@ -7,38 +7,10 @@ use serde_json::{json, Value};
 
 use crate::support::*;
 
-const VERSION: &str = "2026-07-28";
-
-/// `params` with the `_meta` a 2026-07-28 client sends.
-fn with_meta(mut params: Value, capabilities: Value) -> Value {
-    params["_meta"] = json!({
-        "io.modelcontextprotocol/protocolVersion": VERSION,
-        "io.modelcontextprotocol/clientCapabilities": capabilities,
-        "io.modelcontextprotocol/clientInfo": {"name": "test", "version": "1"},
-    });
-    params
-}
-
 /// A 2026-07-28 request as a client sends it: `_meta`, and the version,
 /// method and name headers, with the key of public mode.
 fn stateless(method: &str, params: Value) -> Request<Vec<u8>> {
     stateless_with(method, params, json!({}))
-}
-
-/// The same, from a client with these capabilities.
-fn stateless_with(method: &str, params: Value, capabilities: Value) -> Request<Vec<u8>> {
-    let name = params["name"].as_str().map(str::to_owned);
-    let body = json!({"jsonrpc": "2.0", "id": 7, "method": method,
-        "params": with_meta(params, capabilities)});
-    let mut request = post_json(&body);
-    let headers = request.headers_mut();
-    headers.insert("mcp-protocol-version", VERSION.parse().unwrap());
-    headers.insert("mcp-method", method.parse().unwrap());
-    if let Some(name) = name {
-        headers.insert("mcp-name", name.parse().unwrap());
-    }
-    headers.insert("x-clerk-secret-key", KEY.parse().unwrap());
-    request
 }
 
 /// The same request without the public-mode key: what a client sends to list.
@@ -115,7 +87,7 @@ fn tools_list_has_the_same_tools_in_the_envelope_with_caching_hints() {
     ));
     let result = &modern["result"];
     assert_eq!(result["tools"], legacy["result"]["tools"]);
-    assert_eq!(result["tools"].as_array().unwrap().len(), 29);
+    assert_eq!(result["tools"].as_array().unwrap().len(), 30);
     assert_eq!(result["resultType"], "complete");
     assert_eq!(result["ttlMs"], 300_000);
     assert_eq!(result["cacheScope"], "public");

@@ -340,13 +340,16 @@ pub fn body_text(response: &Response<Vec<u8>>) -> String {
     String::from_utf8_lossy(response.body()).into_owned()
 }
 
-/// Sends a `tools/call` in public mode with `KEY` and returns the JSON-RPC result.
+/// Sends a `tools/call` in public mode with `KEY` and returns the JSON-RPC
+/// result. The server acts at once (`MCP_CONFIRM=off`): these calls test
+/// what each tool sends and answers; `confirmation.rs` tests the yes that
+/// comes first by default.
 pub fn tool_result(clerk: &FakeClerk, name: &str, arguments: Value) -> Value {
     let mut request = post_json(&call_tool(name, arguments));
     request
         .headers_mut()
         .insert("x-clerk-secret-key", http::HeaderValue::from_static(KEY));
-    let response = send(request, &public_config(), clerk);
+    let response = send(request, &config(&[("MCP_CONFIRM", "off")]), clerk);
     assert_eq!(response.status(), 200, "{}", body_text(&response));
     body_json(&response)["result"].clone()
 }
@@ -489,4 +492,34 @@ pub fn many_users(count: usize) -> Value {
         user
     });
     Value::Array(users.collect())
+}
+
+pub const VERSION: &str = "2026-07-28";
+
+/// `params` with the `_meta` a 2026-07-28 client sends.
+pub fn with_meta(mut params: Value, capabilities: Value) -> Value {
+    params["_meta"] = json!({
+        "io.modelcontextprotocol/protocolVersion": VERSION,
+        "io.modelcontextprotocol/clientCapabilities": capabilities,
+        "io.modelcontextprotocol/clientInfo": {"name": "test", "version": "1"},
+    });
+    params
+}
+
+/// A 2026-07-28 request as a client with these capabilities sends it:
+/// `_meta`, and the version, method and name headers, with the key of
+/// public mode.
+pub fn stateless_with(method: &str, params: Value, capabilities: Value) -> Request<Vec<u8>> {
+    let name = params["name"].as_str().map(str::to_owned);
+    let body = json!({"jsonrpc": "2.0", "id": 7, "method": method,
+        "params": with_meta(params, capabilities)});
+    let mut request = post_json(&body);
+    let headers = request.headers_mut();
+    headers.insert("mcp-protocol-version", VERSION.parse().unwrap());
+    headers.insert("mcp-method", method.parse().unwrap());
+    if let Some(name) = name {
+        headers.insert("mcp-name", name.parse().unwrap());
+    }
+    headers.insert("x-clerk-secret-key", KEY.parse().unwrap());
+    request
 }

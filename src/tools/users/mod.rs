@@ -3,17 +3,19 @@
 //! `clerk_ban_user`, `clerk_unban_user`, `clerk_lock_user`,
 //! `clerk_unlock_user` and `clerk_delete_user`: their definitions and
 //! handlers here, their arguments in [`arguments`], their outputs in
-//! [`output`].
+//! [`output`], what each write would change in [`effects`].
 //!
 //! A new user's password goes to Clerk and nowhere else: no output, error
 //! or `Debug` of these modules shows it.
 
 mod arguments;
+mod effects;
 mod output;
 
 use serde_json::value::to_raw_value;
 
 use super::call::{run, Written};
+use super::effects::foresee;
 use super::error::no_user_with_id;
 use super::output::PageInfo;
 use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
@@ -40,6 +42,7 @@ pub static TOOLS: [ToolDefinition; 11] = [
         input_schema: SchemaSource::input::<ListUsersArgs>(),
         output_schema: SchemaSource::output::<UserList>(),
         handler: |call| run(call, list_users),
+        effect: None,
     },
     ToolDefinition {
         name: "clerk_count_users",
@@ -53,6 +56,7 @@ pub static TOOLS: [ToolDefinition; 11] = [
         input_schema: SchemaSource::input::<CountUsersArgs>(),
         output_schema: SchemaSource::output::<UserCount>(),
         handler: |call| run(call, count_users),
+        effect: None,
     },
     ToolDefinition {
         name: "clerk_get_user",
@@ -66,6 +70,7 @@ pub static TOOLS: [ToolDefinition; 11] = [
         input_schema: SchemaSource::input::<UserIdArgs>(),
         output_schema: SchemaSource::output::<FullUser>(),
         handler: |call| run(call, get_user),
+        effect: None,
     },
     ToolDefinition {
         name: "clerk_create_user",
@@ -88,6 +93,7 @@ pub static TOOLS: [ToolDefinition; 11] = [
         input_schema: SchemaSource::input::<CreateUserArgs>(),
         output_schema: SchemaSource::output::<FullUser>(),
         handler: |call| run(call, create_user),
+        effect: Some(|call| foresee(call, effects::create_user)),
     },
     ToolDefinition {
         name: "clerk_update_user",
@@ -102,6 +108,7 @@ pub static TOOLS: [ToolDefinition; 11] = [
         input_schema: SchemaSource::input::<UpdateUserArgs>(),
         output_schema: SchemaSource::output::<FullUser>(),
         handler: |call| run(call, update_user),
+        effect: Some(|call| foresee(call, effects::update_user)),
     },
     ToolDefinition {
         name: "clerk_update_user_metadata",
@@ -116,6 +123,7 @@ pub static TOOLS: [ToolDefinition; 11] = [
         input_schema: SchemaSource::input::<UpdateUserMetadataArgs>(),
         output_schema: SchemaSource::output::<FullUser>(),
         handler: |call| run(call, update_user_metadata),
+        effect: Some(|call| foresee(call, effects::update_user_metadata)),
     },
     ToolDefinition {
         name: "clerk_ban_user",
@@ -132,6 +140,11 @@ pub static TOOLS: [ToolDefinition; 11] = [
                 act_on_user(clerk, args, UserAction::Ban)
             })
         },
+        effect: Some(|call| {
+            foresee(call, |clerk, args| {
+                effects::user_action(clerk, args, UserAction::Ban)
+            })
+        }),
     },
     ToolDefinition {
         name: "clerk_unban_user",
@@ -147,6 +160,11 @@ pub static TOOLS: [ToolDefinition; 11] = [
                 act_on_user(clerk, args, UserAction::Unban)
             })
         },
+        effect: Some(|call| {
+            foresee(call, |clerk, args| {
+                effects::user_action(clerk, args, UserAction::Unban)
+            })
+        }),
     },
     ToolDefinition {
         name: "clerk_lock_user",
@@ -166,6 +184,11 @@ pub static TOOLS: [ToolDefinition; 11] = [
                 act_on_user(clerk, args, UserAction::Lock)
             })
         },
+        effect: Some(|call| {
+            foresee(call, |clerk, args| {
+                effects::user_action(clerk, args, UserAction::Lock)
+            })
+        }),
     },
     ToolDefinition {
         name: "clerk_unlock_user",
@@ -182,6 +205,11 @@ pub static TOOLS: [ToolDefinition; 11] = [
                 act_on_user(clerk, args, UserAction::Unlock)
             })
         },
+        effect: Some(|call| {
+            foresee(call, |clerk, args| {
+                effects::user_action(clerk, args, UserAction::Unlock)
+            })
+        }),
     },
     ToolDefinition {
         name: "clerk_delete_user",
@@ -197,6 +225,7 @@ pub static TOOLS: [ToolDefinition; 11] = [
         input_schema: SchemaSource::input::<UserIdArgs>(),
         output_schema: SchemaSource::output::<DeletedUser>(),
         handler: |call| run(call, delete_user),
+        effect: Some(|call| foresee(call, effects::delete_user)),
     },
 ];
 

@@ -1,0 +1,156 @@
+//! `clerk_preview`: what a call of a write tool would do, without doing it.
+//!
+//! The preview reads what the call would change through the tool's
+//! describer (see [`super::effects`]), the same one whose sentence the
+//! confirmation before a destructive call shows. Then it runs the tool
+//! itself through a [`Rehearsal`]: the tool's reads reach Clerk, its write
+//! is held back, and the preview shows that write as the tool wrote it.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use serde_with::skip_serializing_none;
+
+use super::arguments::Arguments;
+use super::call::{run, Call, Outcome};
+use super::{find_any, Annotations, SchemaSource, Selection, ToolDefinition, ToolError};
+use crate::clerk::{ClerkClient, HeldRequest, Rehearsal};
+use crate::text::shorten;
+
+pub static TOOLS: [ToolDefinition; 1] = [ToolDefinition {
+    name: "clerk_preview",
+    title: "Preview a change",
+    description: "Show what a call of a write tool would do, without doing it: give the tool's \
+        `name` and the `arguments` you would call it with. Returns a one-sentence summary \
+        (what changes, what goes with it, whether it can be undone), the Clerk requests the \
+        call would send (passwords masked), the object before and after for an update \
+        (metadata merged as Clerk merges it), and counts of what a deletion takes with it. \
+        Nothing is changed. Use it to check a change with the user before making it.",
+    annotations: Annotations::READ_ONLY,
+    input_schema: SchemaSource::input::<PreviewArgs>(),
+    output_schema: SchemaSource::output::<Preview>(),
+    handler: |call| {
+        let selection = call.selection;
+        run(call, move |clerk, args| preview(clerk, args, selection))
+    },
+    effect: None,
+}];
+
+/// Arguments of `clerk_preview`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct PreviewArgs {
+    /// The name of the write tool to preview, such as `clerk_delete_organization`.
+    #[schemars(length(min = 1, max = 64))]
+    name: String,
+    /// The arguments that tool would be called with.
+    #[serde(default)]
+    arguments: Map<String, Value>,
+}
+
+impl Arguments for PreviewArgs {}
+
+/// What a call would do.
+#[skip_serializing_none]
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct Preview {
+    /// The tool previewed.
+    tool: &'static str,
+    /// What the call would do, in one sentence.
+    summary: String,
+    /// The requests that would change something at Clerk, in order, as they would be sent.
+    requests: Vec<PreviewRequest>,
+    /// The object as it stands, for a call that changes or removes one.
+    current: Option<Value>,
+    /// The object as the call would leave it, for an update.
+    after: Option<Value>,
+    /// How many things would go with the call, by kind (such as `memberships`).
+    affected: Option<Map<String, Value>>,
+}
+
+/// One request to Clerk's Backend API.
+#[skip_serializing_none]
+#[derive(Debug, Serialize, JsonSchema)]
+struct PreviewRequest {
+    /// The HTTP method.
+    method: String,
+    /// The path from `/v1` on, with any query string.
+    path: String,
+    /// The JSON body, with any password masked.
+    body: Option<Value>,
+}
+
+impl From<HeldRequest> for PreviewRequest {
+    fn from(request: HeldRequest) -> Self {
+        PreviewRequest {
+            method: request.method,
+            path: request.path,
+            body: request.body,
+        }
+    }
+}
+
+async fn preview(
+    clerk: &ClerkClient<'_>,
+    args: PreviewArgs,
+    selection: Selection,
+) -> Result<Preview, ToolError> {
+    let tool = find_any(&args.name, selection).ok_or_else(|| {
+        ToolError::invalid(
+            "name",
+            format!(
+                "no tool {:?} here: name one of the write tools tools/list shows",
+                shorten(&args.name, 64)
+            ),
+        )
+    })?;
+    let Some(describe) = tool.effect else {
+        return Err(ToolError::invalid(
+            "name",
+            format!(
+                "{} only reads, so there is nothing to preview: call it",
+                tool.name
+            ),
+        ));
+    };
+    let credentials = Ok(clerk.clone());
+    let effect = describe(Call {
+        arguments: args.arguments.clone(),
+        clerk: &credentials,
+        can_ask: false,
+        selection,
+    })
+    .await?;
+    let rehearsal = Rehearsal::new(clerk.http());
+    let rehearsed = Ok(clerk.through(&rehearsal));
+    let outcome = (tool.handler)(Call {
+        arguments: args.arguments,
+        clerk: &rehearsed,
+        can_ask: false,
+        selection,
+    })
+    .await;
+    drop(rehearsed);
+    // The tool ends on its held-back write, "not sent"; any other error
+    // came before it, from a read, and says why the call would fail.
+    let held = rehearsal.into_held();
+    match outcome {
+        Err(error) if held.is_empty() => return Err(error),
+        Ok(Outcome::Question(_)) if held.is_empty() => {
+            return Err(ToolError::invalid(
+                "arguments",
+                "the call would first ask which value was meant: name it exactly",
+            ))
+        }
+        _ => {}
+    }
+    Ok(Preview {
+        tool: tool.name,
+        summary: effect.summary,
+        requests: held.into_iter().map(PreviewRequest::from).collect(),
+        current: effect.current,
+        after: effect.after,
+        affected: (!effect.affected.is_empty()).then_some(effect.affected),
+    })
+}

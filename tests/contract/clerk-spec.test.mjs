@@ -1,8 +1,8 @@
 // Every tool's Clerk requests against Clerk's own Backend API spec. A public-mode worker talks to
 // Prism (a mock server that validates each request against the spec) through spec-proxy.mjs,
 // which records each request with the violations Prism reports in `sl-violations` and the query
-// parameters and body fields the spec does not declare. Each of the twenty-nine tools is called
-// with typical and edge arguments (paging, filters, signed orderBy, arrays, nested metadata with
+// parameters and body fields the spec does not declare. Each of the thirty tools is called
+// with typical and edge arguments (clerk_preview with each write tool's first) (paging, filters, signed orderBy, arrays, nested metadata with
 // nulls, optional fields set and unset); each call must reach the spec operation the tool is
 // for, and no request may break the spec. Prism answers with the spec's static examples, so the
 // tool results themselves are not judged here. Finally Prism's own log must hold no request
@@ -204,8 +204,8 @@ describe('every tool\'s Clerk requests follow Clerk\'s Backend API spec (Prism)'
     console.log(`tool results on Prism's examples: ${JSON.stringify(summary)}`);
   });
 
-  it('covers all twenty-nine tools', () => {
-    assert.deepEqual(Object.keys(CALLS).sort(), TOOL_NAMES);
+  it('covers all thirty tools', () => {
+    assert.deepEqual([...Object.keys(CALLS), 'clerk_preview'].sort(), TOOL_NAMES);
     assert.deepEqual(session.tools.map((t) => t.name).sort(), TOOL_NAMES);
   });
 
@@ -230,6 +230,27 @@ describe('every tool\'s Clerk requests follow Clerk\'s Backend API spec (Prism)'
         }
       });
     }
+  }
+
+  // The reads a write's confirmation and preview make first, for every write tool: clerk_preview
+  // makes exactly those, and holds the write back.
+  const WRITES = ['clerk_create_organization', 'clerk_update_organization', 'clerk_update_organization_metadata',
+    'clerk_delete_organization', 'clerk_add_member', 'clerk_update_member_role', 'clerk_update_member_metadata',
+    'clerk_remove_member', 'clerk_create_invitation', 'clerk_revoke_invitation', 'clerk_create_user', 'clerk_update_user',
+    'clerk_update_user_metadata', 'clerk_ban_user', 'clerk_unban_user', 'clerk_lock_user', 'clerk_unlock_user',
+    'clerk_delete_user', 'clerk_revoke_session'];
+  for (const tool of WRITES) {
+    it(`clerk_preview of ${tool} reads within the spec and writes nothing`, async () => {
+      await clearRecord();
+      const [, [args]] = CALLS[tool];
+      const result = await session.client.callTool({ name: 'clerk_preview', arguments: { name: tool, arguments: args } });
+      outcomes.push({ tool: `clerk_preview ${tool}`, outcome: (result.isError ? `tool error: ${result.content?.[0]?.text}` : 'ok').slice(0, 160) });
+      const requests = await record();
+      for (const request of requests) {
+        assert.equal(request.method, 'GET', `${tool}'s preview sent ${request.method} ${request.path}`);
+        assert.deepEqual(request.violations, [], `${request.method} ${request.path}?${request.query}`);
+      }
+    });
   }
 
   it('leaves no request violation in Prism\'s log', () => {

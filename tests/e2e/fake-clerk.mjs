@@ -1080,6 +1080,13 @@ class FakeInstance {
     return sorted.slice(offset, offset + limit);
   }
 
+  /** GET /v1/sessions/{id}. */
+  session(id) {
+    const session = this.sessions.find((s) => s.id === id);
+    if (!session) throw notFound(`No session was found with id ${id}`);
+    return session;
+  }
+
   revokeSession(id) {
     const session = this.sessions.find((s) => s.id === id);
     if (!session) throw notFound(`No session was found with id ${id}`);
@@ -1430,6 +1437,14 @@ class FakeInstance {
   }
 
   /** POST .../invitations/{id}/revoke: only a pending invitation can be revoked. */
+  /** GET /v1/organizations/{id}/invitations/{invitation_id}. */
+  invitation(organizationId, invitationId) {
+    const organization = this.organizationById(organizationId);
+    const invitation = this.invitations.find((i) => i.organization_id === organization.id && i.id === invitationId);
+    if (!invitation) throw notFound(`No invitation was found with id ${invitationId}`);
+    return this.renderInvitation(invitation);
+  }
+
   revokeInvitation(organizationId, invitationId, body) {
     const organization = this.organizationById(organizationId);
     const invitation = this.invitations.find((i) => i.organization_id === organization.id && i.id === invitationId);
@@ -1526,6 +1541,7 @@ const ENDPOINTS = [
   ['POST', '/v1/users/:user/unlock', [], null, (c) => c.instance.unlockUser(c.user)],
   ['GET', '/v1/users/:user/organization_memberships', PAGING_PARAMS, null, (c) => c.instance.listUserMemberships(c.user, c.params)],
   ['GET', '/v1/sessions', LIST_SESSIONS_PARAMS, null, (c) => c.instance.listSessions(c.params)],
+  ['GET', '/v1/sessions/:session', [], null, (c) => c.instance.session(c.session)],
   ['POST', '/v1/sessions/:session/revoke', [], null, (c) => c.instance.revokeSession(c.session)],
   ['GET', '/v1/organization_roles', LIST_ROLES_PARAMS, null, (c) => c.instance.listRoles(c.params)],
   ['GET', '/v1/organizations', LIST_ORGANIZATIONS_PARAMS, null, (c) => c.instance.listOrganizations(c.params)],
@@ -1551,6 +1567,8 @@ const ENDPOINTS = [
   ['POST', '/v1/oauth_applications/access_tokens/verify', [], BODIES.verifyAccessToken,
     (c) => c.instance.verifyAccessToken(c.body)],
   // The spec makes this body optional: it is sent only to name the user who revokes.
+  ['GET', '/v1/organizations/:organization/invitations/:invitation', [], null,
+    (c) => c.instance.invitation(c.organization, c.invitation)],
   ['POST', '/v1/organizations/:organization/invitations/:invitation/revoke', [], { ...BODIES.revokeInvitation, optional: true },
     (c) => c.instance.revokeInvitation(c.organization, c.invitation, c.body)],
 ].map(([method, template, params, fields, answer]) => {

@@ -358,8 +358,13 @@ function endToEndWorkers({ hostedKey, liveKey, hostedTokens, readOnlyToken, publ
   // and the admins of the second seeded organization (its creator, the fourth user).
   const users = seedUsers(SEEDED_USERS);
   const { organizations } = seedOrganizations(users);
-  return [
+  // Every worker but two acts at once (MCP_CONFIRM=off): their tests are of what the tools do.
+  // The confirmation a write waits for by default is tested on 'public-confirm', which runs the
+  // default configuration, and on 'hosted' with ?confirm= (tests/e2e/confirmation.test.mjs); the
+  // conformance build keeps the default too.
+  const workers = [
     { name: 'public', env: 'MCP_URL_PUBLIC', expectedMode: 'public', vars: {} },
+    { name: 'public-confirm', env: 'MCP_URL_PUBLIC_CONFIRM', expectedMode: 'public', vars: {}, confirm: true },
     // Two tokens, as during a rotation: clients may use either.
     // A read-only token beside them (tests/e2e/access.test.mjs).
     {
@@ -414,8 +419,10 @@ function endToEndWorkers({ hostedKey, liveKey, hostedTokens, readOnlyToken, publ
       expectedMode: 'hosted',
       config: CONFORMANCE_CONFIG,
       vars: { CLERK_SECRET_KEY: hostedKey, MCP_ALLOW_UNAUTHENTICATED: 'true' },
+      confirm: true,
     },
   ];
+  return workers.map((worker) => (worker.confirm ? worker : { ...worker, vars: { MCP_CONFIRM: 'off', ...worker.vars } }));
 }
 
 async function runEndToEnd(testFiles, stepNames) {
@@ -549,7 +556,9 @@ async function runContract(contractFiles, stepNames) {
       ['--target', prismUrl, '--spec', spec, '--port', '0'], 'spec-proxy.log');
     console.log(`spec proxy at ${proxyUrl}`);
   }) && await step('start contract worker', async () => {
-    contractMcp = await startWorker('contract', { clerkUrl: proxyUrl, expectedMode: 'public' });
+    // Each write is sent at once, so that its own request is judged; the reads that come first
+    // by default are judged through clerk_preview, which makes the same reads.
+    contractMcp = await startWorker('contract', { clerkUrl: proxyUrl, expectedMode: 'public', vars: { MCP_CONFIRM: 'off' } });
     console.log(`contract worker at ${contractMcp}`);
   }) && await step('start fake Clerk behind Prism proxy', async () => {
     fakeUrl = await startFakeClerk([fakeKey], 'fake-clerk-contract.log');

@@ -25,11 +25,13 @@ const TOOLSETS = {
   sessions: ['clerk_list_sessions', 'clerk_revoke_session'],
   roles: ['clerk_list_roles'],
 };
-const READ_TOOLS = [
+// Tools of no toolset, which every selection has.
+const ALWAYS = ['clerk_preview'];
+const READ_TOOLS = [...ALWAYS,
   'clerk_list_organizations', 'clerk_get_organization', 'clerk_list_organization_members', 'clerk_list_user_organizations',
   'clerk_list_organization_invitations', 'clerk_list_users', 'clerk_count_users', 'clerk_get_user', 'clerk_list_sessions', 'clerk_list_roles',
 ];
-const of = (...toolsets) => toolsets.flatMap((name) => TOOLSETS[name]);
+const of = (...toolsets) => [...toolsets.flatMap((name) => TOOLSETS[name]), ...ALWAYS];
 const reading = (names) => names.filter((name) => READ_TOOLS.includes(name)).sort();
 const sorted = (names) => [...names].sort();
 
@@ -149,11 +151,11 @@ describe('a connection narrows the tools', () => {
     }
   });
 
-  it('a full connection still gets all twenty-nine tools', async () => {
+  it('a full connection still gets all thirty tools', async () => {
     const body = await health(publicMode.url);
     assert.deepEqual({ readOnly: body.readOnly, redactPrivateMetadata: body.redactPrivateMetadata }, { readOnly: false, redactPrivateMetadata: false });
-    assert.equal(TOOL_NAMES.length, 29);
-    assert.deepEqual(sorted(Object.values(TOOLSETS).flat()), TOOL_NAMES);
+    assert.equal(TOOL_NAMES.length, 30);
+    assert.deepEqual(sorted([...Object.values(TOOLSETS).flat(), ...ALWAYS]), TOOL_NAMES);
   });
 });
 

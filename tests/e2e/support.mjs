@@ -62,13 +62,13 @@ export function modes({ token = 0 } = {}) {
   ];
 }
 
-/** The twenty-nine tools of the tool contract, sorted by name. */
+/** The thirty tools of the tool contract, sorted by name. */
 export const TOOL_NAMES = [
   'clerk_add_member', 'clerk_ban_user', 'clerk_count_users', 'clerk_create_invitation',
   'clerk_create_organization', 'clerk_create_user', 'clerk_delete_organization', 'clerk_delete_user',
   'clerk_get_organization', 'clerk_get_user', 'clerk_list_organization_invitations',
   'clerk_list_organization_members', 'clerk_list_organizations', 'clerk_list_roles', 'clerk_list_sessions',
-  'clerk_list_user_organizations', 'clerk_list_users', 'clerk_lock_user', 'clerk_remove_member',
+  'clerk_list_user_organizations', 'clerk_list_users', 'clerk_lock_user', 'clerk_preview', 'clerk_remove_member',
   'clerk_revoke_invitation', 'clerk_revoke_session', 'clerk_unban_user', 'clerk_unlock_user',
   'clerk_update_member_metadata', 'clerk_update_member_role', 'clerk_update_organization',
   'clerk_update_organization_metadata', 'clerk_update_user', 'clerk_update_user_metadata',

@@ -1,5 +1,5 @@
 // The tools through the official TypeScript MCP client, in both modes: that tools/list shows the
-// twenty-nine tools of the tool contract with their arguments, bounds and annotations, and, for the
+// thirty tools of the tool contract with their arguments, bounds and annotations, and, for the
 // user tools, what the user gets back and exactly which Clerk requests (path, query, key,
 // headers) each call caused. behaviour.test.mjs drives the organization tools.
 
@@ -18,6 +18,7 @@ import {
 const CONTRACT = {
   clerk_list_organizations: { args: ['includeMembersCount', 'limit', 'offset', 'orderBy', 'query'], required: [], kind: 'RO' },
   clerk_get_organization: { args: ['organizationId', 'slug'], required: [], kind: 'RO' },
+  clerk_preview: { args: ['arguments', 'name'], required: ['name'], kind: 'RO' },
   clerk_create_organization: {
     args: ['createdBy', 'maxAllowedMemberships', 'name', 'privateMetadata', 'publicMetadata', 'slug'], required: ['name'], kind: 'W',
   },
@@ -105,7 +106,7 @@ for (const mode of modes()) {
     });
     after(() => session?.close());
 
-    it('lists the twenty-nine tools of the contract with their arguments, schemas and hints', () => {
+    it('lists the thirty tools of the contract with their arguments, schemas and hints', () => {
       assert.deepEqual(Object.keys(CONTRACT).sort(), TOOL_NAMES);
       const byName = Object.fromEntries(session.tools.map((tool) => [tool.name, tool]));
       assert.deepEqual(Object.keys(byName).sort(), TOOL_NAMES);
@@ -113,7 +114,9 @@ for (const mode of modes()) {
         const tool = byName[name];
         assert.ok(tool.description?.length > 0, `${name} has a description`);
         assert.equal(tool.inputSchema.type, 'object');
-        assert.deepEqual(Object.keys(tool.inputSchema.properties ?? {}).sort(), args, `${name} arguments`);
+        // Every write also takes the token of the user's yes (tests/e2e/confirmation.test.mjs).
+        const all = kind === 'RO' ? args : [...args, 'confirmToken'].sort();
+        assert.deepEqual(Object.keys(tool.inputSchema.properties ?? {}).sort(), all, `${name} arguments`);
         assert.deepEqual([...(tool.inputSchema.required ?? [])].sort(), required, `${name} required arguments`);
         assert.equal(tool.outputSchema?.type, 'object', `${name} has an outputSchema`);
         assert.deepEqual(pickHints(tool.annotations, HINTS[kind]), HINTS[kind], `${name} is ${kind}`);

@@ -19,6 +19,7 @@
 //! | `CLERK_PUBLISHABLE_KEY`     | var    | hosted mode: turns OAuth sign-in on, names the instance |
 //! | `CLERK_FRONTEND_API`        | var    | hosted mode: the same, as a host or origin (wins)      |
 //! | `MCP_ALLOWED_USERS`         | var    | OAuth: user IDs and email addresses that may sign in   |
+//! | `MCP_READONLY_USERS`        | var    | OAuth: more such users, who get only the read tools    |
 //! | `MCP_ADMIN_ORGANIZATION`    | var    | OAuth: an organization whose `org:admin`s may sign in  |
 //!
 //! OAuth sign-in ([`OAuthSettings`]) belongs to hosted mode only: checking a
@@ -26,13 +27,20 @@
 //! public deployment does not have. Setting it in public mode is an error,
 //! not a silent no-op, so that an owner who meant to protect the server
 //! learns at once that it is not.
+//!
+//! `MCP_READONLY_USERS` is written like `MCP_ALLOWED_USERS` and matched the
+//! same way (a user ID, or a verified email address in any case). Its users
+//! may sign in even when neither other list admits them, and get only the
+//! read tools; a user on both lists, or an admin of `MCP_ADMIN_ORGANIZATION`
+//! it names, is read-only too: the narrower grant wins. Users it does not
+//! name are treated as without it: refused unless another list admits them.
 
 use std::fmt;
 use std::time::Duration;
 
 use crate::clerk::ids::{EmailAddress, OrganizationId, UserId};
 use crate::clerk::{KeySource, SecretKey, DEFAULT_API_URL};
-use crate::oauth::{base64_decode, OAuthSettings};
+use crate::oauth::{base64_decode, OAuthSettings, UserList};
 use crate::tools::{Confirm, Selection, Toolsets};
 
 /// How the server finds the Clerk key for a request.
@@ -191,9 +199,12 @@ pub enum ConfigError {
     InvalidFrontendApi,
     /// An OAuth setting (named) in public mode, where OAuth cannot work.
     OAuthNeedsHostedMode(&'static str),
-    /// An entry of `MCP_ALLOWED_USERS` that is neither a user ID nor an
-    /// email address.
-    InvalidAllowedUser(String),
+    /// An entry of a user list (`MCP_ALLOWED_USERS` or `MCP_READONLY_USERS`)
+    /// that is neither a user ID nor an email address.
+    InvalidAllowedUser {
+        setting: &'static str,
+        entry: String,
+    },
     /// `MCP_ADMIN_ORGANIZATION` is not an organization ID.
     InvalidAdminOrganization,
     /// An allow-list setting (named) without the instance that signs users in.
@@ -293,6 +304,14 @@ fn number(
 /// they are read: the first one set wins.
 const OAUTH_INSTANCE_SETTINGS: [&str; 2] = ["CLERK_FRONTEND_API", "CLERK_PUBLISHABLE_KEY"];
 
+/// The settings that say who may sign in, which mean nothing without the
+/// instance users sign in with.
+const OAUTH_ALLOW_LIST_SETTINGS: [&str; 3] = [
+    "MCP_ALLOWED_USERS",
+    "MCP_READONLY_USERS",
+    "MCP_ADMIN_ORGANIZATION",
+];
+
 /// Reads the OAuth settings: `None` unless `CLERK_FRONTEND_API` or
 /// `CLERK_PUBLISHABLE_KEY` is set. Every OAuth setting is an error in public
 /// mode, where the server has no key to check tokens or look users up with.
@@ -303,7 +322,7 @@ fn oauth_settings(
     let value = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
     let names = OAUTH_INSTANCE_SETTINGS
         .iter()
-        .chain(&["MCP_ALLOWED_USERS", "MCP_ADMIN_ORGANIZATION"]);
+        .chain(&OAUTH_ALLOW_LIST_SETTINGS);
     if matches!(mode, Mode::Public) {
         return match names.into_iter().find(|name| value(name).is_some()) {
             Some(name) => Err(ConfigError::OAuthNeedsHostedMode(name)),
@@ -314,7 +333,7 @@ fn oauth_settings(
         (Some(frontend_api), _) => parse_frontend_api(&frontend_api)?,
         (None, Some(key)) => frontend_api_of_publishable_key(&key)?,
         (None, None) => {
-            return match ["MCP_ALLOWED_USERS", "MCP_ADMIN_ORGANIZATION"]
+            return match OAUTH_ALLOW_LIST_SETTINGS
                 .into_iter()
                 .find(|name| value(name).is_some())
             {
@@ -323,32 +342,41 @@ fn oauth_settings(
             }
         }
     };
-    let mut settings = OAuthSettings {
+    let admin_organization = value("MCP_ADMIN_ORGANIZATION")
+        .map(|organization| {
+            OrganizationId::parse(organization.trim())
+                .map_err(|_| ConfigError::InvalidAdminOrganization)
+        })
+        .transpose()?;
+    Ok(Some(OAuthSettings {
         issuer,
-        allowed_user_ids: Vec::new(),
-        allowed_emails: Vec::new(),
-        admin_organization: None,
-    };
-    for entry in value("MCP_ALLOWED_USERS")
+        allowed_users: user_list(value("MCP_ALLOWED_USERS"), "MCP_ALLOWED_USERS")?,
+        read_only_users: user_list(value("MCP_READONLY_USERS"), "MCP_READONLY_USERS")?,
+        admin_organization,
+    }))
+}
+
+/// Reads a comma-separated list of user IDs and email addresses (lower-cased).
+fn user_list(value: Option<String>, setting: &'static str) -> Result<UserList, ConfigError> {
+    let mut list = UserList::default();
+    for entry in value
         .unwrap_or_default()
         .split(',')
         .map(str::trim)
         .filter(|entry| !entry.is_empty())
     {
         if let Ok(user_id) = UserId::parse(entry) {
-            settings.allowed_user_ids.push(user_id);
+            list.user_ids.push(user_id);
         } else if let Ok(email) = EmailAddress::parse(&entry.to_ascii_lowercase()) {
-            settings.allowed_emails.push(email);
+            list.emails.push(email);
         } else {
-            return Err(ConfigError::InvalidAllowedUser(shorten(entry)));
+            return Err(ConfigError::InvalidAllowedUser {
+                setting,
+                entry: shorten(entry),
+            });
         }
     }
-    if let Some(organization) = value("MCP_ADMIN_ORGANIZATION") {
-        let organization = OrganizationId::parse(organization.trim())
-            .map_err(|_| ConfigError::InvalidAdminOrganization)?;
-        settings.admin_organization = Some(organization);
-    }
-    Ok(Some(settings))
+    Ok(list)
 }
 
 /// Reads a publishable key (`pk_test_` or `pk_live_` and the base64 of
@@ -519,10 +547,10 @@ impl fmt::Display for ConfigError {
                 "{name} turns on OAuth sign-in, which needs hosted mode: set CLERK_SECRET_KEY, \
                  with which the server checks tokens and looks users up, or remove {name}"
             ),
-            ConfigError::InvalidAllowedUser(entry) => write!(
+            ConfigError::InvalidAllowedUser { setting, entry } => write!(
                 f,
-                "MCP_ALLOWED_USERS holds {entry:?}, which is neither a user ID (user_...) nor an \
-                 email address; separate entries with commas"
+                "{setting} holds {entry:?}, which is neither a user ID (user_...) nor an email \
+                 address; separate entries with commas"
             ),
             ConfigError::OAuthInstanceMissing(name) => write!(
                 f,
@@ -765,18 +793,43 @@ mod tests {
         ])
         .expect("valid");
         let oauth = config.access.oauth().expect("on");
-        assert_eq!(oauth.allowed_user_ids, ["user_2abc"]);
-        assert_eq!(oauth.allowed_emails, ["ada@example.com"]);
+        assert_eq!(oauth.allowed_users.user_ids, ["user_2abc"]);
+        assert_eq!(oauth.allowed_users.emails, ["ada@example.com"]);
+        assert!(oauth.read_only_users.is_empty());
         assert_eq!(oauth.admin_organization.as_deref(), Some("org_2xyz"));
         assert!(oauth.allows_anyone());
         assert_eq!(config.access.name(), "bearer-token+oauth");
         let bad_user = config_with_oauth("MCP_ALLOWED_USERS", "user_ok,not-a-user");
         assert_eq!(
             bad_user,
-            Err(ConfigError::InvalidAllowedUser("not-a-user".into()))
+            Err(ConfigError::InvalidAllowedUser {
+                setting: "MCP_ALLOWED_USERS",
+                entry: "not-a-user".into()
+            })
         );
         let bad_org = config_with_oauth("MCP_ADMIN_ORGANIZATION", "acme");
         assert_eq!(bad_org, Err(ConfigError::InvalidAdminOrganization));
+    }
+
+    #[test]
+    fn read_only_users_are_written_and_checked_like_the_allow_list() {
+        let config = config_with_oauth("MCP_READONLY_USERS", "user_2ro, Grace@Example.com");
+        let oauth = config.expect("valid").access.oauth().cloned().expect("on");
+        assert_eq!(oauth.read_only_users.user_ids, ["user_2ro"]);
+        assert_eq!(oauth.read_only_users.emails, ["grace@example.com"]);
+        assert!(oauth.allowed_users.is_empty());
+        assert!(oauth.allows_anyone(), "read-only users may sign in");
+        let error = config_with_oauth("MCP_READONLY_USERS", "user_2ro,grace").unwrap_err();
+        assert_eq!(
+            error,
+            ConfigError::InvalidAllowedUser {
+                setting: "MCP_READONLY_USERS",
+                entry: "grace".into()
+            }
+        );
+        assert!(error
+            .to_string()
+            .starts_with("MCP_READONLY_USERS holds \"grace\""));
     }
 
     fn config_with_oauth(name: &str, value: &str) -> Result<Config, ConfigError> {
@@ -793,6 +846,7 @@ mod tests {
             "CLERK_PUBLISHABLE_KEY",
             "CLERK_FRONTEND_API",
             "MCP_ALLOWED_USERS",
+            "MCP_READONLY_USERS",
             "MCP_ADMIN_ORGANIZATION",
         ] {
             let error = config(&[(name, "x")]).unwrap_err();
@@ -807,10 +861,11 @@ mod tests {
 
     #[test]
     fn an_allow_list_without_an_instance_is_an_error() {
-        assert_eq!(
-            config(&[HOSTED_KEY, ("MCP_ALLOWED_USERS", "user_2abc")]),
-            Err(ConfigError::OAuthInstanceMissing("MCP_ALLOWED_USERS"))
-        );
+        for name in ["MCP_ALLOWED_USERS", "MCP_READONLY_USERS"] {
+            let error = config(&[HOSTED_KEY, (name, "user_2abc")]).unwrap_err();
+            assert_eq!(error, ConfigError::OAuthInstanceMissing(name));
+            assert!(error.to_string().contains("CLERK_PUBLISHABLE_KEY"));
+        }
     }
 
     #[test]

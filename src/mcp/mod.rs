@@ -85,6 +85,8 @@ pub enum Standing {
 pub enum WritesWithheld {
     /// It was sent with one of `MCP_READONLY_TOKENS`.
     ReadOnlyToken,
+    /// It was sent with an OAuth token of a user `MCP_READONLY_USERS` names.
+    ReadOnlyUser,
     /// It acts with a production (`sk_live_`) key on a server whose operator
     /// has not set `MCP_LIVE_WRITES=true`.
     ProductionKey,
@@ -97,6 +99,10 @@ impl WritesWithheld {
             WritesWithheld::ReadOnlyToken => format!(
                 "{tool} changes data, and this request's access token is one of the server's \
                  read-only tokens (MCP_READONLY_TOKENS), which get only the read tools"
+            ),
+            WritesWithheld::ReadOnlyUser => format!(
+                "{tool} changes data, and the user who signed in is one of the server's \
+                 read-only users (MCP_READONLY_USERS), who get only the read tools"
             ),
             WritesWithheld::ProductionKey => format!(
                 "{tool} changes data, and the Clerk key in use is a production key (sk_live_). \

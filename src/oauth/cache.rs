@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 
 use super::jwt::RsaKey;
+use super::Grant;
 
 /// The most token decisions kept; past it, the one that expires first goes.
 pub const MAX_DECISIONS: usize = 256;
@@ -28,7 +29,9 @@ struct Decision {
     /// The SHA-256 of the token; the token itself is never kept.
     digest: [u8; 32],
     user_id: String,
-    allowed: bool,
+    /// What the user may use, or `None` when they may not use the server:
+    /// a remembered decision gives the same grant as the one it saves.
+    grant: Option<Grant>,
     until: u64,
 }
 
@@ -50,14 +53,14 @@ impl IsolateCache {
         IsolateCache::default()
     }
 
-    /// The user and decision remembered for the token of `digest`, unless
-    /// expired at `now`.
-    pub fn decision(&self, digest: &[u8; 32], now: u64) -> Option<(String, bool)> {
+    /// The user and grant (`None`: refused) remembered for the token of
+    /// `digest`, unless expired at `now`.
+    pub fn decision(&self, digest: &[u8; 32], now: u64) -> Option<(String, Option<Grant>)> {
         self.decisions
             .borrow()
             .iter()
             .find(|entry| entry.digest == *digest && entry.until > now)
-            .map(|entry| (entry.user_id.clone(), entry.allowed))
+            .map(|entry| (entry.user_id.clone(), entry.grant))
     }
 
     /// Remembers a decision until `until` (already bounded by the token's
@@ -66,7 +69,7 @@ impl IsolateCache {
         &self,
         digest: [u8; 32],
         user_id: &str,
-        allowed: bool,
+        grant: Option<Grant>,
         until: u64,
         now: u64,
     ) {
@@ -83,7 +86,7 @@ impl IsolateCache {
         decisions.push(Decision {
             digest,
             user_id: user_id.to_owned(),
-            allowed,
+            grant,
             until,
         });
     }
@@ -139,12 +142,31 @@ mod tests {
     #[test]
     fn a_decision_is_kept_until_its_time_and_no_longer() {
         let cache = IsolateCache::new();
-        cache.remember_decision([1; 32], "user_a", true, 160, 100);
-        assert_eq!(cache.decision(&[1; 32], 159), Some(("user_a".into(), true)));
+        let full = Some(Grant::Full);
+        cache.remember_decision([1; 32], "user_a", full, 160, 100);
+        assert_eq!(cache.decision(&[1; 32], 159), Some(("user_a".into(), full)));
         assert_eq!(cache.decision(&[1; 32], 160), None);
         assert_eq!(cache.decision(&[2; 32], 100), None);
-        cache.remember_decision([3; 32], "user_b", true, 100, 100);
+        cache.remember_decision([3; 32], "user_b", full, 100, 100);
         assert_eq!(cache.decision(&[3; 32], 99), None);
+    }
+
+    #[test]
+    fn a_decision_keeps_its_grant_and_a_new_one_replaces_it() {
+        let cache = IsolateCache::new();
+        cache.remember_decision([1; 32], "user_a", Some(Grant::ReadOnly), 160, 100);
+        cache.remember_decision([2; 32], "user_b", None, 160, 100);
+        assert_eq!(
+            cache.decision(&[1; 32], 120),
+            Some(("user_a".into(), Some(Grant::ReadOnly)))
+        );
+        assert_eq!(cache.decision(&[2; 32], 120), Some(("user_b".into(), None)));
+        cache.remember_decision([1; 32], "user_a", Some(Grant::Full), 170, 120);
+        assert_eq!(
+            cache.decision(&[1; 32], 130),
+            Some(("user_a".into(), Some(Grant::Full)))
+        );
+        assert_eq!(cache.decision_count(), 2);
     }
 
     #[test]
@@ -185,7 +207,7 @@ mod tests {
                 0,
                 0,
             ];
-            cache.remember_decision(digest, "user_a", true, 1000 + i as u64, 0);
+            cache.remember_decision(digest, "user_a", Some(Grant::Full), 1000 + i as u64, 0);
         }
         assert_eq!(cache.decision_count(), MAX_DECISIONS);
     }

@@ -17,13 +17,15 @@
 //! Anything else is refused without asking Clerk, so that random strings
 //! cannot make the server spend its Clerk rate limit.
 //!
-//! A verified user may use the server when `MCP_ALLOWED_USERS` names their ID
-//! or one of their verified email addresses (`GET /users/{id}`), or when they
-//! are an `org:admin` of `MCP_ADMIN_ORGANIZATION` (`GET
-//! /organizations/{id}/memberships?user_id=...&role=org:admin`). Without
-//! either setting nobody may.
+//! A verified user gets a [`Grant`]: the read tools only when
+//! `MCP_READONLY_USERS` names their ID or one of their verified email
+//! addresses (`GET /users/{id}`), whatever else lets them in; every tool when
+//! `MCP_ALLOWED_USERS` names them the same way, or when they are an
+//! `org:admin` of `MCP_ADMIN_ORGANIZATION` (`GET
+//! /organizations/{id}/memberships?user_id=...&role=org:admin`). With none of
+//! the three settings nobody may use the server.
 //!
-//! The outcome (the user, and whether they are allowed) is kept in the
+//! The outcome (the user, and their grant or refusal) is kept in the
 //! isolate's [`IsolateCache`] for [`DECISION_SECONDS`] at most, and never past
 //! the token's own expiry, under the SHA-256 of the token: the token itself
 //! is never stored, printed or sent anywhere but to Clerk.
@@ -67,27 +69,64 @@ pub const SCOPES_SUPPORTED: [&str; 2] = ["profile", "email"];
 
 /// Sign-in with the Clerk instance the server administers (MCP 2025-06-18
 /// and 2025-11-25, Authorization): which instance issues the tokens, and
-/// who among its users may use the server.
+/// who among its users may use the server, with which grant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OAuthSettings {
     /// The instance's Frontend API origin (`https://clerk.example.com`), the
     /// authorization server and the `iss` of its tokens; no trailing slash.
     pub issuer: String,
-    /// The user IDs of `MCP_ALLOWED_USERS`.
-    pub allowed_user_ids: Vec<UserId>,
-    /// The email addresses of `MCP_ALLOWED_USERS`, lower-cased.
-    pub allowed_emails: Vec<EmailAddress>,
-    /// The organization whose `org:admin` members may use the server.
+    /// `MCP_ALLOWED_USERS`: who may use every tool.
+    pub allowed_users: UserList,
+    /// `MCP_READONLY_USERS`: who may use the read tools only, even when
+    /// another setting would give them every tool.
+    pub read_only_users: UserList,
+    /// The organization whose `org:admin` members may use every tool.
     pub admin_organization: Option<OrganizationId>,
 }
 
 impl OAuthSettings {
     /// Whether anyone at all may sign in: without an allow-list nobody may.
     pub fn allows_anyone(&self) -> bool {
-        !self.allowed_user_ids.is_empty()
-            || !self.allowed_emails.is_empty()
+        !self.allowed_users.is_empty()
+            || !self.read_only_users.is_empty()
             || self.admin_organization.is_some()
     }
+}
+
+/// Users named by ID or email address, as `MCP_ALLOWED_USERS` and
+/// `MCP_READONLY_USERS` list them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserList {
+    pub user_ids: Vec<UserId>,
+    /// Lower-cased.
+    pub emails: Vec<EmailAddress>,
+}
+
+impl UserList {
+    pub fn is_empty(&self) -> bool {
+        self.user_ids.is_empty() && self.emails.is_empty()
+    }
+
+    fn names_id(&self, user_id: &str) -> bool {
+        self.user_ids.iter().any(|id| id.as_str() == user_id)
+    }
+
+    /// Whether one of `addresses` (lower-cased) is on the list.
+    fn names_any(&self, addresses: &[String]) -> bool {
+        self.emails
+            .iter()
+            .any(|email| addresses.iter().any(|address| email.as_str() == address))
+    }
+}
+
+/// What a signed-in user may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grant {
+    /// Every tool the server offers: `MCP_ALLOWED_USERS` or
+    /// `MCP_ADMIN_ORGANIZATION` let them in.
+    Full,
+    /// The read tools only: `MCP_READONLY_USERS` names them.
+    ReadOnly,
 }
 
 /// What the runtime brings to token checks: the wall clock and the crypto.
@@ -151,8 +190,13 @@ pub enum Cause {
     Misconfigured,
 }
 
-/// Who signed in: the user a valid token names, allowed to use the server.
-pub type SignedIn = String;
+/// Who signed in: the user a valid token names, allowed to use the server,
+/// and what they may use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedIn {
+    pub user_id: String,
+    pub grant: Grant,
+}
 
 /// What checking a token needs besides the token.
 pub struct Check<'a> {
@@ -184,8 +228,8 @@ impl Check<'_> {
                 unavailable(format!("the runtime could not hash the token: {reason}"))
             })?;
         let now = self.platform.now();
-        if let Some((user_id, allowed)) = self.cache.decision(&digest, now) {
-            return decided(user_id, allowed);
+        if let Some((user_id, grant)) = self.cache.decision(&digest, now) {
+            return decided(user_id, grant);
         }
         let user = if jwt::looks_like_jwt(token) {
             self.verify_jwt(token, now).await?
@@ -197,11 +241,11 @@ impl Check<'_> {
                  MCP_AUTH_TOKENS",
             ));
         };
-        let allowed = self.is_allowed(&user.user_id).await?;
+        let grant = self.grant(&user.user_id).await?;
         let until = (now + DECISION_SECONDS).min(user.expires_at.unwrap_or(u64::MAX));
         self.cache
-            .remember_decision(digest, &user.user_id, allowed, until, now);
-        decided(user.user_id, allowed)
+            .remember_decision(digest, &user.user_id, grant, until, now);
+        decided(user.user_id, grant)
     }
 
     /// A JWT access token, checked against the instance's keys.
@@ -277,36 +321,39 @@ impl Check<'_> {
         }
     }
 
-    /// Whether `user_id` may use the server, asking Clerk only what the
-    /// settings need, cheapest first.
-    async fn is_allowed(&self, user_id: &str) -> Result<bool, Denial> {
+    /// What `user_id` may use, or `None` when they may not use the server,
+    /// asking Clerk only what the settings need, cheapest first. The
+    /// narrower grant wins: a user `MCP_READONLY_USERS` names gets the read
+    /// tools only, however else they are let in, so a user allowed by ID is
+    /// still looked up when read-only email addresses are listed.
+    async fn grant(&self, user_id: &str) -> Result<Option<Grant>, Denial> {
         let settings = self.settings;
-        if settings
-            .allowed_user_ids
-            .iter()
-            .any(|id| id.as_str() == user_id)
-        {
-            return Ok(true);
+        let (read_only, allowed) = (&settings.read_only_users, &settings.allowed_users);
+        if read_only.names_id(user_id) {
+            return Ok(Some(Grant::ReadOnly));
         }
-        if !settings.allowed_emails.is_empty() {
-            match self.clerk.get_user(user_id).await {
-                Ok(user) => {
-                    let allowed = user.email_addresses.iter().any(|address| {
-                        let lower_case = address.email_address.to_ascii_lowercase();
-                        Verification::is_verified(&address.verification)
-                            && settings
-                                .allowed_emails
-                                .iter()
-                                .any(|allowed| allowed.as_str() == lower_case)
-                    });
-                    if allowed {
-                        return Ok(true);
-                    }
-                }
+        let allowed_by_id = allowed.names_id(user_id);
+        if !read_only.emails.is_empty() || (!allowed_by_id && !allowed.emails.is_empty()) {
+            let addresses = match self.clerk.get_user(user_id).await {
+                Ok(user) => user
+                    .email_addresses
+                    .iter()
+                    .filter(|address| Verification::is_verified(&address.verification))
+                    .map(|address| address.email_address.to_ascii_lowercase())
+                    .collect::<Vec<_>>(),
                 // A user deleted since the token was issued is allowed nothing.
-                Err(error) if error.status() == Some(404) => return Ok(false),
+                Err(error) if error.status() == Some(404) => return Ok(None),
                 Err(error) => return Err(clerk_unavailable("looking the user up", &error)),
+            };
+            if read_only.names_any(&addresses) {
+                return Ok(Some(Grant::ReadOnly));
             }
+            if allowed.names_any(&addresses) {
+                return Ok(Some(Grant::Full));
+            }
+        }
+        if allowed_by_id {
+            return Ok(Some(Grant::Full));
         }
         if let Some(organization) = &settings.admin_organization {
             let filter = MembershipFilter {
@@ -332,7 +379,7 @@ impl Check<'_> {
                                 .as_ref()
                                 .is_none_or(|user| user.user_id == user_id)
                     });
-                    return Ok(admin);
+                    return Ok(admin.then_some(Grant::Full));
                 }
                 Err(error) if error.status() == Some(404) => {
                     return Err(Denial::Unavailable {
@@ -350,15 +397,14 @@ impl Check<'_> {
                 }
             }
         }
-        Ok(false)
+        Ok(None)
     }
 }
 
-fn decided(user_id: String, allowed: bool) -> Result<SignedIn, Denial> {
-    if allowed {
-        Ok(user_id)
-    } else {
-        Err(Denial::NotAllowed { user_id })
+fn decided(user_id: String, grant: Option<Grant>) -> Result<SignedIn, Denial> {
+    match grant {
+        Some(grant) => Ok(SignedIn { user_id, grant }),
+        None => Err(Denial::NotAllowed { user_id }),
     }
 }
 

@@ -23,7 +23,8 @@ use http::{HeaderMap, Response, StatusCode};
 
 use crate::config::{Access, AccessToken};
 use crate::jsonrpc::{self, code, RpcError};
-use crate::oauth::{self, metadata, Cause, Denial};
+use crate::mcp::WritesWithheld;
+use crate::oauth::{self, metadata, Cause, Denial, Grant};
 
 /// Why a request may not use `/mcp`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,8 +46,9 @@ pub enum Refusal {
 pub struct Admitted {
     /// The user who signed in, when it came with an OAuth token.
     pub acting_user: Option<String>,
-    /// Whether it came with one of `MCP_READONLY_TOKENS`.
-    pub read_only_token: bool,
+    /// Why its way in gives it only the read tools, when it does: one of
+    /// `MCP_READONLY_TOKENS`, or a user of `MCP_READONLY_USERS`.
+    pub read_only: Option<WritesWithheld>,
 }
 
 /// Lets the request through on its static token (or an open server), or
@@ -60,7 +62,7 @@ pub fn check(access: &Access, headers: &HeaderMap) -> Result<Admitted, Refusal> 
             match matching(tokens, presented) {
                 Some(token) => Ok(Admitted {
                     acting_user: None,
-                    read_only_token: token.read_only(),
+                    read_only: token.read_only().then_some(WritesWithheld::ReadOnlyToken),
                 }),
                 None => Err(Refusal::WrongToken),
             }
@@ -69,7 +71,7 @@ pub fn check(access: &Access, headers: &HeaderMap) -> Result<Admitted, Refusal> 
 }
 
 /// Lets the request through, naming the user who signed in when it came
-/// with an OAuth token, or the static token's kind.
+/// with an OAuth token, and whether its user or static token is read-only.
 pub async fn admit(
     access: &Access,
     headers: &HeaderMap,
@@ -79,10 +81,13 @@ pub async fn admit(
         (Ok(admitted), _) => Ok(admitted),
         (Err(Refusal::WrongToken), Some(sign_in)) => {
             let presented = bearer_token(headers).unwrap_or_default();
-            let user = sign_in.sign_in(presented).await.map_err(Refusal::SignIn)?;
+            let signed_in = sign_in.sign_in(presented).await.map_err(Refusal::SignIn)?;
             Ok(Admitted {
-                acting_user: Some(user),
-                read_only_token: false,
+                acting_user: Some(signed_in.user_id),
+                read_only: match signed_in.grant {
+                    Grant::Full => None,
+                    Grant::ReadOnly => Some(WritesWithheld::ReadOnlyUser),
+                },
             })
         }
         (Err(refusal), _) => Err(refusal),
@@ -209,14 +214,15 @@ impl Refusal {
                 Some(settings) if !settings.allows_anyone() => format!(
                     "Forbidden: {user_id} signed in, but this server lets no one sign in yet. Its \
                      owner allows people by listing their user IDs or email addresses in \
-                     MCP_ALLOWED_USERS, or by naming an organization whose admins may use it in \
-                     MCP_ADMIN_ORGANIZATION."
+                     MCP_ALLOWED_USERS (or MCP_READONLY_USERS, for the read tools only), or by \
+                     naming an organization whose admins may use it in MCP_ADMIN_ORGANIZATION."
                 ),
                 _ => format!(
                     "Forbidden: {user_id} signed in, but is not allowed to use this server. Its \
                      owner can allow them by adding their user ID or a verified email address to \
-                     MCP_ALLOWED_USERS, or by making them an admin (org:admin) of the \
-                     organization set in MCP_ADMIN_ORGANIZATION."
+                     MCP_ALLOWED_USERS (or MCP_READONLY_USERS, for the read tools only), or by \
+                     making them an admin (org:admin) of the organization set in \
+                     MCP_ADMIN_ORGANIZATION."
                 ),
             },
             Refusal::SignIn(Denial::Unavailable { reason, .. }) => format!(
@@ -245,8 +251,8 @@ pub const NOT_CONFIGURED: &str = "This hosted server holds a Clerk secret key bu
     (CLERK_PUBLISHABLE_KEY), or set MCP_ALLOW_UNAUTHENTICATED=true to open it on purpose.";
 
 /// What `/health` says of a server with OAuth on but no allow-list.
-pub const NOBODY_ALLOWED: &str = "OAuth sign-in is on, but neither MCP_ALLOWED_USERS nor \
-    MCP_ADMIN_ORGANIZATION is set, so every user who signs in is refused.";
+pub const NOBODY_ALLOWED: &str = "OAuth sign-in is on, but none of MCP_ALLOWED_USERS, \
+    MCP_READONLY_USERS and MCP_ADMIN_ORGANIZATION is set, so every user who signs in is refused.";
 
 #[cfg(test)]
 mod tests {

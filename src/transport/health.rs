@@ -8,8 +8,9 @@
 //! who may use `/mcp` (`authentication`), which tools a request with the same
 //! URL and headers would get (`readOnly`, `toolsets`), and a hosted server that refuses
 //! everyone for want of tokens reports itself degraded. With OAuth sign-in on, `oauth`
-//! names the authorization server and whether an allow-list is set; without one every
-//! user who signs in is refused, which makes a server without static tokens degraded.
+//! names the authorization server, whether an allow-list is set (without one every user
+//! who signs in is refused, which makes a server without static tokens degraded) and
+//! whether `MCP_READONLY_USERS` is, never whom the lists name.
 //! `confirm` says which writes wait for the user's yes on that URL.
 //! `liveWrites` is the production guard's setting, and `writeToolsWithheld`, when the
 //! key is known, whether the guard takes the write tools away from it.
@@ -93,6 +94,7 @@ async fn check(
         body["oauth"] = json!({
             "authorizationServer": settings.issuer,
             "allowListConfigured": settings.allows_anyone(),
+            "readOnlyUsersConfigured": !settings.read_only_users.is_empty(),
         });
     }
     let clerk_problem = match connection {

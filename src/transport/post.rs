@@ -54,7 +54,7 @@ pub async fn answer_post(
     let asker = Asker {
         principal,
         platform: runtime.platform,
-        read_only_token: admitted.read_only_token,
+        read_only: admitted.read_only,
     };
     handle_post(parts, body, config, clerk, asker).await
 }
@@ -64,8 +64,8 @@ pub async fn answer_post(
 struct Asker<'a> {
     principal: Principal<'a>,
     platform: &'a dyn Platform,
-    /// Whether it came with one of the read-only access tokens.
-    read_only_token: bool,
+    /// Why its way in gives it only the read tools, when it does.
+    read_only: Option<WritesWithheld>,
 }
 
 /// The token check of a hosted server with OAuth on, bound to this request:
@@ -160,13 +160,9 @@ async fn handle_post(
             return refusal(StatusCode::BAD_REQUEST, &format!("Bad Request: {problem}"))
         }
     };
-    let writes_withheld = if asker.read_only_token {
-        Some(WritesWithheld::ReadOnlyToken)
-    } else if credentials::live_guard(config, &clerk) {
-        Some(WritesWithheld::ProductionKey)
-    } else {
-        None
-    };
+    let writes_withheld = asker.read_only.or_else(|| {
+        credentials::live_guard(config, &clerk).then_some(WritesWithheld::ProductionKey)
+    });
     let context = Context {
         clerk,
         selection: config.selection.narrowed_by(wishes.selection),

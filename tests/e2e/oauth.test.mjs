@@ -4,8 +4,9 @@
 // protected-resource metadata; the official TypeScript SDK's discovery helpers find the
 // authorization server from that 401; allowed users get in (by ID, by email address, as admins
 // of MCP_ADMIN_ORGANIZATION) through the SDK's client; anyone else gets 403; expired, revoked,
-// forged and misdirected tokens get 401; the static token still works; and tools that record who
-// acted name the signed-in user.
+// forged and misdirected tokens get 401; the static token still works; tools that record who
+// acted name the signed-in user; and the people of MCP_READONLY_USERS (by ID, by email address,
+// and one MCP_ALLOWED_USERS names too) get only the read tools, their writes refused before Clerk.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -16,7 +17,7 @@ import {
 } from '@modelcontextprotocol/sdk/client/auth.js';
 
 import {
-  clerkState, connect, fakeClerkUrl, noteToken, seededUsers, setting, structured, withClerkRecord,
+  clerkState, connect, currentUsers, fakeClerkUrl, noteToken, seededUsers, setting, structured, toolError, withClerkRecord,
 } from './support.mjs';
 
 const oauthMcp = setting('MCP_URL_OAUTH');
@@ -73,6 +74,12 @@ async function callWith(token, userId) {
 async function people() {
   const users = await seededUsers();
   return { byId: users[0], byEmail: users[2], admin: users[3], stranger: users[5] };
+}
+
+/** The seeded users the worker lets in for the read tools only (see run.mjs). */
+async function readOnlyPeople() {
+  const users = await seededUsers();
+  return { readOnlyById: users[12], readOnlyByEmail: users[13], onBothLists: users[14] };
 }
 
 /** Asserts a 401 with error="invalid_token" and the metadata pointer, naming `reason`. */
@@ -146,7 +153,10 @@ describe('discovery', () => {
     const body = await response.json();
     assert.equal(response.status, 200, JSON.stringify(body));
     assert.equal(body.authentication, 'bearer-token+oauth');
-    assert.deepEqual(body.oauth, { authorizationServer: fakeClerkUrl(), allowListConfigured: true });
+    assert.deepEqual(body.oauth, { authorizationServer: fakeClerkUrl(), allowListConfigured: true, readOnlyUsersConfigured: true });
+    const text = JSON.stringify(body);
+    const { readOnlyById, readOnlyByEmail } = await readOnlyPeople();
+    assert.ok(!text.includes(readOnlyById.id) && !text.includes(readOnlyByEmail.email_addresses[0].email_address), 'no one is named');
   });
 });
 
@@ -263,6 +273,57 @@ describe('acting on behalf of the signed-in user', () => {
       assert.deepEqual(JSON.parse(revoke.body), { requesting_user_id: admin.id });
     } finally {
       await session.close();
+    }
+  });
+});
+
+describe('read-only users (MCP_READONLY_USERS)', () => {
+  it('lets them sign in through the SDK client with only the read tools and the prompts those allow', async () => {
+    const { byId } = await people();
+    const full = await connect(oauthMcp, { Authorization: `Bearer ${await opaqueToken(byId.id)}` });
+    try {
+      const reads = full.tools.filter((tool) => tool.annotations.readOnlyHint).map((tool) => tool.name);
+      assert.ok(reads.length > 0 && reads.length < full.tools.length);
+      const fullPrompts = (await full.client.listPrompts()).prompts.map((prompt) => prompt.name);
+      assert.ok(fullPrompts.length > 1);
+      for (const user of Object.values(await readOnlyPeople())) {
+        const limited = await connect(oauthMcp, { Authorization: `Bearer ${await jwtToken(user.id)}` });
+        try {
+          assert.deepEqual(limited.tools.map((tool) => tool.name), reads, user.id);
+          const { prompts } = await limited.client.listPrompts();
+          assert.deepEqual(prompts.map((prompt) => prompt.name), ['audit_organization_admins'], user.id);
+        } finally {
+          await limited.close();
+        }
+      }
+    } finally {
+      await full.close();
+    }
+  });
+
+  it('refuses their writes, saying why, with nothing sent to Clerk, and serves their reads', async () => {
+    const { stranger } = await people();
+    for (const user of Object.values(await readOnlyPeople())) {
+      const token = await opaqueToken(user.id);
+      const ban = { jsonrpc: '2.0', id: nextId++, method: 'tools/call', params: { name: 'clerk_ban_user', arguments: { userId: stranger.id } } };
+      const [answer, requests] = await withClerkRecord(async () => {
+        const response = await post(ban, { authorization: `Bearer ${token}` });
+        return { status: response.status, body: await response.json() };
+      });
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      const refusal = toolError(answer.body.result);
+      assert.match(refusal, /clerk_ban_user changes data/);
+      assert.match(refusal, /MCP_READONLY_USERS/);
+      assert.match(refusal, /Nothing was sent to Clerk/);
+      assert.ok(!JSON.stringify(answer.body).includes(token));
+      // Only the sign-in may have reached Clerk: the token check and the user's own lookup.
+      const signIn = (r) => (r.method === 'POST' && r.path === VERIFY) || (r.method === 'GET' && r.path === `/v1/users/${user.id}`);
+      const beyond = requests.filter((r) => !signIn(r));
+      assert.deepEqual(beyond, [], `${user.id}: nothing but the sign-in reaches Clerk`);
+      assert.ok(!(await currentUsers()).find((u) => u.id === stranger.id).banned, 'the stranger is not banned');
+      const [read] = await callWith(token, stranger.id);
+      assert.equal(read.status, 200, JSON.stringify(read.body));
+      assert.equal(structured(read.body.result).id, stranger.id);
     }
   });
 });

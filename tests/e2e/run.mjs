@@ -355,7 +355,9 @@ const accessToken = () => randomBytes(24).toString('base64url');
  */
 function endToEndWorkers({ hostedKey, liveKey, hostedTokens, readOnlyToken, publicToken, oauthToken, closedClerkUrl }) {
   // Who may sign in to the OAuth worker: the first seeded user by ID, the third by email address,
-  // and the admins of the second seeded organization (its creator, the fourth user).
+  // and the admins of the second seeded organization (its creator, the fourth user); for the read
+  // tools only, the thirteenth by ID, the fourteenth by email address, and the fifteenth, whom
+  // MCP_ALLOWED_USERS names by ID and MCP_READONLY_USERS by email address.
   const users = seedUsers(SEEDED_USERS);
   const { organizations } = seedOrganizations(users);
   // Every worker but two acts at once (MCP_CONFIRM=off): their tests are of what the tools do.
@@ -407,7 +409,8 @@ function endToEndWorkers({ hostedKey, liveKey, hostedTokens, readOnlyToken, publ
       vars: {
         CLERK_SECRET_KEY: hostedKey,
         MCP_AUTH_TOKENS: oauthToken,
-        MCP_ALLOWED_USERS: `${users[0].id},${users[2].email_addresses[0].email_address.toUpperCase()}`,
+        MCP_ALLOWED_USERS: `${users[0].id},${users[2].email_addresses[0].email_address.toUpperCase()},${users[14].id}`,
+        MCP_READONLY_USERS: [users[12].id, users[13].email_addresses[0].email_address, users[14].email_addresses[0].email_address].join(','),
         MCP_ADMIN_ORGANIZATION: organizations[1].id,
       },
     },

@@ -21,6 +21,7 @@ mod production_guard;
 mod prompts;
 mod protocol;
 mod read_only_tokens;
+mod read_only_users;
 mod role_tools;
 mod selection;
 mod session_tools;

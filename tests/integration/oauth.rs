@@ -10,14 +10,14 @@ use serde_json::{json, Value};
 
 use crate::support::*;
 
-const FRONTEND_API: &str = "http://127.0.0.1:9998";
+pub(crate) const FRONTEND_API: &str = "http://127.0.0.1:9998";
 const MCP_URL: &str = "http://127.0.0.1:8787/mcp";
 const METADATA_URL: &str = "http://127.0.0.1:8787/.well-known/oauth-protected-resource";
-const ALLOWED: &str = "user_2allowed";
-const OTHER: &str = "user_2other";
-const ADMIN: &str = "user_2admin";
-const ORG: &str = "org_2admins";
-const OPAQUE: &str = "oat_0123456789abcdef0123456789abcdef";
+pub(crate) const ALLOWED: &str = "user_2allowed";
+pub(crate) const OTHER: &str = "user_2other";
+pub(crate) const ADMIN: &str = "user_2admin";
+pub(crate) const ORG: &str = "org_2admins";
+pub(crate) const OPAQUE: &str = "oat_0123456789abcdef0123456789abcdef";
 const KID: &str = "ins_key1";
 
 fn oauth_config(allowed: &str) -> Config {
@@ -39,7 +39,7 @@ fn list_users() -> Request<Vec<u8>> {
     post_json(&call_tool("clerk_list_users", json!({"limit": 1})))
 }
 
-fn with_bearer(mut request: Request<Vec<u8>>, token: &str) -> Request<Vec<u8>> {
+pub(crate) fn with_bearer(mut request: Request<Vec<u8>>, token: &str) -> Request<Vec<u8>> {
     request.headers_mut().insert(
         "authorization",
         http::HeaderValue::try_from(format!("Bearer {token}")).expect("valid header"),
@@ -47,14 +47,14 @@ fn with_bearer(mut request: Request<Vec<u8>>, token: &str) -> Request<Vec<u8>> {
     request
 }
 
-fn get(path: &str) -> Request<Vec<u8>> {
+pub(crate) fn get(path: &str) -> Request<Vec<u8>> {
     Request::get(format!("http://127.0.0.1:8787{path}"))
         .body(Vec::new())
         .expect("valid request")
 }
 
 /// Clerk's record of an opaque token of `subject`.
-fn token_record(subject: &str, revoked: bool, expired: bool, expiration: u64) -> Value {
+pub(crate) fn token_record(subject: &str, revoked: bool, expired: bool, expiration: u64) -> Value {
     json!({
         "object": "clerk_idp_oauth_access_token", "id": "oat_0ef5a7a33d87ed87ee7954c845d80450",
         "client_id": "client_2assistant", "subject": subject, "scopes": ["profile", "email"],
@@ -87,7 +87,7 @@ fn jwt(header: Value, claims: Value, kid: &str) -> String {
     format!("{signed}.{signature}")
 }
 
-fn access_jwt(claims: Value) -> String {
+pub(crate) fn access_jwt(claims: Value) -> String {
     jwt(
         json!({"alg": "RS256", "typ": "at+jwt", "kid": KID}),
         claims,
@@ -95,7 +95,7 @@ fn access_jwt(claims: Value) -> String {
     )
 }
 
-fn claims_of(user: &str) -> Value {
+pub(crate) fn claims_of(user: &str) -> Value {
     json!({"iss": FRONTEND_API, "sub": user, "exp": NOW + 3600, "iat": NOW - 10, "nbf": NOW - 10,
            "client_id": "client_2assistant", "scope": "profile email", "jti": "oat_jti"})
 }
@@ -104,7 +104,7 @@ fn claims_of(user: &str) -> Value {
 /// `verify`, knows the users and memberships the tests name, serves the
 /// signing keys and the authorization-server metadata, and answers every
 /// tool call with an empty list.
-fn clerk_with(verify: impl Fn() -> Response<Vec<u8>> + 'static) -> FakeClerk {
+pub(crate) fn clerk_with(verify: impl Fn() -> Response<Vec<u8>> + 'static) -> FakeClerk {
     FakeClerk::new(move |request| {
         let path = request.uri().path();
         Ok(match path {
@@ -155,7 +155,7 @@ fn clerk_with(verify: impl Fn() -> Response<Vec<u8>> + 'static) -> FakeClerk {
     })
 }
 
-fn clerk_verifying(record: Value) -> FakeClerk {
+pub(crate) fn clerk_verifying(record: Value) -> FakeClerk {
     clerk_with(move || json_answer(200, &record))
 }
 
@@ -167,14 +167,14 @@ fn challenge(response: &Response<Vec<u8>>) -> String {
         .unwrap_or_default()
 }
 
-fn error_message(response: &Response<Vec<u8>>) -> String {
+pub(crate) fn error_message(response: &Response<Vec<u8>>) -> String {
     body_json(response)["error"]["message"]
         .as_str()
         .unwrap_or_default()
         .to_owned()
 }
 
-fn paths(clerk: &FakeClerk) -> Vec<String> {
+pub(crate) fn paths(clerk: &FakeClerk) -> Vec<String> {
     clerk
         .requests
         .borrow()
@@ -185,7 +185,7 @@ fn paths(clerk: &FakeClerk) -> Vec<String> {
 
 /// The paths of the requests that checked a sign-in: all but those of the
 /// `clerk_list_users` call itself.
-fn sign_in_paths(clerk: &FakeClerk) -> Vec<String> {
+pub(crate) fn sign_in_paths(clerk: &FakeClerk) -> Vec<String> {
     paths(clerk)
         .into_iter()
         .filter(|path| path != "/v1/users" && path != "/v1/users/count")
@@ -816,7 +816,8 @@ fn health_reports_oauth_and_whether_anyone_may_sign_in() {
     assert_eq!(body["authentication"], "oauth");
     assert_eq!(
         body["oauth"],
-        json!({"authorizationServer": FRONTEND_API, "allowListConfigured": true})
+        json!({"authorizationServer": FRONTEND_API, "allowListConfigured": true,
+               "readOnlyUsersConfigured": false})
     );
     let nobody = send(get("/health"), &oauth_config(""), &clerk);
     assert_eq!(nobody.status(), 503);

@@ -18,6 +18,7 @@ use std::future::Future;
 
 use futures::future::LocalBoxFuture;
 use serde::Serialize;
+use serde_json::value::{to_raw_value, RawValue};
 use serde_json::{Map, Value};
 
 use super::call::Call;
@@ -29,16 +30,16 @@ use crate::clerk::ClerkClient;
 use crate::text::shorten;
 
 /// What a write would change.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub struct Effect {
     /// One sentence a person can judge: what is changed or destroyed, and
     /// what goes with it.
     pub summary: String,
     /// The object as it stands, in the tool's output shape, for a call
     /// that changes one.
-    pub current: Option<Value>,
+    pub current: Option<Box<RawValue>>,
     /// The object as the call would leave it.
-    pub after: Option<Value>,
+    pub after: Option<Box<RawValue>>,
     /// How many things go with the call (`memberships`, `activeSessions`).
     pub affected: Map<String, Value>,
 }
@@ -84,9 +85,17 @@ impl Effect {
     }
 
     /// Adds the object before and after, each in the tool's output shape.
+    /// Written as JSON text the way the tool writes its output, so that no
+    /// second serializer of the output types is built.
     pub fn changing<T: Serialize>(mut self, current: T, after: T) -> Self {
-        self.current = serde_json::to_value(current).ok();
-        self.after = serde_json::to_value(after).ok();
+        self.current = to_raw_value(&current).ok();
+        self.after = to_raw_value(&after).ok();
+        self
+    }
+
+    /// Adds the object as it stands, for a call that removes it.
+    pub fn removing<T: Serialize>(mut self, current: T) -> Self {
+        self.current = to_raw_value(&current).ok();
         self
     }
 }

@@ -387,9 +387,7 @@ async fn revoke_invitation_effect(
             crate::text::shorten(status, 20)
         )
     };
-    let mut effect = Effect::said(summary);
-    effect.current = serde_json::to_value(Invitation::from(invitation)).ok();
-    Ok(effect)
+    Ok(Effect::said(summary).removing(Invitation::from(invitation)))
 }
 
 #[cfg(test)]

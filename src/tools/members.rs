@@ -526,9 +526,7 @@ async fn remove_member_effect(
          at once, and only a new invitation or membership brings them back.",
         current.role
     );
-    let mut effect = Effect::said(summary);
-    effect.current = serde_json::to_value(Member::from(current)).ok();
-    Ok(effect)
+    Ok(Effect::said(summary).removing(Member::from(current)))
 }
 
 /// The membership of `user_id` in `organization_id`, as it stands.

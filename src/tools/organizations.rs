@@ -687,11 +687,10 @@ async fn delete_organization_effect(
         count(members, "membership", "memberships"),
         count(pending, "pending invitation", "pending invitations"),
     );
-    let mut effect = Effect::said(summary)
+    Ok(Effect::said(summary)
         .counting("memberships", members)
-        .counting("pendingInvitations", pending);
-    effect.current = serde_json::to_value(Organization::from(organization)).ok();
-    Ok(effect)
+        .counting("pendingInvitations", pending)
+        .removing(Organization::from(organization)))
 }
 
 /// The organization a write names, as it stands; a 404 says which.

@@ -6,8 +6,11 @@
 //! itself through a [`Rehearsal`]: the tool's reads reach Clerk, its write
 //! is held back, and the preview shows that write as the tool wrote it.
 
-use schemars::JsonSchema;
+use std::borrow::Cow;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
@@ -62,11 +65,26 @@ struct Preview {
     /// The requests that would change something at Clerk, in order, as they would be sent.
     requests: Vec<PreviewRequest>,
     /// The object as it stands, for a call that changes or removes one.
-    current: Option<Value>,
+    current: Option<Object>,
     /// The object as the call would leave it, for an update.
-    after: Option<Value>,
+    after: Option<Object>,
     /// How many things would go with the call, by kind (such as `memberships`).
     affected: Option<Map<String, Value>>,
+}
+
+/// An object in a tool's output shape, already written as JSON.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+struct Object(Box<RawValue>);
+
+impl JsonSchema for Object {
+    fn schema_name() -> Cow<'static, str> {
+        "Object".into()
+    }
+
+    fn json_schema(_generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "object"})
+    }
 }
 
 /// One request to Clerk's Backend API.
@@ -149,8 +167,8 @@ async fn preview(
         tool: tool.name,
         summary: effect.summary,
         requests: held.into_iter().map(PreviewRequest::from).collect(),
-        current: effect.current,
-        after: effect.after,
+        current: effect.current.map(Object),
+        after: effect.after.map(Object),
         affected: (!effect.affected.is_empty()).then_some(effect.affected),
     })
 }

@@ -262,7 +262,5 @@ async fn revoke_session_effect(
             crate::text::shorten(status, 20)
         )
     };
-    let mut effect = Effect::said(summary);
-    effect.current = serde_json::to_value(Session::from(session)).ok();
-    Ok(effect)
+    Ok(Effect::said(summary).removing(Session::from(session)))
 }

@@ -165,11 +165,10 @@ pub async fn delete_user(clerk: &ClerkClient<'_>, args: UserIdArgs) -> Result<Ef
         ),
         count(sessions, "active session", "active sessions"),
     );
-    let mut effect = Effect::said(summary)
+    Ok(Effect::said(summary)
         .counting("organizationMemberships", memberships)
-        .counting("activeSessions", sessions);
-    effect.current = serde_json::to_value(FullUser::from(current)).ok();
-    Ok(effect)
+        .counting("activeSessions", sessions)
+        .removing(FullUser::from(current)))
 }
 
 /// The user a write names, as they stand; a 404 says which.

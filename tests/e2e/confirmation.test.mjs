@@ -103,7 +103,7 @@ describe('destructive tools wait for a yes (default configuration)', () => {
     ]) {
       said[name] = (await confirmAndAct(session.client, name, args)).summary;
     }
-    assert.match(said.clerk_delete_organization, /^Delete organization "Confirm Co" \(org_\w+\): its 0 memberships and 0 pending invitations go with it\. This cannot be undone\.$/);
+    assert.match(said.clerk_delete_organization, /^Delete organization "Confirm Co" \(org_\w+, slug "confirm-co"\): its 0 memberships and 0 pending invitations go with it\. This cannot be undone\.$/);
     assert.match(said.clerk_revoke_invitation, /invitee@example\.com/);
     assert.match(said.clerk_ban_user, /^Ban user "Conn" <confirm@example\.com> \(user_\w+\)/);
     assert.match(said.clerk_delete_user, /This cannot be undone\.$/);

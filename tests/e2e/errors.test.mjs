@@ -381,6 +381,8 @@ for (const [index, mode] of modes().entries()) {
           ['clerk_list_sessions', { userId: extra.session.user_id }, 'GET', '/v1/sessions'],
           ['clerk_revoke_session', { sessionId: extra.session.id }, 'POST', `/v1/sessions/${extra.session.id}/revoke`],
           ['clerk_delete_user', { userId: own }, 'DELETE', `/v1/users/${own}`],
+          // A preview makes the reads of the change it shows: the first is the user's.
+          ['clerk_preview', { name: 'clerk_update_user', arguments: { userId: user, lastName: 'Every' } }, 'GET', `/v1/users/${user}`],
         ];
       };
 

@@ -53,14 +53,14 @@ describe('health', () => {
     it(`${path} in public mode without a key reports ok without calling Clerk`, async () => {
       const [answer, requests] = await withClerkRecord(() => health(publicMcp, path));
       assert.equal(answer.status, 200);
-      assert.deepEqual(answer.body, { status: 'ok', mode: 'public', authentication: 'none', clerkConnected: null, version: VERSION, liveWrites: false, ...FULL_SELECTION });
+      assert.deepEqual(answer.body, { status: 'ok', mode: 'public', authentication: 'none', clerkConnected: null, version: VERSION, confirm: 'off', liveWrites: false, ...FULL_SELECTION });
       assert.deepEqual(requests, []);
     });
 
     it(`${path} in public mode checks the key a request carries`, async () => {
       const [answer, requests] = await withClerkRecord(() => health(publicMcp, path, { 'X-Clerk-Secret-Key': publicKey }));
       assert.equal(answer.status, 200);
-      assert.deepEqual(answer.body, { status: 'ok', mode: 'public', authentication: 'none', clerkConnected: true, version: VERSION, liveWrites: false, writeToolsWithheld: false, ...FULL_SELECTION });
+      assert.deepEqual(answer.body, { status: 'ok', mode: 'public', authentication: 'none', clerkConnected: true, version: VERSION, confirm: 'off', liveWrites: false, writeToolsWithheld: false, ...FULL_SELECTION });
       assert.equal(requests.length, 1);
       assertClerkGet(requests[0], { path: '/v1/users/count', key: publicKey });
     });
@@ -68,7 +68,7 @@ describe('health', () => {
     it(`${path} in hosted mode checks its own key with Clerk, and needs no token`, async () => {
       const [answer, requests] = await withClerkRecord(() => health(hostedMcp, path));
       assert.equal(answer.status, 200);
-      assert.deepEqual(answer.body, { status: 'ok', mode: 'hosted', authentication: 'bearer-token', clerkConnected: true, version: VERSION, liveWrites: false, writeToolsWithheld: false, ...FULL_SELECTION });
+      assert.deepEqual(answer.body, { status: 'ok', mode: 'hosted', authentication: 'bearer-token', clerkConnected: true, version: VERSION, confirm: 'off', liveWrites: false, writeToolsWithheld: false, ...FULL_SELECTION });
       assert.equal(requests.length, 1);
       assertClerkGet(requests[0], { path: '/v1/users/count', key: hostedKey });
     });

@@ -4,13 +4,14 @@ In its default mode the client probes `server/discover` at protocol 2026-07-28 a
 server answers it, speaks that era natively; a client pinned to the handshake eras speaks
 2025-11-25. Each asserts the version it used, so a silent fallback fails. Then, in public
 mode (key in X-Clerk-Secret-Key) and hosted mode (no key; the second of its access tokens as
-Authorization: Bearer), it lists the twenty-nine tools and the prompts, and calls
+Authorization: Bearer), it lists the thirty tools and the prompts, and calls
 clerk_list_users and clerk_get_user. In public mode, a 2026-07-28 client that can show forms
 asks clerk_get_organization for a slug that names no organization: the user is asked which
 organization was meant, and the call ends with the one chosen, or with Clerk's 404 when the
-user declines.
+user declines. On the worker in its default configuration, the same client is asked yes or no
+before clerk_ban_user: no leaves the user as they were, yes bans them.
 
-Reads MCP_URL_PUBLIC, MCP_URL_HOSTED, MCP_TOKENS_HOSTED, FAKE_CLERK_URL and CLERK_KEY_PUBLIC,
+Reads MCP_URL_PUBLIC, MCP_URL_PUBLIC_CONFIRM, MCP_URL_HOSTED, MCP_TOKENS_HOSTED, FAKE_CLERK_URL and CLERK_KEY_PUBLIC,
 which run.mjs sets. Prints one line per check, then `N passed, M failed`; exits non-zero on any failure.
 """
 
@@ -50,6 +51,7 @@ TOOL_NAMES = {
     "clerk_list_user_organizations",
     "clerk_list_users",
     "clerk_lock_user",
+    "clerk_preview",
     "clerk_remove_member",
     "clerk_revoke_invitation",
     "clerk_revoke_session",
@@ -106,7 +108,7 @@ async def check_mode(
 
             tools = {tool.name: tool for tool in (await client.list_tools()).tools}
             checks.check(
-                f"{mode}: tools/list has the twenty-nine tools, each with an output schema",
+                f"{mode}: tools/list has the thirty tools, each with an output schema",
                 set(tools) == TOOL_NAMES and all(tool.output_schema for tool in tools.values()),
                 sorted(tools),
             )
@@ -181,6 +183,50 @@ async def check_question(checks: Checks, url: str, headers: dict[str, str]) -> N
             )
 
 
+async def check_confirmation(checks: Checks, url: str, headers: dict[str, str]) -> None:
+    """clerk_ban_user waits for the user's yes, asked through the elicitation callback."""
+    async with httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(20.0)) as http:
+        async with Client(streamable_http_client(url, http_client=http), mode="2026-07-28", read_timeout_seconds=20) as client:
+            created = await client.call_tool(
+                "clerk_create_user", {"emailAddress": ["python-confirm@example.com"], "skipPasswordRequirement": True}
+            )
+    user_id = (created.structured_content or {}).get("id", "")
+    for action in ("decline", "accept"):
+        asked: list[types.ElicitRequestParams] = []
+
+        async def on_elicit(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
+            asked.append(params)
+            if action == "accept":
+                return types.ElicitResult(action="accept", content={"confirm": True})
+            return types.ElicitResult(action="decline")
+
+        async with httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(20.0)) as http:
+            transport = streamable_http_client(url, http_client=http)
+            async with Client(transport, mode="2026-07-28", elicitation_callback=on_elicit, read_timeout_seconds=20) as client:
+                result = await client.call_tool("clerk_ban_user", {"userId": user_id})
+        schema = asked[0].requested_schema if asked else {}
+        checks.check(
+            f"default configuration, 2026-07-28, {action}: the user is asked once, yes or no, what the ban does",
+            len(asked) == 1
+            and asked[0].message.startswith("Ban user <python-confirm@example.com>")
+            and schema.get("properties", {}).get("confirm", {}).get("type") == "boolean",
+            asked,
+        )
+        text = result.content[0].text if result.content and result.content[0].type == "text" else ""
+        if action == "accept":
+            checks.check(
+                "default configuration, accept: the user is banned",
+                not result.is_error and (result.structured_content or {}).get("banned") is True,
+                result.content,
+            )
+        else:
+            checks.check(
+                "default configuration, decline: nothing was changed",
+                result.is_error and text.startswith("Nothing was changed"),
+                text,
+            )
+
+
 def iso_to_ms(value: Any) -> int | None:
     """Milliseconds since the epoch of an ISO 8601 UTC string, or None if it is not one."""
     if not isinstance(value, str) or not value.endswith("Z"):
@@ -211,10 +257,15 @@ async def run(checks: Checks) -> None:
     except Exception as error:
         traceback.print_exc()
         checks.check("public, 2026-07-28: the question's sessions complete", False, repr(error))
+    try:
+        await check_confirmation(checks, os.environ["MCP_URL_PUBLIC_CONFIRM"], modes[0][2])
+    except Exception as error:
+        traceback.print_exc()
+        checks.check("default configuration, 2026-07-28: the confirmation's sessions complete", False, repr(error))
 
 
 def main() -> int:
-    missing = [name for name in ("MCP_URL_PUBLIC", "MCP_URL_HOSTED", "MCP_TOKENS_HOSTED", "FAKE_CLERK_URL", "CLERK_KEY_PUBLIC") if not os.environ.get(name)]
+    missing = [name for name in ("MCP_URL_PUBLIC", "MCP_URL_PUBLIC_CONFIRM", "MCP_URL_HOSTED", "MCP_TOKENS_HOSTED", "FAKE_CLERK_URL", "CLERK_KEY_PUBLIC") if not os.environ.get(name)]
     if missing:
         print(f"{', '.join(missing)} not set: run the suite with `node tests/e2e/run.mjs`", file=sys.stderr)
         return 2

@@ -130,7 +130,7 @@ describe('a connection narrows the tools', () => {
     // The URL and the headers both narrow: only what both allow.
     const both = await connect(withQuery(publicMode.url, { toolsets: 'sessions,roles' }), headers);
     try {
-      assert.deepEqual(both.tools.map((t) => t.name), ['clerk_list_sessions']);
+      assert.deepEqual(both.tools.map((t) => t.name), ['clerk_list_sessions', 'clerk_preview']);
     } finally {
       await both.close();
     }

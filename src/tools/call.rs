@@ -97,13 +97,22 @@ where
     Fut: Future<Output = Result<O, ToolError>> + 'a,
 {
     Box::pin(async move {
-        let arguments = A::parse(call.arguments)?;
-        let clerk = call
-            .clerk
-            .as_ref()
-            .map_err(|error| ToolError::Key(error.clone()))?;
+        let (clerk, arguments) = arguments_and_clerk::<A>(call)?;
         handler(clerk, arguments).await?.into_outcome()
     })
+}
+
+/// What every handler and describer starts from: the call's arguments read
+/// and checked, before anything else, then the request's Clerk client.
+pub fn arguments_and_clerk<'a, A: Arguments>(
+    call: Call<'a>,
+) -> Result<(&'a ClerkClient<'a>, A), ToolError> {
+    let arguments = A::parse(call.arguments)?;
+    let clerk = call
+        .clerk
+        .as_ref()
+        .map_err(|error| ToolError::Key(error.clone()))?;
+    Ok((clerk, arguments))
 }
 
 /// Runs `tool` for `call`. With `redact`, every `privateMetadata` is taken

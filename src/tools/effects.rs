@@ -21,7 +21,8 @@ use serde::Serialize;
 use serde_json::value::{to_raw_value, RawValue};
 use serde_json::{Map, Value};
 
-use super::call::Call;
+use super::call::{arguments_and_clerk, Call};
+use super::error::{no_organization_with_id, no_user_with_id};
 use super::{Arguments, ToolError};
 use crate::clerk::memberships::MembershipUser;
 use crate::clerk::organizations::Organization;
@@ -60,11 +61,7 @@ where
     Fut: Future<Output = Result<Effect, ToolError>> + 'a,
 {
     Box::pin(async move {
-        let arguments = A::parse(call.arguments)?;
-        let clerk = call
-            .clerk
-            .as_ref()
-            .map_err(|error| ToolError::Key(error.clone()))?;
+        let (clerk, arguments) = arguments_and_clerk::<A>(call)?;
         describe(clerk, arguments).await
     })
 }
@@ -98,6 +95,31 @@ impl Effect {
         self.current = to_raw_value(&current).ok();
         self
     }
+}
+
+/// The organization a write names, as it stands; a 404 says which.
+pub async fn organization_as_it_stands(
+    clerk: &ClerkClient<'_>,
+    organization_id: &str,
+) -> Result<Organization, ToolError> {
+    clerk
+        .get_organization(organization_id)
+        .await
+        .map_err(|error| ToolError::from_clerk(error, || no_organization_with_id(organization_id)))
+}
+
+/// The user a write names, as they stand; a 404 says which.
+pub async fn user_as_it_stands(clerk: &ClerkClient<'_>, user_id: &str) -> Result<User, ToolError> {
+    clerk
+        .get_user(user_id)
+        .await
+        .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(user_id)))
+}
+
+/// What merging each kind of metadata given did, as [`merge_kind`] says
+/// it: `public metadata: 1 key set; private metadata: 1 key removed`.
+pub fn merges<const N: usize>(kinds: [Option<String>; N]) -> String {
+    kinds.into_iter().flatten().collect::<Vec<_>>().join("; ")
 }
 
 /// Text an end user wrote, as a sentence quotes it: cut to 60 characters,

@@ -14,7 +14,9 @@ use serde_with::skip_serializing_none;
 
 use super::arguments::{check_range, Arguments, Limit};
 use super::call::run;
-use super::effects::{foresee, organization_label, organization_named, Effect};
+use super::effects::{
+    foresee, organization_as_it_stands, organization_label, organization_named, Effect,
+};
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
 use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
@@ -339,12 +341,7 @@ async fn create_invitation_effect(
     clerk: &ClerkClient<'_>,
     args: CreateInvitationArgs,
 ) -> Result<Effect, ToolError> {
-    let organization = clerk
-        .get_organization(&args.organization_id)
-        .await
-        .map_err(|error| {
-            ToolError::from_clerk(error, || no_organization_with_id(&args.organization_id))
-        })?;
+    let organization = organization_as_it_stands(clerk, &args.organization_id).await?;
     let days = args.expires_in_days.unwrap_or(30);
     Ok(Effect::said(format!(
         "Invite <{}> to {} with role {}: Clerk emails them a link to join, valid for {days} \

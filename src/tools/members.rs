@@ -18,7 +18,8 @@ use super::arguments::{
 };
 use super::call::run;
 use super::effects::{
-    foresee, member_label, merge_kind, organization_label, organization_named, user_label, Effect,
+    foresee, member_label, merge_kind, merges, organization_as_it_stands, organization_label,
+    organization_named, user_as_it_stands, user_label, Effect,
 };
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
@@ -450,16 +451,8 @@ async fn add_member_effect(
     clerk: &ClerkClient<'_>,
     args: AddMemberArgs,
 ) -> Result<Effect, ToolError> {
-    let organization = clerk
-        .get_organization(&args.organization_id)
-        .await
-        .map_err(|error| {
-            ToolError::from_clerk(error, || no_organization_with_id(&args.organization_id))
-        })?;
-    let user = clerk
-        .get_user(&args.user_id)
-        .await
-        .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(&args.user_id)))?;
+    let organization = organization_as_it_stands(clerk, &args.organization_id).await?;
+    let user = user_as_it_stands(clerk, &args.user_id).await?;
     Ok(Effect::said(format!(
         "Add {} to {} with role {}.",
         user_label(&user),
@@ -510,7 +503,7 @@ async fn update_member_metadata_effect(
     ];
     let summary = format!(
         "Merge into the metadata of {member}'s membership of {organization}: {}.",
-        changes.into_iter().flatten().collect::<Vec<_>>().join("; ")
+        merges(changes)
     );
     Ok(Effect::said(summary).changing(Member::from(current), Member::from(after)))
 }

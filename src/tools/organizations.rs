@@ -18,7 +18,10 @@ use super::arguments::{
     OrderFields,
 };
 use super::call::{run, Asked};
-use super::effects::{count, foresee, merge_kind, organization_label, quoted, Effect};
+use super::effects::{
+    count, foresee, merge_kind, merges, organization_as_it_stands, organization_label, quoted,
+    Effect,
+};
 use super::error::no_organization_with_id;
 use super::output::{items_and_page, non_empty, PageInfo, Timestamp};
 use super::{Annotations, Choice, Question, SchemaSource, ToolDefinition, ToolError, MAX_CHOICES};
@@ -605,7 +608,7 @@ async fn update_organization_effect(
     clerk: &ClerkClient<'_>,
     args: UpdateOrganizationArgs,
 ) -> Result<Effect, ToolError> {
-    let current = read_organization(clerk, &args.organization_id).await?;
+    let current = organization_as_it_stands(clerk, &args.organization_id).await?;
     let mut after = current.clone();
     let mut changes = Vec::new();
     if let Some(name) = args.name {
@@ -643,7 +646,7 @@ async fn update_organization_metadata_effect(
     clerk: &ClerkClient<'_>,
     args: UpdateOrganizationMetadataArgs,
 ) -> Result<Effect, ToolError> {
-    let current = read_organization(clerk, &args.organization_id).await?;
+    let current = organization_as_it_stands(clerk, &args.organization_id).await?;
     let mut after = current.clone();
     let changes = [
         merge_kind("public", &mut after.public_metadata, &args.public_metadata),
@@ -656,7 +659,7 @@ async fn update_organization_metadata_effect(
     let summary = format!(
         "Merge into the metadata of {}: {}.",
         organization_label(&current),
-        changes.into_iter().flatten().collect::<Vec<_>>().join("; ")
+        merges(changes)
     );
     Ok(Effect::said(summary).changing(Organization::from(current), Organization::from(after)))
 }
@@ -665,7 +668,7 @@ async fn delete_organization_effect(
     clerk: &ClerkClient<'_>,
     args: DeleteOrganizationArgs,
 ) -> Result<Effect, ToolError> {
-    let organization = read_organization(clerk, &args.organization_id).await?;
+    let organization = organization_as_it_stands(clerk, &args.organization_id).await?;
     let members = match organization.members_count {
         Some(members) => members,
         None => {
@@ -691,15 +694,4 @@ async fn delete_organization_effect(
         .counting("memberships", members)
         .counting("pendingInvitations", pending)
         .removing(Organization::from(organization)))
-}
-
-/// The organization a write names, as it stands; a 404 says which.
-async fn read_organization(
-    clerk: &ClerkClient<'_>,
-    organization_id: &OrganizationId,
-) -> Result<wire::Organization, ToolError> {
-    clerk
-        .get_organization(organization_id)
-        .await
-        .map_err(|error| ToolError::from_clerk(error, || no_organization_with_id(organization_id)))
 }

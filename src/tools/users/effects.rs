@@ -5,10 +5,11 @@ use super::arguments::{CreateUserArgs, UpdateUserArgs, UpdateUserMetadataArgs, U
 use super::output::FullUser;
 use crate::clerk::ids::UserId;
 use crate::clerk::sessions::SessionFilter;
-use crate::clerk::users::{self as wire, UserAction};
+use crate::clerk::users::UserAction;
 use crate::clerk::{ClerkClient, Page};
-use crate::tools::effects::{count, merge_kind, quoted, user_label, Effect};
-use crate::tools::error::no_user_with_id;
+use crate::tools::effects::{
+    count, merge_kind, merges, quoted, user_as_it_stands, user_label, Effect,
+};
 use crate::tools::ToolError;
 
 pub async fn create_user(
@@ -42,7 +43,7 @@ pub async fn update_user(
     clerk: &ClerkClient<'_>,
     args: UpdateUserArgs,
 ) -> Result<Effect, ToolError> {
-    let current = read_user(clerk, &args.user_id).await?;
+    let current = user_as_it_stands(clerk, &args.user_id).await?;
     let mut after = current.clone();
     let mut changes = Vec::new();
     for (what, new, field) in [
@@ -65,7 +66,7 @@ pub async fn update_user_metadata(
     clerk: &ClerkClient<'_>,
     args: UpdateUserMetadataArgs,
 ) -> Result<Effect, ToolError> {
-    let current = read_user(clerk, &args.user_id).await?;
+    let current = user_as_it_stands(clerk, &args.user_id).await?;
     let mut after = current.clone();
     let changes = [
         merge_kind("public", &mut after.public_metadata, &args.public_metadata),
@@ -79,7 +80,7 @@ pub async fn update_user_metadata(
     let summary = format!(
         "Merge into the metadata of {}: {}.",
         user_label(&current),
-        changes.into_iter().flatten().collect::<Vec<_>>().join("; ")
+        merges(changes)
     );
     Ok(Effect::said(summary).changing(FullUser::from(current), FullUser::from(after)))
 }
@@ -91,7 +92,7 @@ pub async fn user_action(
     args: UserIdArgs,
     action: UserAction,
 ) -> Result<Effect, ToolError> {
-    let current = read_user(clerk, &args.user_id).await?;
+    let current = user_as_it_stands(clerk, &args.user_id).await?;
     let user = user_label(&current);
     let mut after = current.clone();
     let (summary, sessions) = match action {
@@ -148,7 +149,7 @@ pub async fn user_action(
 }
 
 pub async fn delete_user(clerk: &ClerkClient<'_>, args: UserIdArgs) -> Result<Effect, ToolError> {
-    let current = read_user(clerk, &args.user_id).await?;
+    let current = user_as_it_stands(clerk, &args.user_id).await?;
     let memberships = clerk
         .list_user_organization_memberships(&args.user_id, &Page::FIRST)
         .await
@@ -169,14 +170,6 @@ pub async fn delete_user(clerk: &ClerkClient<'_>, args: UserIdArgs) -> Result<Ef
         .counting("organizationMemberships", memberships)
         .counting("activeSessions", sessions)
         .removing(FullUser::from(current)))
-}
-
-/// The user a write names, as they stand; a 404 says which.
-async fn read_user(clerk: &ClerkClient<'_>, user_id: &UserId) -> Result<wire::User, ToolError> {
-    clerk
-        .get_user(user_id)
-        .await
-        .map_err(|error| ToolError::from_clerk(error, || no_user_with_id(user_id)))
 }
 
 /// How many sessions of the user are active.

@@ -80,6 +80,7 @@ pub async fn call_tool(
         can_ask,
     )
     .await;
+    context.record_outcome(super::Outcome::of(&result));
     if let (Some(question), Some(signed)) = (result.question(), &signed) {
         if let Some(state) = signed.state(question).await {
             return input_required(question, &state);

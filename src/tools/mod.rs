@@ -38,6 +38,7 @@ use serde_json::{json, Value};
 pub use arguments::Arguments;
 pub use call::{call, CallResult, Credentials, Handler};
 pub use error::ToolError;
+pub use output::Timestamp;
 pub use question::{Choice, Question, MAX_CHOICES};
 pub use schemas::SchemaSource;
 pub use selection::{Selection, Toolset, Toolsets};

@@ -202,6 +202,17 @@ impl Default for FakePlatform {
     }
 }
 
+impl FakePlatform {
+    /// The log's lines, each read as JSON.
+    pub fn log_json(&self) -> Vec<Value> {
+        self.lines
+            .borrow()
+            .iter()
+            .map(|line| serde_json::from_str(line).expect("a log line is JSON"))
+            .collect()
+    }
+}
+
 /// The signature [`FakePlatform`] accepts for `message` by key `kid`.
 pub fn fake_signature(kid: &str, message: &str) -> Vec<u8> {
     format!("{kid}:{message}").into_bytes()

@@ -795,22 +795,31 @@ pub fn run(data: &[u8]) {
     let clerk = CannedClerk::new(case.answer);
     let request = clone_request(&case.request);
     let cache = IsolateCache::new();
+    let platform = NoOAuth::default();
     let runtime = Runtime {
         http: &clerk,
-        platform: &NoOAuth,
+        platform: &platform,
         cache: &cache,
     };
     let response = futures::executor::block_on(transport::handle(request, &case.config, &runtime));
     check(&case, &clerk, &response);
+    check_log(&case, &platform.lines.borrow());
 }
 
 /// The fuzzed configurations never turn OAuth on, so token checks never
-/// run: a platform whose every answer is a refusal.
-struct NoOAuth;
+/// run: a platform whose every answer is a refusal. It keeps the log.
+#[derive(Default)]
+struct NoOAuth {
+    lines: RefCell<Vec<String>>,
+}
 
 impl Platform for NoOAuth {
-    fn now(&self) -> u64 {
+    fn now_ms(&self) -> u64 {
         0
+    }
+
+    fn log(&self, line: &str) {
+        self.lines.borrow_mut().push(line.to_owned());
     }
 
     fn sha256<'a>(&'a self, _data: &'a [u8]) -> LocalBoxFuture<'a, Result<[u8; 32], String>> {
@@ -923,6 +932,25 @@ fn check_no_secret_leaks(case: &Case, response: &Response<Vec<u8>>) {
             assert!(
                 !contains(value.as_bytes(), secret.as_bytes()),
                 "the answer's {name} header holds a secret"
+            );
+        }
+    }
+}
+
+/// Every log line is one audit line, a JSON object on one line, and holds
+/// no secret unless the request's body put it where a line may repeat it
+/// (a client's name, say).
+fn check_log(case: &Case, lines: &[String]) {
+    let body = case.request.body();
+    for line in lines {
+        let parsed: Value = serde_json::from_str(line)
+            .unwrap_or_else(|error| panic!("a log line is not JSON ({error}): {line}"));
+        assert_eq!(parsed["event"], "tool_call", "{line}");
+        assert!(!line.contains('\n'), "a log line holds a line break");
+        for secret in [HOSTED_KEY, CLIENT_KEY, TOKENS[0], TOKENS[1]] {
+            assert!(
+                contains(body, secret.as_bytes()) || !line.contains(secret),
+                "a log line holds a secret: {line}"
             );
         }
     }

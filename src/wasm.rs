@@ -4,7 +4,8 @@
 //! It turns the runtime's `Request` into an [`http::Request`], reads the
 //! environment into a [`Config`] once per isolate, sends Clerk calls with
 //! the Workers `fetch` ([`WorkerFetch`]), brings the clock and WebCrypto to
-//! token checks ([`WebCrypto`]), keeps the isolate's [`IsolateCache`], and
+//! token checks and the audit trail, writes the trail's lines with
+//! `console.log` ([`WebCrypto`]), keeps the isolate's [`IsolateCache`], and
 //! turns the core's [`http::Response`] back into the runtime's `Response`.
 //! Everything it hands over is plain data; no decision about the protocol
 //! is made here.
@@ -335,7 +336,7 @@ fn js_message(error: &JsValue) -> String {
         .unwrap_or_else(|| "the runtime gave no reason".to_owned())
 }
 
-/// The runtime's clock and WebCrypto (`crypto.subtle`).
+/// The runtime's clock, WebCrypto (`crypto.subtle`) and console.
 struct WebCrypto;
 
 impl WebCrypto {
@@ -390,8 +391,12 @@ fn object(entries: &[(&str, &str)]) -> Result<Object, String> {
 }
 
 impl Platform for WebCrypto {
-    fn now(&self) -> u64 {
-        (js_sys::Date::now() / 1000.0) as u64
+    fn now_ms(&self) -> u64 {
+        js_sys::Date::now() as u64
+    }
+
+    fn log(&self, line: &str) {
+        web_sys::console::log_1(&JsValue::from_str(line));
     }
 
     fn sha256<'a>(&'a self, data: &'a [u8]) -> LocalBoxFuture<'a, Result<[u8; 32], String>> {

@@ -186,6 +186,18 @@ fn is_id(value: &str, prefix: &str) -> bool {
     })
 }
 
+/// The prefixes of the Clerk object IDs this server's tools name: users,
+/// organizations, memberships, organization invitations, sessions and
+/// instance invitations.
+const ID_PREFIXES: [&str; 6] = ["user_", "org_", "orgmem_", "orginv_", "sess_", "inv_"];
+
+/// Whether `value` has the form of one of those IDs: a known prefix and 1
+/// to 64 letters or digits. Such a value names an object and says nothing
+/// an end user wrote, so the audit trail may record it.
+pub fn is_object_id(value: &str) -> bool {
+    ID_PREFIXES.iter().any(|prefix| is_id(value, prefix))
+}
+
 fn id_expected(noun: &str, prefix: &str) -> Cow<'static, str> {
     format!("a Clerk {noun} ID: `{prefix}` followed by letters and digits").into()
 }
@@ -319,6 +331,32 @@ mod tests {
             error,
             "must be a Clerk user ID: `user_` followed by letters and digits (got \"org_1\")"
         );
+    }
+
+    #[test]
+    fn object_ids_have_a_known_prefix_and_letters_or_digits() {
+        for id in [
+            "user_2abc",
+            "org_9",
+            "orgmem_x1",
+            "orginv_Y2",
+            "sess_3",
+            "inv_4z",
+        ] {
+            assert!(is_object_id(id), "{id:?} refused");
+        }
+        for other in [
+            "",
+            "user_",
+            "ext_123",
+            "user_a@b.co",
+            "org_a-b",
+            "sk_test_abc",
+            "USER_abc",
+        ] {
+            assert!(!is_object_id(other), "{other:?} accepted");
+        }
+        assert!(!is_object_id(&format!("org_{}", "a".repeat(65))));
     }
 
     #[test]

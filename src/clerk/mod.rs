@@ -32,6 +32,7 @@ pub mod sessions;
 pub mod users;
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::time::Duration;
 
 use futures::future::LocalBoxFuture;
@@ -184,6 +185,41 @@ pub trait HttpSend {
     fn wait(&self, duration: Duration) -> LocalBoxFuture<'_, ()>;
 }
 
+/// Passes every request on to another [`HttpSend`] unchanged, and keeps
+/// the status of the last answer that came back: what the audit trail
+/// records as a call's `clerkStatus`. A request that got no answer leaves
+/// it as it was.
+pub struct LastStatus<'a> {
+    http: &'a dyn HttpSend,
+    status: Cell<Option<u16>>,
+}
+
+impl LastStatus<'_> {
+    /// The status of the last answer, if any came.
+    pub fn status(&self) -> Option<u16> {
+        self.status.get()
+    }
+}
+
+impl HttpSend for LastStatus<'_> {
+    fn send(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> LocalBoxFuture<'_, Result<Response<Vec<u8>>, SendError>> {
+        Box::pin(async move {
+            let answer = self.http.send(request).await;
+            if let Ok(response) = &answer {
+                self.status.set(Some(response.status().as_u16()));
+            }
+            answer
+        })
+    }
+
+    fn wait(&self, duration: Duration) -> LocalBoxFuture<'_, ()> {
+        self.http.wait(duration)
+    }
+}
+
 /// The pauses before the second and third tries of a read that met a
 /// transient failure (see [`ClerkError::is_transient`]).
 pub const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(250), Duration::from_millis(750)];
@@ -257,6 +293,26 @@ impl<'a> ClerkClient<'a> {
             http,
             api_url: self.api_url,
             key: Cow::Borrowed(&*self.key),
+            acting_user: self.acting_user,
+            retry_reads: self.retry_reads,
+        }
+    }
+
+    /// A watch on the answers this client gets, to send through with
+    /// [`ClerkClient::watched_by`].
+    pub fn last_status(&self) -> LastStatus<'a> {
+        LastStatus {
+            http: self.http,
+            status: Cell::new(None),
+        }
+    }
+
+    /// The same client, sending through `watch`.
+    pub fn watched_by<'b>(&self, watch: &'b LastStatus<'a>) -> ClerkClient<'b> {
+        ClerkClient {
+            http: watch,
+            api_url: self.api_url,
+            key: self.key.clone(),
             acting_user: self.acting_user,
             retry_reads: self.retry_reads,
         }

@@ -27,7 +27,7 @@ use serde_json::{Map, Value};
 use super::era::Era;
 use super::input::{input_required, Broken, Signed};
 use super::results::{self, Confirmation};
-use super::{fence, fence_for, Context};
+use super::{fence, fence_for, Context, Outcome};
 use crate::jsonrpc::{Reply, RpcError};
 use crate::tools::{self, CallResult, Timestamp, ToolDefinition, ToolError};
 
@@ -141,6 +141,7 @@ pub(super) async fn ask(
             title: "Go ahead?",
             description: "Yes makes the change; no leaves everything as it is.",
         };
+        context.record_outcome(Outcome::ConfirmationRequested);
         return input_required(FIELD, &effect.summary, question, &token);
     }
     let expires_at = i64::try_from(expires_at.saturating_mul(1000))
@@ -163,15 +164,22 @@ pub(super) async fn ask(
         confirm_token: &token,
         expires_at,
     };
+    context.record_outcome(Outcome::ConfirmationRequested);
     results::confirmation_needed(era, &text, &confirmation)
 }
 
-/// The result of a call refused before it ran.
+/// The result of a call that did not run: the user said no, its token was
+/// refused, or what it would change could not be read.
 pub(super) fn refuse(
     era: &Era,
     error: ToolError,
     context: &Context<'_>,
 ) -> Result<Reply, RpcError> {
+    context.record_outcome(match error {
+        ToolError::Declined(_) => Outcome::Declined,
+        ToolError::Unconfirmed(_) => Outcome::Refused,
+        _ => Outcome::ToolError,
+    });
     let result = CallResult::failed(error);
     results::tool_result(era, &result, &fence_for(&result, context.platform))
 }

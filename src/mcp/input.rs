@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::confirmation::{self, Said};
 use super::era::Era;
 use super::results::{self, Meta};
-use super::Context;
+use super::{Context, Outcome};
 use crate::jsonrpc::{self, Reply, RpcError};
 use crate::oauth::{base64_decode, base64_encode_url, Platform};
 use crate::text::shorten;
@@ -96,6 +96,7 @@ pub async fn call_tool(
                 if let Err(refused) = confirmation::check_token(token, signed, tool.name).await {
                     return confirmation::refuse(era, refused, context);
                 }
+                confirmed = true;
             }
             None => return confirmation::ask(tool, arguments, signed, era, context).await,
         }
@@ -107,6 +108,10 @@ pub async fn call_tool(
         selection: context.selection,
     };
     let result = tools::call(tool, call, context.redact_private_metadata).await;
+    context.record_outcome(match Outcome::of(&result) {
+        Outcome::Ok if confirmed => Outcome::Confirmed,
+        outcome => outcome,
+    });
     if let (Some(question), Some(signed)) = (result.question(), &signed) {
         if let Some(state) = signed.state(question).await {
             return ask_question(question, &state);

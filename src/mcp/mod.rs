@@ -13,8 +13,10 @@
 //!
 //! [`results`] holds each method's result in both eras' shapes. Any other
 //! method is `-32601`. Notifications need no answer and change nothing: the
-//! server is stateless.
+//! server is stateless. Every `tools/call` writes one line to the [`audit`]
+//! trail.
 
+pub mod audit;
 mod confirmation;
 mod era;
 #[cfg(feature = "conformance-fixtures")]
@@ -33,6 +35,7 @@ use crate::oauth::Platform;
 use crate::text::shorten;
 use crate::tools::{self, CallResult, Confirm, Credentials, Selection, ToolError};
 
+pub use audit::{Actor, Outcome, Trail};
 pub use era::{
     decide, handshake_version, is_stateless, Declared, Era, EraError, STATELESS_VERSION,
 };
@@ -56,8 +59,11 @@ pub struct Context<'a> {
     pub list_caching: Caching,
     /// Who the request acts for, whom a question's answer must come from.
     pub principal: Principal<'a>,
-    /// The clock and the crypto that sign and check request states.
+    /// The clock and the crypto that sign and check request states, and
+    /// the log the audit trail is written to.
     pub platform: &'a dyn Platform,
+    /// What the audit trail records of the request.
+    pub trail: Trail<'a>,
 }
 
 /// An answer, and how it stands.
@@ -170,7 +176,12 @@ pub async fn handle_request(request: Request, era: &Era, context: &Context<'_>) 
         (Era::Handshake(_), "logging/setLevel") => set_log_level(&request.params),
         (Era::Stateless(_), "server/discover") => results::introduction(era),
         (_, "tools/list") => list_tools(&request.params, era, context),
-        (_, "tools/call") => call_tool(request.params, era, context).await,
+        (_, "tools/call") => {
+            let call = audit::ToolCall::begin(&request.params, context);
+            let outcome = call_tool(request.params, era, &call.context(context)).await;
+            call.write(outcome.is_ok(), context).await;
+            outcome
+        }
         (_, "prompts/list") => list_prompts(&request.params, era, context),
         (_, "prompts/get") => get_prompt(request.params, era, context),
         (_, other) => Err(RpcError::new(
@@ -234,6 +245,7 @@ async fn call_tool(
     let tool = tools::find(&name, context.selection)
         .ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {}", shorten(&name, 80))))?;
     if let (Some(withheld), false) = (context.writes_withheld, tool.annotations.read_only) {
+        context.record_outcome(Outcome::Refused);
         let refused = CallResult::failed(ToolError::Withheld(withheld.reason(&name)));
         return results::tool_result(era, &refused, &fence_for(&refused, context.platform));
     }

@@ -129,10 +129,21 @@ pub enum Grant {
     ReadOnly,
 }
 
-/// What the runtime brings to token checks: the wall clock and the crypto.
+/// What the runtime lends the core: the wall clock and the crypto (token
+/// checks, request states, the audit trail's digests) and the worker's log.
 pub trait Platform {
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> u64;
+
     /// Seconds since the Unix epoch.
-    fn now(&self) -> u64;
+    fn now(&self) -> u64 {
+        self.now_ms() / 1000
+    }
+
+    /// Writes `line` to the worker's log as one line: the audit trail's
+    /// (`console.log` in the Worker, which Workers Logs, Logpush and
+    /// `wrangler tail` read).
+    fn log(&self, line: &str);
 
     /// The SHA-256 of `data`.
     fn sha256<'a>(&'a self, data: &'a [u8]) -> LocalBoxFuture<'a, Result<[u8; 32], String>>;

@@ -192,6 +192,12 @@ impl CallResult {
         CallResult(Err(error))
     }
 
+    /// Whether the call failed: its arguments, its key or Clerk refused it,
+    /// or it was refused before its tool ran.
+    pub fn is_error(&self) -> bool {
+        self.0.is_err()
+    }
+
     /// The question the tool asks instead of answering, if it asks one.
     pub fn question(&self) -> Option<&Question> {
         match &self.0 {

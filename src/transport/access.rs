@@ -49,6 +49,9 @@ pub struct Admitted {
     /// Why its way in gives it only the read tools, when it does: one of
     /// `MCP_READONLY_TOKENS`, or a user of `MCP_READONLY_USERS`.
     pub read_only: Option<WritesWithheld>,
+    /// The position, from 1, of the access token it came with in the
+    /// server's list: `MCP_AUTH_TOKENS`, then `MCP_READONLY_TOKENS`.
+    pub token_number: Option<usize>,
 }
 
 /// Lets the request through on its static token (or an open server), or
@@ -60,9 +63,10 @@ pub fn check(access: &Access, headers: &HeaderMap) -> Result<Admitted, Refusal> 
         Access::Protected { tokens, .. } => {
             let presented = bearer_token(headers).ok_or(Refusal::MissingToken)?;
             match matching(tokens, presented) {
-                Some(token) => Ok(Admitted {
+                Some((index, token)) => Ok(Admitted {
                     acting_user: None,
                     read_only: token.read_only().then_some(WritesWithheld::ReadOnlyToken),
+                    token_number: Some(index + 1),
                 }),
                 None => Err(Refusal::WrongToken),
             }
@@ -88,6 +92,7 @@ pub async fn admit(
                     Grant::Full => None,
                     Grant::ReadOnly => Some(WritesWithheld::ReadOnlyUser),
                 },
+                token_number: None,
             })
         }
         (Err(refusal), _) => Err(refusal),
@@ -105,18 +110,17 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&[u8]> {
     (!token.is_empty()).then_some(token)
 }
 
-/// The one of `tokens` that `presented` equals, comparing against every
-/// token so that the time taken does not say which one matched, or how
-/// closely.
-fn matching<'a>(tokens: &'a [AccessToken], presented: &[u8]) -> Option<&'a AccessToken> {
-    tokens.iter().fold(None, |matched, token| {
-        let equal = constant_time_eq(token.expose(), presented);
-        if equal {
-            Some(token)
-        } else {
-            matched
-        }
-    })
+/// The one of `tokens` that `presented` equals, with its index (the first,
+/// should a token be listed twice), comparing against every token so that
+/// the time taken does not say which one matched, or how closely.
+fn matching<'a>(tokens: &'a [AccessToken], presented: &[u8]) -> Option<(usize, &'a AccessToken)> {
+    tokens
+        .iter()
+        .enumerate()
+        .fold(None, |matched, (index, token)| {
+            let equal = constant_time_eq(token.expose(), presented);
+            matched.or(equal.then_some((index, token)))
+        })
 }
 
 /// Compares two byte strings in time that depends only on their lengths.

@@ -1,7 +1,8 @@
 //! The request headers of the streamable HTTP transport that say what a POST
 //! holds: `Content-Type`, `MCP-Protocol-Version` (MCP 2025-06-18 and later),
 //! and `Mcp-Method` and `Mcp-Name` (MCP 2026-07-28), read here and judged
-//! by [`crate::mcp::decide`]. `Accept` is read by [`super::framing`].
+//! by [`crate::mcp::decide`]. `Accept` is read by [`super::framing`]; the
+//! edge's `cf-ray` is read for the audit trail.
 
 use http::header::{HeaderName, CONTENT_TYPE};
 use http::HeaderMap;
@@ -14,6 +15,10 @@ pub const PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-v
 pub const METHOD: HeaderName = HeaderName::from_static("mcp-method");
 /// The header that repeats the tool or prompt a stateless request names.
 pub const NAME: HeaderName = HeaderName::from_static("mcp-name");
+
+/// The ID Cloudflare's edge gives each request: the audit trail's
+/// `requestId`.
+pub const CF_RAY: HeaderName = HeaderName::from_static("cf-ray");
 
 /// Whether the body is declared as JSON (`application/json`, any parameters).
 pub fn content_type_is_json(headers: &HeaderMap) -> bool {

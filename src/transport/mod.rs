@@ -82,7 +82,7 @@ pub use responses::{misconfigured, unreadable_request};
 /// time, which keeps http's matcher of standard names out of the wasm.
 /// [`handle`] keeps to the same list, so that the tests see what the
 /// Worker sees.
-pub const READ_HEADERS: [HeaderName; 13] = [
+pub const READ_HEADERS: [HeaderName; 14] = [
     ACCEPT,
     AUTHORIZATION,
     CONTENT_LENGTH,
@@ -96,6 +96,7 @@ pub const READ_HEADERS: [HeaderName; 13] = [
     narrowing::READONLY_HEADER,
     narrowing::TOOLSETS_HEADER,
     narrowing::CONFIRM_HEADER,
+    headers::CF_RAY,
 ];
 
 /// What the runtime lends the core for a request: outbound HTTP, the clock

@@ -11,7 +11,7 @@
 use futures::future::join_all;
 use http::request::Parts;
 use http::{Response, StatusCode};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::body::BodyError;
 use super::credentials::{self, SECRET_KEY_HEADER};
@@ -24,8 +24,8 @@ use crate::config::{Access, Config, Mode};
 use crate::json;
 use crate::jsonrpc::{self, code, Message, RpcError};
 use crate::mcp::{
-    self, CacheScope, Caching, Context, Era, EraError, Principal, ProtocolVersion, Standing,
-    WritesWithheld, STATELESS_VERSION,
+    self, audit, Actor, CacheScope, Caching, Context, Era, EraError, Principal, ProtocolVersion,
+    Standing, Trail, WritesWithheld, STATELESS_VERSION,
 };
 use crate::oauth::{self, Platform};
 use crate::tools::Credentials;
@@ -51,10 +51,21 @@ pub async fn answer_post(
         (None, Some(token)) => Principal::Token(token),
         (None, None) => Principal::KeyHolder,
     };
+    let actor = match (&acting_user, admitted.token_number, &config.mode) {
+        (Some(user_id), _, _) => Actor::User(user_id),
+        (None, Some(number), _) => Actor::Token(number),
+        (None, None, Mode::Public) => Actor::KeyHolder,
+        (None, None, Mode::Hosted(_)) => Actor::Anonymous,
+    };
+    let ray = parts
+        .headers
+        .get(headers::CF_RAY)
+        .and_then(|value| value.to_str().ok());
     let asker = Asker {
         principal,
         platform: runtime.platform,
         read_only: admitted.read_only,
+        trail: Trail::new(actor, ray),
     };
     handle_post(parts, body, config, clerk, asker).await
 }
@@ -66,6 +77,8 @@ struct Asker<'a> {
     platform: &'a dyn Platform,
     /// Why its way in gives it only the read tools, when it does.
     read_only: Option<WritesWithheld>,
+    /// Who it is, and which request, as the audit trail says.
+    trail: Trail<'a>,
 }
 
 /// The token check of a hosted server with OAuth on, bound to this request:
@@ -172,6 +185,7 @@ async fn handle_post(
         writes_withheld,
         principal: asker.principal,
         platform: asker.platform,
+        trail: asker.trail,
     };
     match value {
         Value::Array(batch) => match mcp::handshake_version(&declared) {
@@ -186,38 +200,61 @@ async fn handle_post(
                 ),
             ),
         },
-        single => match Message::from_value(single) {
-            Ok(Message::Request(request)) => match mcp::decide(&declared, &request) {
-                Ok(era) => {
-                    let mcp::Answer { response, standing } =
-                        mcp::handle_request(request, &era, &context).await;
-                    let status = match standing {
-                        Standing::Answered => StatusCode::OK,
-                        Standing::NoSuchMethod => StatusCode::NOT_FOUND,
-                        Standing::Refused => StatusCode::BAD_REQUEST,
+        single => {
+            let tool_call = calls_a_tool(&single);
+            match Message::from_value(single) {
+                Ok(Message::Request(request)) => match mcp::decide(&declared, &request) {
+                    Ok(era) => {
+                        let mcp::Answer { response, standing } =
+                            mcp::handle_request(request, &era, &context).await;
+                        let status = match standing {
+                            Standing::Answered => StatusCode::OK,
+                            Standing::NoSuchMethod => StatusCode::NOT_FOUND,
+                            Standing::Refused => StatusCode::BAD_REQUEST,
+                        };
+                        answer(status, &response, format, response.size_hint())
+                    }
+                    Err(refusal) => {
+                        if tool_call {
+                            audit::refused(&request.params, &context).await;
+                        }
+                        match refusal {
+                            EraError::UnsupportedHeader(unsupported) => {
+                                unsupported_version(&unsupported)
+                            }
+                            EraError::Refused(error) => {
+                                let response = jsonrpc::Response::new(request.id, Err(error));
+                                answer(StatusCode::BAD_REQUEST, &response, format, response.size_hint())
+                            }
+                        }
+                    }
+                },
+                Ok(Message::Notification(_) | Message::Response) => accepted(),
+                Err(rejected) => {
+                    // A request whose params are not an object is still a
+                    // request and is answered like one; anything else is not
+                    // a message.
+                    let status = if rejected.error.code == code::INVALID_PARAMS {
+                        if tool_call {
+                            audit::refused(&Map::new(), &context).await;
+                        }
+                        StatusCode::OK
+                    } else {
+                        StatusCode::BAD_REQUEST
                     };
+                    let response = jsonrpc::Response::from(rejected);
                     answer(status, &response, format, response.size_hint())
                 }
-                Err(EraError::UnsupportedHeader(unsupported)) => unsupported_version(&unsupported),
-                Err(EraError::Refused(error)) => {
-                    let response = jsonrpc::Response::new(request.id, Err(error));
-                    answer(StatusCode::BAD_REQUEST, &response, format, response.size_hint())
-                }
-            },
-            Ok(Message::Notification(_) | Message::Response) => accepted(),
-            Err(rejected) => {
-                // A request whose params are not an object is still a request
-                // and is answered like one; anything else is not a message.
-                let status = if rejected.error.code == code::INVALID_PARAMS {
-                    StatusCode::OK
-                } else {
-                    StatusCode::BAD_REQUEST
-                };
-                let response = jsonrpc::Response::from(rejected);
-                answer(status, &response, format, response.size_hint())
             }
-        },
+        }
     }
+}
+
+/// Whether a posted message asks for `tools/call`, read before the message
+/// is taken apart: every such request the transport refuses after reading
+/// it still gets its audit line.
+fn calls_a_tool(message: &Value) -> bool {
+    message.get("method").and_then(Value::as_str) == Some("tools/call")
 }
 
 /// How a stateless client may cache this request's list answers: for the
@@ -274,21 +311,32 @@ async fn handle_batch(
     }
     let answers = join_all(batch.into_iter().map(|value| async move {
         let stateless = mcp::is_stateless(&value);
+        let tool_call = calls_a_tool(&value);
         match Message::from_value(value) {
-            Ok(Message::Request(request)) if stateless => Some(jsonrpc::Response::new(
-                request.id,
-                Err(RpcError::new(
-                    code::INVALID_REQUEST,
-                    format!("Invalid Request: a {STATELESS_VERSION} request cannot be batched"),
-                )),
-            )),
+            Ok(Message::Request(request)) if stateless => {
+                if tool_call {
+                    audit::refused(&request.params, context).await;
+                }
+                Some(jsonrpc::Response::new(
+                    request.id,
+                    Err(RpcError::new(
+                        code::INVALID_REQUEST,
+                        format!("Invalid Request: a {STATELESS_VERSION} request cannot be batched"),
+                    )),
+                ))
+            }
             Ok(Message::Request(request)) => Some(
                 mcp::handle_request(request, &Era::Handshake(version), context)
                     .await
                     .response,
             ),
             Ok(Message::Notification(_) | Message::Response) => None,
-            Err(rejected) => Some(jsonrpc::Response::from(rejected)),
+            Err(rejected) => {
+                if tool_call && rejected.error.code == code::INVALID_PARAMS {
+                    audit::refused(&Map::new(), context).await;
+                }
+                Some(jsonrpc::Response::from(rejected))
+            }
         }
     }))
     .await;

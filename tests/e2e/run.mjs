@@ -11,6 +11,9 @@
 // public-mode worker whose Clerk is that proxy, and a second fake Clerk behind `prism proxy`
 // (which checks the fake's answers against the spec), and runs tests/contract/*.test.mjs.
 //
+// Each worker's output (what it logs, the audit trail among it) is saved, and the tests are
+// told where in MCP_LOG_<worker>, beside its URL in MCP_URL_<worker>.
+//
 // Clients reach every worker only through a recording proxy of its own (recorder.mjs), which
 // writes down every answer (and sends again a request wrangler dev lost on its way, which
 // the summary counts); the last step looks through those answers and every wrangler log
@@ -467,9 +470,15 @@ async function runEndToEnd(testFiles, stepNames) {
     return;
   }
 
+  // Where each worker's output is saved (MCP_LOG_HOSTED beside MCP_URL_HOSTED, and so on), for
+  // the tests that read what a worker logs (tests/e2e/audit.test.mjs).
+  const logs = Object.fromEntries(workers.map((worker) => [
+    worker.env.replace(/^MCP_URL_/, 'MCP_LOG_'), join(workDir, `wrangler-${worker.name}.log`),
+  ]));
   const testEnv = {
     ...process.env,
     ...urls,
+    ...logs,
     FAKE_CLERK_URL: clerkUrl,
     CLERK_KEY_PUBLIC: publicKey,
     CLERK_KEY_HOSTED: hostedKey,

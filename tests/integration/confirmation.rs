@@ -487,3 +487,59 @@ fn every_write_tool_takes_a_confirm_token_and_no_read_tool_does() {
         assert_eq!(property.is_object(), writes, "{}", tool["name"]);
     }
 }
+
+#[test]
+fn the_audit_trail_says_how_each_confirmation_ended() {
+    let clerk = acme_clerk();
+    let platform = FakePlatform::default();
+    let config = public_config();
+    let delete = |token: Option<&str>| {
+        call_with(
+            "clerk_delete_organization",
+            delete_acme(token),
+            KEY,
+            &config,
+            &clerk,
+            &platform,
+        )
+    };
+    let first = delete(None);
+    let token = token(&first);
+    delete(Some(&format!("{token}x")));
+    delete(Some(&token));
+    let stateless = |extra: Value| {
+        body_json(&send_on(stateless_ban(extra), &config, &clerk, &platform))["result"].clone()
+    };
+    for answer in [
+        json!({"action": "decline"}),
+        json!({"action": "accept", "content": {"confirm": true}}),
+    ] {
+        let asked = stateless(json!({}));
+        stateless(
+            json!({"requestState": asked["requestState"], "inputResponses": {"confirm": answer}}),
+        );
+    }
+    let lines = platform.log_json();
+    assert_eq!(lines[0]["argsDigest"], lines[2]["argsDigest"], "{lines:?}");
+    assert_ne!(lines[0]["argsDigest"], lines[3]["argsDigest"], "{lines:?}");
+    let outcomes: Vec<(Value, Value)> = lines
+        .iter()
+        .map(|line| (line["outcome"].clone(), line["clerkStatus"].clone()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (json!("confirmation_requested"), json!(200)),
+            (json!("refused"), Value::Null),
+            (json!("confirmed"), json!(200)),
+            (json!("confirmation_requested"), json!(200)),
+            (json!("declined"), Value::Null),
+            (json!("confirmation_requested"), json!(200)),
+            (json!("confirmed"), json!(200)),
+        ]
+    );
+    assert_eq!(
+        methods(&clerk),
+        ["GET", "GET", "DELETE", "GET", "GET", "GET", "GET", "POST"]
+    );
+}

@@ -6,6 +6,7 @@
 mod support;
 
 mod access;
+mod audit;
 mod bad_input;
 mod clerk_faults;
 mod confirmation;

@@ -176,16 +176,19 @@ pub fn config_error(name: &str, value: &str) -> String {
 /// The fake clock's time, in Unix seconds, unless a test moves it.
 pub const NOW: u64 = 1_800_000_000;
 
-/// A stand-in for the runtime's clock and WebCrypto. Its "signature" of a
-/// message by key `kid` is `kid:` followed by the message, which
+/// A stand-in for the runtime's clock, WebCrypto and log. Its "signature"
+/// of a message by key `kid` is `kid:` followed by the message, which
 /// [`fake_signature`] writes; its SHA-256 is a keyed mix that no test relies
-/// on beyond telling tokens apart.
+/// on beyond telling tokens apart. It keeps every log line, after checking
+/// that it holds none of the tests' keys and tokens.
 pub struct FakePlatform {
     pub now: Cell<u64>,
     /// How many random draws were made: each draw differs from the last.
     pub draws: Cell<u64>,
     /// How many signatures were checked.
     pub verifications: Cell<usize>,
+    /// The lines written to the log, in order.
+    pub lines: RefCell<Vec<String>>,
 }
 
 impl Default for FakePlatform {
@@ -194,7 +197,19 @@ impl Default for FakePlatform {
             now: Cell::new(NOW),
             draws: Cell::new(0),
             verifications: Cell::new(0),
+            lines: RefCell::new(Vec::new()),
         }
+    }
+}
+
+impl FakePlatform {
+    /// The log's lines, each read as JSON.
+    pub fn log_json(&self) -> Vec<Value> {
+        self.lines
+            .borrow()
+            .iter()
+            .map(|line| serde_json::from_str(line).expect("a log line is JSON"))
+            .collect()
     }
 }
 
@@ -204,8 +219,19 @@ pub fn fake_signature(kid: &str, message: &str) -> Vec<u8> {
 }
 
 impl Platform for FakePlatform {
-    fn now(&self) -> u64 {
-        self.now.get()
+    fn now_ms(&self) -> u64 {
+        self.now.get() * 1000
+    }
+
+    fn log(&self, line: &str) {
+        assert!(
+            !line.contains('\n'),
+            "a log line holds a line break: {line}"
+        );
+        for secret in [KEY, OTHER_KEY, TOKEN, "old-token-9876543210fedcba"] {
+            assert!(!line.contains(secret), "a log line holds a secret: {line}");
+        }
+        self.lines.borrow_mut().push(line.to_owned());
     }
 
     fn sha256<'a>(&'a self, data: &'a [u8]) -> LocalBoxFuture<'a, Result<[u8; 32], String>> {

@@ -25,8 +25,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::era::Era;
-use super::input::{input_required, Broken, Signed};
 use super::results::{self, Confirmation};
+use super::state::{input_required, Broken, Signed};
 use super::{fence, fence_for, Context, Outcome};
 use crate::jsonrpc::{Reply, RpcError};
 use crate::tools::{self, CallResult, Timestamp, ToolDefinition, ToolError};

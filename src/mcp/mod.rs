@@ -24,6 +24,7 @@ mod fixtures;
 mod input;
 pub mod prompts;
 mod results;
+mod state;
 mod version;
 
 use std::fmt::Write;
@@ -39,8 +40,8 @@ pub use audit::{Actor, Outcome, Trail};
 pub use era::{
     decide, handshake_version, is_stateless, Declared, Era, EraError, STATELESS_VERSION,
 };
-pub use input::Principal;
 pub use results::{CacheScope, Caching};
+pub use state::Principal;
 pub use version::ProtocolVersion;
 
 /// What a request may use besides its own message.

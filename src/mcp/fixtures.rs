@@ -9,7 +9,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::input::Signed;
+use super::state::Signed;
 use super::results::in_era;
 use super::{prompts, results, Context, Era, Standing};
 use crate::jsonrpc::{code, Reply, Request, RpcError};

@@ -20,6 +20,7 @@
 
 mod error;
 pub mod ids;
+pub mod instance;
 pub mod invitations;
 mod key;
 pub mod memberships;

@@ -71,6 +71,17 @@ pub struct User {
     pub updated_at: Option<i64>,
 }
 
+impl User {
+    /// The address of the user's primary email, if they have one.
+    pub fn primary_email_address(&self) -> Option<String> {
+        let primary_id = self.primary_email_address_id.as_deref()?;
+        self.email_addresses
+            .iter()
+            .find(|email| email.id.as_deref() == Some(primary_id))
+            .map(|email| email.email_address.clone())
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct EmailAddress {
     pub id: Option<String>,

@@ -26,7 +26,7 @@ use super::era::meta;
 use super::Context;
 use crate::clerk::{ids, ClerkClient, LastStatus};
 use crate::oauth::Platform;
-use crate::tools::{self, CallResult, Timestamp};
+use crate::tools::{self, Actor, CallResult, Caller, Timestamp};
 
 /// What the digest's key is derived with, from the Clerk key.
 const DIGEST_KEY_LABEL: &[u8] = b"clerk-mcp-worker audit digest key v1";
@@ -81,21 +81,6 @@ impl Outcome {
     }
 }
 
-/// Who a request acts for, as the trail names them (`principal`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Actor<'a> {
-    /// The holder of an access token: its position, from 1, in the
-    /// server's list of them, `MCP_AUTH_TOKENS` then `MCP_READONLY_TOKENS`.
-    Token(usize),
-    /// The user who signed in with OAuth.
-    User(&'a str),
-    /// Public mode without access tokens: whoever holds the request's key.
-    KeyHolder,
-    /// A hosted server opened with `MCP_ALLOW_UNAUTHENTICATED`: no one is
-    /// named.
-    Anonymous,
-}
-
 /// What the trail records of the request a [`Context`] serves, and the
 /// call it is recording, if any.
 #[derive(Clone, Copy)]
@@ -123,6 +108,21 @@ impl<'a> Trail<'a> {
 }
 
 impl Context<'_> {
+    /// Who calls the tool this context serves, and what their connection
+    /// may do.
+    pub fn caller(&self) -> Caller<'_> {
+        Caller {
+            actor: self.trail.actor,
+            principal: self
+                .trail
+                .call
+                .map_or("anonymous", |call| call.principal.as_str()),
+            policy: self.policy,
+            writes_withheld: self.writes_withheld,
+            confirm: self.confirm,
+        }
+    }
+
     /// Says how the `tools/call` this context serves ended. Without it, the
     /// line says `ok` for an answer and `refused` for a protocol error; the
     /// last outcome recorded wins. Outside a `tools/call` it does nothing.
@@ -136,6 +136,8 @@ impl Context<'_> {
 /// The record of one `tools/call`, from its arrival to its line.
 pub(super) struct ToolCall<'a> {
     started_ms: u64,
+    /// Who called, as the line names them (and `clerk_whoami` tells them).
+    principal: String,
     /// The tool's name, when it is one of the registry's: any other name
     /// was chosen by the caller and is not written.
     tool: Option<&'static str>,
@@ -159,10 +161,17 @@ struct Client {
 
 impl<'a> ToolCall<'a> {
     /// Begins the record of a `tools/call` with `params`, as it arrives.
-    pub(super) fn begin(params: &Map<String, Value>, context: &Context<'a>) -> Self {
+    pub(super) async fn begin(params: &Map<String, Value>, context: &Context<'a>) -> Self {
         let arguments = params.get("arguments").filter(|value| !value.is_null());
+        let started_ms = context.platform.now_ms();
+        let key = context
+            .clerk
+            .as_ref()
+            .ok()
+            .map(|clerk| clerk.secret_key().expose());
         ToolCall {
-            started_ms: context.platform.now_ms(),
+            started_ms,
+            principal: principal(context.trail.actor, key, context.platform).await,
             tool: params
                 .get("name")
                 .and_then(Value::as_str)
@@ -221,7 +230,6 @@ impl<'a> ToolCall<'a> {
             .as_ref()
             .ok()
             .map(|clerk| clerk.secret_key().expose());
-        let principal = principal(context.trail.actor, key, platform).await;
         let args_digest = match key {
             Some(key) => digest(key, &self.arguments, platform).await,
             None => None,
@@ -234,7 +242,7 @@ impl<'a> ToolCall<'a> {
             request_id: context.trail.request_id,
             tool: self.tool,
             outcome,
-            principal: &principal,
+            principal: &self.principal,
             client: self.client.as_ref(),
             targets: &self.targets,
             args_digest: args_digest.as_deref(),
@@ -253,7 +261,7 @@ impl<'a> ToolCall<'a> {
 /// refused after reading it: a stateless request that breaks the era's
 /// rules, or one inside a batch.
 pub async fn refused(params: &Map<String, Value>, context: &Context<'_>) {
-    let call = ToolCall::begin(params, context);
+    let call = ToolCall::begin(params, context).await;
     call.outcome.set(Some(Outcome::Refused));
     call.write(false, context).await;
 }

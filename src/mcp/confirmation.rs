@@ -118,6 +118,7 @@ pub(super) async fn ask(
         clerk: &context.clerk,
         can_ask: false,
         selection: context.selection,
+        caller: context.caller(),
     };
     let effect = match tools::effect_of(tool, call).await {
         Ok(effect) => effect,

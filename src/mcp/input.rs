@@ -81,6 +81,7 @@ pub async fn call_tool(
         clerk: &context.clerk,
         can_ask,
         selection: context.selection,
+        caller: context.caller(),
     };
     let result = tools::call(tool, call, context.redact_private_metadata).await;
     context.record_outcome(match Outcome::of(&result) {

@@ -34,9 +34,11 @@ use serde_json::{json, Map, Value};
 use crate::jsonrpc::{self, code, Reply, Request, Response, RpcError};
 use crate::oauth::Platform;
 use crate::text::shorten;
-use crate::tools::{self, CallResult, Confirm, Credentials, Selection, ToolError};
+use crate::tools::{
+    self, CallResult, Confirm, Credentials, Policy, Selection, ToolError, WritesWithheld,
+};
 
-pub use audit::{Actor, Outcome, Trail};
+pub use audit::{Outcome, Trail};
 pub use era::{
     decide, handshake_version, is_stateless, Declared, Era, EraError, STATELESS_VERSION,
 };
@@ -65,6 +67,9 @@ pub struct Context<'a> {
     pub platform: &'a dyn Platform,
     /// What the audit trail records of the request.
     pub trail: Trail<'a>,
+    /// What the server's settings and the connection's wishes make of it,
+    /// as `clerk_whoami` tells it.
+    pub policy: Policy,
 }
 
 /// An answer, and how it stands.
@@ -85,39 +90,6 @@ pub enum Standing {
     /// A stateless request that needs a capability its client did not
     /// declare: HTTP 400.
     Refused,
-}
-
-/// Why a request gets only the read tools, beyond its selection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WritesWithheld {
-    /// It was sent with one of `MCP_READONLY_TOKENS`.
-    ReadOnlyToken,
-    /// It was sent with an OAuth token of a user `MCP_READONLY_USERS` names.
-    ReadOnlyUser,
-    /// It acts with a production (`sk_live_`) key on a server whose operator
-    /// has not set `MCP_LIVE_WRITES=true`.
-    ProductionKey,
-}
-
-impl WritesWithheld {
-    /// Why `tool`, which changes data, is refused.
-    fn reason(self, tool: &str) -> String {
-        match self {
-            WritesWithheld::ReadOnlyToken => format!(
-                "{tool} changes data, and this request's access token is one of the server's \
-                 read-only tokens (MCP_READONLY_TOKENS), which get only the read tools"
-            ),
-            WritesWithheld::ReadOnlyUser => format!(
-                "{tool} changes data, and the user who signed in is one of the server's \
-                 read-only users (MCP_READONLY_USERS), who get only the read tools"
-            ),
-            WritesWithheld::ProductionKey => format!(
-                "{tool} changes data, and the Clerk key in use is a production key (sk_live_). \
-                 This server offers write tools with a production key only when its operator \
-                 sets MCP_LIVE_WRITES=true"
-            ),
-        }
-    }
 }
 
 impl Context<'_> {
@@ -178,7 +150,7 @@ pub async fn handle_request(request: Request, era: &Era, context: &Context<'_>) 
         (Era::Stateless(_), "server/discover") => results::introduction(era),
         (_, "tools/list") => list_tools(&request.params, era, context),
         (_, "tools/call") => {
-            let call = audit::ToolCall::begin(&request.params, context);
+            let call = audit::ToolCall::begin(&request.params, context).await;
             let outcome = call_tool(request.params, era, &call.context(context)).await;
             call.write(outcome.is_ok(), context).await;
             outcome

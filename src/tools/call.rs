@@ -16,7 +16,7 @@ use serde_json::value::{to_raw_value, RawValue};
 use serde_json::{Map, Value};
 
 use super::question::Question;
-use super::{redaction, Arguments, Selection, ToolDefinition, ToolError};
+use super::{redaction, Arguments, Caller, Selection, ToolDefinition, ToolError};
 use crate::clerk::{ClerkClient, KeyError};
 
 /// What the tools of one request act through: the Clerk client of the
@@ -24,13 +24,15 @@ use crate::clerk::{ClerkClient, KeyError};
 pub type Credentials<'a> = Result<ClerkClient<'a>, KeyError>;
 
 /// One call of a tool: its arguments, the request's credentials, whether
-/// the client can put a question to its user, and the tools the request
-/// may use.
+/// the client can put a question to its user, the tools the request may
+/// use, and who calls.
 pub struct Call<'a> {
     pub arguments: Map<String, Value>,
     pub clerk: &'a Credentials<'a>,
     pub can_ask: bool,
     pub selection: Selection,
+    /// Who calls, and what their connection may do.
+    pub caller: Caller<'a>,
 }
 
 /// What a tool call ends in: its output as JSON (the `structuredContent`),

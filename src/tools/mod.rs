@@ -17,6 +17,7 @@
 
 mod arguments;
 mod call;
+mod caller;
 mod effects;
 mod error;
 mod invitations;
@@ -31,6 +32,7 @@ mod schemas;
 mod selection;
 mod sessions;
 mod users;
+mod whoami;
 
 use std::sync::OnceLock;
 
@@ -39,6 +41,7 @@ use serde_json::{json, Value};
 
 pub use arguments::Arguments;
 pub use call::{call, Call, CallResult, Credentials, Handler};
+pub use caller::{Actor, Caller, Policy, WritesWithheld};
 pub use effects::{Describer, Effect};
 pub use error::ToolError;
 pub use output::Timestamp;
@@ -107,7 +110,7 @@ pub struct ToolDefinition {
 /// Each group of tools with its toolset, in the order `tools/list` shows
 /// them. The tools of no toolset are about the server and the connection
 /// itself, and every selection has them.
-static GROUPS: [(Option<Toolset>, &[ToolDefinition]); 7] = [
+static GROUPS: [(Option<Toolset>, &[ToolDefinition]); 8] = [
     (Some(Toolset::Organizations), &organizations::TOOLS),
     (Some(Toolset::Members), &members::TOOLS),
     (Some(Toolset::Invitations), &invitations::TOOLS),
@@ -115,6 +118,7 @@ static GROUPS: [(Option<Toolset>, &[ToolDefinition]); 7] = [
     (Some(Toolset::Sessions), &sessions::TOOLS),
     (Some(Toolset::Roles), &roles::TOOLS),
     (None, &preview::TOOLS),
+    (None, &whoami::TOOLS),
 ];
 
 /// Every tool this server offers, with its toolset if it has one.

@@ -16,7 +16,7 @@ use serde_with::skip_serializing_none;
 
 use super::arguments::Arguments;
 use super::call::{run, Call, Outcome};
-use super::{find_any, Annotations, SchemaSource, Selection, ToolDefinition, ToolError};
+use super::{find_any, Annotations, Caller, SchemaSource, Selection, ToolDefinition, ToolError};
 use crate::clerk::{ClerkClient, HeldRequest, Rehearsal};
 use crate::text::shorten;
 
@@ -33,8 +33,10 @@ pub static TOOLS: [ToolDefinition; 1] = [ToolDefinition {
     input_schema: SchemaSource::input::<PreviewArgs>(),
     output_schema: SchemaSource::output::<Preview>(),
     handler: |call| {
-        let selection = call.selection;
-        run(call, move |clerk, args| preview(clerk, args, selection))
+        let (selection, caller) = (call.selection, call.caller);
+        run(call, move |clerk, args| {
+            preview(clerk, args, selection, caller)
+        })
     },
     effect: None,
 }];
@@ -113,6 +115,7 @@ async fn preview(
     clerk: &ClerkClient<'_>,
     args: PreviewArgs,
     selection: Selection,
+    caller: Caller<'_>,
 ) -> Result<Preview, ToolError> {
     let tool = find_any(&args.name, selection).ok_or_else(|| {
         ToolError::invalid(
@@ -138,6 +141,7 @@ async fn preview(
         clerk: &credentials,
         can_ask: false,
         selection,
+        caller,
     })
     .await?;
     let rehearsal = Rehearsal::new(clerk.http());
@@ -147,6 +151,7 @@ async fn preview(
         clerk: &rehearsed,
         can_ask: false,
         selection,
+        caller,
     })
     .await;
     drop(rehearsed);

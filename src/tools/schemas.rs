@@ -70,8 +70,14 @@ pub fn of(name: &str) -> (Value, Value) {
 mod generate {
     use super::*;
 
+    /// An input schema always lists its `properties`, even none: some
+    /// clients read a tool's arguments from there alone.
     pub fn input<T: JsonSchema>() -> Value {
-        schema_for::<T>(SchemaSettings::draft2020_12().for_deserialize())
+        let mut schema = schema_for::<T>(SchemaSettings::draft2020_12().for_deserialize());
+        if let Some(object) = schema.as_object_mut() {
+            object.entry("properties").or_insert_with(|| json!({}));
+        }
+        schema
     }
 
     pub fn output<T: JsonSchema>() -> Value {

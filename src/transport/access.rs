@@ -23,8 +23,8 @@ use http::{HeaderMap, Response, StatusCode};
 
 use crate::config::{Access, AccessToken};
 use crate::jsonrpc::{self, code, RpcError};
-use crate::mcp::WritesWithheld;
 use crate::oauth::{self, metadata, Cause, Denial, Grant};
+use crate::tools::WritesWithheld;
 
 /// Why a request may not use `/mcp`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -24,11 +24,11 @@ use crate::config::{Access, Config, Mode};
 use crate::json;
 use crate::jsonrpc::{self, code, Message, RpcError};
 use crate::mcp::{
-    self, audit, Actor, CacheScope, Caching, Context, Era, EraError, Principal, ProtocolVersion,
-    Standing, Trail, WritesWithheld, STATELESS_VERSION,
+    self, audit, CacheScope, Caching, Context, Era, EraError, Principal, ProtocolVersion, Standing,
+    Trail, STATELESS_VERSION,
 };
 use crate::oauth::{self, Platform};
-use crate::tools::Credentials;
+use crate::tools::{Actor, Credentials, Policy, WritesWithheld};
 
 /// Answers a `POST /mcp`.
 pub async fn answer_post(
@@ -186,6 +186,12 @@ async fn handle_post(
         principal: asker.principal,
         platform: asker.platform,
         trail: asker.trail,
+        policy: Policy {
+            hosted: matches!(config.mode, Mode::Hosted(_)),
+            server_read_only: config.selection.read_only,
+            connection_read_only: wishes.selection.read_only,
+            live_writes: config.live_writes,
+        },
     };
     match value {
         Value::Array(batch) => match mcp::handshake_version(&declared) {

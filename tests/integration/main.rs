@@ -29,3 +29,4 @@ mod session_tools;
 mod stateless;
 mod transport;
 mod user_tools;
+mod whoami;

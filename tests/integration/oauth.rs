@@ -129,7 +129,7 @@ pub(crate) fn clerk_with(verify: impl Fn() -> Response<Vec<u8>> + 'static) -> Fa
                 let id = path.trim_start_matches("/v1/users/");
                 json_answer(
                     200,
-                    &json!({"id": id, "email_addresses": [
+                    &json!({"id": id, "primary_email_address_id": "idn_1", "email_addresses": [
                         {"id": "idn_1", "email_address": format!("{id}@example.com"), "verification": {"status": "verified"}},
                         {"id": "idn_2", "email_address": format!("{id}@unverified.example.com"), "verification": {"status": "unverified"}},
                     ]}),
@@ -147,6 +147,11 @@ pub(crate) fn clerk_with(verify: impl Fn() -> Response<Vec<u8>> + 'static) -> Fa
                     &json!({"data": data, "total_count": data.as_array().map_or(0, Vec::len)}),
                 )
             }
+            "/v1/instance" => json_answer(
+                200,
+                &json!({"object": "instance", "id": "ins_2oauth", "environment_type": "production",
+                        "allowed_origins": null, "workspace_id": null}),
+            ),
             "/v1/users/count" => {
                 json_answer(200, &json!({"object": "total_count", "total_count": 0}))
             }

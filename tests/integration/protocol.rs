@@ -198,6 +198,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("clerk_list_sessions", "RO"),
     ("clerk_revoke_session", "D+I"),
     ("clerk_preview", "RO"),
+    ("clerk_whoami", "RO"),
 ];
 
 #[test]

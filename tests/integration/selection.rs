@@ -58,7 +58,8 @@ fn server_wide_toolsets_offer_only_their_tools() {
             "clerk_create_invitation",
             "clerk_revoke_invitation",
             // Every selection has the preview, which reads only.
-            "clerk_preview"
+            "clerk_preview",
+            "clerk_whoami"
         ]
     );
 }
@@ -76,7 +77,8 @@ fn url_parameters_narrow_the_tools_for_one_connection() {
             "clerk_list_users",
             "clerk_count_users",
             "clerk_get_user",
-            "clerk_preview"
+            "clerk_preview",
+            "clerk_whoami"
         ]
     );
 }
@@ -96,7 +98,8 @@ fn headers_narrow_the_tools_for_one_connection() {
         [
             "clerk_list_organizations",
             "clerk_get_organization",
-            "clerk_preview"
+            "clerk_preview",
+            "clerk_whoami"
         ]
     );
 }
@@ -115,7 +118,8 @@ fn a_request_cannot_widen_what_the_server_allows() {
             "clerk_list_users",
             "clerk_count_users",
             "clerk_get_user",
-            "clerk_preview"
+            "clerk_preview",
+            "clerk_whoami"
         ]
     );
 }

@@ -9,8 +9,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::state::Signed;
 use super::results::in_era;
+use super::state::Signed;
 use super::{prompts, results, Context, Era, Standing};
 use crate::jsonrpc::{code, Reply, Request, RpcError};
 use crate::tools;

@@ -1,7 +1,7 @@
 // Every tool's Clerk requests against Clerk's own Backend API spec. A public-mode worker talks to
 // Prism (a mock server that validates each request against the spec) through spec-proxy.mjs,
 // which records each request with the violations Prism reports in `sl-violations` and the query
-// parameters and body fields the spec does not declare. Each of the thirty tools is called
+// parameters and body fields the spec does not declare. Each of the thirty-one tools is called
 // with typical and edge arguments (clerk_preview with each write tool's first) (paging, filters, signed orderBy, arrays, nested metadata with
 // nulls, optional fields set and unset); each call must reach the spec operation the tool is
 // for, and no request may break the spec. Prism answers with the spec's static examples, so the
@@ -149,6 +149,7 @@ const CALLS = {
     { query: 'billing', limit: 100, offset: 10 },
     { query: 'org:admin & co', limit: 1 },
   ]],
+  clerk_whoami: [['GetInstance'], [{}]],
 };
 
 const proxy = setting('CONTRACT_PROXY_URL');
@@ -204,7 +205,7 @@ describe('every tool\'s Clerk requests follow Clerk\'s Backend API spec (Prism)'
     console.log(`tool results on Prism's examples: ${JSON.stringify(summary)}`);
   });
 
-  it('covers all thirty tools', () => {
+  it('covers all thirty-one tools', () => {
     assert.deepEqual([...Object.keys(CALLS), 'clerk_preview'].sort(), TOOL_NAMES);
     assert.deepEqual(session.tools.map((t) => t.name).sort(), TOOL_NAMES);
   });

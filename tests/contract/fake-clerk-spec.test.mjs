@@ -141,6 +141,11 @@ describe('the fake Clerk\'s answers follow Clerk\'s Backend API spec (Prism prox
     }
   });
 
+  it('the instance', async () => {
+    const instance = await conforms('GET', '/v1/instance', 200);
+    assert.equal(instance.environment_type, key.startsWith('sk_live_') ? 'production' : 'development');
+  });
+
   it('roles, sessions, a user\'s whole life and the organization actions', async () => {
     for (const query of ['', '?limit=1&offset=1', '?query=billing&order_by=-name']) await conforms('GET', `/v1/organization_roles${query}`, 200);
     const target = users[27];

@@ -383,6 +383,7 @@ for (const [index, mode] of modes().entries()) {
           ['clerk_delete_user', { userId: own }, 'DELETE', `/v1/users/${own}`],
           // A preview makes the reads of the change it shows: the first is the user's.
           ['clerk_preview', { name: 'clerk_update_user', arguments: { userId: user, lastName: 'Every' } }, 'GET', `/v1/users/${user}`],
+          ['clerk_whoami', {}, 'GET', '/v1/instance'],
         ];
       };
 

@@ -1,4 +1,5 @@
-// A stand-in for Clerk's Backend API, for end-to-end tests: users (list, count, get, create,
+// A stand-in for Clerk's Backend API, for end-to-end tests: the instance (GET /v1/instance: a
+// development one, or a production one for a live key), users (list, count, get, create,
 // update, metadata, ban, unban, lock, unlock, delete, their organization memberships),
 // organizations (list, get by ID or slug, create, update, delete, metadata), their memberships
 // (list, add, role, metadata, removal) and invitations (list, create, revoke), the instance's
@@ -824,6 +825,9 @@ function decodeSegment(segment) {
   }
 }
 
+/** The instance IDs `GET /v1/instance` answers with, by environment. */
+export const INSTANCE_IDS = { development: 'ins_2fakeDevelopment00000000000', production: 'ins_2fakeProduction000000000000' };
+
 class FakeInstance {
   constructor({ users, organizations = [], memberships = [], invitations = [], roles = seedRoles(), sessions = seedSessions(users) }) {
     this.users = users;
@@ -842,6 +846,18 @@ class FakeInstance {
   now() {
     this.lastTime = Math.max(Date.now(), this.lastTime + 1);
     return this.lastTime;
+  }
+
+  /**
+   * The instance as `GET /v1/instance` gives it. One fake serves every key it accepts; a live
+   * key's answer is a production instance's, as it would be at Clerk.
+   */
+  describe(key) {
+    const live = key.startsWith('sk_live_');
+    return {
+      object: 'instance', id: live ? INSTANCE_IDS.production : INSTANCE_IDS.development,
+      environment_type: live ? 'production' : 'development', allowed_origins: null, workspace_id: null,
+    };
   }
 
   // Users -------------------------------------------------------------------------------------
@@ -1528,6 +1544,7 @@ class FakeInstance {
  * parameters Clerk takes there, the body fields it takes (if it takes a body), and the answer.
  */
 const ENDPOINTS = [
+  ['GET', '/v1/instance', [], null, (c) => c.instance.describe(c.key)],
   ['GET', '/v1/users', LIST_USERS_PARAMS, null, (c) => c.instance.listUsers(c.params)],
   ['GET', '/v1/users/count', COUNT_USERS_PARAMS, null, (c) => c.instance.countUsers(c.params)],
   ['GET', '/v1/users/:user', [], null, (c) => c.instance.user(c.user)],
@@ -1940,7 +1957,8 @@ function realAnswer({ req, path, found, bodyError, instance, params, parsedBody,
     }
     if (!found) throw notFound(`No route for ${req.method} ${path}`);
     if (bodyError) throw bodyError;
-    answer = structuredClone(found.endpoint.answer({ instance, params, body: parsedBody, ...found.names }));
+    const key = req.headers.authorization.slice('Bearer '.length);
+    answer = structuredClone(found.endpoint.answer({ instance, key, params, body: parsedBody, ...found.names }));
   } catch (error) {
     if (!(error instanceof ClerkError)) throw error;
     status = error.status;

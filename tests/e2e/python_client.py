@@ -4,7 +4,7 @@ In its default mode the client probes `server/discover` at protocol 2026-07-28 a
 server answers it, speaks that era natively; a client pinned to the handshake eras speaks
 2025-11-25. Each asserts the version it used, so a silent fallback fails. Then, in public
 mode (key in X-Clerk-Secret-Key) and hosted mode (no key; the second of its access tokens as
-Authorization: Bearer), it lists the thirty tools and the prompts, and calls
+Authorization: Bearer), it lists the thirty-one tools and the prompts, and calls
 clerk_list_users and clerk_get_user. In public mode, a 2026-07-28 client that can show forms
 asks clerk_get_organization for a slug that names no organization: the user is asked which
 organization was meant, and the call ends with the one chosen, or with Clerk's 404 when the
@@ -63,6 +63,7 @@ TOOL_NAMES = {
     "clerk_update_organization_metadata",
     "clerk_update_user",
     "clerk_update_user_metadata",
+    "clerk_whoami",
 }
 
 
@@ -108,7 +109,7 @@ async def check_mode(
 
             tools = {tool.name: tool for tool in (await client.list_tools()).tools}
             checks.check(
-                f"{mode}: tools/list has the thirty tools, each with an output schema",
+                f"{mode}: tools/list has the thirty-one tools, each with an output schema",
                 set(tools) == TOOL_NAMES and all(tool.output_schema for tool in tools.values()),
                 sorted(tools),
             )

@@ -26,7 +26,7 @@ const TOOLSETS = {
   roles: ['clerk_list_roles'],
 };
 // Tools of no toolset, which every selection has.
-const ALWAYS = ['clerk_preview'];
+const ALWAYS = ['clerk_preview', 'clerk_whoami'];
 const READ_TOOLS = [...ALWAYS,
   'clerk_list_organizations', 'clerk_get_organization', 'clerk_list_organization_members', 'clerk_list_user_organizations',
   'clerk_list_organization_invitations', 'clerk_list_users', 'clerk_count_users', 'clerk_get_user', 'clerk_list_sessions', 'clerk_list_roles',
@@ -130,7 +130,7 @@ describe('a connection narrows the tools', () => {
     // The URL and the headers both narrow: only what both allow.
     const both = await connect(withQuery(publicMode.url, { toolsets: 'sessions,roles' }), headers);
     try {
-      assert.deepEqual(both.tools.map((t) => t.name), ['clerk_list_sessions', 'clerk_preview']);
+      assert.deepEqual(both.tools.map((t) => t.name), ['clerk_list_sessions', 'clerk_preview', 'clerk_whoami']);
     } finally {
       await both.close();
     }
@@ -151,10 +151,10 @@ describe('a connection narrows the tools', () => {
     }
   });
 
-  it('a full connection still gets all thirty tools', async () => {
+  it('a full connection still gets all thirty-one tools', async () => {
     const body = await health(publicMode.url);
     assert.deepEqual({ readOnly: body.readOnly, redactPrivateMetadata: body.redactPrivateMetadata }, { readOnly: false, redactPrivateMetadata: false });
-    assert.equal(TOOL_NAMES.length, 30);
+    assert.equal(TOOL_NAMES.length, 31);
     assert.deepEqual(sorted([...Object.values(TOOLSETS).flat(), ...ALWAYS]), TOOL_NAMES);
   });
 });

@@ -62,7 +62,7 @@ export function modes({ token = 0 } = {}) {
   ];
 }
 
-/** The thirty tools of the tool contract, sorted by name. */
+/** The thirty-one tools of the tool contract, sorted by name. */
 export const TOOL_NAMES = [
   'clerk_add_member', 'clerk_ban_user', 'clerk_count_users', 'clerk_create_invitation',
   'clerk_create_organization', 'clerk_create_user', 'clerk_delete_organization', 'clerk_delete_user',
@@ -71,7 +71,7 @@ export const TOOL_NAMES = [
   'clerk_list_user_organizations', 'clerk_list_users', 'clerk_lock_user', 'clerk_preview', 'clerk_remove_member',
   'clerk_revoke_invitation', 'clerk_revoke_session', 'clerk_unban_user', 'clerk_unlock_user',
   'clerk_update_member_metadata', 'clerk_update_member_role', 'clerk_update_organization',
-  'clerk_update_organization_metadata', 'clerk_update_user', 'clerk_update_user_metadata',
+  'clerk_update_organization_metadata', 'clerk_update_user', 'clerk_update_user_metadata', 'clerk_whoami',
 ];
 
 /**

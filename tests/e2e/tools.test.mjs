@@ -1,5 +1,5 @@
 // The tools through the official TypeScript MCP client, in both modes: that tools/list shows the
-// thirty tools of the tool contract with their arguments, bounds and annotations, and, for the
+// thirty-one tools of the tool contract with their arguments, bounds and annotations, and, for the
 // user tools, what the user gets back and exactly which Clerk requests (path, query, key,
 // headers) each call caused. behaviour.test.mjs drives the organization tools.
 
@@ -19,6 +19,7 @@ const CONTRACT = {
   clerk_list_organizations: { args: ['includeMembersCount', 'limit', 'offset', 'orderBy', 'query'], required: [], kind: 'RO' },
   clerk_get_organization: { args: ['organizationId', 'slug'], required: [], kind: 'RO' },
   clerk_preview: { args: ['arguments', 'name'], required: ['name'], kind: 'RO' },
+  clerk_whoami: { args: [], required: [], kind: 'RO' },
   clerk_create_organization: {
     args: ['createdBy', 'maxAllowedMemberships', 'name', 'privateMetadata', 'publicMetadata', 'slug'], required: ['name'], kind: 'W',
   },
@@ -106,7 +107,7 @@ for (const mode of modes()) {
     });
     after(() => session?.close());
 
-    it('lists the thirty tools of the contract with their arguments, schemas and hints', () => {
+    it('lists the thirty-one tools of the contract with their arguments, schemas and hints', () => {
       assert.deepEqual(Object.keys(CONTRACT).sort(), TOOL_NAMES);
       const byName = Object.fromEntries(session.tools.map((tool) => [tool.name, tool]));
       assert.deepEqual(Object.keys(byName).sort(), TOOL_NAMES);

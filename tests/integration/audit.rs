@@ -4,7 +4,6 @@
 //! lists it, and nothing secret or user-written in it.
 
 use clerk_mcp_worker::config::Config;
-use clerk_mcp_worker::oauth::Platform;
 use http::Request;
 use serde_json::{json, Value};
 
@@ -46,13 +45,6 @@ fn public_call(name: &str, arguments: Value) -> Request<Vec<u8>> {
     with_key(post_json(&call_tool(name, arguments)), KEY)
 }
 
-fn with_key(mut request: Request<Vec<u8>>, key: &str) -> Request<Vec<u8>> {
-    request
-        .headers_mut()
-        .insert("x-clerk-secret-key", key.parse().expect("valid header"));
-    request
-}
-
 fn with_bearer(mut request: Request<Vec<u8>>, token: &str) -> Request<Vec<u8>> {
     request.headers_mut().insert(
         "authorization",
@@ -64,15 +56,6 @@ fn with_bearer(mut request: Request<Vec<u8>>, token: &str) -> Request<Vec<u8>> {
 fn user() -> Value {
     serde_json::from_str(include_str!("../fixtures/clerk_user_created.json"))
         .expect("fixture is JSON")
-}
-
-/// What `principal` is for a public request with `key`, as the fake
-/// platform hashes it.
-fn key_principal(key: &str) -> String {
-    let platform = FakePlatform::default();
-    let hash = futures::executor::block_on(platform.sha256(key.as_bytes())).expect("a hash");
-    let hex: String = hash[..6].iter().map(|byte| format!("{byte:02x}")).collect();
-    format!("key:{hex}")
 }
 
 fn is_hex(text: &Value, length: usize) -> bool {

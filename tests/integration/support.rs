@@ -549,3 +549,21 @@ pub fn stateless_with(method: &str, params: Value, capabilities: Value) -> Reque
     headers.insert("x-clerk-secret-key", KEY.parse().unwrap());
     request
 }
+
+/// `request` with `key` in `X-Clerk-Secret-Key`, as a public-mode client sends it.
+pub fn with_key(mut request: Request<Vec<u8>>, key: &str) -> Request<Vec<u8>> {
+    request
+        .headers_mut()
+        .insert("x-clerk-secret-key", key.parse().expect("valid header"));
+    request
+}
+
+/// How the audit trail and `clerk_whoami` name the holder of `key` in
+/// public mode: 12 hex characters of its SHA-256, as [`FakePlatform`]
+/// hashes it.
+pub fn key_principal(key: &str) -> String {
+    let hash = futures::executor::block_on(FakePlatform::default().sha256(key.as_bytes()))
+        .expect("a hash");
+    let hex: String = hash[..6].iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("key:{hex}")
+}

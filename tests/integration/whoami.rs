@@ -50,23 +50,6 @@ fn whoami_request() -> Request<Vec<u8>> {
     post_json(&call_tool("clerk_whoami", json!({})))
 }
 
-fn with_key(mut request: Request<Vec<u8>>, key: &str) -> Request<Vec<u8>> {
-    request
-        .headers_mut()
-        .insert("x-clerk-secret-key", key.parse().expect("valid header"));
-    request
-}
-
-/// `principal` for a public request with `key`: 12 hex characters of its
-/// SHA-256, as the fake platform hashes it.
-fn key_principal(key: &str) -> String {
-    use clerk_mcp_worker::oauth::Platform;
-    let hash = futures::executor::block_on(FakePlatform::default().sha256(key.as_bytes()))
-        .expect("a hash");
-    let hex: String = hash[..6].iter().map(|byte| format!("{byte:02x}")).collect();
-    format!("key:{hex}")
-}
-
 #[test]
 fn a_public_request_learns_its_instance_key_kind_and_default_policy() {
     let clerk = instance_clerk("development");

@@ -14,7 +14,9 @@
 //!   and a `confirmToken`, and whose `_meta` holds both for programs. The
 //!   same call with the same arguments and that token acts.
 //!
-//! The token is the request state's own form: an HMAC under a key derived
+//! The token is the request state's own form, marked as a token so that
+//! neither passes for the other: a form's state cannot stand in for the
+//! user's answer to it, nor a token for a form's state. It is an HMAC under a key derived
 //! from the request's Clerk key, over the tool, its exact arguments (without
 //! the token), who asked, and an expiry 5 minutes on. Any other call,
 //! caller or Clerk key, any altered byte or a late token is refused before
@@ -32,13 +34,20 @@ use crate::jsonrpc::{Reply, RpcError};
 use crate::tools::{self, CallResult, Timestamp, ToolDefinition, ToolError};
 
 /// The field of the yes/no form, and the payload member that marks a
-/// signed state or token as a confirmation.
+/// signed state or token as a confirmation, and which.
 pub(super) const FIELD: &str = "confirm";
 
-/// Whether a signed payload is a confirmation (rather than a question's
-/// offer).
+/// What [`FIELD`] holds in the state that goes with the yes/no form: good
+/// only with the form's answer.
+const BY_FORM: &str = "form";
+
+/// What [`FIELD`] holds in a `confirmToken`: good only as one.
+const BY_TOKEN: &str = "token";
+
+/// Whether a signed payload is the state of a yes/no form (rather than a
+/// question's offer).
 pub(super) fn is_confirmation(payload: &Map<String, Value>) -> bool {
-    payload.get(FIELD) == Some(&Value::Bool(true))
+    payload.get(FIELD).and_then(Value::as_str) == Some(BY_FORM)
 }
 
 /// What the user answered to the yes/no form.
@@ -86,7 +95,14 @@ pub(super) async fn check_token(
         .as_str()
         .ok_or_else(|| ToolError::Unconfirmed("confirmToken must be a string".to_owned()))?;
     let why = match signed.unseal(token).await {
-        Ok(payload) if is_confirmation(&payload) => return Ok(()),
+        Ok(payload) if payload.get(FIELD).and_then(Value::as_str) == Some(BY_TOKEN) => {
+            return Ok(())
+        }
+        Ok(payload) if is_confirmation(&payload) => {
+            "the confirmToken is the requestState of a yes/no form: send it back as \
+             requestState with the user's answer"
+                .to_owned()
+        }
         Ok(_) | Err(Broken::Foreign | Broken::Unreadable) => {
             "the confirmToken is not one this server issued".to_owned()
         }
@@ -124,13 +140,15 @@ pub(super) async fn ask(
         Ok(effect) => effect,
         Err(error) => return refuse(era, error, context),
     };
+    let by_form = matches!(era, Era::Stateless(client) if client.can_elicit);
     let mut payload = Map::new();
-    payload.insert(FIELD.into(), Value::Bool(true));
+    let kind = if by_form { BY_FORM } else { BY_TOKEN };
+    payload.insert(FIELD.into(), kind.into());
     let Some((token, expires_at)) = signed.seal(payload).await else {
         let error = ToolError::Internal("the confirmation could not be signed".to_owned());
         return refuse(era, error, context);
     };
-    if matches!(era, Era::Stateless(client) if client.can_elicit) {
+    if by_form {
         #[derive(Serialize)]
         struct YesNo {
             r#type: &'static str,

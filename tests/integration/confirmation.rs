@@ -543,3 +543,33 @@ fn the_audit_trail_says_how_each_confirmation_ended() {
         ["GET", "GET", "DELETE", "GET", "GET", "GET", "GET", "POST"]
     );
 }
+
+#[test]
+fn a_forms_state_is_no_token_and_a_token_no_forms_state() {
+    let clerk = acme_clerk();
+    let config = public_config();
+    let asked = body_json(&send(stateless_ban(json!({})), &config, &clerk))["result"].clone();
+    let state = asked["requestState"].as_str().expect("a state").to_owned();
+    // The state of the form, sent back as a token without the user's answer.
+    let as_token = call(
+        "clerk_ban_user",
+        json!({"userId": "user_2ada", "confirmToken": state}),
+        &clerk,
+    );
+    assert_eq!(as_token["isError"], true, "{as_token}");
+    assert!(
+        result_text(&as_token).contains("the requestState of a yes/no form"),
+        "{as_token}"
+    );
+    // A token, sent back as the form's state with a yes.
+    let token = token(&call(
+        "clerk_ban_user",
+        json!({"userId": "user_2ada"}),
+        &clerk,
+    ));
+    let reply = json!({"requestState": token,
+        "inputResponses": {"confirm": {"action": "accept", "content": {"confirm": true}}}});
+    let answer = body_json(&send(stateless_ban(reply), &config, &clerk));
+    assert_eq!(answer["error"]["code"], -32602, "{answer}");
+    assert!(methods(&clerk).iter().all(|method| method == "GET"));
+}

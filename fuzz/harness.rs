@@ -21,14 +21,38 @@
 //!    whose choice was raw bytes, a length byte and that many bytes;
 //! 5. how Clerk answers ([`ClerkAnswer`]);
 //! 6. the body: a JSON-RPC message (or a batch of them) built from the bytes
-//!    that follow ([`Generator`]), or the rest of the input taken as is.
+//!    that follow ([`Generator`]), or the rest of the input taken as is;
+//! 7. after a generated body only, and only when the two bytes [`ERA_MARK`]
+//!    come next, the era tail (inputs without it decode as before it
+//!    existed, on a platform whose crypto fails and without a second
+//!    request). Its fields, in order: the era ([`TAIL_ERAS`]: every message
+//!    made a 2026-07-28 request, with or without working crypto, or left in
+//!    its handshake era with crypto); the method each message gets
+//!    ([`METHOD_CHOICES`], among them `server/discover` and calls of the
+//!    tools that wait for a yes); `_meta`'s shape ([`META_SHAPES`]), the
+//!    client capabilities ([`CAPABILITIES`], elicitation or not), the
+//!    `clientInfo` ([`CLIENT_INFOS`]) and the `logLevel`
+//!    ([`LOG_LEVEL_CHOICES`]); the `MCP-Protocol-Version`, `Mcp-Method` and
+//!    `Mcp-Name` headers ([`VERSION_HEADERS`], [`METHOD_HEADERS`],
+//!    [`NAME_HEADERS`]: as the body says, base64, absent, wrong, or raw
+//!    bytes read at once); a `tools/call`'s `requestState`
+//!    ([`REQUEST_STATES`]), `inputResponses` ([`INPUT_RESPONSES`]) and
+//!    `confirmToken` argument ([`CONFIRM_TOKENS`]); the follow-up
+//!    ([`FOLLOW_UPS`]): when the answer to a lone `tools/call` gives a
+//!    confirmation token or a request state, the same call sent again with
+//!    it, as is, altered, from another caller, too late, or with token and
+//!    state swapped; and the follow-up's `inputResponses`.
+//!
+//! A case is sent, and its follow-up if any; every answer must hold the
+//! invariants of [`check`], [`check_log`] and [`check_writes`].
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
 use clerk_mcp_worker::clerk::{HttpSend, SendError, SendFailure};
 use clerk_mcp_worker::config::Config;
-use clerk_mcp_worker::oauth::{IsolateCache, Platform, RsaKey};
+use clerk_mcp_worker::oauth::{base64_encode_url, IsolateCache, Platform, RsaKey};
+use clerk_mcp_worker::tools;
 use clerk_mcp_worker::transport::{self, Runtime};
 use futures::future::LocalBoxFuture;
 use http::header::{HeaderName, HeaderValue};
@@ -113,6 +137,17 @@ impl<'a> Input<'a> {
 
     fn rest(&mut self) -> &'a [u8] {
         std::mem::take(&mut self.bytes)
+    }
+
+    /// Whether the era tail's mark comes next; if it does, it is read.
+    fn mark(&mut self) -> bool {
+        match self.bytes.strip_prefix(&ERA_MARK) {
+            Some(rest) => {
+                self.bytes = rest;
+                true
+            }
+            None => false,
+        }
     }
 }
 
@@ -627,8 +662,14 @@ impl Generator<'_, '_> {
     }
 
     fn tool_call(&mut self) -> Value {
-        let choice = self.input.choice(TOOLS.len() + 1);
-        let (name, arguments) = match TOOLS.get(choice) {
+        self.tool_call_among(&TOOLS)
+    }
+
+    /// A call of one of `tools` (or, last choice, of a name from the input),
+    /// its arguments now and then odd.
+    fn tool_call_among(&mut self, tools: &[(&str, &[(&str, &str)])]) -> Value {
+        let choice = self.input.choice(tools.len() + 1);
+        let (name, arguments) = match tools.get(choice) {
             Some((name, arguments)) => ((*name).to_owned(), *arguments),
             None => (self.input.text(), &[][..]),
         };
@@ -705,12 +746,523 @@ impl Generator<'_, '_> {
     }
 }
 
+/// The two bytes that open the era tail, read after a generated body only.
+/// Inputs kept before the tail existed never hold them there, so they
+/// replay as they were fuzzed.
+pub const ERA_MARK: [u8; 2] = [0x26, 0x07];
+
+/// The stateless era's `_meta` keys (MCP 2026-07-28, Basic: Versioning).
+const META_PROTOCOL_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
+const META_CLIENT_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
+const META_CLIENT_INFO: &str = "io.modelcontextprotocol/clientInfo";
+const META_LOG_LEVEL: &str = "io.modelcontextprotocol/logLevel";
+
+/// Where a confirmation's token is in the result that asks for one.
+const CONFIRMATION_META: &str = "clerk-mcp-worker/confirmation";
+
+/// What the era tail makes of a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TailEra {
+    /// Every message a 2026-07-28 request, on a platform with crypto.
+    Stateless,
+    /// The same on a platform whose crypto fails, as before the tail.
+    StatelessWithoutCrypto,
+    /// The messages as generated, on a platform with crypto: confirmation
+    /// tokens of the handshake eras.
+    Handshake,
+}
+
+const TAIL_ERAS: [TailEra; 3] = [
+    TailEra::Stateless,
+    TailEra::StatelessWithoutCrypto,
+    TailEra::Handshake,
+];
+
+/// The method the tail gives every message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MethodChoice {
+    AsGenerated,
+    Named(&'static str),
+    /// A new call of one of [`TOOLS`].
+    Call,
+    /// A call of one of [`CONFIRMED_TOOLS`].
+    ConfirmedCall,
+}
+
+const METHOD_CHOICES: [MethodChoice; 10] = [
+    MethodChoice::AsGenerated,
+    MethodChoice::Named("server/discover"),
+    MethodChoice::ConfirmedCall,
+    MethodChoice::Call,
+    MethodChoice::Named("tools/list"),
+    MethodChoice::Named("prompts/list"),
+    MethodChoice::Named("initialize"),
+    MethodChoice::Named("ping"),
+    MethodChoice::Named("resources/read"),
+    MethodChoice::ConfirmedCall,
+];
+
+/// Tools that wait for the user's yes under the default `MCP_CONFIRM`
+/// (destructive), and the preview that describes them, with valid
+/// arguments.
+const CONFIRMED_TOOLS: [(&str, &[(&str, &str)]); 8] = [
+    (
+        "clerk_delete_organization",
+        &[("organizationId", r#""org_2abc""#)],
+    ),
+    (
+        "clerk_remove_member",
+        &[
+            ("organizationId", r#""org_2abc""#),
+            ("userId", r#""user_2ada""#),
+        ],
+    ),
+    ("clerk_delete_user", &[("userId", r#""user_2ada""#)]),
+    ("clerk_ban_user", &[("userId", r#""user_2ada""#)]),
+    ("clerk_revoke_session", &[("sessionId", r#""sess_2abc""#)]),
+    (
+        "clerk_revoke_invitation",
+        &[
+            ("organizationId", r#""org_2abc""#),
+            ("invitationId", r#""orginv_2abc""#),
+            ("requestingUserId", r#""user_2ada""#),
+        ],
+    ),
+    (
+        "clerk_preview",
+        &[
+            ("name", r#""clerk_delete_organization""#),
+            ("arguments", r#"{"organizationId":"org_2abc"}"#),
+        ],
+    ),
+    (
+        "clerk_update_member_role",
+        &[
+            ("organizationId", r#""org_2abc""#),
+            ("userId", r#""user_2ada""#),
+            ("role", r#""org:admin""#),
+        ],
+    ),
+];
+
+/// How complete a message's `_meta` is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MetaShape {
+    Complete,
+    WithoutCapabilities,
+    CapabilitiesNotAnObject,
+    VersionNotAString,
+    /// A version the era does not serve.
+    OtherVersion,
+    /// No `_meta` at all: a handshake-era body, perhaps under a 2026 header.
+    Absent,
+    NotAnObject,
+    /// `_meta` without a version, but with everything else.
+    WithoutVersion,
+}
+
+const META_SHAPES: [MetaShape; 8] = [
+    MetaShape::Complete,
+    MetaShape::WithoutCapabilities,
+    MetaShape::CapabilitiesNotAnObject,
+    MetaShape::VersionNotAString,
+    MetaShape::OtherVersion,
+    MetaShape::Absent,
+    MetaShape::NotAnObject,
+    MetaShape::WithoutVersion,
+];
+
+/// The client capabilities a request declares: forms or not.
+const CAPABILITIES: [&str; 7] = [
+    r#"{"elicitation":{}}"#,
+    "{}",
+    r#"{"elicitation":{"form":{}}}"#,
+    r#"{"elicitation":{"url":{}}}"#,
+    r#"{"elicitation":true}"#,
+    r#"{"elicitation":{"form":{},"url":{}},"sampling":{}}"#,
+    r#"{"elicitation":null,"roots":{"listChanged":true}}"#,
+];
+
+/// `clientInfo`: absent, well-formed, incomplete or odd; the fifth holds
+/// a name from [`Generator::odd_string`] (the secrets among them).
+const CLIENT_INFOS: [Option<&str>; 6] = [
+    None,
+    Some(r#"{"name":"fuzz-client","version":"1.0.0"}"#),
+    Some(r#"{"name":"fuzz-client"}"#),
+    Some(r#"{"name":5,"version":"1"}"#),
+    Some("odd name"),
+    Some(r#""fuzz-client""#),
+];
+
+const LOG_LEVEL_CHOICES: [Option<&str>; 5] = [
+    None,
+    Some(r#""info""#),
+    Some(r#""emergency""#),
+    Some(r#""loud""#),
+    Some("5"),
+];
+
+/// A header the era names, as the tail sets it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EraHeader {
+    /// What the body says: the `_meta` version, the method, the target
+    /// (the header is left as it is when the body says nothing).
+    FromBody,
+    /// Whatever the request's headers already hold.
+    Kept,
+    Absent,
+    Is(&'static str),
+    /// `Mcp-Name` as `=?base64?...?=` of what the body says (left as it
+    /// is when the body says nothing).
+    Base64,
+    /// A length byte and that many bytes.
+    Raw,
+}
+
+const VERSION_HEADERS: [EraHeader; 6] = [
+    EraHeader::FromBody,
+    EraHeader::Kept,
+    EraHeader::Absent,
+    EraHeader::Is(" 2026-07-28 "),
+    EraHeader::Is("2025-11-25"),
+    EraHeader::Raw,
+];
+
+const METHOD_HEADERS: [EraHeader; 5] = [
+    EraHeader::FromBody,
+    EraHeader::Absent,
+    EraHeader::Is("tools/list"),
+    EraHeader::Is("TOOLS/CALL"),
+    EraHeader::Raw,
+];
+
+const NAME_HEADERS: [EraHeader; 6] = [
+    EraHeader::FromBody,
+    EraHeader::Base64,
+    EraHeader::Absent,
+    EraHeader::Is("=?base64?!!not base64!!?="),
+    EraHeader::Is("clerk_get_user"),
+    EraHeader::Raw,
+];
+
+/// A value the tail puts in a `tools/call`: absent, one of some JSON
+/// texts, the forged state, any JSON value, or text from the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sent {
+    Absent,
+    Json(&'static str),
+    /// A state of the server's form, of a payload that confirms, with a MAC
+    /// of zeros.
+    Forged,
+    Value,
+    Text,
+}
+
+const REQUEST_STATES: [Sent; 8] = [
+    Sent::Absent,
+    Sent::Forged,
+    Sent::Json(r#""v1.AAAA.BBBB""#),
+    Sent::Json(r#""v1..""#),
+    Sent::Json(r#""v2.e30.AA""#),
+    Sent::Json(r#""""#),
+    Sent::Value,
+    Sent::Text,
+];
+
+/// Answers to the yes/no form and to a question: well-formed and not.
+const INPUT_RESPONSES: [Sent; 12] = [
+    Sent::Absent,
+    Sent::Json(r#"{"confirm":{"action":"accept","content":{"confirm":true}}}"#),
+    Sent::Json(r#"{"confirm":{"action":"accept","content":{"confirm":false}}}"#),
+    Sent::Json(r#"{"confirm":{"action":"decline"}}"#),
+    Sent::Json(r#"{"confirm":{"action":"cancel"}}"#),
+    Sent::Json(r#"{"confirm":{"action":"accept"}}"#),
+    Sent::Json(r#"{"confirm":{"action":"maybe","content":{"confirm":"yes"}}}"#),
+    Sent::Json(r#"{"organizationId":{"action":"accept","content":{"organizationId":"org_2abc"}}}"#),
+    Sent::Json(r#"{"organizationId":{"action":"accept","content":{"organizationId":7}}}"#),
+    Sent::Json("[]"),
+    Sent::Value,
+    Sent::Text,
+];
+
+/// The yes of [`INPUT_RESPONSES`], which alone lets a confirmed call act.
+const YES: usize = 1;
+
+const CONFIRM_TOKENS: [Sent; 6] = [
+    Sent::Absent,
+    Sent::Forged,
+    Sent::Json(r#""v1.AAAA.BBBB""#),
+    Sent::Json(r#""sk_test_ClientKeyFuzz9876543210zyxwvu""#),
+    Sent::Value,
+    Sent::Text,
+];
+
+/// What a case does with a confirmation token or request state its first
+/// answer gave: nothing, or a second request that uses it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FollowUp {
+    None,
+    /// The same call again with it, as a client does once the user
+    /// agreed (or, for a state, with the answer the tail chose).
+    Again,
+    /// Again, with one argument changed.
+    AlteredArguments,
+    /// Again, from another bearer token.
+    AnotherCaller,
+    /// Again, after the token's 5 minutes.
+    Late,
+    /// Again, the token sent as a state and a state as a token (with the
+    /// answer the tail chose).
+    Swapped,
+}
+
+const FOLLOW_UPS: [FollowUp; 6] = [
+    FollowUp::None,
+    FollowUp::Again,
+    FollowUp::AlteredArguments,
+    FollowUp::AnotherCaller,
+    FollowUp::Late,
+    FollowUp::Swapped,
+];
+
+/// What the era tail decided, beyond the body it changed.
+#[derive(Clone, Debug)]
+pub struct Tail {
+    /// Whether the fake platform's hashes and MACs work.
+    pub crypto: bool,
+    /// The era's headers: a value to set, or `None` to remove it.
+    headers: Vec<(HeaderName, Option<HeaderValue>)>,
+    pub follow_up: FollowUp,
+    /// The follow-up's answer: an index into [`INPUT_RESPONSES`], or past
+    /// it, the first value a question offered (then one it did not offer).
+    follow_up_answer: usize,
+}
+
+impl Default for Tail {
+    fn default() -> Self {
+        Tail {
+            crypto: false,
+            headers: Vec::new(),
+            follow_up: FollowUp::None,
+            follow_up_answer: 0,
+        }
+    }
+}
+
+impl Generator<'_, '_> {
+    /// Reads the era tail (the mark already read) and changes `body` as it
+    /// says.
+    fn era_tail(&mut self, body: &mut Value) -> Tail {
+        let era = self.input.pick(&TAIL_ERAS);
+        let method = self.input.pick(&METHOD_CHOICES);
+        let meta = self.meta();
+        let version_header = self.era_header(&VERSION_HEADERS);
+        let method_header = self.era_header(&METHOD_HEADERS);
+        let name_header = self.era_header(&NAME_HEADERS);
+        let request_state = self.sent(&REQUEST_STATES);
+        let input_responses = self.sent(&INPUT_RESPONSES);
+        let confirm_token = self.sent(&CONFIRM_TOKENS);
+        let follow_up = self.input.pick(&FOLLOW_UPS);
+        let follow_up_answer = self.input.choice(INPUT_RESPONSES.len() + 2);
+        let messages: Vec<&mut Value> = match &mut *body {
+            Value::Array(batch) => batch.iter_mut().collect(),
+            single => vec![single],
+        };
+        for message in messages {
+            let Value::Object(message) = message else {
+                continue;
+            };
+            match method {
+                MethodChoice::AsGenerated => {}
+                MethodChoice::Named(name) => {
+                    message.insert("method".into(), json!(name));
+                }
+                MethodChoice::Call | MethodChoice::ConfirmedCall => {
+                    let params = match method {
+                        MethodChoice::Call => self.tool_call(),
+                        _ => self.tool_call_among(&CONFIRMED_TOOLS),
+                    };
+                    message.insert("method".into(), json!("tools/call"));
+                    message.insert("params".into(), params);
+                }
+            }
+            let calls = message.get("method") == Some(&json!("tools/call"));
+            let params = message.entry("params").or_insert_with(|| json!({}));
+            if params.is_null() {
+                *params = json!({});
+            }
+            let Value::Object(params) = params else {
+                continue;
+            };
+            if era != TailEra::Handshake {
+                if let Some(meta) = &meta {
+                    params.insert("_meta".into(), meta.clone());
+                }
+            }
+            if calls {
+                for (key, value) in [
+                    ("requestState", &request_state),
+                    ("inputResponses", &input_responses),
+                ] {
+                    if let Some(value) = value {
+                        params.insert(key.into(), value.clone());
+                    }
+                }
+                if let (Some(token), Some(Value::Object(arguments))) =
+                    (&confirm_token, params.get_mut("arguments"))
+                {
+                    arguments.insert("confirmToken".into(), token.clone());
+                }
+            }
+        }
+        let first = match &*body {
+            Value::Array(batch) => batch.first(),
+            single => Some(single),
+        };
+        let said = |pointer: &str| {
+            first
+                .and_then(|message| message.pointer(pointer))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        // The key holds a slash, which a JSON pointer writes as `~1`.
+        let version = said(&format!(
+            "/params/_meta/{}",
+            META_PROTOCOL_VERSION.replace('/', "~1")
+        ));
+        let method = said("/method");
+        let target = said("/params/name").or_else(|| said("/params/uri"));
+        let headers = vec![
+            (
+                headers_name("mcp-protocol-version"),
+                self.header_value(version_header, version.as_deref()),
+            ),
+            (
+                headers_name("mcp-method"),
+                self.header_value(method_header, method.as_deref()),
+            ),
+            (
+                headers_name("mcp-name"),
+                self.header_value(name_header, target.as_deref()),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value?)))
+        .collect();
+        Tail {
+            crypto: era != TailEra::StatelessWithoutCrypto,
+            headers,
+            follow_up,
+            follow_up_answer,
+        }
+    }
+
+    /// The `_meta` of a stateless message, or `None` for none.
+    fn meta(&mut self) -> Option<Value> {
+        let shape = self.input.pick(&META_SHAPES);
+        let capabilities = parse(self.input.pick(&CAPABILITIES));
+        let client_info = match self.input.pick(&CLIENT_INFOS) {
+            Some("odd name") => Some(json!({"name": self.odd_string(), "version": "1"})),
+            info => info.map(parse),
+        };
+        let log_level = self.input.pick(&LOG_LEVEL_CHOICES).map(parse);
+        let mut meta = Map::new();
+        meta.insert(META_PROTOCOL_VERSION.into(), json!("2026-07-28"));
+        meta.insert(META_CLIENT_CAPABILITIES.into(), capabilities);
+        if let Some(info) = client_info {
+            meta.insert(META_CLIENT_INFO.into(), info);
+        }
+        if let Some(level) = log_level {
+            meta.insert(META_LOG_LEVEL.into(), level);
+        }
+        match shape {
+            MetaShape::Complete => {}
+            MetaShape::WithoutCapabilities => {
+                meta.remove(META_CLIENT_CAPABILITIES);
+            }
+            MetaShape::CapabilitiesNotAnObject => {
+                meta.insert(META_CLIENT_CAPABILITIES.into(), json!(["elicitation"]));
+            }
+            MetaShape::VersionNotAString => {
+                meta.insert(META_PROTOCOL_VERSION.into(), json!(20260728));
+            }
+            MetaShape::OtherVersion => {
+                meta.insert(META_PROTOCOL_VERSION.into(), json!("2025-11-25"));
+            }
+            MetaShape::Absent => return None,
+            MetaShape::NotAnObject => return Some(json!("2026-07-28")),
+            MetaShape::WithoutVersion => {
+                meta.remove(META_PROTOCOL_VERSION);
+            }
+        }
+        Some(Value::Object(meta))
+    }
+
+    /// One of `options`, with a raw value's bytes read at once.
+    fn era_header(&mut self, options: &[EraHeader]) -> (EraHeader, Option<Vec<u8>>) {
+        let choice = self.input.pick(options);
+        let raw = (choice == EraHeader::Raw).then(|| self.input.slice().to_vec());
+        (choice, raw)
+    }
+
+    /// What a header the era names is set to: `None` leaves it as it is,
+    /// `Some(None)` removes it.
+    fn header_value(
+        &mut self,
+        (choice, raw): (EraHeader, Option<Vec<u8>>),
+        said: Option<&str>,
+    ) -> Option<Option<HeaderValue>> {
+        match choice {
+            EraHeader::Kept => None,
+            EraHeader::Absent => Some(None),
+            EraHeader::FromBody => said.map(|text| HeaderValue::from_str(text).ok()),
+            EraHeader::Base64 => said.map(|text| {
+                let encoded = base64_encode_url(text.as_bytes());
+                HeaderValue::from_str(&format!("=?base64?{encoded}?=")).ok()
+            }),
+            EraHeader::Is(text) => Some(HeaderValue::from_str(text).ok()),
+            EraHeader::Raw => Some(raw.and_then(|bytes| HeaderValue::from_bytes(&bytes).ok())),
+        }
+    }
+
+    /// One of `options` as a JSON value, or `None` for absent.
+    fn sent(&mut self, options: &[Sent]) -> Option<Value> {
+        match self.input.pick(options) {
+            Sent::Absent => None,
+            Sent::Json(text) => Some(parse(text)),
+            Sent::Forged => Some(Value::String(forged_state())),
+            Sent::Value => Some(self.value(2)),
+            Sent::Text => Some(Value::String(self.input.text())),
+        }
+    }
+}
+
+/// A JSON text of the harness's own tables.
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+fn headers_name(name: &'static str) -> HeaderName {
+    HeaderName::from_static(name)
+}
+
+/// A state of the form the server writes (`v1.<payload>.<MAC>`), whose
+/// payload confirms and expires in 2100, under a MAC of zeros: it must be
+/// refused as not the server's.
+fn forged_state() -> String {
+    let payload = base64_encode_url(br#"{"confirm":true,"exp":4102444800}"#);
+    format!("v1.{payload}.{}", base64_encode_url(&[0; 32]))
+}
+
 /// One decoded case: the configuration, the request and Clerk's answers.
 pub struct Case {
     pub config: Config,
     pub hosted: bool,
     pub request: Request<Vec<u8>>,
     pub answer: ClerkAnswer,
+    /// What the era tail asked for; without one, no crypto and no
+    /// follow-up.
+    pub tail: Tail,
 }
 
 impl Case {
@@ -743,8 +1295,16 @@ impl Case {
             }
         }
         let answer = input.pick(&ANSWERS);
+        let mut tail = Tail::default();
         let body = match input.choice(2) {
-            0 => serde_json::to_vec(&Generator { input: &mut input }.body()).unwrap_or_default(),
+            0 => {
+                let mut generator = Generator { input: &mut input };
+                let mut body = generator.body();
+                if generator.input.mark() {
+                    tail = generator.era_tail(&mut body);
+                }
+                serde_json::to_vec(&body).unwrap_or_default()
+            }
             _ => input.rest().to_vec(),
         };
         let mut request = Request::new(Vec::new());
@@ -766,12 +1326,23 @@ impl Case {
                     .insert(HeaderName::from_static(name), value);
             }
         }
+        for (name, value) in &tail.headers {
+            match value {
+                Some(value) => {
+                    request.headers_mut().insert(name.clone(), value.clone());
+                }
+                None => {
+                    request.headers_mut().remove(name);
+                }
+            }
+        }
         *request.body_mut() = body;
         Case {
             config,
             hosted,
             request,
             answer,
+            tail,
         }
     }
 }
@@ -788,42 +1359,101 @@ fn config(vars: &[(&str, &str)]) -> Config {
     .expect("every fuzz configuration is valid")
 }
 
-/// Decodes `data`, runs it through the entry point and checks the answer.
-/// Panics, with what was wrong, when an invariant does not hold.
+/// Decodes `data`, runs it through the entry point and checks the answer;
+/// then, when the era tail asks for a follow-up and the answer gave a
+/// confirmation token or a request state, sends the call again with it and
+/// checks that answer too. Panics, with what was wrong, when an invariant
+/// does not hold.
 pub fn run(data: &[u8]) {
     let case = Case::decode(data);
+    let platform = FakePlatform::new(case.tail.crypto);
+    let (status, answer) = exchange(&case, &case.request, &platform, false);
+    if let Some(again) = follow_up(&case, status, answer.as_ref()) {
+        if again.late {
+            platform.now_ms.set(platform.now_ms.get() + 301_000);
+        }
+        exchange(&case, &again.request, &platform, again.authorized);
+    }
+}
+
+/// Sends `request` under `case`'s configuration to a new fake Clerk, and
+/// checks the answer, the log and what reached Clerk. `authorized` says
+/// whether the request carries the user's yes, as the server issued it,
+/// for exactly this call. Returns the status and the answer's JSON.
+fn exchange(
+    case: &Case,
+    request: &Request<Vec<u8>>,
+    platform: &FakePlatform,
+    authorized: bool,
+) -> (u16, Option<Value>) {
     let clerk = CannedClerk::new(case.answer);
-    let request = clone_request(&case.request);
     let cache = IsolateCache::new();
-    let platform = NoOAuth::default();
     let runtime = Runtime {
         http: &clerk,
-        platform: &platform,
+        platform,
         cache: &cache,
     };
-    let response = futures::executor::block_on(transport::handle(request, &case.config, &runtime));
-    check(&case, &clerk, &response);
-    check_log(&case, &platform.lines.borrow());
+    platform.lines.borrow_mut().clear();
+    let response = futures::executor::block_on(transport::handle(
+        clone_request(request),
+        &case.config,
+        &runtime,
+    ));
+    let answer = check(case, request, &clerk, &response);
+    let status = response.status().as_u16();
+    check_log(request, status, &platform.lines.borrow());
+    check_writes(case, request, &clerk, authorized);
+    (status, answer)
 }
 
 /// The fuzzed configurations never turn OAuth on, so token checks never
-/// run: a platform whose every answer is a refusal. It keeps the log.
-#[derive(Default)]
-struct NoOAuth {
+/// run: signatures never verify. Its hashes and MACs are stand-ins (not
+/// SHA-256) that work only when the era tail asks for crypto, so that
+/// inputs kept from before the tail replay as they were fuzzed. It keeps
+/// the log.
+struct FakePlatform {
+    crypto: bool,
+    now_ms: Cell<u64>,
     lines: RefCell<Vec<String>>,
 }
 
-impl Platform for NoOAuth {
+impl FakePlatform {
+    fn new(crypto: bool) -> Self {
+        FakePlatform {
+            crypto,
+            now_ms: Cell::new(0),
+            lines: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn digest(&self, key: &[u8], message: &[u8]) -> Result<[u8; 32], String> {
+        if !self.crypto {
+            return Err("no crypto in this fuzz case".to_owned());
+        }
+        let mut digest = [0u8; 32];
+        for (lane, chunk) in (1u64..).zip(digest.chunks_mut(8)) {
+            let mut hash = 0xcbf2_9ce4_8422_2325 ^ lane.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            for byte in key.iter().chain(&[0xff]).chain(message) {
+                hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+            }
+            chunk.copy_from_slice(&hash.to_le_bytes());
+        }
+        Ok(digest)
+    }
+}
+
+impl Platform for FakePlatform {
     fn now_ms(&self) -> u64 {
-        0
+        self.now_ms.get()
     }
 
     fn log(&self, line: &str) {
         self.lines.borrow_mut().push(line.to_owned());
     }
 
-    fn sha256<'a>(&'a self, _data: &'a [u8]) -> LocalBoxFuture<'a, Result<[u8; 32], String>> {
-        Box::pin(async { Err("no crypto in the fuzz harness".to_owned()) })
+    fn sha256<'a>(&'a self, data: &'a [u8]) -> LocalBoxFuture<'a, Result<[u8; 32], String>> {
+        let digest = self.digest(&[], data);
+        Box::pin(async move { digest })
     }
 
     fn random_bytes(&self, bytes: &mut [u8]) -> Result<(), String> {
@@ -833,10 +1463,11 @@ impl Platform for NoOAuth {
 
     fn hmac_sha256<'a>(
         &'a self,
-        _key: &'a [u8],
-        _message: &'a [u8],
+        key: &'a [u8],
+        message: &'a [u8],
     ) -> LocalBoxFuture<'a, Result<[u8; 32], String>> {
-        Box::pin(async { Err("no crypto in the fuzz harness".to_owned()) })
+        let digest = self.digest(key, message);
+        Box::pin(async move { digest })
     }
 
     fn verify_rs256<'a>(
@@ -849,6 +1480,157 @@ impl Platform for NoOAuth {
     }
 }
 
+/// A case's second request.
+struct Again {
+    request: Request<Vec<u8>>,
+    /// Whether it carries the user's yes for exactly the call it makes.
+    authorized: bool,
+    /// Whether it is sent after the token's 5 minutes.
+    late: bool,
+}
+
+/// The second request the era tail asks for: the first one's call again,
+/// with the confirmation token or request state its answer gave, or `None`
+/// when it asks for none or the answer gave neither.
+fn follow_up(case: &Case, status: u16, answer: Option<&Value>) -> Option<Again> {
+    let kind = case.tail.follow_up;
+    if kind == FollowUp::None || status != 200 {
+        return None;
+    }
+    let result = answer?.get("result")?;
+    let token = result
+        .get("_meta")
+        .and_then(|meta| meta.get(CONFIRMATION_META))
+        .and_then(|confirmation| confirmation.get("confirmToken"))
+        .and_then(Value::as_str);
+    let state = result.get("requestState").and_then(Value::as_str);
+    let asked = result.get("inputRequests").and_then(Value::as_object);
+    let mut body: Value = serde_json::from_slice(case.request.body()).ok()?;
+    if body.get("method") != Some(&json!("tools/call")) {
+        return None;
+    }
+    let params = body.get_mut("params")?.as_object_mut()?;
+    params.remove("requestState");
+    params.remove("inputResponses");
+    if let Some(Value::Object(arguments)) = params.get_mut("arguments") {
+        arguments.remove("confirmToken");
+    }
+    let (as_token, as_state) = match kind {
+        FollowUp::Swapped => (state, token),
+        _ => (token, state),
+    };
+    if as_token.is_none() && as_state.is_none() {
+        return None;
+    }
+    if let Some(token) = as_token {
+        match params.get_mut("arguments") {
+            Some(Value::Object(arguments)) => {
+                arguments.insert("confirmToken".into(), json!(token));
+            }
+            _ => {
+                params.insert("arguments".into(), json!({ "confirmToken": token }));
+            }
+        }
+    }
+    let mut said_yes = false;
+    if let Some(state) = as_state {
+        params.insert("requestState".into(), json!(state));
+        let (responses, yes) = follow_up_answer(case.tail.follow_up_answer, asked);
+        if let Some(responses) = responses {
+            params.insert("inputResponses".into(), responses);
+        }
+        said_yes = yes;
+    }
+    if kind == FollowUp::AlteredArguments {
+        alter(params);
+    }
+    let mut request = clone_request(&case.request);
+    let old_length = case.request.body().len().to_string();
+    let new_body = serde_json::to_vec(&body).unwrap_or_default();
+    if request
+        .headers()
+        .get("content-length")
+        .is_some_and(|value| value.as_bytes() == old_length.as_bytes())
+    {
+        request
+            .headers_mut()
+            .insert("content-length", HeaderValue::from(new_body.len()));
+    }
+    *request.body_mut() = new_body;
+    if kind == FollowUp::AnotherCaller {
+        let bravo = format!("Bearer {}", TOKENS[1]);
+        let other = match request.headers().get("authorization") {
+            Some(value) if value.as_bytes() == bravo.as_bytes() => format!("Bearer {}", TOKENS[0]),
+            _ => bravo,
+        };
+        if let Ok(value) = HeaderValue::from_str(&other) {
+            request.headers_mut().insert("authorization", value);
+        }
+    }
+    // A confirmation token and the state of a yes/no form are one signed
+    // form (`src/mcp/confirmation.rs`), so either, in either place, is the
+    // server's yes for this call: as a token at once, as a state with the
+    // user's yes. A question's state is no yes.
+    let confirms = |sent: Option<&str>| {
+        sent.is_some()
+            && (sent == token || asked.is_some_and(|asked| asked.contains_key("confirm")))
+    };
+    let carries_yes = confirms(as_token) || (confirms(as_state) && said_yes);
+    Some(Again {
+        request,
+        authorized: matches!(kind, FollowUp::Again | FollowUp::Swapped) && carries_yes,
+        late: kind == FollowUp::Late,
+    })
+}
+
+/// The follow-up's `inputResponses`, and whether it is the yes: one of
+/// [`INPUT_RESPONSES`], or (past them) the first value the form offered
+/// (true for the yes/no form), or a value it did not offer.
+fn follow_up_answer(choice: usize, asked: Option<&Map<String, Value>>) -> (Option<Value>, bool) {
+    match INPUT_RESPONSES.get(choice) {
+        Some(Sent::Absent) => return (None, false),
+        Some(Sent::Json(text)) => return (Some(parse(text)), choice == YES),
+        Some(Sent::Forged | Sent::Value | Sent::Text) => return (Some(json!("yes")), false),
+        None => {}
+    }
+    let Some((field, form)) = asked.and_then(|asked| asked.iter().next()) else {
+        return (Some(json!({})), false);
+    };
+    let offered = form
+        .pointer(&format!(
+            "/params/requestedSchema/properties/{field}/oneOf/0/const"
+        ))
+        .cloned()
+        .unwrap_or(Value::Bool(true));
+    let (value, yes) = match choice - INPUT_RESPONSES.len() {
+        0 => (offered.clone(), offered == Value::Bool(true)),
+        _ => (json!("not offered"), false),
+    };
+    let response =
+        json!({ field.as_str(): {"action": "accept", "content": { field.as_str(): value }}});
+    (Some(response), yes)
+}
+
+/// Changes one argument of a call: the first string one gets a character
+/// more, or a `limit` is added.
+fn alter(params: &mut Map<String, Value>) {
+    if !matches!(params.get("arguments"), Some(Value::Object(_))) {
+        params.insert("arguments".into(), json!({}));
+    }
+    if let Some(Value::Object(arguments)) = params.get_mut("arguments") {
+        let text = arguments.values_mut().find_map(|value| match value {
+            Value::String(text) => Some(text),
+            _ => None,
+        });
+        match text {
+            Some(text) => text.push('9'),
+            None => {
+                arguments.insert("limit".into(), json!(1));
+            }
+        }
+    }
+}
+
 fn clone_request(request: &Request<Vec<u8>>) -> Request<Vec<u8>> {
     let mut copy = Request::new(request.body().clone());
     *copy.method_mut() = request.method().clone();
@@ -857,8 +1639,13 @@ fn clone_request(request: &Request<Vec<u8>>) -> Request<Vec<u8>> {
     copy
 }
 
-/// The invariants of one answer.
-pub fn check(case: &Case, clerk: &CannedClerk, response: &Response<Vec<u8>>) {
+/// The invariants of one answer to `request`; returns its JSON.
+pub fn check(
+    case: &Case,
+    request: &Request<Vec<u8>>,
+    clerk: &CannedClerk,
+    response: &Response<Vec<u8>>,
+) -> Option<Value> {
     let status = response.status().as_u16();
     assert!(
         DOCUMENTED_STATUSES.contains(&status),
@@ -866,11 +1653,95 @@ pub fn check(case: &Case, clerk: &CannedClerk, response: &Response<Vec<u8>>) {
         String::from_utf8_lossy(response.body())
     );
     let answer = answer_json(response);
-    check_no_secret_leaks(case, response);
-    check_clerk_requests(case, clerk, status);
-    if case.request.method() == Method::POST && case.request.uri().path() == "/mcp" && status == 200
-    {
-        check_ids(case, answer.as_ref());
+    check_no_secret_leaks(request, response);
+    check_clerk_requests(case, request, clerk, status);
+    if request.method() == Method::POST && request.uri().path() == "/mcp" {
+        if status == 200 {
+            check_ids(request, answer.as_ref());
+        }
+        check_era(request, status, answer.as_ref());
+    }
+    answer
+}
+
+/// The era's envelope and statuses (MCP 2026-07-28, Basic: Result Type;
+/// Transports: Streamable HTTP): a result of a stateless request says its
+/// `resultType`, and one of a handshake era does not; a stateless method
+/// the server has not is 404, and a header or version refusal is 400.
+fn check_era(request: &Request<Vec<u8>>, status: u16, answer: Option<&Value>) {
+    let Ok(Value::Object(message)) = serde_json::from_slice::<Value>(request.body()) else {
+        return;
+    };
+    let stateless = message
+        .get("params")
+        .and_then(|params| params.get("_meta"))
+        .and_then(|meta| meta.get(META_PROTOCOL_VERSION))
+        .is_some();
+    let Some(answer) = answer else {
+        return;
+    };
+    if let Some(result) = answer.get("result") {
+        let result_type = result.get("resultType");
+        if stateless {
+            assert!(
+                matches!(
+                    result_type.and_then(Value::as_str),
+                    Some("complete" | "input_required")
+                ),
+                "a 2026-07-28 result without a resultType: {answer}"
+            );
+        } else {
+            assert!(
+                result_type.is_none(),
+                "a handshake-era result with a resultType: {answer}"
+            );
+        }
+    }
+    if let (true, Some(code)) = (
+        stateless,
+        answer.pointer("/error/code").and_then(Value::as_i64),
+    ) {
+        let expected = match code {
+            -32601 => 404,
+            -32020 | -32022 => 400,
+            _ => return,
+        };
+        assert_eq!(status, expected, "a 2026-07-28 error {code}: {answer}");
+    }
+}
+
+/// No tool call that waits for the user's yes, and no tool that only
+/// reads, sends Clerk anything but a GET, unless (for the first) the call
+/// carries a yes the server issued for it. A body of one `tools/call` is
+/// judged; Clerk's requests cannot be told apart within a batch.
+fn check_writes(case: &Case, request: &Request<Vec<u8>>, clerk: &CannedClerk, authorized: bool) {
+    let Ok(message) = serde_json::from_slice::<Value>(request.body()) else {
+        return;
+    };
+    if message.get("method") != Some(&json!("tools/call")) {
+        return;
+    }
+    let Some(name) = message.pointer("/params/name").and_then(Value::as_str) else {
+        return;
+    };
+    let Some(tool) = tools::registry()
+        .map(|(_, tool)| tool)
+        .find(|tool| tool.name == name)
+    else {
+        return;
+    };
+    let waits = case.config.confirm.covers(tool.annotations);
+    if tool.annotations.read_only || (waits && !authorized) {
+        for sent in clerk.requests.borrow().iter() {
+            assert_eq!(
+                sent.method(),
+                Method::GET,
+                "{name} sent {} {} to Clerk without the user's yes (read-only: {})",
+                sent.method(),
+                sent.uri(),
+                tool.annotations.read_only
+            );
+        }
     }
 }
 
@@ -909,8 +1780,7 @@ fn answer_json(response: &Response<Vec<u8>>) -> Option<Value> {
 /// No secret of the server, and no key a client sent, appears in the
 /// answer's body or headers, unless the request itself put it somewhere the
 /// server may legitimately repeat (the body, the path, another header).
-fn check_no_secret_leaks(case: &Case, response: &Response<Vec<u8>>) {
-    let request = &case.request;
+fn check_no_secret_leaks(request: &Request<Vec<u8>>, response: &Response<Vec<u8>>) {
     let mut repeatable = request.body().clone();
     repeatable.extend_from_slice(request.uri().to_string().as_bytes());
     for (name, value) in request.headers() {
@@ -937,23 +1807,91 @@ fn check_no_secret_leaks(case: &Case, response: &Response<Vec<u8>>) {
     }
 }
 
-/// Every log line is one audit line, a JSON object on one line, and holds
-/// no secret unless the request's body put it where a line may repeat it
-/// (a client's name, say).
-fn check_log(case: &Case, lines: &[String]) {
-    let body = case.request.body();
+/// The audit trail (docs/audit.md): every log line is one line, a JSON
+/// object of a `tool_call` with a documented outcome, and holds no secret.
+/// Only its `client`, which the request names, may repeat one, and only
+/// when the request's body holds it. There is a line for each `tools/call`
+/// at most, and exactly one for a lone `tools/call` request posted to
+/// `/mcp` and answered 200.
+fn check_log(request: &Request<Vec<u8>>, status: u16, lines: &[String]) {
+    let body = request.body();
     for line in lines {
-        let parsed: Value = serde_json::from_str(line)
+        let mut parsed: Value = serde_json::from_str(line)
             .unwrap_or_else(|error| panic!("a log line is not JSON ({error}): {line}"));
         assert_eq!(parsed["event"], "tool_call", "{line}");
         assert!(!line.contains('\n'), "a log line holds a line break");
+        assert!(
+            matches!(
+                parsed["outcome"].as_str(),
+                Some(
+                    "ok" | "tool_error"
+                        | "refused"
+                        | "confirmation_requested"
+                        | "confirmed"
+                        | "declined"
+                )
+            ),
+            "an undocumented outcome: {line}"
+        );
+        let client = parsed
+            .as_object_mut()
+            .and_then(|line| line.remove("client"))
+            .unwrap_or(Value::Null)
+            .to_string();
+        let rest = parsed.to_string();
         for secret in [HOSTED_KEY, CLIENT_KEY, TOKENS[0], TOKENS[1]] {
             assert!(
-                contains(body, secret.as_bytes()) || !line.contains(secret),
+                !rest.contains(secret),
+                "a log line holds a secret outside its client: {line}"
+            );
+            assert!(
+                body_holds(body, secret) || !client.contains(secret),
                 "a log line holds a secret: {line}"
             );
         }
     }
+    let Ok(sent) = serde_json::from_slice::<Value>(body) else {
+        return;
+    };
+    let calls = |message: &Value| message.get("method") == Some(&json!("tools/call"));
+    let (count, lone_request) = match &sent {
+        Value::Array(batch) => (batch.iter().filter(|message| calls(message)).count(), false),
+        Value::Object(message) => (usize::from(calls(&sent)), is_request(message)),
+        _ => (0, false),
+    };
+    assert!(
+        lines.len() <= count,
+        "{} log lines for {count} tools/call",
+        lines.len()
+    );
+    let posted = request.method() == Method::POST && request.uri().path() == "/mcp";
+    if posted && lone_request && count == 1 && status == 200 {
+        assert_eq!(lines.len(), 1, "a tools/call answered 200 without its line");
+    }
+}
+
+/// Whether the request's body holds `secret` where the trail may repeat
+/// it: as is, or in a string once all but its printable ASCII is taken out,
+/// as the trail writes a client's name.
+fn body_holds(body: &[u8], secret: &str) -> bool {
+    fn any_string(value: &Value, found: &dyn Fn(&str) -> bool) -> bool {
+        match value {
+            Value::String(text) => found(text),
+            Value::Array(values) => values.iter().any(|value| any_string(value, found)),
+            Value::Object(members) => members.values().any(|value| any_string(value, found)),
+            _ => false,
+        }
+    }
+    let printable_holds = |text: &str| {
+        let printable: String = text
+            .chars()
+            .filter(|c| c.is_ascii_graphic() || *c == ' ')
+            .collect();
+        printable.contains(secret)
+    };
+    contains(body, secret.as_bytes())
+        || serde_json::from_slice::<Value>(body)
+            .is_ok_and(|value| any_string(&value, &printable_holds))
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -964,9 +1902,9 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// Nothing reaches Clerk from a refused `/mcp` request, and what does reach
 /// it goes to the configured origin under `/v1`, with the right key.
-fn check_clerk_requests(case: &Case, clerk: &CannedClerk, status: u16) {
+fn check_clerk_requests(case: &Case, request: &Request<Vec<u8>>, clerk: &CannedClerk, status: u16) {
     let requests = clerk.requests.borrow();
-    if case.request.uri().path() == "/mcp" && status != 200 {
+    if request.uri().path() == "/mcp" && status != 200 {
         assert!(
             requests.is_empty(),
             "a refused request ({status}) reached Clerk"
@@ -997,7 +1935,7 @@ fn check_clerk_requests(case: &Case, clerk: &CannedClerk, status: u16) {
             assert_eq!(authorization, HOSTED_KEY, "hosted mode used another key");
         } else {
             let sent_by_client = ["x-clerk-secret-key", "authorization"].iter().any(|name| {
-                case.request
+                request
                     .headers()
                     .get(*name)
                     .is_some_and(|value| contains(value.as_bytes(), authorization.as_bytes()))
@@ -1012,8 +1950,8 @@ fn check_clerk_requests(case: &Case, clerk: &CannedClerk, status: u16) {
 
 /// A request's answer carries its id: for one message, the same id; for a
 /// batch, each answer's id is one of the batch's ids, or null.
-fn check_ids(case: &Case, answer: Option<&Value>) {
-    let Ok(sent) = serde_json::from_slice::<Value>(case.request.body()) else {
+fn check_ids(request: &Request<Vec<u8>>, answer: Option<&Value>) {
+    let Ok(sent) = serde_json::from_slice::<Value>(request.body()) else {
         return;
     };
     match (&sent, answer) {

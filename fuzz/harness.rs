@@ -1567,15 +1567,12 @@ fn follow_up(case: &Case, status: u16, answer: Option<&Value>) -> Option<Again> 
             request.headers_mut().insert("authorization", value);
         }
     }
-    // A confirmation token and the state of a yes/no form are one signed
-    // form (`src/mcp/confirmation.rs`), so either, in either place, is the
-    // server's yes for this call: as a token at once, as a state with the
-    // user's yes. A question's state is no yes.
-    let confirms = |sent: Option<&str>| {
-        sent.is_some()
-            && (sent == token || asked.is_some_and(|asked| asked.contains_key("confirm")))
-    };
-    let carries_yes = confirms(as_token) || (confirms(as_state) && said_yes);
+    // A confirmation token is the server's yes for this call only as a
+    // token, and the state of a yes/no form only as a state with the
+    // user's yes (`src/mcp/confirmation.rs`); a question's state is no yes.
+    let form_asked = asked.is_some_and(|asked| asked.contains_key("confirm"));
+    let carries_yes = (as_token.is_some() && as_token == token)
+        || (as_state.is_some() && as_state == state && form_asked && said_yes);
     Some(Again {
         request,
         authorized: matches!(kind, FollowUp::Again | FollowUp::Swapped) && carries_yes,

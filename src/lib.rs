@@ -16,7 +16,7 @@
 //! | 3 | [`mcp`], [`config`] | the MCP methods and prompts, the audit trail; the settings, read from the environment into plain values |
 //! | 4 | [`tools`], [`oauth`] | the tool registry, each tool's arguments, handler and output; sign-in with Clerk |
 //! | 5 | [`clerk`] | the Backend API client, its wire types and errors, and the forms of Clerk's IDs |
-//! | 6 | [`jsonrpc`], [`json`], [`text`] | JSON-RPC 2.0 messages; reading JSON bodies; short forms of text for messages |
+//! | 6 | [`jsonrpc`], [`json`], [`text`], `sha256` | JSON-RPC 2.0 messages; reading JSON bodies; short forms of text for messages; the hashes the audit trail pays for on every call |
 //!
 //! A `POST /mcp` travels down them: `wasm` → [`transport::handle`] →
 //! [`mcp::handle_request`] → [`tools::call`] → a handler → [`clerk::ClerkClient`].
@@ -29,6 +29,7 @@ pub mod json;
 pub mod jsonrpc;
 pub mod mcp;
 pub mod oauth;
+mod sha256;
 pub mod text;
 pub mod tools;
 pub mod transport;

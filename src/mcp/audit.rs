@@ -1,5 +1,5 @@
 //! The audit trail: one JSON line for every `tools/call`, written to the
-//! worker's log with [`Platform::log`] (in the Worker, `console.log`, which
+//! worker's log with [`Platform::log`](crate::oauth::Platform::log) (in the Worker, `console.log`, which
 //! Workers Logs, Logpush and `wrangler tail` read). docs/audit.md lists the
 //! fields for those who keep the trail.
 //!
@@ -25,11 +25,13 @@ use serde_json::{Map, Value};
 use super::era::meta;
 use super::Context;
 use crate::clerk::{ids, ClerkClient, LastStatus};
-use crate::oauth::Platform;
+use crate::sha256::{hmac_sha256, sha256};
 use crate::tools::{self, Actor, CallResult, Caller, Timestamp};
 
-/// What the digest's key is derived with, from the Clerk key.
-const DIGEST_KEY_LABEL: &[u8] = b"clerk-mcp-worker audit digest key v1";
+/// What a digest's message starts with, before a newline and the
+/// arguments: it keeps the digest apart from every other HMAC under the
+/// Clerk key (the request-state key's derivation signs its own label).
+const DIGEST_LABEL: &[u8] = b"clerk-mcp-worker audit digest v2";
 
 /// How many bytes of the digest the line shows (16 hex characters).
 const DIGEST_BYTES: usize = 8;
@@ -161,7 +163,7 @@ struct Client {
 
 impl<'a> ToolCall<'a> {
     /// Begins the record of a `tools/call` with `params`, as it arrives.
-    pub(super) async fn begin(params: &Map<String, Value>, context: &Context<'a>) -> Self {
+    pub(super) fn begin(params: &Map<String, Value>, context: &Context<'a>) -> Self {
         let arguments = params.get("arguments").filter(|value| !value.is_null());
         let started_ms = context.platform.now_ms();
         let key = context
@@ -171,7 +173,7 @@ impl<'a> ToolCall<'a> {
             .map(|clerk| clerk.secret_key().expose());
         ToolCall {
             started_ms,
-            principal: principal(context.trail.actor, key, context.platform).await,
+            principal: principal(context.trail.actor, key),
             tool: params
                 .get("name")
                 .and_then(Value::as_str)
@@ -218,7 +220,7 @@ impl<'a> ToolCall<'a> {
     /// Writes the call's line. `answered` says whether the call got a
     /// result rather than a protocol error, for a call whose code recorded
     /// no outcome.
-    pub(super) async fn write(&self, answered: bool, context: &Context<'_>) {
+    pub(super) fn write(&self, answered: bool, context: &Context<'_>) {
         let outcome = self.outcome.get().unwrap_or(if answered {
             Outcome::Ok
         } else {
@@ -230,10 +232,7 @@ impl<'a> ToolCall<'a> {
             .as_ref()
             .ok()
             .map(|clerk| clerk.secret_key().expose());
-        let args_digest = match key {
-            Some(key) => digest(key, &self.arguments, platform).await,
-            None => None,
-        };
+        let args_digest = key.map(|key| digest(key, &self.arguments));
         let line = Line {
             event: "tool_call",
             time: i64::try_from(self.started_ms)
@@ -260,10 +259,10 @@ impl<'a> ToolCall<'a> {
 /// Writes the line of a `tools/call` with `params` that the transport
 /// refused after reading it: a stateless request that breaks the era's
 /// rules, or one inside a batch.
-pub async fn refused(params: &Map<String, Value>, context: &Context<'_>) {
-    let call = ToolCall::begin(params, context).await;
+pub fn refused(params: &Map<String, Value>, context: &Context<'_>) {
+    let call = ToolCall::begin(params, context);
     call.outcome.set(Some(Outcome::Refused));
-    call.write(false, context).await;
+    call.write(false, context);
 }
 
 /// One line of the trail, with every field always present.
@@ -340,28 +339,22 @@ fn printable(text: &str, max: usize) -> String {
 /// The `principal` of a call: `token:<n>`, the user ID, `key:<12 hex>` of
 /// the SHA-256 of the key a public request brought, or `anonymous` (an
 /// open hosted server, or a public request without a usable key).
-async fn principal(actor: Actor<'_>, key: Option<&str>, platform: &dyn Platform) -> String {
+fn principal(actor: Actor<'_>, key: Option<&str>) -> String {
     match (actor, key) {
         (Actor::Token(number), _) => format!("token:{number}"),
         (Actor::User(user_id), _) => printable(user_id, MAX_NAME_CHARS),
-        (Actor::KeyHolder, Some(key)) => match platform.sha256(key.as_bytes()).await {
-            Ok(hash) => format!("key:{}", hex(&hash[..KEY_HASH_BYTES])),
-            Err(_) => "key".to_owned(),
-        },
+        (Actor::KeyHolder, Some(key)) => {
+            format!("key:{}", hex(&sha256(key.as_bytes())[..KEY_HASH_BYTES]))
+        }
         (Actor::KeyHolder, None) | (Actor::Anonymous, _) => "anonymous".to_owned(),
     }
 }
 
-/// The digest of `arguments`: HMAC-SHA256 under a key derived from the
-/// Clerk key, cut to 16 hex characters; `None` when the runtime's crypto
-/// fails.
-async fn digest(clerk_key: &str, arguments: &[u8], platform: &dyn Platform) -> Option<String> {
-    let key = platform
-        .hmac_sha256(clerk_key.as_bytes(), DIGEST_KEY_LABEL)
-        .await
-        .ok()?;
-    let mac = platform.hmac_sha256(&key, arguments).await.ok()?;
-    Some(hex(&mac[..DIGEST_BYTES]))
+/// The digest of `arguments`: HMAC-SHA256 under the Clerk key of the
+/// label, a newline and the arguments, cut to 16 hex characters.
+fn digest(clerk_key: &str, arguments: &[u8]) -> String {
+    let mac = hmac_sha256(clerk_key.as_bytes(), &[DIGEST_LABEL, b"\n", arguments]);
+    hex(&mac[..DIGEST_BYTES])
 }
 
 fn hex(bytes: &[u8]) -> String {

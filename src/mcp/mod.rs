@@ -150,9 +150,9 @@ pub async fn handle_request(request: Request, era: &Era, context: &Context<'_>) 
         (Era::Stateless(_), "server/discover") => results::introduction(era),
         (_, "tools/list") => list_tools(&request.params, era, context),
         (_, "tools/call") => {
-            let call = audit::ToolCall::begin(&request.params, context).await;
+            let call = audit::ToolCall::begin(&request.params, context);
             let outcome = call_tool(request.params, era, &call.context(context)).await;
-            call.write(outcome.is_ok(), context).await;
+            call.write(outcome.is_ok(), context);
             outcome
         }
         (_, "prompts/list") => list_prompts(&request.params, era, context),

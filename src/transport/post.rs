@@ -222,7 +222,7 @@ async fn handle_post(
                     }
                     Err(refusal) => {
                         if tool_call {
-                            audit::refused(&request.params, &context).await;
+                            audit::refused(&request.params, &context);
                         }
                         match refusal {
                             EraError::UnsupportedHeader(unsupported) => {
@@ -242,7 +242,7 @@ async fn handle_post(
                     // a message.
                     let status = if rejected.error.code == code::INVALID_PARAMS {
                         if tool_call {
-                            audit::refused(&Map::new(), &context).await;
+                            audit::refused(&Map::new(), &context);
                         }
                         StatusCode::OK
                     } else {
@@ -321,7 +321,7 @@ async fn handle_batch(
         match Message::from_value(value) {
             Ok(Message::Request(request)) if stateless => {
                 if tool_call {
-                    audit::refused(&request.params, context).await;
+                    audit::refused(&request.params, context);
                 }
                 Some(jsonrpc::Response::new(
                     request.id,
@@ -339,7 +339,7 @@ async fn handle_batch(
             Ok(Message::Notification(_) | Message::Response) => None,
             Err(rejected) => {
                 if tool_call && rejected.error.code == code::INVALID_PARAMS {
-                    audit::refused(&Map::new(), context).await;
+                    audit::refused(&Map::new(), context);
                 }
                 Some(jsonrpc::Response::from(rejected))
             }

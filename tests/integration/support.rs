@@ -559,11 +559,12 @@ pub fn with_key(mut request: Request<Vec<u8>>, key: &str) -> Request<Vec<u8>> {
 }
 
 /// How the audit trail and `clerk_whoami` name the holder of `key` in
-/// public mode: 12 hex characters of its SHA-256, as [`FakePlatform`]
-/// hashes it.
-pub fn key_principal(key: &str) -> String {
-    let hash = futures::executor::block_on(FakePlatform::default().sha256(key.as_bytes()))
-        .expect("a hash");
-    let hex: String = hash[..6].iter().map(|byte| format!("{byte:02x}")).collect();
-    format!("key:{hex}")
+/// public mode: the first 12 hex characters of its SHA-256, as any
+/// SHA-256 tool gives them (`printf %s KEY | sha256sum`).
+pub fn key_principal(key: &str) -> &'static str {
+    match key {
+        KEY => "key:0ecf1e6f90ac",
+        OTHER_KEY => "key:54755756564d",
+        other => panic!("no SHA-256 written down for {other}"),
+    }
 }

@@ -338,7 +338,8 @@ describe('the worker that waits for a yes', () => {
 
   it('records the question, a refused token and the confirmed deletion, each once', async () => {
     const email = `audit-confirm-${randomBytes(4).toString('hex')}@example.com`;
-    const created = structured(await callTool(url, publicKeyHeader, 'clerk_create_user', { emailAddress: [email] }));
+    // Made through another worker, so that its line cannot land in this worker's log late.
+    const created = structured(await callTool(setting('MCP_URL_PUBLIC'), publicKeyHeader, 'clerk_create_user', { emailAddress: [email] }));
     const log = logFrom('PUBLIC_CONFIRM');
     const asked = await callTool(url, publicKeyHeader, 'clerk_delete_user', { userId: created.id });
     toolError(asked);

@@ -1451,11 +1451,6 @@ impl Platform for FakePlatform {
         self.lines.borrow_mut().push(line.to_owned());
     }
 
-    fn sha256<'a>(&'a self, data: &'a [u8]) -> LocalBoxFuture<'a, Result<[u8; 32], String>> {
-        let digest = self.digest(&[], data);
-        Box::pin(async move { digest })
-    }
-
     fn random_bytes(&self, bytes: &mut [u8]) -> Result<(), String> {
         bytes.fill(7);
         Ok(())

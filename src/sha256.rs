@@ -1,9 +1,10 @@
-//! SHA-256 and HMAC-SHA256 (FIPS 180-4, RFC 2104) in Rust, for what every
-//! `tools/call` pays: the audit trail's argument digest and key hash. The
+//! SHA-256 and HMAC-SHA256 (FIPS 180-4, RFC 2104) in Rust, for the hashes
+//! requests pay for: the audit trail's argument digest and key hash on
+//! every `tools/call`, and the key of an OAuth token's cached decision. The
 //! runtime's WebCrypto does the same work, but each call there is a trip
 //! through JavaScript promises that costs a request more CPU than hashing
-//! a few hundred bytes here. Token checks and request states, which are
-//! rarer, still use the runtime's crypto.
+//! a few hundred bytes here. Request states and token signatures, which
+//! are rarer, still use the runtime's crypto.
 
 /// The first 32 bits of the fractional parts of the cube roots of the
 /// first 64 primes.

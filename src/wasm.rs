@@ -399,21 +399,6 @@ impl Platform for WebCrypto {
         web_sys::console::log_1(&JsValue::from_str(line));
     }
 
-    fn sha256<'a>(&'a self, data: &'a [u8]) -> LocalBoxFuture<'a, Result<[u8; 32], String>> {
-        Box::pin(async move {
-            let promise = WebCrypto::subtle()?
-                .digest_with_str_and_u8_array("SHA-256", data)
-                .map_err(|error| crypto_error("SHA-256", &error))?;
-            let digest = JsFuture::from(promise)
-                .await
-                .map_err(|error| crypto_error("SHA-256", &error))?;
-            let bytes = Uint8Array::new(&digest).to_vec();
-            bytes
-                .try_into()
-                .map_err(|_| "SHA-256 gave a digest of another length".to_owned())
-        })
-    }
-
     fn random_bytes(&self, bytes: &mut [u8]) -> Result<(), String> {
         WebCrypto::crypto()?
             .get_random_values_with_u8_array(bytes)

@@ -47,6 +47,7 @@ use crate::clerk::memberships::MembershipFilter;
 use crate::clerk::oauth::TokenStatus;
 use crate::clerk::users::Verification;
 use crate::clerk::{ClerkClient, ClerkError, HttpSend, Page};
+use crate::sha256::sha256;
 
 pub use base64::{decode as base64_decode, encode_url as base64_encode_url};
 pub use cache::IsolateCache;
@@ -145,9 +146,6 @@ pub trait Platform {
     /// `wrangler tail` read).
     fn log(&self, line: &str);
 
-    /// The SHA-256 of `data`.
-    fn sha256<'a>(&'a self, data: &'a [u8]) -> LocalBoxFuture<'a, Result<[u8; 32], String>>;
-
     /// Fills `bytes` with cryptographically random bytes.
     fn random_bytes(&self, bytes: &mut [u8]) -> Result<(), String>;
 
@@ -231,13 +229,7 @@ impl Check<'_> {
         else {
             return Err(Denial::InvalidToken("not an access token of this server"));
         };
-        let digest = self
-            .platform
-            .sha256(token.as_bytes())
-            .await
-            .map_err(|reason| {
-                unavailable(format!("the runtime could not hash the token: {reason}"))
-            })?;
+        let digest = sha256(token.as_bytes());
         let now = self.platform.now();
         if let Some((user_id, grant)) = self.cache.decision(&digest, now) {
             return decided(user_id, grant);

@@ -12,6 +12,7 @@
 //! | `ALLOWED_ORIGINS`           | var    | browser origins allowed besides loopback ones          |
 //! | `MCP_READ_ONLY`             | var    | `true` offers only the tools that read                 |
 //! | `MCP_TOOLSETS`              | var    | comma-separated toolsets to offer (default: all)       |
+//! | `MCP_DEFAULT_TOOLSETS`      | var    | the toolsets of a connection that names none (default: all but `instance`, `billing`) |
 //! | `MCP_REDACT_PRIVATE_METADATA` | var  | `true` takes `privateMetadata` out of every output     |
 //! | `MCP_LIST_TTL_SECONDS`      | var    | how long 2026-07-28 clients may keep list answers, default 300 |
 //! | `MCP_LIVE_WRITES`           | var    | `true` offers write tools with a production (`sk_live_`) key |
@@ -150,6 +151,8 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// The widest set of tools any request may see.
     pub selection: Selection,
+    /// The toolsets of a request that names none, within `selection`'s.
+    pub default_toolsets: Toolsets,
     /// Whether `privateMetadata` is taken out of every tool output.
     pub redact_private_metadata: bool,
     /// How long a 2026-07-28 client may reuse a `tools/list` or
@@ -188,8 +191,9 @@ pub enum ConfigError {
     InvalidAllowedOrigin(String),
     /// A boolean setting with another value than `true` or `false`.
     InvalidFlag(&'static str),
-    /// `MCP_TOOLSETS` names a toolset that does not exist.
-    UnknownToolset(String),
+    /// `MCP_TOOLSETS` or `MCP_DEFAULT_TOOLSETS` (the first) names a toolset
+    /// that does not exist (the second).
+    UnknownToolset(&'static str, String),
     /// `MCP_CONFIRM` is not `off`, `destructive` or `writes`.
     InvalidConfirm,
     /// `CLERK_PUBLISHABLE_KEY` is not `pk_test_`/`pk_live_` and the base64
@@ -256,13 +260,15 @@ impl Config {
             .filter(|origin| !origin.is_empty())
             .map(parse_origin)
             .collect::<Result<_, _>>()?;
-        let toolsets = match lookup("MCP_TOOLSETS").filter(|list| !list.trim().is_empty()) {
-            Some(list) => Toolsets::parse(&list).map_err(ConfigError::UnknownToolset)?,
-            None => Toolsets::ALL,
-        };
+        let offered = toolsets(&lookup, "MCP_TOOLSETS", Toolsets::ALL)?;
+        let default_toolsets = offered.and(toolsets(
+            &lookup,
+            "MCP_DEFAULT_TOOLSETS",
+            Toolsets::DEFAULT,
+        )?);
         let selection = Selection {
             read_only: flag(&lookup, "MCP_READ_ONLY")?,
-            toolsets,
+            toolsets: offered,
         };
         Ok(Config {
             mode,
@@ -271,6 +277,7 @@ impl Config {
             clerk_timeout,
             allowed_origins,
             selection,
+            default_toolsets,
             redact_private_metadata: flag(&lookup, "MCP_REDACT_PRIVATE_METADATA")?,
             list_ttl,
             live_writes: flag(&lookup, "MCP_LIVE_WRITES")?,
@@ -456,6 +463,21 @@ fn parse_api_url(url: &str) -> Result<String, ConfigError> {
 
 /// Reads a boolean setting: `true` or `false` in any case; absent or empty
 /// is false.
+/// A comma-separated list of toolsets, or `unset` when the setting is
+/// missing or blank.
+fn toolsets(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    unset: Toolsets,
+) -> Result<Toolsets, ConfigError> {
+    match lookup(name).filter(|list| !list.trim().is_empty()) {
+        Some(list) => {
+            Toolsets::parse(&list).map_err(|unknown| ConfigError::UnknownToolset(name, unknown))
+        }
+        None => Ok(unset),
+    }
+}
+
 fn flag(lookup: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<bool, ConfigError> {
     match lookup(name)
         .unwrap_or_default()
@@ -513,9 +535,9 @@ impl fmt::Display for ConfigError {
                  characters; separate tokens with commas"
             ),
             ConfigError::InvalidFlag(name) => write!(f, "{name} must be true or false"),
-            ConfigError::UnknownToolset(name) => write!(
+            ConfigError::UnknownToolset(setting, name) => write!(
                 f,
-                "MCP_TOOLSETS names {name:?}, which is not a toolset; the toolsets are {}",
+                "{setting} names {name:?}, which is not a toolset; the toolsets are {}",
                 Toolsets::ALL.names().join(", ")
             ),
             ConfigError::InvalidConfirm => f.write_str(
@@ -695,9 +717,23 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_default_toolset_is_named_with_its_setting() {
+        let error = config(&[("MCP_DEFAULT_TOOLSETS", "users,payments")]).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.starts_with("MCP_DEFAULT_TOOLSETS") && message.contains("\"payments\""),
+            "{message}"
+        );
+        assert_eq!(
+            config(&[]).expect("valid").default_toolsets,
+            Toolsets::DEFAULT
+        );
+    }
+
+    #[test]
     fn unknown_toolsets_and_odd_flags_are_named() {
-        let error = config(&[("MCP_TOOLSETS", "users,billing")]).unwrap_err();
-        assert!(error.to_string().contains("\"billing\""), "{error}");
+        let error = config(&[("MCP_TOOLSETS", "users,payments")]).unwrap_err();
+        assert!(error.to_string().contains("\"payments\""), "{error}");
         assert_eq!(
             config(&[("MCP_REDACT_PRIVATE_METADATA", "1")]),
             Err(ConfigError::InvalidFlag("MCP_REDACT_PRIVATE_METADATA"))

@@ -181,11 +181,12 @@ fn confirm_token_schema() -> Value {
 /// from the output schemas when `redact` is set. Each distinct answer is
 /// written once per isolate, on first use, so a request only copies it.
 pub fn list(selection: Selection, redact: bool) -> &'static ToolList {
-    const VARIANTS: usize = 1 << 8;
+    const TOOLSETS: usize = Toolset::ALL.len();
+    const VARIANTS: usize = 1 << (TOOLSETS + 2);
     static LISTS: [OnceLock<ToolList>; VARIANTS] = [const { OnceLock::new() }; VARIANTS];
     let index = usize::from(selection.toolsets.bits())
-        | usize::from(selection.read_only) << 6
-        | usize::from(redact) << 7;
+        | usize::from(selection.read_only) << TOOLSETS
+        | usize::from(redact) << (TOOLSETS + 1);
     LISTS[index].get_or_init(|| {
         let tools: Vec<Value> = selected(selection)
             .map(|tool| {

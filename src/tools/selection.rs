@@ -19,16 +19,22 @@ pub enum Toolset {
     Users,
     Sessions,
     Roles,
+    Instance,
+    Access,
+    Billing,
 }
 
 impl Toolset {
-    pub const ALL: [Toolset; 6] = [
+    pub const ALL: [Toolset; 9] = [
         Toolset::Organizations,
         Toolset::Members,
         Toolset::Invitations,
         Toolset::Users,
         Toolset::Sessions,
         Toolset::Roles,
+        Toolset::Instance,
+        Toolset::Access,
+        Toolset::Billing,
     ];
 
     pub fn name(self) -> &'static str {
@@ -39,20 +45,30 @@ impl Toolset {
             Toolset::Users => "users",
             Toolset::Sessions => "sessions",
             Toolset::Roles => "roles",
+            Toolset::Instance => "instance",
+            Toolset::Access => "access",
+            Toolset::Billing => "billing",
         }
     }
 
-    fn bit(self) -> u8 {
+    const fn bit(self) -> u16 {
         1 << (self as u8)
     }
 }
 
 /// A set of toolsets.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Toolsets(u8);
+pub struct Toolsets(u16);
 
 impl Toolsets {
-    pub const ALL: Toolsets = Toolsets(0b11_1111);
+    pub const ALL: Toolsets = Toolsets((1 << Toolset::ALL.len()) - 1);
+
+    /// What a connection that names no toolsets gets, unless
+    /// `MCP_DEFAULT_TOOLSETS` says otherwise: all but the instance's
+    /// settings and billing, which most conversations never need and
+    /// every conversation would pay for in context.
+    pub const DEFAULT: Toolsets =
+        Toolsets(Toolsets::ALL.0 & !Toolset::Instance.bit() & !Toolset::Billing.bit());
 
     /// Reads a comma-separated list of toolset names (`users, roles`).
     /// `Err` carries the first unknown name.
@@ -73,8 +89,13 @@ impl Toolsets {
     }
 
     /// One bit per toolset, in [`Toolset::ALL`] order.
-    pub fn bits(self) -> u8 {
+    pub fn bits(self) -> u16 {
         self.0
+    }
+
+    /// The toolsets in both sets.
+    pub fn and(self, other: Toolsets) -> Toolsets {
+        Toolsets(self.0 & other.0)
     }
 
     pub fn contains(self, toolset: Toolset) -> bool {
@@ -159,7 +180,7 @@ impl Selection {
     pub fn narrowed_by(self, request: Selection) -> Selection {
         Selection {
             read_only: self.read_only || request.read_only,
-            toolsets: Toolsets(self.toolsets.0 & request.toolsets.0),
+            toolsets: self.toolsets.and(request.toolsets),
         }
     }
 
@@ -179,7 +200,10 @@ mod tests {
     fn toolset_lists_are_read_case_insensitively_and_unknown_names_are_named() {
         let set = Toolsets::parse(" Users, roles ,").expect("valid");
         assert_eq!(set.names(), ["users", "roles"]);
-        assert_eq!(Toolsets::parse("users,billing"), Err("billing".to_owned()));
+        assert_eq!(
+            Toolsets::parse("users,payments"),
+            Err("payments".to_owned())
+        );
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! Public mode has no key of its own: `clerkConnected` is `null`, unless the
 //! request carries a key, which is then checked the same way. It also says
 //! who may use `/mcp` (`authentication`), which tools a request with the same
-//! URL and headers would get (`readOnly`, `toolsets`), and a hosted server that refuses
+//! URL and headers would get (`readOnly`, `toolsets`), the toolsets of a connection that
+//! names none (`defaultToolsets`) and those one may name (`availableToolsets`), and a
+//! hosted server that refuses
 //! everyone for want of tokens reports itself degraded. With OAuth sign-in on, `oauth`
 //! names the authorization server, whether an allow-list is set (without one every user
 //! who signs in is refused, which makes a server without static tokens degraded) and
@@ -44,7 +46,7 @@ pub async fn answer(parts: &Parts, config: &Config, http: &dyn HttpSend) -> Resp
         Ok(_) => Some(credentials::live_guard(config, &clerk)),
         Err(_) => None,
     };
-    let selection = config.selection.narrowed_by(wishes.selection);
+    let selection = wishes.selection(config);
     let (status, mut body) = check(config, selection, clerk).await;
     body["confirm"] = Value::from(config.confirm.max(wishes.confirm).name());
     body["liveWrites"] = Value::Bool(config.live_writes);
@@ -86,6 +88,8 @@ async fn check(
         "authentication": config.access.name(),
         "readOnly": selection.read_only,
         "toolsets": selection.toolsets.names(),
+        "defaultToolsets": config.default_toolsets.names(),
+        "availableToolsets": config.selection.toolsets.names(),
         "redactPrivateMetadata": config.redact_private_metadata,
         "clerkConnected": connection.as_ref().map(Result::is_ok),
         "version": crate::SERVER_VERSION,

@@ -6,6 +6,7 @@
 use http::header::HeaderName;
 use http::request::Parts;
 
+use crate::config::Config;
 use crate::tools::{Confirm, Selection, Toolsets};
 
 pub const READONLY_HEADER: HeaderName = HeaderName::from_static("x-mcp-readonly");
@@ -16,13 +17,30 @@ pub const CONFIRM_HEADER: HeaderName = HeaderName::from_static("x-mcp-confirm");
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Wishes {
     pub selection: Selection,
+    /// Whether the request named its toolsets; one that did not gets the
+    /// server's default set.
+    pub names_toolsets: bool,
     /// The most confirmation asked for; `Off` when none was.
     pub confirm: Confirm,
+}
+
+impl Wishes {
+    /// The tools this request gets from a server configured as `config`:
+    /// the toolsets it named, or else the default set, within what the
+    /// server offers.
+    pub fn selection(&self, config: &Config) -> Selection {
+        let mut selection = config.selection.narrowed_by(self.selection);
+        if !self.names_toolsets {
+            selection.toolsets = selection.toolsets.and(config.default_toolsets);
+        }
+        selection
+    }
 }
 
 /// What a request asks for, or why its wishes cannot be read.
 pub fn requested(parts: &Parts) -> Result<Wishes, String> {
     let mut selection = Selection::EVERYTHING;
+    let mut names_toolsets = false;
     let mut confirm = Confirm::Off;
     let query_pairs = parts
         .uri
@@ -69,6 +87,7 @@ pub fn requested(parts: &Parts) -> Result<Wishes, String> {
                     read_only: false,
                     toolsets,
                 });
+                names_toolsets = true;
             }
             "confirm" => {
                 let asked = Confirm::parse(&value).ok_or_else(|| {
@@ -79,7 +98,11 @@ pub fn requested(parts: &Parts) -> Result<Wishes, String> {
             _ => {}
         }
     }
-    Ok(Wishes { selection, confirm })
+    Ok(Wishes {
+        selection,
+        names_toolsets,
+        confirm,
+    })
 }
 
 /// Decodes `%XX` escapes and `+` (a space, in a query), leaving anything
@@ -149,8 +172,51 @@ mod tests {
             requested(&parts("http://h/mcp", &[])),
             Ok(Wishes {
                 selection: Selection::EVERYTHING,
+                names_toolsets: false,
                 confirm: Confirm::Off,
             })
+        );
+    }
+
+    fn server(vars: &[(&str, &str)]) -> Config {
+        Config::from_lookup(|name| {
+            vars.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        })
+        .expect("valid configuration")
+    }
+
+    fn toolsets_for(uri: &str, config: &Config) -> Vec<&'static str> {
+        let wishes = requested(&parts(uri, &[])).expect("valid");
+        wishes.selection(config).toolsets.names()
+    }
+
+    #[test]
+    fn a_connection_naming_no_toolsets_gets_the_default_set() {
+        let config = server(&[]);
+        let default = toolsets_for("http://h/mcp", &config);
+        assert!(!default.contains(&"instance") && !default.contains(&"billing"));
+        assert!(default.contains(&"users") && default.contains(&"access"));
+        // Naming them turns them on; naming others leaves the default aside.
+        assert_eq!(
+            toolsets_for("http://h/mcp?toolsets=billing,users", &config),
+            ["users", "billing"]
+        );
+        // A readonly wish alone names no toolsets.
+        assert_eq!(toolsets_for("http://h/mcp?readonly=true", &config), default);
+    }
+
+    #[test]
+    fn the_default_set_is_configurable_and_stays_within_what_the_server_offers() {
+        let config = server(&[
+            ("MCP_TOOLSETS", "users,instance,billing"),
+            ("MCP_DEFAULT_TOOLSETS", "users, billing, roles"),
+        ]);
+        assert_eq!(toolsets_for("http://h/mcp", &config), ["users", "billing"]);
+        assert_eq!(
+            toolsets_for("http://h/mcp?toolsets=instance,roles", &config),
+            ["instance"]
         );
     }
 
@@ -163,9 +229,9 @@ mod tests {
             error.contains("confirm") && error.contains("\"never\""),
             "{error}"
         );
-        let error = requested(&parts("http://h/mcp?toolsets=billing", &[])).unwrap_err();
+        let error = requested(&parts("http://h/mcp?toolsets=payments", &[])).unwrap_err();
         assert!(
-            error.contains("\"billing\"") && error.contains("sessions"),
+            error.contains("\"payments\"") && error.contains("billing"),
             "{error}"
         );
     }

@@ -178,7 +178,7 @@ async fn handle_post(
     });
     let context = Context {
         clerk,
-        selection: config.selection.narrowed_by(wishes.selection),
+        selection: wishes.selection(config),
         confirm: config.confirm.max(wishes.confirm),
         redact_private_metadata: config.redact_private_metadata,
         list_caching: list_caching(config, parts),

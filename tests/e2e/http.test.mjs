@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { describe, it } from 'node:test';
 
-import { assertClerkGet, hostedTokens, madeUpKey, setting, withClerkRecord } from './support.mjs';
+import { ALL_TOOLSETS, assertClerkGet, DEFAULT_TOOLSETS, hostedTokens, madeUpKey, setting, withClerkRecord } from './support.mjs';
 
 const publicMcp = setting('MCP_URL_PUBLIC');
 const hostedMcp = setting('MCP_URL_HOSTED');
@@ -21,7 +21,9 @@ const SUPPORTED_VERSIONS = ['2025-03-26', '2025-06-18', '2025-11-25'];
 // What /health reports of the tool selection for a request that narrows nothing.
 const FULL_SELECTION = {
   readOnly: false,
-  toolsets: ['organizations', 'members', 'invitations', 'users', 'sessions', 'roles'],
+  toolsets: DEFAULT_TOOLSETS,
+  defaultToolsets: DEFAULT_TOOLSETS,
+  availableToolsets: ALL_TOOLSETS,
   redactPrivateMetadata: false,
 };
 

@@ -62,6 +62,11 @@ export function modes({ token = 0 } = {}) {
   ];
 }
 
+/** Every toolset, in the order the server names them. */
+export const ALL_TOOLSETS = ['organizations', 'members', 'invitations', 'users', 'sessions', 'roles', 'instance', 'access', 'billing'];
+/** The toolsets of a connection that names none: all but the instance's settings and billing. */
+export const DEFAULT_TOOLSETS = ALL_TOOLSETS.filter((name) => name !== 'instance' && name !== 'billing');
+
 /** The thirty-one tools of the tool contract, sorted by name. */
 export const TOOL_NAMES = [
   'clerk_add_member', 'clerk_ban_user', 'clerk_count_users', 'clerk_create_invitation',

@@ -11,10 +11,9 @@ import { describe, it } from 'node:test';
 
 import { INSTANCE_IDS } from './fake-clerk.mjs';
 import {
-  assertClerkGet, connect, fakeClerkUrl, hostedTokens, noteToken, seededUsers, setting, structured, withClerkRecord,
+  assertClerkGet, connect, DEFAULT_TOOLSETS, fakeClerkUrl, hostedTokens, noteToken, seededUsers, setting, structured, withClerkRecord,
 } from './support.mjs';
 
-const ALL_TOOLSETS = ['organizations', 'members', 'invitations', 'users', 'sessions', 'roles'];
 const publicKey = setting('CLERK_KEY_PUBLIC');
 const bearer = (token) => ({ authorization: `Bearer ${token}` });
 
@@ -43,7 +42,7 @@ describe('clerk_whoami', () => {
       keyKind: 'test',
       mode: 'public',
       caller: { principal: `key:${createHash('sha256').update(publicKey).digest('hex').slice(0, 12)}`, kind: 'key' },
-      policy: { readOnly: false, readOnlyBecause: [], toolsets: ALL_TOOLSETS, confirm: 'destructive', liveWrites: false },
+      policy: { readOnly: false, readOnlyBecause: [], toolsets: DEFAULT_TOOLSETS, confirm: 'destructive', liveWrites: false },
     });
     assert.equal(requests.length, 1);
     assertClerkGet(requests[0], { path: '/v1/instance', key: publicKey });
@@ -62,7 +61,7 @@ describe('clerk_whoami', () => {
     assert.deepEqual(readOnly.policy, {
       readOnly: true,
       readOnlyBecause: ['the access token is a read-only one (MCP_READONLY_TOKENS)'],
-      toolsets: ALL_TOOLSETS,
+      toolsets: DEFAULT_TOOLSETS,
       confirm: 'writes',
       liveWrites: false,
     });

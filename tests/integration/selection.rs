@@ -157,7 +157,7 @@ fn hidden_tool_is_an_unknown_tool_when_called() {
 #[test]
 fn unknown_toolset_or_readonly_value_in_the_url_is_a_400_that_names_it() {
     for (query, needle) in [
-        ("toolsets=billing", "billing"),
+        ("toolsets=payments", "payments"),
         ("readonly=maybe", "readonly"),
     ] {
         let body = rpc("tools/list", json!({})).to_string();

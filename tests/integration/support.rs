@@ -555,3 +555,28 @@ pub fn key_principal(key: &str) -> String {
     let hex: String = hash[..6].iter().map(|byte| format!("{byte:02x}")).collect();
     format!("key:{hex}")
 }
+
+/// The toolsets of a connection that names none, on a server configured
+/// with no `MCP_TOOLSETS` or `MCP_DEFAULT_TOOLSETS`.
+pub const DEFAULT_TOOLSETS: [&str; 7] = [
+    "organizations",
+    "members",
+    "invitations",
+    "users",
+    "sessions",
+    "roles",
+    "access",
+];
+
+/// Every toolset.
+pub const ALL_TOOLSETS: [&str; 9] = [
+    "organizations",
+    "members",
+    "invitations",
+    "users",
+    "sessions",
+    "roles",
+    "instance",
+    "access",
+    "billing",
+];

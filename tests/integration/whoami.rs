@@ -64,7 +64,7 @@ fn a_public_request_learns_its_instance_key_kind_and_default_policy() {
             "policy": {
                 "readOnly": false,
                 "readOnlyBecause": [],
-                "toolsets": ["organizations", "members", "invitations", "users", "sessions", "roles"],
+                "toolsets": DEFAULT_TOOLSETS,
                 "confirm": "destructive",
                 "liveWrites": false,
             },

@@ -168,11 +168,14 @@ function mcpAnswerProblem(status, body) {
   return null;
 }
 
+// tools/list is measured with every toolset on, the longest list a connection can ask for.
+const EVERY_TOOLSET = 'organizations,members,invitations,users,sessions,roles,instance,access,billing';
+
 const REQUESTS = {
   ping: { method: 'POST', path: '/mcp', body: rpc('ping'), mcp: true },
   'tools/list': {
     method: 'POST',
-    path: '/mcp',
+    path: `/mcp?toolsets=${EVERY_TOOLSET}`,
     body: rpc('tools/list'),
     mcp: true,
     check: (body) => (body.result.tools?.length > 0 ? null : 'no tools listed'),
@@ -189,7 +192,7 @@ const REQUESTS = {
   },
   'tools/list (2026-07-28)': {
     method: 'POST',
-    path: '/mcp',
+    path: `/mcp?toolsets=${EVERY_TOOLSET}`,
     body: statelessRpc('tools/list'),
     headers: statelessHeaders('tools/list'),
     mcp: true,

@@ -26,17 +26,5 @@ fi
 
 worker-build --release
 
-# wasm-opt, with flags chosen by the size of the gzipped wasm, which is what
-# counts against the Workers limit. Its usual -O inlines small functions into
-# their callers: the raw wasm shrinks but compresses worse, and the gzipped
-# wasm came out about 7% larger than with no inlining. With inlining off, -O3
-# gives 0.7 KiB less gzipped wasm than -O2, and measured as fast under
-# workerd. Leaving out --debuginfo drops the names section. The features are
-# those the Workers runtime supports, so nothing newer is emitted.
-"$WASM_OPT_BIN" build/index_bg.wasm -o build/index_bg.opt.wasm \
-  -O3 --one-caller-inline-max-function-size 0 --always-inline-max-function-size 0 \
-  --flexible-inline-max-function-size 0 \
-  --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int \
-  --enable-bulk-memory --enable-multivalue --enable-reference-types \
-  --enable-exception-handling
+"$(dirname "$0")/wasm-opt.sh" build/index_bg.wasm build/index_bg.opt.wasm
 mv build/index_bg.opt.wasm build/index_bg.wasm

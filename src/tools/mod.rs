@@ -110,12 +110,22 @@ pub struct ToolDefinition {
 /// Each group of tools with its toolset, in the order `tools/list` shows
 /// them. The tools of no toolset are about the server and the connection
 /// itself, and every selection has them.
-static GROUPS: [(Option<Toolset>, &[ToolDefinition]); 8] = [
+///
+/// `--cfg without_toolset="name"` leaves a toolset's group out of a build,
+/// and with it every piece of code only its tools reach: how
+/// `tests/bundle/toolsets.mjs` measures what each toolset costs.
+static GROUPS: &[(Option<Toolset>, &[ToolDefinition])] = &[
+    #[cfg(not(without_toolset = "organizations"))]
     (Some(Toolset::Organizations), &organizations::TOOLS),
+    #[cfg(not(without_toolset = "members"))]
     (Some(Toolset::Members), &members::TOOLS),
+    #[cfg(not(without_toolset = "invitations"))]
     (Some(Toolset::Invitations), &invitations::TOOLS),
+    #[cfg(not(without_toolset = "users"))]
     (Some(Toolset::Users), &users::TOOLS),
+    #[cfg(not(without_toolset = "sessions"))]
     (Some(Toolset::Sessions), &sessions::TOOLS),
+    #[cfg(not(without_toolset = "roles"))]
     (Some(Toolset::Roles), &roles::TOOLS),
     (None, &preview::TOOLS),
     (None, &whoami::TOOLS),

@@ -140,7 +140,7 @@ describe('a connection narrows the tools', () => {
   });
 
   it('refuses an unknown toolset or readonly value with HTTP 400 naming it', async () => {
-    for (const [query, needle] of [[{ toolsets: 'users,billing' }, 'billing'], [{ readonly: 'maybe' }, 'readonly']]) {
+    for (const [query, needle] of [[{ toolsets: 'users,payments' }, 'payments'], [{ readonly: 'maybe' }, 'readonly']]) {
       const response = await fetch(withQuery(publicMode.url, query), {
         method: 'POST',
         headers: { ...publicMode.headers, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },

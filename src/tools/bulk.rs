@@ -19,7 +19,6 @@
 //! by the waits alone). Otherwise the call stops there, and the items not
 //! yet sent are `not_attempted`.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -52,10 +51,22 @@ pub enum ItemStatus {
     NotAttempted,
 }
 
+/// The object a bulk tool's success shows, in the output shape of the tool
+/// that acts on one item, and the key it goes under (`invitation`, `user`).
+pub trait Keyed {
+    const KEY: &'static str;
+    type Object: Serialize;
+    fn object(&self) -> &Self::Object;
+}
+
+// Its `Serialize` is written by hand rather than derived with `flatten`,
+// which would build a second writer of every object type (the whole of a
+// user) for the flattening serializer; the derived schema says the same
+// shape.
 /// One item's result. `T` holds the object a success made or changed,
 /// under the key its tool names (`invitation`, `user`).
 #[skip_serializing_none]
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 pub struct ItemResult<T> {
     /// The item as given.
     pub input: String,
@@ -66,10 +77,26 @@ pub struct ItemResult<T> {
     pub object: Option<T>,
 }
 
+impl<T: Keyed> Serialize for ItemResult<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("input", &self.input)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(error) = &self.error {
+            map.serialize_entry("error", error)?;
+        }
+        if let Some(object) = &self.object {
+            map.serialize_entry(T::KEY, object.object())?;
+        }
+        map.end()
+    }
+}
+
 /// The answer of a bulk call: every item's result, in the order given, and
 /// how many ended each way.
 #[derive(Debug, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", bound(serialize = "T: Keyed"))]
 pub struct BulkResult<T> {
     pub results: Vec<ItemResult<T>>,
     pub succeeded: usize,
@@ -85,7 +112,7 @@ pub struct Batch<T> {
     settled: Vec<bool>,
 }
 
-impl<T: Serialize> Batch<T> {
+impl<T: Keyed> Batch<T> {
     /// A batch of the items given, as they are shown back (`inputs`).
     pub fn new(inputs: Vec<String>) -> Self {
         let settled = vec![false; inputs.len()];
@@ -141,11 +168,12 @@ impl<T: Serialize> Batch<T> {
     /// it repeats, so that it is not sent twice. `key` says what makes two
     /// items the same (an email address in any case, say).
     pub fn fail_repeats(&mut self, key: impl Fn(&str) -> String) {
-        let mut first: HashMap<String, usize> = HashMap::new();
+        // At most `MAX_ITEMS` items: a list of the keys seen is enough.
+        let mut first: Vec<(String, usize)> = Vec::new();
         for index in 0..self.results.len() {
             let item_key = key(&self.results[index].input);
-            match first.get(&item_key) {
-                Some(&earlier) => {
+            match first.iter().find(|(seen, _)| *seen == item_key) {
+                Some(&(_, earlier)) => {
                     let reason = format!(
                         "repeats item {} of the list ({}): sent once only",
                         earlier + 1,
@@ -153,9 +181,7 @@ impl<T: Serialize> Batch<T> {
                     );
                     self.fail(index, reason);
                 }
-                None => {
-                    first.insert(item_key, index);
-                }
+                None => first.push((item_key, index)),
             }
         }
     }
@@ -287,7 +313,7 @@ pub trait BulkSend {
     /// What Clerk answers for one item.
     type Wire;
     /// The object a success shows, under its key (see [`ItemResult`]).
-    type Out: Serialize;
+    type Out: Keyed;
     /// The most items one bulk request may carry.
     const CHUNK: usize;
     /// Whether an item that a bulk answer left out is sent again alone:
@@ -384,9 +410,17 @@ async fn send_chunks<S: BulkSend>(
 mod tests {
     use super::*;
 
-    #[derive(Debug, Serialize, JsonSchema)]
+    #[derive(Debug, JsonSchema)]
     struct Thing {
         thing: String,
+    }
+
+    impl Keyed for Thing {
+        const KEY: &'static str = "thing";
+        type Object = String;
+        fn object(&self) -> &String {
+            &self.thing
+        }
     }
 
     #[test]

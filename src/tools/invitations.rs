@@ -16,7 +16,7 @@ use serde_with::skip_serializing_none;
 use futures::future::LocalBoxFuture;
 
 use super::arguments::{check_bulk_count, check_range, Arguments, Limit};
-use super::bulk::{send_all, Batch, BulkResult, BulkSend, Pacer};
+use super::bulk::{send_all, Batch, BulkResult, BulkSend, Keyed, Pacer};
 use super::call::run;
 use super::effects::{
     count, foresee, organization_as_it_stands, organization_label, organization_named, Effect,
@@ -285,10 +285,18 @@ fn check_redirect_url(argument: &str, value: &str) -> Result<(), ToolError> {
 }
 
 /// One item's invitation, in a bulk call's result.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 struct Invited {
     /// The invitation created, for an item that succeeded.
     invitation: Invitation,
+}
+
+impl Keyed for Invited {
+    const KEY: &'static str = "invitation";
+    type Object = Invitation;
+    fn object(&self) -> &Invitation {
+        &self.invitation
+    }
 }
 
 /// One page of an organization's invitations.
@@ -572,11 +580,17 @@ async fn bulk_invite_effect(
 ) -> Result<Effect, ToolError> {
     let organization = organization_as_it_stands(clerk, &args.organization_id).await?;
     let invitations = bulk_invitations(clerk, args);
-    let mut seen = std::collections::HashSet::new();
-    let unique: Vec<&NewInvitation> = invitations
-        .iter()
-        .filter(|invitation| seen.insert(invitation.email_address.to_ascii_lowercase()))
-        .collect();
+    let mut unique: Vec<&NewInvitation> = Vec::new();
+    for invitation in &invitations {
+        let repeat = unique.iter().any(|earlier| {
+            earlier
+                .email_address
+                .eq_ignore_ascii_case(&invitation.email_address)
+        });
+        if !repeat {
+            unique.push(invitation);
+        }
+    }
     let mut listed: Vec<String> = unique
         .iter()
         .take(LISTED_INVITATIONS)

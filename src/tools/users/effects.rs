@@ -171,19 +171,22 @@ fn listing(names: &[String]) -> String {
 
 /// Who a bulk ban would ban, who already is, and which IDs have no user.
 pub async fn bulk_ban(clerk: &ClerkClient<'_>, args: BulkBanArgs) -> Result<Effect, ToolError> {
-    let mut seen = std::collections::HashSet::new();
-    let ids: Vec<&str> = args
-        .user_ids
-        .iter()
-        .map(UserId::as_str)
-        .filter(|id| seen.insert(*id))
-        .collect();
+    let mut ids: Vec<&str> = Vec::new();
+    for id in args.user_ids.iter().map(UserId::as_str) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
     let existing = super::users_named(clerk, &ids)
         .await
         .map_err(ToolError::Clerk)?;
     let (mut to_ban, mut already, mut missing) = (Vec::new(), Vec::new(), Vec::new());
     for id in &ids {
-        match existing.get(*id) {
+        match existing
+            .iter()
+            .find(|(known, _)| known == id)
+            .map(|(_, user)| user)
+        {
             Some(user) if user.banned => already.push(user.label.clone()),
             Some(user) => to_ban.push(user.label.clone()),
             None => missing.push((*id).to_owned()),

@@ -12,14 +12,11 @@ mod arguments;
 mod effects;
 mod output;
 
-use std::collections::HashMap;
-
 use futures::future::LocalBoxFuture;
 use schemars::JsonSchema;
-use serde::Serialize;
 use serde_json::value::to_raw_value;
 
-use super::bulk::{send_all, Batch, BulkResult, BulkSend, Pacer, Stopped};
+use super::bulk::{send_all, Batch, BulkResult, BulkSend, Keyed, Pacer, Stopped};
 use super::call::{run, Written};
 use super::effects::{foresee, listed_user_label};
 use super::error::no_user_with_id;
@@ -360,12 +357,12 @@ struct NamedUser {
     banned: bool,
 }
 
-/// The users among `ids` that exist, by ID, read with one
+/// The users among `ids` that exist, each with its ID, read with one
 /// `GET /users?user_id=...`; an ID Clerk does not list has no user.
 async fn users_named(
     clerk: &ClerkClient<'_>,
     ids: &[&str],
-) -> Result<HashMap<String, NamedUser>, ClerkError> {
+) -> Result<Vec<(String, NamedUser)>, ClerkError> {
     let filter = wire::UserFilter {
         user_ids: ids.iter().map(|id| (*id).to_owned()).collect(),
         ..wire::UserFilter::default()
@@ -390,10 +387,18 @@ async fn users_named(
 }
 
 /// One user's profile, in a bulk call's result.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 pub struct Banned {
     /// The user's full profile after the ban, for an item that succeeded.
     user: FullUser,
+}
+
+impl Keyed for Banned {
+    const KEY: &'static str = "user";
+    type Object = FullUser;
+    fn object(&self) -> &FullUser {
+        &self.user
+    }
 }
 
 /// How `clerk_bulk_ban_users` sends: fifty users to a request, the most
@@ -471,7 +476,7 @@ async fn bulk_ban(
     };
     let mut to_ban = Vec::new();
     for (index, id) in unique {
-        if existing.contains_key(&id) {
+        if existing.iter().any(|(known, _)| *known == id) {
             to_ban.push((index, id));
         } else {
             batch.fail(

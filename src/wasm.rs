@@ -150,6 +150,12 @@ impl HttpSend for WorkerFetch {
     fn wait(&self, duration: Duration) -> LocalBoxFuture<'_, ()> {
         Box::pin(Delay::from(duration))
     }
+
+    /// The Workers clock, which moves on across I/O and timers: enough to
+    /// measure a call that waits on both.
+    fn now_ms(&self) -> Option<u64> {
+        Some(js_sys::Date::now() as u64)
+    }
 }
 
 /// One exchange: the request out, the whole answer (up to

@@ -45,15 +45,24 @@ pub struct ApiError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryAfter(Box<str>);
 
+/// How [`RetryAfter`] writes a number of seconds after the number.
+const SECONDS: &str = " seconds";
+
 impl RetryAfter {
     /// Reads either form. Anything else is ignored rather than quoted:
     /// the header may come from whatever answered in Clerk's place.
     fn parse(value: &str) -> Option<RetryAfter> {
         let value = value.trim();
         if let Ok(seconds) = value.parse::<u64>() {
-            return Some(RetryAfter(format!("{seconds} seconds").into()));
+            return Some(RetryAfter(format!("{seconds}{SECONDS}").into()));
         }
         is_http_date(value).then(|| RetryAfter(value.into()))
+    }
+
+    /// How many seconds to wait, when the header gave a number of them
+    /// rather than a date (which only a clock could turn into a wait).
+    pub fn seconds(&self) -> Option<u64> {
+        self.0.strip_suffix(SECONDS)?.parse().ok()
     }
 }
 
@@ -194,6 +203,15 @@ impl ClerkError {
         }
     }
 
+    /// For a 429, Clerk's rate limit: `Some` with the `Retry-After` it gave,
+    /// if it gave one; `None` for any other error.
+    pub fn rate_limited(&self) -> Option<Option<&RetryAfter>> {
+        match self {
+            ClerkError::Api(error) if error.status == 429 => Some(error.retry_after.as_ref()),
+            _ => None,
+        }
+    }
+
     /// The HTTP status Clerk answered with, if it answered.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -313,6 +331,8 @@ mod tests {
         assert!(error
             .to_string()
             .ends_with("Rate limited: retry after 17 seconds"));
+        let retry_after = error.rate_limited().flatten().expect("a Retry-After");
+        assert_eq!(retry_after.seconds(), Some(17));
     }
 
     #[test]
@@ -327,6 +347,13 @@ mod tests {
         };
         assert!(rate_limited("Wed, 21 Oct 2015 07:28:00 GMT")
             .ends_with("Rate limited: retry after Wed, 21 Oct 2015 07:28:00 GMT"));
+        let dated = ClerkError::from_error_response(&answer(
+            429,
+            &[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")],
+            "{}",
+        ));
+        let retry_after = dated.rate_limited().flatten().expect("a Retry-After");
+        assert_eq!(retry_after.seconds(), None);
         for other in [
             "soon",
             "Wed, 21 Oct 2015 07:28:00 UTC",

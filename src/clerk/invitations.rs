@@ -1,6 +1,6 @@
 //! Clerk's organization invitation endpoints
-//! (`/v1/organizations/{id}/invitations`, `.../invitations/{invitation_id}`
-//! and its `/revoke`) and the wire type they answer
+//! (`/v1/organizations/{id}/invitations`, its `/bulk`,
+//! `.../invitations/{invitation_id}` and its `/revoke`) and the wire type they answer
 //! with.
 //!
 //! The caller checks every ID before it gets here; paths are still built
@@ -51,6 +51,9 @@ pub struct NewInvitation {
     pub role: String,
 }
 
+/// The most invitations one bulk request may carry (the spec's `maxItems`).
+pub const MAX_BULK_INVITATIONS: usize = 10;
+
 fn invitations_path(organization_id: &str) -> UrlPath {
     UrlPath::new()
         .segment("organizations")
@@ -95,6 +98,18 @@ impl ClerkClient<'_> {
             Some(&JsonBody::of(&invitation)),
         )
         .await
+    }
+
+    /// `POST /v1/organizations/{organization_id}/invitations/bulk`: Clerk
+    /// emails each invitation (at most [`MAX_BULK_INVITATIONS`]) and answers
+    /// with them, as `{data, total_count}`. The body is the array itself.
+    pub async fn create_organization_invitations(
+        &self,
+        organization_id: &str,
+        invitations: &[&NewInvitation],
+    ) -> Result<PaginatedList<OrganizationInvitation>, ClerkError> {
+        let path = invitations_path(organization_id).segment("bulk");
+        self.post(&path, Some(&JsonBody::of(&invitations))).await
     }
 
     /// `POST /v1/organizations/{organization_id}/invitations/{invitation_id}/revoke`:
@@ -145,6 +160,10 @@ mod tests {
         assert_eq!(
             JsonBody::of(&invitation).0,
             br#"{"email_address":"ada@example.com","expires_in_days":7,"role":"org:member"}"#
+        );
+        assert_eq!(
+            JsonBody::of(&[&invitation]).0,
+            br#"[{"email_address":"ada@example.com","expires_in_days":7,"role":"org:member"}]"#
         );
     }
 }

@@ -184,6 +184,13 @@ pub trait HttpSend {
     /// Resolves after `duration`. It lives here because whatever sends the
     /// requests also owns the clock; the client itself reads no clock.
     fn wait(&self, duration: Duration) -> LocalBoxFuture<'_, ()>;
+
+    /// Milliseconds on the clock `wait` waits by, counted from any fixed
+    /// point: what a call that waits measures how long it has run with.
+    /// `None` when the sender keeps no clock.
+    fn now_ms(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// Passes every request on to another [`HttpSend`] unchanged, and keeps
@@ -218,6 +225,10 @@ impl HttpSend for LastStatus<'_> {
 
     fn wait(&self, duration: Duration) -> LocalBoxFuture<'_, ()> {
         self.http.wait(duration)
+    }
+
+    fn now_ms(&self) -> Option<u64> {
+        self.http.now_ms()
     }
 }
 

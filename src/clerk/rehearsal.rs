@@ -72,6 +72,10 @@ impl HttpSend for Rehearsal<'_> {
     fn wait(&self, duration: Duration) -> LocalBoxFuture<'_, ()> {
         self.inner.wait(duration)
     }
+
+    fn now_ms(&self) -> Option<u64> {
+        self.inner.now_ms()
+    }
 }
 
 impl HeldRequest {

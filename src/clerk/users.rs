@@ -463,11 +463,22 @@ impl ClerkClient<'_> {
         self.post(&path, None).await
     }
 
+    /// `POST /v1/users/ban`: Clerk bans every user named (at most
+    /// [`MAX_BULK_BANS`]) and answers with the users it banned.
+    pub async fn ban_users(&self, user_ids: &[&str]) -> Result<Vec<User>, ClerkError> {
+        let path = UrlPath::new().segment("users").segment("ban");
+        let body = JsonBody::of(&serde_json::json!({ "user_ids": user_ids }));
+        self.post(&path, Some(&body)).await
+    }
+
     /// `DELETE /v1/users/{user_id}`.
     pub async fn delete_user(&self, user_id: &str) -> Result<DeletedObject, ClerkError> {
         self.delete(&user_path(user_id)).await
     }
 }
+
+/// The most users one `POST /v1/users/ban` may name (the spec's `maxItems`).
+pub const MAX_BULK_BANS: usize = 50;
 
 fn user_path(user_id: &str) -> UrlPath {
     UrlPath::new().segment("users").segment(user_id)

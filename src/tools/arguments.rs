@@ -175,6 +175,25 @@ pub fn check_count<T>(
     }
 }
 
+/// Fails unless a bulk tool's list `argument` holds from 1 to
+/// [`super::bulk::MAX_ITEMS`] `items`.
+pub fn check_bulk_count(argument: &str, len: usize, items: &str) -> Result<(), ToolError> {
+    let max = super::bulk::MAX_ITEMS;
+    if len == 0 {
+        return Err(ToolError::invalid(
+            argument,
+            format!("must hold at least one of the {items} (got an empty list)"),
+        ));
+    }
+    if len > max {
+        return Err(ToolError::invalid(
+            argument,
+            format!("must hold at most {max} {items} a call (got {len}); split the list"),
+        ));
+    }
+    Ok(())
+}
+
 /// Fails unless at least one of the `given` arguments (each named, with
 /// whether the call gave it) is there: an update with nothing to change is
 /// refused rather than sent.

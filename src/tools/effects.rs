@@ -26,7 +26,7 @@ use super::error::{no_organization_with_id, no_user_with_id};
 use super::{Arguments, ToolError};
 use crate::clerk::memberships::MembershipUser;
 use crate::clerk::organizations::Organization;
-use crate::clerk::users::User;
+use crate::clerk::users::{ListedUser, User};
 use crate::clerk::ClerkClient;
 use crate::text::shorten;
 
@@ -165,6 +165,24 @@ pub fn user_label(user: &User) -> String {
         .find(|email| email.id.is_some() && email.id == user.primary_email_address_id)
         .or(user.email_addresses.first())
         .map(|email| email.email_address.as_str());
+    person_label(name.as_deref(), email, &user.id)
+}
+
+/// A user as a page of `GET /users` shows them, labelled as [`user_label`]
+/// labels a user.
+pub fn listed_user_label(user: &ListedUser<'_>) -> String {
+    let name = full_name(user.first_name.as_deref(), user.last_name.as_deref()).or_else(|| {
+        user.username
+            .as_deref()
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned)
+    });
+    let email = user
+        .email_addresses
+        .iter()
+        .find(|email| email.id.is_some() && email.id == user.primary_email_address_id)
+        .or(user.email_addresses.first())
+        .map(|email| email.email_address.as_ref());
     person_label(name.as_deref(), email, &user.id)
 }
 

@@ -1,5 +1,6 @@
 //! The invitation tools: `clerk_list_organization_invitations`,
-//! `clerk_create_invitation` and `clerk_revoke_invitation`.
+//! `clerk_create_invitation`, `clerk_bulk_invite_to_organization` and
+//! `clerk_revoke_invitation`.
 //!
 //! All answer invitations in one shape, [`Invitation`], mapped once from
 //! Clerk's `OrganizationInvitation` wire type in
@@ -12,20 +13,23 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
-use super::arguments::{check_range, Arguments, Limit};
+use futures::future::LocalBoxFuture;
+
+use super::arguments::{check_bulk_count, check_range, Arguments, Limit};
+use super::bulk::{send_all, Batch, BulkResult, BulkSend, Keyed, Pacer};
 use super::call::run;
 use super::effects::{
-    foresee, organization_as_it_stands, organization_label, organization_named, Effect,
+    count, foresee, organization_as_it_stands, organization_label, organization_named, Effect,
 };
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
 use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::ids::{EmailAddress, InvitationId, OrganizationId, RoleKey, UserId};
-use crate::clerk::invitations::{self as wire, NewInvitation};
-use crate::clerk::{ClerkClient, Page};
+use crate::clerk::invitations::{self as wire, NewInvitation, MAX_BULK_INVITATIONS};
+use crate::clerk::{ClerkClient, ClerkError, Page};
 use crate::text::describe;
 
-pub static TOOLS: [ToolDefinition; 3] = [
+pub static TOOLS: [ToolDefinition; 4] = [
     ToolDefinition {
         name: "clerk_list_organization_invitations",
         title: "List organization invitations",
@@ -63,6 +67,19 @@ pub static TOOLS: [ToolDefinition; 3] = [
         output_schema: SchemaSource::output::<Invitation>(),
         handler: |call| run(call, create_invitation),
         effect: Some(|call| foresee(call, create_invitation_effect)),
+    },
+    ToolDefinition {
+        name: "clerk_bulk_invite_to_organization",
+        title: "Invite many to an organization",
+        description: "Invite up to 100 email addresses to an organization (`org_...`), each \
+            emailed at once. Each invitation's fields default to the shared ones beside the \
+            list. Answers each item's result (succeeded, failed or not_attempted, and why); \
+            retry only the items not attempted.",
+        annotations: Annotations::WRITE,
+        input_schema: SchemaSource::input::<BulkInviteArgs>(),
+        output_schema: SchemaSource::output::<BulkResult<Invited>>(),
+        handler: |call| run(call, bulk_invite),
+        effect: Some(|call| foresee(call, bulk_invite_effect)),
     },
     ToolDefinition {
         name: "clerk_revoke_invitation",
@@ -160,6 +177,75 @@ impl Arguments for CreateInvitationArgs {
     }
 }
 
+/// Arguments of `clerk_bulk_invite_to_organization`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct BulkInviteArgs {
+    /// The organization's ID, `org_` followed by letters and digits.
+    organization_id: OrganizationId,
+    /// The invitations, 1 to 100. A field an item leaves out takes the shared value.
+    #[schemars(length(min = 1, max = 100))]
+    invitations: Vec<BulkInvitation>,
+    /// Shared: the role key of each invitation that names none.
+    role: Option<RoleKey>,
+    /// Shared: the admin member (`user_...`) who sends them; default: you, when signed in.
+    inviter_user_id: Option<UserId>,
+    /// Shared: an absolute http(s) URL invitees land on after accepting.
+    #[schemars(url, length(max = 2048), pattern(REDIRECT_URL_PATTERN))]
+    redirect_url: Option<String>,
+    /// Shared: public metadata, copied to the membership on acceptance.
+    public_metadata: Option<Map<String, Value>>,
+    /// Shared: days the invitations stay valid, 1 to 365. Clerk's default is 30.
+    #[schemars(range(min = 1, max = 365))]
+    expires_in_days: Option<u32>,
+}
+
+// One invitation of `clerk_bulk_invite_to_organization` (a plain comment:
+// a doc comment would be published in the schema, to no use).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct BulkInvitation {
+    /// The email address to invite.
+    email_address: EmailAddress,
+    /// The role key: `org:admin`, `org:member`, or a custom role.
+    role: Option<RoleKey>,
+    /// The admin member (`user_...`) who sends it.
+    inviter_user_id: Option<UserId>,
+    #[schemars(url, length(max = 2048), pattern(REDIRECT_URL_PATTERN))]
+    redirect_url: Option<String>,
+    public_metadata: Option<Map<String, Value>>,
+    #[schemars(range(min = 1, max = 365))]
+    expires_in_days: Option<u32>,
+}
+
+impl Arguments for BulkInviteArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_bulk_count("invitations", self.invitations.len(), "invitations")?;
+        if let Some(url) = &self.redirect_url {
+            check_redirect_url("redirectUrl", url)?;
+        }
+        if let Some(days) = self.expires_in_days {
+            check_range("expiresInDays", days, 1, MAX_EXPIRES_IN_DAYS)?;
+        }
+        for (index, item) in self.invitations.iter().enumerate() {
+            if item.role.is_none() && self.role.is_none() {
+                return Err(ToolError::invalid(
+                    &format!("invitations[{index}].role"),
+                    "is missing, and no shared `role` is given",
+                ));
+            }
+            if let Some(url) = &item.redirect_url {
+                check_redirect_url(&format!("invitations[{index}].redirectUrl"), url)?;
+            }
+            if let Some(days) = item.expires_in_days {
+                let argument = format!("invitations[{index}].expiresInDays");
+                check_range(&argument, days, 1, MAX_EXPIRES_IN_DAYS)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Arguments of `clerk_revoke_invitation`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -195,6 +281,21 @@ fn check_redirect_url(argument: &str, value: &str) -> Result<(), ToolError> {
                 describe(value)
             ),
         ))
+    }
+}
+
+/// One item's invitation, in a bulk call's result.
+#[derive(Debug, JsonSchema)]
+struct Invited {
+    /// The invitation created, for an item that succeeded.
+    invitation: Invitation,
+}
+
+impl Keyed for Invited {
+    const KEY: &'static str = "invitation";
+    type Object = Invitation;
+    fn object(&self) -> &Invitation {
+        &self.invitation
     }
 }
 
@@ -311,6 +412,123 @@ async fn create_invitation(
     Ok(Invitation::from(created))
 }
 
+/// The invitations of a bulk call, each with its own fields or else the
+/// shared ones: what is sent for each, in the order given.
+fn bulk_invitations(clerk: &ClerkClient<'_>, args: BulkInviteArgs) -> Vec<NewInvitation> {
+    let shared_inviter = named_or_acting(args.inviter_user_id, clerk);
+    args.invitations
+        .into_iter()
+        .map(|item| NewInvitation {
+            email_address: item.email_address.into_string(),
+            role: item
+                .role
+                .or_else(|| args.role.clone())
+                .map(RoleKey::into_string)
+                .unwrap_or_default(),
+            inviter_user_id: item
+                .inviter_user_id
+                .map(UserId::into_string)
+                .or_else(|| shared_inviter.clone()),
+            redirect_url: item.redirect_url.or_else(|| args.redirect_url.clone()),
+            public_metadata: item
+                .public_metadata
+                .or_else(|| args.public_metadata.clone()),
+            expires_in_days: item.expires_in_days.or(args.expires_in_days),
+        })
+        .collect()
+}
+
+/// How `clerk_bulk_invite_to_organization` sends: ten invitations to a
+/// request, the most Clerk's bulk endpoint takes.
+struct OrganizationInvites<'a> {
+    clerk: &'a ClerkClient<'a>,
+    organization_id: &'a OrganizationId,
+}
+
+impl BulkSend for OrganizationInvites<'_> {
+    type Item = NewInvitation;
+    type Wire = wire::OrganizationInvitation;
+    type Out = Invited;
+    const CHUNK: usize = MAX_BULK_INVITATIONS;
+    /// Each invitation sends an email: one a bulk answer leaves out may
+    /// well have been sent, so it is not sent again.
+    const RESEND_UNANSWERED: bool = false;
+
+    fn send_chunk<'a>(
+        &'a self,
+        items: Vec<&'a NewInvitation>,
+    ) -> LocalBoxFuture<'a, Result<Vec<wire::OrganizationInvitation>, ClerkError>> {
+        Box::pin(async move {
+            self.clerk
+                .create_organization_invitations(self.organization_id, &items)
+                .await
+                .map(|list| list.data)
+        })
+    }
+
+    fn send_one<'a>(
+        &'a self,
+        item: &'a NewInvitation,
+    ) -> LocalBoxFuture<'a, Result<wire::OrganizationInvitation, ClerkError>> {
+        Box::pin(
+            self.clerk
+                .create_organization_invitation(self.organization_id, item.clone()),
+        )
+    }
+
+    fn answers(&self, item: &NewInvitation, wire: &wire::OrganizationInvitation) -> bool {
+        wire.email_address.eq_ignore_ascii_case(&item.email_address)
+    }
+
+    fn output(&self, wire: wire::OrganizationInvitation) -> Invited {
+        Invited {
+            invitation: Invitation::from(wire),
+        }
+    }
+
+    fn failure(&self, item: &NewInvitation, error: ClerkError) -> String {
+        let organization = no_organization_with_id(self.organization_id);
+        ToolError::from_clerk(error, || match &item.inviter_user_id {
+            Some(inviter) => format!("{organization}, or {}", no_user_with_id(inviter)),
+            None => organization,
+        })
+        .to_string()
+    }
+
+    fn unanswered(&self, _item: &NewInvitation) -> String {
+        "Clerk's answer held no invitation for this address, though it may have sent one: \
+         check clerk_list_organization_invitations before inviting it again"
+            .to_owned()
+    }
+}
+
+async fn bulk_invite(
+    clerk: &ClerkClient<'_>,
+    args: BulkInviteArgs,
+) -> Result<BulkResult<Invited>, ToolError> {
+    let organization_id = args.organization_id.clone();
+    let invitations = bulk_invitations(clerk, args);
+    let mut batch = Batch::new(
+        invitations
+            .iter()
+            .map(|invitation| invitation.email_address.clone())
+            .collect(),
+    );
+    batch.fail_repeats(str::to_ascii_lowercase);
+    let to_send: Vec<(usize, NewInvitation)> = invitations
+        .into_iter()
+        .enumerate()
+        .filter(|(index, _)| !batch.is_settled(*index))
+        .collect();
+    let sender = OrganizationInvites {
+        clerk,
+        organization_id: &organization_id,
+    };
+    let mut pacer = Pacer::start(clerk);
+    send_all(&sender, &mut pacer, &mut batch, &to_send).await;
+    batch.finish()
+}
+
 async fn revoke_invitation(
     clerk: &ClerkClient<'_>,
     args: RevokeInvitationArgs,
@@ -350,6 +568,52 @@ async fn create_invitation_effect(
         organization_label(&organization),
         args.role.as_str()
     )))
+}
+
+/// How many invitations a bulk invitation's sentence lists before it
+/// only counts the rest.
+const LISTED_INVITATIONS: usize = 20;
+
+async fn bulk_invite_effect(
+    clerk: &ClerkClient<'_>,
+    args: BulkInviteArgs,
+) -> Result<Effect, ToolError> {
+    let organization = organization_as_it_stands(clerk, &args.organization_id).await?;
+    let invitations = bulk_invitations(clerk, args);
+    let mut unique: Vec<&NewInvitation> = Vec::new();
+    for invitation in &invitations {
+        let repeat = unique.iter().any(|earlier| {
+            earlier
+                .email_address
+                .eq_ignore_ascii_case(&invitation.email_address)
+        });
+        if !repeat {
+            unique.push(invitation);
+        }
+    }
+    let mut listed: Vec<String> = unique
+        .iter()
+        .take(LISTED_INVITATIONS)
+        .map(|invitation| format!("<{}> as {}", invitation.email_address, invitation.role))
+        .collect();
+    if unique.len() > LISTED_INVITATIONS {
+        listed.push(format!("and {} more", unique.len() - LISTED_INVITATIONS));
+    }
+    let mut summary = format!(
+        "Invite {} to {}: Clerk emails each a link to join. {}.",
+        count(unique.len() as u64, "address", "addresses"),
+        organization_label(&organization),
+        listed.join(", ")
+    );
+    let repeats = invitations.len() - unique.len();
+    if repeats > 0 {
+        summary.push_str(&format!(
+            " {} repeated in the list {} not sent again.",
+            count(repeats as u64, "address", "addresses"),
+            if repeats == 1 { "is" } else { "are" }
+        ));
+    }
+    Ok(Effect::said(summary).counting("invitations", unique.len() as u64))
 }
 
 async fn revoke_invitation_effect(

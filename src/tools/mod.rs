@@ -16,6 +16,7 @@
 //! schemas reach `schemas.json`.
 
 mod arguments;
+mod bulk;
 mod call;
 mod caller;
 mod effects;

@@ -1,7 +1,7 @@
 // Every tool's Clerk requests against Clerk's own Backend API spec. A public-mode worker talks to
 // Prism (a mock server that validates each request against the spec) through spec-proxy.mjs,
 // which records each request with the violations Prism reports in `sl-violations` and the query
-// parameters and body fields the spec does not declare. Each of the thirty-one tools is called
+// parameters and body fields the spec does not declare. Each of the thirty-three tools is called
 // with typical and edge arguments (clerk_preview with each write tool's first) (paging, filters, signed orderBy, arrays, nested metadata with
 // nulls, optional fields set and unset); each call must reach the spec operation the tool is
 // for, and no request may break the spec. Prism answers with the spec's static examples, so the
@@ -72,6 +72,17 @@ const CALLS = {
     ...['pending', 'accepted', 'revoked', 'expired'].map((status) => ({ organizationId: ORG, status })),
     { organizationId: ORG, limit: 100, offset: 3 },
   ]],
+  clerk_bulk_invite_to_organization: [['CreateOrganizationInvitationBulk'], [
+    { organizationId: ORG, role: 'org:member', invitations: [{ emailAddress: 'new.member@example.com' }] },
+    {
+      organizationId: ORG, role: 'org:member', inviterUserId: USER, redirectUrl: 'https://app.example.com/join', expiresInDays: 3,
+      publicMetadata: NESTED,
+      invitations: [
+        ...Array.from({ length: 11 }, (_, n) => ({ emailAddress: `person${n}@example.com` })),
+        { emailAddress: 'admin@example.com', role: 'org:admin', inviterUserId: OTHER_USER, expiresInDays: 365, publicMetadata: {} },
+      ],
+    },
+  ]],
   clerk_create_invitation: [['CreateOrganizationInvitation'], [
     { organizationId: ORG, emailAddress: 'new.member@example.com', role: 'org:member' },
     {
@@ -133,6 +144,10 @@ const CALLS = {
     { userId: USER, lastName: '' },
   ]],
   clerk_ban_user: [['BanUser'], [{ userId: USER }]],
+  // The tool reads first which of the users exist; Prism's example users carry none of these
+  // IDs, so each is reported as unknown and no ban is sent. The ban request itself is checked by
+  // the fake Clerk (bulk.test.mjs) and its answers by fake-clerk-spec.test.mjs.
+  clerk_bulk_ban_users: [['GetUserList'], [{ userIds: [USER] }, { userIds: [USER, OTHER_USER, USER] }]],
   clerk_unban_user: [['UnbanUser'], [{ userId: USER }]],
   clerk_lock_user: [['LockUser'], [{ userId: USER }]],
   clerk_unlock_user: [['UnlockUser'], [{ userId: USER }]],
@@ -205,7 +220,7 @@ describe('every tool\'s Clerk requests follow Clerk\'s Backend API spec (Prism)'
     console.log(`tool results on Prism's examples: ${JSON.stringify(summary)}`);
   });
 
-  it('covers all thirty-one tools', () => {
+  it('covers all thirty-three tools', () => {
     assert.deepEqual([...Object.keys(CALLS), 'clerk_preview'].sort(), TOOL_NAMES);
     assert.deepEqual(session.tools.map((t) => t.name).sort(), TOOL_NAMES);
   });
@@ -237,8 +252,8 @@ describe('every tool\'s Clerk requests follow Clerk\'s Backend API spec (Prism)'
   // makes exactly those, and holds the write back.
   const WRITES = ['clerk_create_organization', 'clerk_update_organization', 'clerk_update_organization_metadata',
     'clerk_delete_organization', 'clerk_add_member', 'clerk_update_member_role', 'clerk_update_member_metadata',
-    'clerk_remove_member', 'clerk_create_invitation', 'clerk_revoke_invitation', 'clerk_create_user', 'clerk_update_user',
-    'clerk_update_user_metadata', 'clerk_ban_user', 'clerk_unban_user', 'clerk_lock_user', 'clerk_unlock_user',
+    'clerk_remove_member', 'clerk_create_invitation', 'clerk_bulk_invite_to_organization', 'clerk_revoke_invitation', 'clerk_create_user', 'clerk_update_user',
+    'clerk_update_user_metadata', 'clerk_ban_user', 'clerk_bulk_ban_users', 'clerk_unban_user', 'clerk_lock_user', 'clerk_unlock_user',
     'clerk_delete_user', 'clerk_revoke_session'];
   for (const tool of WRITES) {
     it(`clerk_preview of ${tool} reads within the spec and writes nothing`, async () => {

@@ -118,6 +118,18 @@ describe('the fake Clerk\'s answers follow Clerk\'s Backend API spec (Prism prox
     });
     await conforms('POST', `${base}/invitations`, 200, { email_address: 'nobody@example.org', role: 'org:admin' });
     await answerConforms('POST', `${base}/invitations`, 422, { email_address: 'x@example.org', role: 'org:boss' });
+    await conforms('POST', `${base}/invitations/bulk`, 200, [
+      { email_address: 'bulk.one@example.org', role: 'org:member', inviter_user_id: creator.id, expires_in_days: 7 },
+      { email_address: 'bulk.two@example.org', role: 'org:admin', redirect_url: 'https://app.example.com/join', public_metadata: { via: 'bulk' } },
+    ]);
+    // All or nothing: a repeated address refuses the batch, an unknown role too.
+    await answerConforms('POST', `${base}/invitations/bulk`, 400, [
+      { email_address: 'bulk.three@example.org', role: 'org:member' }, { email_address: 'bulk.one@example.org', role: 'org:member' },
+    ]);
+    await answerConforms('POST', `${base}/invitations/bulk`, 422, [{ email_address: 'bulk.four@example.org', role: 'org:boss' }]);
+    await answerConforms('POST', '/v1/organizations/org_2NoSuchOrganization0000000/invitations/bulk', 404, [
+      { email_address: 'bulk.five@example.org', role: 'org:member' },
+    ]);
     await hook('POST', `/__invitations/${invitation.id}/accept`);
     for (const status of ['', '?status=pending', '?status=accepted', '?status=revoked', '?status=expired', '?limit=1&offset=1']) {
       await conforms('GET', `${base}/invitations${status}`, 200);
@@ -169,6 +181,9 @@ describe('the fake Clerk\'s answers follow Clerk\'s Backend API spec (Prism prox
     await conforms('PATCH', `/v1/users/${user.id}`, 200, { first_name: 'Spectre', external_id: 'ext-spec-2' });
     await answerConforms('PATCH', `/v1/users/${user.id}`, 422, { public_metadata: {} });
     for (const action of ['ban', 'unban', 'lock', 'unlock']) await conforms('POST', `/v1/users/${user.id}/${action}`, 200);
+    await conforms('POST', '/v1/users/ban', 200, { user_ids: [user.id, users[20].id] });
+    await answerConforms('POST', '/v1/users/ban', 400, { user_ids: [user.id, 'user_2NoSuchUserInThisInstance00'] });
+    await conforms('POST', `/v1/users/${users[20].id}/unban`, 200);
     const organization = seeded.organizations[2];
     await conforms('POST', `/v1/organizations/${organization.id}/memberships`, 200, { user_id: user.id, role: 'org:billing_manager' });
     await answerConforms('POST', `/v1/organizations/${organization.id}/memberships`, 400, { user_id: user.id, role: 'org:member' });

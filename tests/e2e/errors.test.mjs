@@ -361,6 +361,9 @@ for (const [index, mode] of modes().entries()) {
           ['clerk_list_organization_invitations', { organizationId: org, status: 'pending' }, 'GET', `/v1/organizations/${org}/invitations`],
           ['clerk_create_invitation', { organizationId: org, emailAddress: `every-${tag}@example.org`, role: 'org:member' }, 'POST',
             `/v1/organizations/${org}/invitations`],
+          // A bulk call in which no item succeeded is a tool error holding each item's result.
+          ['clerk_bulk_invite_to_organization', { organizationId: org, role: 'org:member', invitations: [{ emailAddress: `every-bulk-${tag}@example.org` }] },
+            'POST', `/v1/organizations/${org}/invitations/bulk`],
           ['clerk_delete_organization', { organizationId: spareOrganization.id }, 'DELETE', `/v1/organizations/${spareOrganization.id}`],
           ['clerk_list_users', { query: 'a' }, 'GET', '/v1/users'],
           ['clerk_get_user', { userId: user }, 'GET', `/v1/users/${user}`],
@@ -375,6 +378,8 @@ for (const [index, mode] of modes().entries()) {
           ['clerk_create_user', { emailAddress: [`every-user-${tag}@example.org`], skipPasswordRequirement: true }, 'POST', '/v1/users'],
           ['clerk_update_user', { userId: own, firstName: 'Every' }, 'PATCH', `/v1/users/${own}`],
           ['clerk_ban_user', { userId: own }, 'POST', `/v1/users/${own}/ban`],
+          // A bulk ban reads first which of its users exist.
+          ['clerk_bulk_ban_users', { userIds: [own] }, 'GET', '/v1/users'],
           ['clerk_unban_user', { userId: own }, 'POST', `/v1/users/${own}/unban`],
           ['clerk_lock_user', { userId: own }, 'POST', `/v1/users/${own}/lock`],
           ['clerk_unlock_user', { userId: own }, 'POST', `/v1/users/${own}/unlock`],

@@ -1,8 +1,8 @@
 // A stand-in for Clerk's Backend API, for end-to-end tests: the instance (GET /v1/instance: a
 // development one, or a production one for a live key), users (list, count, get, create,
-// update, metadata, ban, unban, lock, unlock, delete, their organization memberships),
+// update, metadata, ban (one or many), unban, lock, unlock, delete, their organization memberships),
 // organizations (list, get by ID or slug, create, update, delete, metadata), their memberships
-// (list, add, role, metadata, removal) and invitations (list, create, revoke), the instance's
+// (list, add, role, metadata, removal) and invitations (list, create one or in bulk, revoke), the instance's
 // organization roles (list) and users' sessions (list, revoke), all held in memory. It is also
 // the instance's OAuth authorization server: the Backend API's access-token check
 // (POST /v1/oauth_applications/access_tokens/verify) for the opaque tokens it issues, and, as
@@ -218,7 +218,10 @@ const BODIES = {
     expires_in_days: { type: 'integer', nullable: true, minimum: 1, maximum: 365 },
     notify: { type: 'boolean', nullable: true },
   },
+  banUsers: { user_ids: { type: 'array', required: true } },
 };
+// The body of a bulk invitation: an array of 1 to 10 createInvitation bodies.
+BODIES.bulkInvitations = { array: { items: BODIES.createInvitation, minItems: 1, maxItems: 10 } };
 
 // ---------------------------------------------------------------------------------------------
 // Seeded users
@@ -741,6 +744,15 @@ function readJsonBody(raw, fields, violate) {
       throw new ClerkError(400, 'malformed_request', 'malformed request', 'The request body could not be parsed as JSON');
     }
   }
+  if (fields.array) {
+    const { items, minItems, maxItems } = fields.array;
+    if (!Array.isArray(body) || body.length < minItems || body.length > maxItems) {
+      violate(`the body must be an array of ${minItems} to ${maxItems} objects`);
+      throw new ClerkError(400, 'malformed_request', 'malformed request',
+        `The request body must be an array of ${minItems} to ${maxItems} objects`);
+    }
+    return body.map((item) => readJsonBody(JSON.stringify(item), items, violate));
+  }
   if (!isPlainObject(body)) {
     violate('the body is not a JSON object');
     throw new ClerkError(400, 'malformed_request', 'malformed request', 'The request body must be a JSON object');
@@ -1038,6 +1050,23 @@ class FakeInstance {
     }
     user.updated_at = at;
     return user;
+  }
+
+  /**
+   * POST /v1/users/ban: 1 to 50 user IDs. The fake refuses the whole batch with a 400 (the spec
+   * gives this endpoint no 404) when one of them is not a user, which Clerk does not document,
+   * and otherwise bans each.
+   */
+  banUsers(body) {
+    const ids = body.user_ids;
+    if (ids.length < 1 || ids.length > 50 || !ids.every((id) => typeof id === 'string')) {
+      throw invalidParam('user_ids', 'user_ids must hold 1 to 50 user IDs');
+    }
+    const unknown = ids.find((id) => !this.users.some((u) => u.id === id));
+    if (unknown !== undefined) {
+      throw new ClerkError(400, 'resource_not_found', 'not found', `No user was found with id ${unknown}`, 'user_ids');
+    }
+    return ids.map((id) => this.banUser(id));
   }
 
   unbanUser(id) {
@@ -1452,6 +1481,22 @@ class FakeInstance {
     return this.renderInvitation(invitation);
   }
 
+  /**
+   * POST .../invitations/bulk: all or nothing, as Clerk answers it: the first item Clerk
+   * refuses (a bad address, an unknown role, a pending invitation, one repeated in the batch)
+   * refuses the whole batch, and none of it is created.
+   */
+  createInvitations(organizationId, items) {
+    const before = this.invitations.slice();
+    try {
+      const data = items.map((item) => this.createInvitation(organizationId, item));
+      return { data, total_count: data.length };
+    } catch (error) {
+      this.invitations = before;
+      throw error;
+    }
+  }
+
   /** POST .../invitations/{id}/revoke: only a pending invitation can be revoked. */
   /** GET /v1/organizations/{id}/invitations/{invitation_id}. */
   invitation(organizationId, invitationId) {
@@ -1552,6 +1597,7 @@ const ENDPOINTS = [
   ['PATCH', '/v1/users/:user', [], BODIES.updateUser, (c) => c.instance.updateUser(c.user, c.body)],
   ['DELETE', '/v1/users/:user', [], null, (c) => c.instance.deleteUser(c.user)],
   ['PATCH', '/v1/users/:user/metadata', [], BODIES.userMetadata, (c) => c.instance.updateUserMetadata(c.user, c.body)],
+  ['POST', '/v1/users/ban', [], BODIES.banUsers, (c) => c.instance.banUsers(c.body)],
   ['POST', '/v1/users/:user/ban', [], null, (c) => c.instance.banUser(c.user)],
   ['POST', '/v1/users/:user/unban', [], null, (c) => c.instance.unbanUser(c.user)],
   ['POST', '/v1/users/:user/lock', [], null, (c) => c.instance.lockUser(c.user)],
@@ -1581,6 +1627,8 @@ const ENDPOINTS = [
     (c) => c.instance.listInvitations(c.organization, c.params)],
   ['POST', '/v1/organizations/:organization/invitations', [], BODIES.createInvitation,
     (c) => c.instance.createInvitation(c.organization, c.body)],
+  ['POST', '/v1/organizations/:organization/invitations/bulk', [], BODIES.bulkInvitations,
+    (c) => c.instance.createInvitations(c.organization, c.body)],
   ['POST', '/v1/oauth_applications/access_tokens/verify', [], BODIES.verifyAccessToken,
     (c) => c.instance.verifyAccessToken(c.body)],
   // The spec makes this body optional: it is sent only to name the user who revokes.

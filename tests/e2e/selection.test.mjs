@@ -19,9 +19,10 @@ const TOOLSETS = {
     'clerk_update_organization_metadata', 'clerk_delete_organization'],
   members: ['clerk_list_organization_members', 'clerk_list_user_organizations', 'clerk_add_member', 'clerk_update_member_role',
     'clerk_update_member_metadata', 'clerk_remove_member'],
-  invitations: ['clerk_list_organization_invitations', 'clerk_create_invitation', 'clerk_revoke_invitation'],
+  invitations: ['clerk_list_organization_invitations', 'clerk_create_invitation', 'clerk_bulk_invite_to_organization',
+    'clerk_revoke_invitation'],
   users: ['clerk_list_users', 'clerk_count_users', 'clerk_get_user', 'clerk_create_user', 'clerk_update_user', 'clerk_update_user_metadata',
-    'clerk_ban_user', 'clerk_unban_user', 'clerk_lock_user', 'clerk_unlock_user', 'clerk_delete_user'],
+    'clerk_ban_user', 'clerk_bulk_ban_users', 'clerk_unban_user', 'clerk_lock_user', 'clerk_unlock_user', 'clerk_delete_user'],
   sessions: ['clerk_list_sessions', 'clerk_revoke_session'],
   roles: ['clerk_list_roles'],
 };
@@ -151,10 +152,10 @@ describe('a connection narrows the tools', () => {
     }
   });
 
-  it('a full connection still gets all thirty-one tools', async () => {
+  it('a full connection still gets all thirty-three tools', async () => {
     const body = await health(publicMode.url);
     assert.deepEqual({ readOnly: body.readOnly, redactPrivateMetadata: body.redactPrivateMetadata }, { readOnly: false, redactPrivateMetadata: false });
-    assert.equal(TOOL_NAMES.length, 31);
+    assert.equal(TOOL_NAMES.length, 33);
     assert.deepEqual(sorted([...Object.values(TOOLSETS).flat(), ...ALWAYS]), TOOL_NAMES);
   });
 });

@@ -67,9 +67,10 @@ export const ALL_TOOLSETS = ['organizations', 'members', 'invitations', 'users',
 /** The toolsets of a connection that names none: all but the instance's settings and billing. */
 export const DEFAULT_TOOLSETS = ALL_TOOLSETS.filter((name) => name !== 'instance' && name !== 'billing');
 
-/** The thirty-one tools of the tool contract, sorted by name. */
+/** The thirty-three tools of the tool contract, sorted by name. */
 export const TOOL_NAMES = [
-  'clerk_add_member', 'clerk_ban_user', 'clerk_count_users', 'clerk_create_invitation',
+  'clerk_add_member', 'clerk_ban_user', 'clerk_bulk_ban_users', 'clerk_bulk_invite_to_organization',
+  'clerk_count_users', 'clerk_create_invitation',
   'clerk_create_organization', 'clerk_create_user', 'clerk_delete_organization', 'clerk_delete_user',
   'clerk_get_organization', 'clerk_get_user', 'clerk_list_organization_invitations',
   'clerk_list_organization_members', 'clerk_list_organizations', 'clerk_list_roles', 'clerk_list_sessions',

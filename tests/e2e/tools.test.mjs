@@ -1,5 +1,5 @@
 // The tools through the official TypeScript MCP client, in both modes: that tools/list shows the
-// thirty-one tools of the tool contract with their arguments, bounds and annotations, and, for the
+// thirty-three tools of the tool contract with their arguments, bounds and annotations, and, for the
 // user tools, what the user gets back and exactly which Clerk requests (path, query, key,
 // headers) each call caused. behaviour.test.mjs drives the organization tools.
 
@@ -65,6 +65,12 @@ const CONTRACT = {
   },
   clerk_update_user: { args: ['externalId', 'firstName', 'lastName', 'userId', 'username'], required: ['userId'], kind: 'W+I' },
   clerk_ban_user: { args: ['userId'], required: ['userId'], kind: 'D+I' },
+  clerk_bulk_ban_users: { args: ['userIds'], required: ['userIds'], kind: 'D+I' },
+  clerk_bulk_invite_to_organization: {
+    args: ['expiresInDays', 'invitations', 'inviterUserId', 'organizationId', 'publicMetadata', 'redirectUrl', 'role'],
+    required: ['invitations', 'organizationId'],
+    kind: 'W',
+  },
   clerk_unban_user: { args: ['userId'], required: ['userId'], kind: 'W+I' },
   clerk_lock_user: { args: ['userId'], required: ['userId'], kind: 'D+I' },
   clerk_unlock_user: { args: ['userId'], required: ['userId'], kind: 'W+I' },
@@ -87,6 +93,7 @@ const BOUNDS = [
   ['clerk_list_organization_members', 'limit', 1, 100],
   ['clerk_list_organization_invitations', 'limit', 1, 100],
   ['clerk_create_invitation', 'expiresInDays', 1, 365],
+  ['clerk_bulk_invite_to_organization', 'expiresInDays', 1, 365],
   ['clerk_create_organization', 'maxAllowedMemberships', 1, undefined],
   ['clerk_update_organization', 'maxAllowedMemberships', 0, undefined],
   ['clerk_list_user_organizations', 'limit', 1, 100],
@@ -107,7 +114,7 @@ for (const mode of modes()) {
     });
     after(() => session?.close());
 
-    it('lists the thirty-one tools of the contract with their arguments, schemas and hints', () => {
+    it('lists the thirty-three tools of the contract with their arguments, schemas and hints', () => {
       assert.deepEqual(Object.keys(CONTRACT).sort(), TOOL_NAMES);
       const byName = Object.fromEntries(session.tools.map((tool) => [tool.name, tool]));
       assert.deepEqual(Object.keys(byName).sort(), TOOL_NAMES);

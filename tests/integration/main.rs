@@ -8,6 +8,7 @@ mod support;
 mod access;
 mod audit;
 mod bad_input;
+mod bulk_tools;
 mod clerk_faults;
 mod confirmation;
 mod fence;

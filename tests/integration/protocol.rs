@@ -194,6 +194,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("clerk_unban_user", "W+I"),
     ("clerk_lock_user", "D+I"),
     ("clerk_unlock_user", "W+I"),
+    ("clerk_bulk_ban_users", "D+I"),
+    ("clerk_bulk_invite_to_organization", "W"),
     ("clerk_delete_user", "D"),
     ("clerk_list_sessions", "RO"),
     ("clerk_revoke_session", "D+I"),

@@ -56,6 +56,7 @@ fn server_wide_toolsets_offer_only_their_tools() {
         [
             "clerk_list_organization_invitations",
             "clerk_create_invitation",
+            "clerk_bulk_invite_to_organization",
             "clerk_revoke_invitation",
             // Every selection has the preview, which reads only.
             "clerk_preview",

@@ -25,6 +25,11 @@ pub struct FakeClerk {
     pub requests: RefCell<Vec<Request<Vec<u8>>>>,
     /// The pauses the client asked for between tries.
     pub waits: RefCell<Vec<Duration>>,
+    /// The fake clock, in milliseconds: it moves on by each wait, and by
+    /// `latency_ms` for each request.
+    pub clock_ms: Cell<u64>,
+    /// How long each request takes on the fake clock.
+    pub latency_ms: Cell<u64>,
     answer: Box<Answer>,
 }
 
@@ -35,6 +40,8 @@ impl FakeClerk {
         FakeClerk {
             requests: RefCell::new(Vec::new()),
             waits: RefCell::new(Vec::new()),
+            clock_ms: Cell::new(0),
+            latency_ms: Cell::new(0),
             answer: Box::new(answer),
         }
     }
@@ -104,13 +111,22 @@ impl HttpSend for FakeClerk {
     ) -> LocalBoxFuture<'_, Result<Response<Vec<u8>>, SendError>> {
         let answer = (self.answer)(&request);
         self.requests.borrow_mut().push(request);
+        self.clock_ms
+            .set(self.clock_ms.get() + self.latency_ms.get());
         Box::pin(async move { answer })
     }
 
     /// Returns at once, noting the wait, so retry tests take no time.
     fn wait(&self, duration: Duration) -> LocalBoxFuture<'_, ()> {
         self.waits.borrow_mut().push(duration);
+        let waited = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
+        self.clock_ms
+            .set(self.clock_ms.get().saturating_add(waited));
         Box::pin(async {})
+    }
+
+    fn now_ms(&self) -> Option<u64> {
+        Some(self.clock_ms.get())
     }
 }
 

@@ -13,8 +13,8 @@ use crate::clerk::ids::{EmailAddress, UserId};
 use crate::clerk::users::UserFilter;
 use crate::text::describe;
 use crate::tools::arguments::{
-    check_any_given, check_count, check_length, newest_first, Arguments, Limit, OrderBy,
-    OrderFields,
+    check_any_given, check_bulk_count, check_count, check_length, newest_first, Arguments, Limit,
+    OrderBy, OrderFields,
 };
 use crate::tools::ToolError;
 
@@ -146,6 +146,21 @@ pub struct UserIdArgs {
 }
 
 impl Arguments for UserIdArgs {}
+
+/// Arguments of `clerk_bulk_ban_users`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BulkBanArgs {
+    /// The users to ban (`user_...`), 1 to 100.
+    #[schemars(length(min = 1, max = 100))]
+    pub user_ids: Vec<UserId>,
+}
+
+impl Arguments for BulkBanArgs {
+    fn validate(&self) -> Result<(), ToolError> {
+        check_bulk_count("userIds", self.user_ids.len(), "user IDs")
+    }
+}
 
 /// Arguments of `clerk_create_user`.
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -1,7 +1,9 @@
 //! What each user write would change (see `tools::effects`): the user as
 //! they stand, and what goes with them.
 
-use super::arguments::{CreateUserArgs, UpdateUserArgs, UpdateUserMetadataArgs, UserIdArgs};
+use super::arguments::{
+    BulkBanArgs, CreateUserArgs, UpdateUserArgs, UpdateUserMetadataArgs, UserIdArgs,
+};
 use super::output::FullUser;
 use crate::clerk::ids::UserId;
 use crate::clerk::sessions::SessionFilter;
@@ -146,6 +148,84 @@ pub async fn user_action(
         effect = effect.counting("activeSessions", sessions);
     }
     Ok(effect)
+}
+
+/// How many users a bulk ban's sentence names in each of its lists before
+/// it only counts the rest.
+const LISTED_USERS: usize = 20;
+
+/// `a, b and 3 more`: at most [`LISTED_USERS`] of `names`.
+fn listing(names: &[String]) -> String {
+    let mut listed: Vec<&str> = names
+        .iter()
+        .take(LISTED_USERS)
+        .map(String::as_str)
+        .collect();
+    let more = names.len().saturating_sub(LISTED_USERS);
+    let more_text = format!("and {more} more");
+    if more > 0 {
+        listed.push(&more_text);
+    }
+    listed.join(", ")
+}
+
+/// Who a bulk ban would ban, who already is, and which IDs have no user.
+pub async fn bulk_ban(clerk: &ClerkClient<'_>, args: BulkBanArgs) -> Result<Effect, ToolError> {
+    let mut ids: Vec<&str> = Vec::new();
+    for id in args.user_ids.iter().map(UserId::as_str) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let existing = super::users_named(clerk, &ids)
+        .await
+        .map_err(ToolError::Clerk)?;
+    let (mut to_ban, mut already, mut missing) = (Vec::new(), Vec::new(), Vec::new());
+    for id in &ids {
+        match existing
+            .iter()
+            .find(|(known, _)| known == id)
+            .map(|(_, user)| user)
+        {
+            Some(user) if user.banned => already.push(user.label.clone()),
+            Some(user) => to_ban.push(user.label.clone()),
+            None => missing.push((*id).to_owned()),
+        }
+    }
+    let mut summary = if to_ban.is_empty() {
+        "Ban nobody new.".to_owned()
+    } else {
+        format!(
+            "Ban {}: their sessions end at once, and they cannot sign in again until unbanned. \
+             {}.",
+            count(to_ban.len() as u64, "user", "users"),
+            listing(&to_ban)
+        )
+    };
+    if !already.is_empty() {
+        summary.push_str(&format!(
+            " Already banned, unchanged: {}.",
+            listing(&already)
+        ));
+    }
+    if !missing.is_empty() {
+        summary.push_str(&format!(
+            " No user has these IDs, which are not sent: {}.",
+            listing(&missing)
+        ));
+    }
+    let repeats = args.user_ids.len() - ids.len();
+    if repeats > 0 {
+        summary.push_str(&format!(
+            " {} repeated in the list {} sent once.",
+            count(repeats as u64, "ID", "IDs"),
+            if repeats == 1 { "is" } else { "are" }
+        ));
+    }
+    Ok(Effect::said(summary)
+        .counting("users", to_ban.len() as u64)
+        .counting("alreadyBanned", already.len() as u64)
+        .counting("notFound", missing.len() as u64))
 }
 
 pub async fn delete_user(clerk: &ClerkClient<'_>, args: UserIdArgs) -> Result<Effect, ToolError> {

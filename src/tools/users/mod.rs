@@ -1,7 +1,7 @@
 //! The user tools: `clerk_list_users`, `clerk_count_users`, `clerk_get_user`,
 //! `clerk_create_user`, `clerk_update_user`, `clerk_update_user_metadata`,
-//! `clerk_ban_user`, `clerk_unban_user`, `clerk_lock_user`,
-//! `clerk_unlock_user` and `clerk_delete_user`: their definitions and
+//! `clerk_ban_user`, `clerk_bulk_ban_users`, `clerk_unban_user`,
+//! `clerk_lock_user`, `clerk_unlock_user` and `clerk_delete_user`: their definitions and
 //! handlers here, their arguments in [`arguments`], their outputs in
 //! [`output`], what each write would change in [`effects`].
 //!
@@ -12,23 +12,26 @@ mod arguments;
 mod effects;
 mod output;
 
+use futures::future::LocalBoxFuture;
+use schemars::JsonSchema;
 use serde_json::value::to_raw_value;
 
+use super::bulk::{send_all, Batch, BulkResult, BulkSend, Keyed, Pacer, Stopped};
 use super::call::{run, Written};
-use super::effects::foresee;
+use super::effects::{foresee, listed_user_label};
 use super::error::no_user_with_id;
 use super::output::PageInfo;
 use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
-use crate::clerk::ids::EmailAddress;
+use crate::clerk::ids::{EmailAddress, UserId};
 use crate::clerk::users::{self as wire, NewUser, UserAction, UserChanges};
 use crate::clerk::{ClerkClient, ClerkError, MetadataChanges, Page};
 use arguments::{
-    user_filter, CountUsersArgs, CreateUserArgs, ListUsersArgs, Password, UpdateUserArgs,
-    UpdateUserMetadataArgs, UserIdArgs,
+    user_filter, BulkBanArgs, CountUsersArgs, CreateUserArgs, ListUsersArgs, Password,
+    UpdateUserArgs, UpdateUserMetadataArgs, UserIdArgs,
 };
 use output::{CompactUser, DeletedUser, FullUser, UserCount, UserList};
 
-pub static TOOLS: [ToolDefinition; 11] = [
+pub static TOOLS: [ToolDefinition; 12] = [
     ToolDefinition {
         name: "clerk_list_users",
         title: "List users",
@@ -145,6 +148,18 @@ pub static TOOLS: [ToolDefinition; 11] = [
                 effects::user_action(clerk, args, UserAction::Ban)
             })
         }),
+    },
+    ToolDefinition {
+        name: "clerk_bulk_ban_users",
+        title: "Ban many users",
+        description: "Ban up to 100 users (`user_...`) as clerk_ban_user bans one: their \
+            sessions end and they cannot sign in until unbanned. Answers each user's result \
+            (succeeded, failed or not_attempted, and why); retry only the users not attempted.",
+        annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
+        input_schema: SchemaSource::input::<BulkBanArgs>(),
+        output_schema: SchemaSource::output::<BulkResult<Banned>>(),
+        handler: |call| run(call, bulk_ban),
+        effect: Some(|call| foresee(call, effects::bulk_ban)),
     },
     ToolDefinition {
         name: "clerk_unban_user",
@@ -334,6 +349,144 @@ async fn act_on_user(
 ) -> Result<FullUser, ToolError> {
     let outcome = clerk.act_on_user(&args.user_id, action).await;
     full_user(outcome, &args.user_id)
+}
+
+/// One user a bulk call names, as Clerk knows them.
+struct NamedUser {
+    label: String,
+    banned: bool,
+}
+
+/// The users among `ids` that exist, each with its ID, read with one
+/// `GET /users?user_id=...`; an ID Clerk does not list has no user.
+async fn users_named(
+    clerk: &ClerkClient<'_>,
+    ids: &[&str],
+) -> Result<Vec<(String, NamedUser)>, ClerkError> {
+    let filter = wire::UserFilter {
+        user_ids: ids.iter().map(|id| (*id).to_owned()).collect(),
+        ..wire::UserFilter::default()
+    };
+    let page = Page {
+        limit: u32::try_from(ids.len().max(1)).unwrap_or(u32::MAX),
+        offset: 0,
+        order_by: None,
+    };
+    let answer = clerk.list_users(&filter, &page).await?;
+    Ok(clerk
+        .read_users(&answer)?
+        .iter()
+        .map(|user| {
+            let named = NamedUser {
+                label: listed_user_label(user),
+                banned: user.banned,
+            };
+            (user.id.clone().into_owned(), named)
+        })
+        .collect())
+}
+
+/// One user's profile, in a bulk call's result.
+#[derive(Debug, JsonSchema)]
+pub struct Banned {
+    /// The user's full profile after the ban, for an item that succeeded.
+    user: FullUser,
+}
+
+impl Keyed for Banned {
+    const KEY: &'static str = "user";
+    type Object = FullUser;
+    fn object(&self) -> &FullUser {
+        &self.user
+    }
+}
+
+/// How `clerk_bulk_ban_users` sends: fifty users to a request, the most
+/// Clerk's bulk endpoint takes; a user its answer leaves out is banned
+/// alone, which changes nothing more if they already are.
+struct UserBans<'a> {
+    clerk: &'a ClerkClient<'a>,
+}
+
+impl BulkSend for UserBans<'_> {
+    type Item = String;
+    type Wire = wire::User;
+    type Out = Banned;
+    const CHUNK: usize = wire::MAX_BULK_BANS;
+    const RESEND_UNANSWERED: bool = true;
+
+    fn send_chunk<'a>(
+        &'a self,
+        items: Vec<&'a String>,
+    ) -> LocalBoxFuture<'a, Result<Vec<wire::User>, ClerkError>> {
+        Box::pin(async move {
+            let ids: Vec<&str> = items.iter().map(|id| id.as_str()).collect();
+            self.clerk.ban_users(&ids).await
+        })
+    }
+
+    fn send_one<'a>(
+        &'a self,
+        item: &'a String,
+    ) -> LocalBoxFuture<'a, Result<wire::User, ClerkError>> {
+        Box::pin(self.clerk.act_on_user(item, UserAction::Ban))
+    }
+
+    fn answers(&self, item: &String, wire: &wire::User) -> bool {
+        wire.id == *item
+    }
+
+    fn output(&self, wire: wire::User) -> Banned {
+        Banned {
+            user: FullUser::from(wire),
+        }
+    }
+
+    fn failure(&self, item: &String, error: ClerkError) -> String {
+        ToolError::from_clerk(error, || no_user_with_id(item)).to_string()
+    }
+
+    fn unanswered(&self, item: &String) -> String {
+        format!("Clerk's answer did not list {item}")
+    }
+}
+
+async fn bulk_ban(
+    clerk: &ClerkClient<'_>,
+    args: BulkBanArgs,
+) -> Result<BulkResult<Banned>, ToolError> {
+    let ids: Vec<String> = args.user_ids.into_iter().map(UserId::into_string).collect();
+    let mut batch = Batch::new(ids.clone());
+    batch.fail_repeats(str::to_owned);
+    let unique: Vec<(usize, String)> = ids
+        .into_iter()
+        .enumerate()
+        .filter(|(index, _)| !batch.is_settled(*index))
+        .collect();
+    let mut pacer = Pacer::start(clerk);
+    let names: Vec<&str> = unique.iter().map(|(_, id)| id.as_str()).collect();
+    let existing = match pacer.send(|| users_named(clerk, &names)).await {
+        Ok(read) => read.map_err(ToolError::Clerk)?,
+        Err(Stopped(reason)) => {
+            for (index, _) in &unique {
+                batch.not_attempted(*index, reason.clone());
+            }
+            return batch.finish();
+        }
+    };
+    let mut to_ban = Vec::new();
+    for (index, id) in unique {
+        if existing.iter().any(|(known, _)| *known == id) {
+            to_ban.push((index, id));
+        } else {
+            batch.fail(
+                index,
+                format!("Not found: {}: not sent", no_user_with_id(&id)),
+            );
+        }
+    }
+    send_all(&UserBans { clerk }, &mut pacer, &mut batch, &to_ban).await;
+    batch.finish()
 }
 
 async fn delete_user(clerk: &ClerkClient<'_>, args: UserIdArgs) -> Result<DeletedUser, ToolError> {

@@ -4,6 +4,10 @@
 // which is how wrangler reports an upload.
 //
 // Usage: node tests/bundle/size.mjs [--budget-kib N]
+//
+// The budget was 300 KiB until the instance, access and billing toolsets and
+// the bulk tools; it is 340 KiB since, with what each toolset costs measured
+// by `npm run bench:bundle` and listed in docs/performance.md.
 
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,7 +18,7 @@ import { gzipSync } from 'node:zlib';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const KIB = 1024;
 
-const { values } = parseArgs({ options: { 'budget-kib': { type: 'string', default: '300' } } });
+const { values } = parseArgs({ options: { 'budget-kib': { type: 'string', default: '340' } } });
 const budget = Number(values['budget-kib']);
 
 function read(file) {

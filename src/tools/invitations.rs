@@ -33,14 +33,8 @@ pub static TOOLS: [ToolDefinition; 4] = [
     ToolDefinition {
         name: "clerk_list_organization_invitations",
         title: "List organization invitations",
-        description: "List the invitations to join one organization (`organizationId`, \
-            `org_...`), newest first: invited email address, role key (`org:admin`, \
-            `org:member`, or a custom role), status, who sent it, the acceptance link, when it \
-            expires, and its metadata. Filter by `status`: `pending` (not yet answered), \
-            `accepted`, `revoked` or `expired`; without it every status is listed. 20 \
-            invitations per page by default, up to 100. The answer carries `totalCount` and \
-            `hasMore`; when `hasMore` is true, call again with `offset` set to `nextOffset` for \
-            the next page.",
+        description: "List an organization's invitations, newest first: email address, role, \
+            status, sender, acceptance link, expiry and metadata.",
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<ListInvitationsArgs>(),
         output_schema: SchemaSource::output::<InvitationList>(),
@@ -50,18 +44,9 @@ pub static TOOLS: [ToolDefinition; 4] = [
     ToolDefinition {
         name: "clerk_create_invitation",
         title: "Create invitation",
-        description: "Invite an email address to join an organization (`organizationId`, \
-            `org_...`) with a role. Clerk emails the invitation at once; when it is accepted, \
-            the person becomes a member with that role. `role` is a role key (`org:admin`, \
-            `org:member`, or a custom role defined in the Clerk instance) and must exist \
-            (clerk_list_roles lists them). \
-            Optional: `inviterUserId`, the admin member (`user_...`) shown as the sender (when \
-            you signed in to this server with Clerk, it defaults to you); \
-            `redirectUrl`, the http(s) page the invitee lands on after accepting; \
-            `publicMetadata`, copied to the membership on acceptance; `expiresInDays`, from 1 \
-            to 365 (Clerk's default is 30). Each call sends a new email, so do not repeat it to \
-            retry unless the first call failed. Returns the created invitation, status \
-            `pending`.",
+        description: "Invite an email address to an organization with `role` (it must exist: \
+            clerk_list_roles). Clerk emails it at once; once accepted, the invitee is a member. \
+            Each call sends another email: repeat only a call that failed.",
         annotations: Annotations::WRITE,
         input_schema: SchemaSource::input::<CreateInvitationArgs>(),
         output_schema: SchemaSource::output::<Invitation>(),
@@ -84,14 +69,9 @@ pub static TOOLS: [ToolDefinition; 4] = [
     ToolDefinition {
         name: "clerk_revoke_invitation",
         title: "Revoke invitation",
-        description: "Revoke a pending invitation (`invitationId`, `orginv_...`) to join an \
-            organization (`organizationId`, `org_...`). Its acceptance link stops working, so \
-            the invitee can no longer join through it; this cannot be undone, but the address \
-            can be invited again with clerk_create_invitation. Only a pending invitation can be \
-            revoked: clerk_list_organization_invitations with `status` `pending` lists them. \
-            `requestingUserId` (`user_...`), when given, names the organization admin recorded \
-            as revoking it (when you signed in to this server with Clerk, it defaults to you). \
-            Returns the invitation, with status `revoked`.",
+        description: "Revoke a pending invitation (clerk_list_organization_invitations with \
+            `status: pending` lists them): its link stops working, for good, though the \
+            address can be invited again.",
         annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
         input_schema: SchemaSource::input::<RevokeInvitationArgs>(),
         output_schema: SchemaSource::output::<Invitation>(),
@@ -129,15 +109,13 @@ impl InvitationStatus {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListInvitationsArgs {
-    /// The organization's ID, `org_` followed by letters and digits.
     organization_id: OrganizationId,
-    /// How many invitations to return, from 1 to 100. Default 20.
     #[serde(default)]
     limit: Limit<100>,
-    /// How many invitations to skip first. Default 0; pass the previous answer's `nextOffset`.
+    /// Next page: the last answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
-    /// Only invitations with this status: pending, accepted, revoked or expired. Default: all.
+    /// Only this status; left out, all.
     status: Option<InvitationStatus>,
 }
 
@@ -147,20 +125,19 @@ impl Arguments for ListInvitationsArgs {}
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct CreateInvitationArgs {
-    /// The organization's ID, `org_` followed by letters and digits.
     organization_id: OrganizationId,
-    /// The email address to invite.
+    /// Email address to invite.
     email_address: EmailAddress,
-    /// The role key the new member gets: `org:admin`, `org:member`, or a custom role.
+    /// Role key the member gets, such as `org:member`.
     role: RoleKey,
-    /// The user ID (`user_...`) of the organization admin who sends the invitation.
+    /// User ID of the admin shown as sender; signed in with Clerk, you by default.
     inviter_user_id: Option<UserId>,
-    /// An absolute http(s) URL the invitee is sent to after accepting.
+    /// Page the invitee lands on after accepting.
     #[schemars(url, length(max = 2048), pattern(REDIRECT_URL_PATTERN))]
     redirect_url: Option<String>,
-    /// Public metadata for the invitation, copied to the membership when it is accepted.
+    /// Copied to the membership on acceptance.
     public_metadata: Option<Map<String, Value>>,
-    /// How many days the invitation stays valid, from 1 to 365. Clerk's default is 30.
+    /// Days it stays valid; Clerk's default is 30.
     #[schemars(range(min = 1, max = 365))]
     expires_in_days: Option<u32>,
 }
@@ -250,11 +227,9 @@ impl Arguments for BulkInviteArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RevokeInvitationArgs {
-    /// The organization's ID, `org_` followed by letters and digits.
     organization_id: OrganizationId,
-    /// The ID of the pending invitation to revoke, `orginv_` followed by letters and digits.
     invitation_id: InvitationId,
-    /// The user ID (`user_...`) of the organization admin recorded as revoking the invitation.
+    /// User ID of the admin recorded as revoking it; signed in with Clerk, you by default.
     requesting_user_id: Option<UserId>,
 }
 

@@ -32,15 +32,9 @@ pub static TOOLS: [ToolDefinition; 6] = [
     ToolDefinition {
         name: "clerk_list_organization_members",
         title: "List organization members",
-        description: "List the members of one organization (`organizationId`, `org_...`), each \
-            with the user's ID (`user_...`), names, identifier (usually the email address), \
-            username, role key (`org:admin`, `org:member`, or a custom role such as \
-            `org:billing_manager`) with its name and permissions, the membership's metadata and \
-            its times. Narrow the list with `query` (free text over the members' names, email \
-            addresses, phone numbers, usernames and user IDs) or `role` (any of the given role \
-            keys); sort with `orderBy`. 20 members per page by default, up to 100. The answer \
-            carries `totalCount` and `hasMore`; when `hasMore` is true, call again with `offset` \
-            set to `nextOffset` for the next page.",
+        description: "List an organization's members: user ID, names, identifier (usually the \
+            email address), username, role key with its name and permissions, membership \
+            metadata and times.",
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<ListMembersArgs>(),
         output_schema: SchemaSource::output::<MemberList>(),
@@ -50,13 +44,9 @@ pub static TOOLS: [ToolDefinition; 6] = [
     ToolDefinition {
         name: "clerk_list_user_organizations",
         title: "List user's organizations",
-        description: "List the organizations one user (`userId`, `user_...`) belongs to, as \
-            their memberships: each with the organization's ID (`org_...`), name and slug, the \
-            user's role key there (`org:admin`, `org:member`, or a custom role) with its name \
-            and permissions, the membership's metadata, and when the user joined. 20 \
-            memberships per page by default, up to 100. The answer carries `totalCount` and \
-            `hasMore`; when `hasMore` is true, call again with `offset` set to `nextOffset` for \
-            the next page.",
+        description: "List the organizations a user belongs to: for each, the organization's \
+            ID, name and slug, the user's role key with its name and permissions, membership \
+            metadata and join time.",
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<ListUserOrganizationsArgs>(),
         output_schema: SchemaSource::output::<UserMembershipList>(),
@@ -66,14 +56,10 @@ pub static TOOLS: [ToolDefinition; 6] = [
     ToolDefinition {
         name: "clerk_add_member",
         title: "Add member",
-        description: "Add an existing user (`userId`, `user_...`) to an organization \
-            (`organizationId`, `org_...`) at once, with the role `role`: a role key such as \
-            `org:admin`, `org:member`, or a custom role, which must exist (clerk_list_roles \
-            lists them). No email is sent and nothing needs accepting. The user must belong to \
-            the same Clerk instance and must not be a member already: Clerk refuses a second \
-            membership, so change a member's role with clerk_update_member_role instead. To \
-            bring in someone by email address, use clerk_create_invitation. Returns the new \
-            member.",
+        description: "Make an existing user a member of an organization at once, with `role` \
+            (it must exist: clerk_list_roles). No email, nothing to accept. Refused for a \
+            member (use clerk_update_member_role); to invite an email address, \
+            clerk_create_invitation.",
         annotations: Annotations::WRITE,
         input_schema: SchemaSource::input::<AddMemberArgs>(),
         output_schema: SchemaSource::output::<Member>(),
@@ -83,12 +69,9 @@ pub static TOOLS: [ToolDefinition; 6] = [
     ToolDefinition {
         name: "clerk_update_member_role",
         title: "Update member role",
-        description: "Change the role of a user (`userId`, `user_...`) in an organization \
-            (`organizationId`, `org_...`) they already belong to. `role` is a role key: \
-            `org:admin`, `org:member`, or a custom role defined in the Clerk instance; the role \
-            must exist (clerk_list_roles lists them). Setting the role a member already has \
-            changes nothing. Returns the updated member. To add a user who is not a member yet, \
-            use clerk_add_member, or clerk_create_invitation to invite an email address.",
+        description: "Change a member's role in an organization; the role must exist \
+            (clerk_list_roles). For a user who is not a member yet: clerk_add_member or \
+            clerk_create_invitation.",
         annotations: Annotations::WRITE_IDEMPOTENT,
         input_schema: SchemaSource::input::<UpdateMemberRoleArgs>(),
         output_schema: SchemaSource::output::<Member>(),
@@ -98,13 +81,9 @@ pub static TOOLS: [ToolDefinition; 6] = [
     ToolDefinition {
         name: "clerk_update_member_metadata",
         title: "Update member metadata",
-        description: "Update the metadata of one user's (`userId`, `user_...`) membership in an \
-            organization (`organizationId`, `org_...`): metadata that belongs to the user in \
-            that organization only. Give `publicMetadata` (readable by the frontend), \
-            `privateMetadata` (backend only), or both. Each object is deep-merged into what the \
-            membership holds: keys given are set (nested objects merged the same way), a key \
-            set to null is deleted, keys not given are kept. Returns the updated member with \
-            both metadata objects.",
+        description: "Deep-merge `publicMetadata` and/or `privateMetadata` into a membership's \
+            (the user's in that organization only): nested objects merge, a key set to null is \
+            deleted, keys left out stay.",
         annotations: Annotations::WRITE_IDEMPOTENT,
         input_schema: SchemaSource::input::<UpdateMemberMetadataArgs>(),
         output_schema: SchemaSource::output::<Member>(),
@@ -114,11 +93,8 @@ pub static TOOLS: [ToolDefinition; 6] = [
     ToolDefinition {
         name: "clerk_remove_member",
         title: "Remove member",
-        description: "Remove a user (`userId`, `user_...`) from an organization \
-            (`organizationId`, `org_...`). The user loses access to the organization and its \
-            membership, with the membership's role and metadata, is gone; the user account \
-            itself is not deleted and they can be invited again. Returns `removed: true` and \
-            the member as it was just before removal.",
+        description: "Remove a user from an organization: the membership goes, with its role \
+            and metadata. The user account stays and can be invited again.",
         annotations: Annotations::DESTRUCTIVE,
         input_schema: SchemaSource::input::<RemoveMemberArgs>(),
         output_schema: SchemaSource::output::<RemovedMember>(),
@@ -148,22 +124,20 @@ impl OrderFields for MemberOrder {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListMembersArgs {
-    /// The organization's ID, `org_` followed by letters and digits.
     organization_id: OrganizationId,
-    /// How many members to return, from 1 to 100. Default 20.
     #[serde(default)]
     limit: Limit<100>,
-    /// How many members to skip first. Default 0; pass the previous answer's `nextOffset`.
+    /// Next page: the last answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
-    /// Free-text search over members' names, email addresses, phone numbers, usernames, user IDs.
+    /// Search names, email addresses, phone numbers, usernames and user IDs.
     #[schemars(length(max = 256))]
     query: Option<String>,
-    /// Only members with one of these role keys (`org:admin`, `org:member`, custom roles).
+    /// Only members with one of these role keys.
     #[serde(default)]
     #[schemars(length(max = 20))]
     role: Vec<RoleKey>,
-    /// Sort by phone_number, email_address, created_at, first_name, last_name or username; `+` or `-` in front for ascending or descending.
+    /// Field to sort by; `-` before it for descending.
     order_by: Option<OrderBy<MemberOrder>>,
 }
 
@@ -180,12 +154,10 @@ impl Arguments for ListMembersArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListUserOrganizationsArgs {
-    /// The user's ID, `user_` followed by letters and digits.
     user_id: UserId,
-    /// How many memberships to return, from 1 to 100. Default 20.
     #[serde(default)]
     limit: Limit<100>,
-    /// How many memberships to skip first. Default 0; pass the previous answer's `nextOffset`.
+    /// Next page: the last answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
 }
@@ -196,11 +168,9 @@ impl Arguments for ListUserOrganizationsArgs {}
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct AddMemberArgs {
-    /// The organization's ID, `org_` followed by letters and digits.
     organization_id: OrganizationId,
-    /// The ID of the user to add, `user_` followed by letters and digits.
     user_id: UserId,
-    /// The new member's role key: `org:admin`, `org:member`, or a custom role such as `org:billing_manager`.
+    /// Role key, such as `org:member`.
     role: RoleKey,
 }
 
@@ -210,11 +180,9 @@ impl Arguments for AddMemberArgs {}
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateMemberRoleArgs {
-    /// The organization's ID, `org_` followed by letters and digits.
     organization_id: OrganizationId,
-    /// The member's user ID, `user_` followed by letters and digits.
     user_id: UserId,
-    /// The new role key: `org:admin`, `org:member`, or a custom role such as `org:billing_manager`.
+    /// New role key, such as `org:admin`.
     role: RoleKey,
 }
 
@@ -224,13 +192,11 @@ impl Arguments for UpdateMemberRoleArgs {}
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateMemberMetadataArgs {
-    /// The organization's ID, `org_` followed by letters and digits.
     organization_id: OrganizationId,
-    /// The member's user ID, `user_` followed by letters and digits.
     user_id: UserId,
-    /// Keys to merge into the public metadata (readable by the frontend); null deletes a key.
+    /// Keys to merge into the public metadata (frontend reads, backend writes).
     public_metadata: Option<Map<String, Value>>,
-    /// Keys to merge into the private metadata (backend only); null deletes a key.
+    /// Keys to merge into the private metadata (backend only).
     private_metadata: Option<Map<String, Value>>,
 }
 
@@ -244,9 +210,7 @@ impl Arguments for UpdateMemberMetadataArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RemoveMemberArgs {
-    /// The organization's ID, `org_` followed by letters and digits.
     organization_id: OrganizationId,
-    /// The user ID of the member to remove, `user_` followed by letters and digits.
     user_id: UserId,
 }
 

@@ -182,9 +182,7 @@ pub const CONFIRM_TOKEN: &str = "confirmToken";
 fn confirm_token_schema() -> Value {
     json!({
         "type": "string",
-        "description": "Only after a call of this tool answered that it needs the user's yes: \
-            the confirmToken that answer gave, sent with the same arguments once the user \
-            agreed. Leave it out otherwise.",
+        "description": "Only as this tool's answer asking for the user's yes says.",
     })
 }
 

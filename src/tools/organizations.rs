@@ -36,13 +36,8 @@ pub static TOOLS: [ToolDefinition; 6] = [
     ToolDefinition {
         name: "clerk_list_organizations",
         title: "List organizations",
-        description: "List the organizations of the Clerk instance, newest first unless \
-            `orderBy` says otherwise. Narrow the list with `query`, which matches an \
-            organization ID (`org_...`) exactly or part of a name or slug. Each organization \
-            comes with its ID, name, slug, member count (unless `includeMembersCount` is false), \
-            membership limit, metadata and times. The answer carries `totalCount` and \
-            `hasMore`; when `hasMore` is true, call again with `offset` set to `nextOffset` for \
-            the next page.",
+        description: "List the instance's organizations: name, slug, member count, membership \
+            limit, metadata and times.",
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<ListOrganizationsArgs>(),
         output_schema: SchemaSource::output::<OrganizationList>(),
@@ -52,11 +47,9 @@ pub static TOOLS: [ToolDefinition; 6] = [
     ToolDefinition {
         name: "clerk_get_organization",
         title: "Get organization",
-        description: "Get one organization by its ID (`org_...`) or by its slug (`acme-inc`): \
-            give exactly one of `organizationId` and `slug`. Returns its name, slug, member \
-            and pending-invitation counts, membership limit, creator (`user_...`), image, \
-            public and private metadata, and creation and update times. To find an \
-            organization by part of its name, use clerk_list_organizations with `query`.",
+        description: "Get one organization by `organizationId` or `slug` (exactly one): name, \
+            slug, member and pending-invitation counts, membership limit, creator, image, \
+            metadata and times. To search by name, use clerk_list_organizations.",
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<GetOrganizationArgs>(),
         output_schema: SchemaSource::output::<Organization>(),
@@ -71,14 +64,9 @@ pub static TOOLS: [ToolDefinition; 6] = [
     ToolDefinition {
         name: "clerk_create_organization",
         title: "Create organization",
-        description: "Create an organization. Only `name` is required. `createdBy` (a user ID, \
-            `user_...`) makes that user the organization's first admin; without it the \
-            organization starts with no members. `slug` must be unique in the instance and is \
-            accepted only when slugs are enabled in its organization settings. \
-            `maxAllowedMemberships` caps the number of members (leave it out for the instance's \
-            default). `publicMetadata` and `privateMetadata` set the initial metadata objects. \
-            Each call creates a new organization, even with the same name. Returns the new \
-            organization, with its ID (`org_...`).",
+        description: "Create an organization; each call makes a new one, even with a name in \
+            use. `createdBy` becomes its first admin; without it, it starts with no members. \
+            Returns it with its ID.",
         annotations: Annotations::WRITE,
         input_schema: SchemaSource::input::<CreateOrganizationArgs>(),
         output_schema: SchemaSource::output::<Organization>(),
@@ -88,14 +76,9 @@ pub static TOOLS: [ToolDefinition; 6] = [
     ToolDefinition {
         name: "clerk_update_organization",
         title: "Update organization",
-        description: "Change the settings of an organization (`organizationId`, `org_...`): \
-            give at least one of `name`; `slug`, which must be unique in the instance and is \
-            accepted only when slugs are enabled in its organization settings; \
-            `maxAllowedMemberships`, the most members it may have (0 removes the limit); and \
-            `adminDeleteEnabled`, whether its admins may delete it themselves. Only the fields \
-            given change; the others are kept, and giving the values it already has changes \
-            nothing. Metadata is not changed here: use clerk_update_organization_metadata. \
-            Returns the organization after the change.",
+        description: "Change an organization's `name`, `slug`, `maxAllowedMemberships` or \
+            `adminDeleteEnabled` (at least one); the rest stay. Metadata: \
+            clerk_update_organization_metadata.",
         annotations: Annotations::WRITE_IDEMPOTENT,
         input_schema: SchemaSource::input::<UpdateOrganizationArgs>(),
         output_schema: SchemaSource::output::<Organization>(),
@@ -105,12 +88,9 @@ pub static TOOLS: [ToolDefinition; 6] = [
     ToolDefinition {
         name: "clerk_update_organization_metadata",
         title: "Update organization metadata",
-        description: "Merge changes into an organization's metadata (`org_...`). Give at least \
-            one of `publicMetadata` (readable from the frontend, writable only from the \
-            backend) and `privateMetadata` (visible only to the backend). Clerk deep-merges \
-            each object into the stored one: nested objects are merged key by key, a key set \
-            to null is deleted, and keys you leave out are kept. Returns the organization \
-            after the change.",
+        description: "Deep-merge `publicMetadata` and/or `privateMetadata` into an \
+            organization's: nested objects merge, a key set to null is deleted, keys left out \
+            stay.",
         annotations: Annotations::WRITE_IDEMPOTENT,
         input_schema: SchemaSource::input::<UpdateOrganizationMetadataArgs>(),
         output_schema: SchemaSource::output::<Organization>(),
@@ -120,10 +100,9 @@ pub static TOOLS: [ToolDefinition; 6] = [
     ToolDefinition {
         name: "clerk_delete_organization",
         title: "Delete organization",
-        description: "Permanently delete an organization by its ID (`org_...`). This is \
-            irreversible: its memberships, pending invitations, metadata and image are deleted \
-            with it (the member users' accounts remain). Make sure the user means this \
-            organization before calling. Returns `{id, deleted: true}`.",
+        description: "Delete an organization for good, with its memberships, pending \
+            invitations, metadata and image (the members' user accounts stay). Irreversible: \
+            be sure the user means this one.",
         annotations: Annotations::DESTRUCTIVE,
         input_schema: SchemaSource::input::<DeleteOrganizationArgs>(),
         output_schema: SchemaSource::output::<DeletedOrganization>(),
@@ -146,19 +125,18 @@ impl OrderFields for OrganizationOrder {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListOrganizationsArgs {
-    /// Text to search for: an organization ID (`org_...`) matches exactly, a name or slug in part.
+    /// An organization ID (exact), or part of a name or slug.
     #[schemars(length(max = 256))]
     query: Option<String>,
-    /// How many organizations to return, from 1 to 100. Default 20.
     #[serde(default)]
     limit: Limit<100>,
-    /// How many organizations to skip before the first one returned. Default 0. For the next page, pass the previous answer's `nextOffset`.
+    /// Next page: the last answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
-    /// Whether each organization comes with its `membersCount`. Default true.
+    /// Whether each comes with its `membersCount`.
     #[serde(default = "default_true")]
     include_members_count: bool,
-    /// Sort order: created_at, name or members_count, optionally preceded by `+` (ascending) or `-` (descending). Default `-created_at`, newest first.
+    /// Field to sort by; `-` before it for descending.
     #[serde(default = "newest_first::<OrganizationOrder>")]
     order_by: OrderBy<OrganizationOrder>,
 }
@@ -180,9 +158,9 @@ impl Arguments for ListOrganizationsArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct GetOrganizationArgs {
-    /// The organization's ID, `org_` followed by letters and digits. Give this or `slug`, not both.
+    /// Organization ID; or give `slug`.
     organization_id: Option<OrganizationId>,
-    /// The organization's slug (lower-case letters, digits and `-`). Give this or `organizationId`, not both.
+    /// Organization slug; or give `organizationId`.
     slug: Option<Slug>,
 }
 
@@ -220,19 +198,19 @@ impl Arguments for GetOrganizationArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct CreateOrganizationArgs {
-    /// The organization's name, 1 to 256 characters. Clerk refuses URLs and HTML in it.
+    /// Clerk refuses URLs and HTML in it.
     #[schemars(length(min = 1, max = 256))]
     name: String,
-    /// A slug unique in the instance (lower-case letters, digits and `-`); only when slugs are enabled.
+    /// Unique in the instance; only where slugs are enabled.
     slug: Option<Slug>,
-    /// The ID of the user (`user_...`) who becomes the organization's first admin.
+    /// User ID of its first admin.
     created_by: Option<UserId>,
-    /// The most members the organization may have, at least 1. Leave it out for the instance's default.
+    /// Most members it may have; left out, the instance's default.
     #[schemars(range(min = 1))]
     max_allowed_memberships: Option<u32>,
-    /// Initial public metadata: a JSON object readable from the frontend, writable only from the backend.
+    /// Public metadata (frontend reads, backend writes).
     public_metadata: Option<Map<String, Value>>,
-    /// Initial private metadata: a JSON object visible only to the backend.
+    /// Private metadata (backend only).
     private_metadata: Option<Map<String, Value>>,
 }
 
@@ -265,16 +243,15 @@ fn check_name(argument: &str, value: &str) -> Result<(), ToolError> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateOrganizationArgs {
-    /// The organization's ID, `org_` followed by letters and digits.
     organization_id: OrganizationId,
-    /// The new name, 1 to 256 characters. Clerk refuses URLs and HTML in it.
+    /// Clerk refuses URLs and HTML in it.
     #[schemars(length(min = 1, max = 256))]
     name: Option<String>,
-    /// The new slug, unique in the instance (lower-case letters, digits and `-`); only when slugs are enabled.
+    /// Unique in the instance; only where slugs are enabled.
     slug: Option<Slug>,
-    /// The most members the organization may have; 0 removes the limit.
+    /// Most members it may have; 0 for no limit.
     max_allowed_memberships: Option<u32>,
-    /// Whether the organization's admins may delete it themselves.
+    /// Whether its admins may delete it.
     admin_delete_enabled: Option<bool>,
 }
 
@@ -299,11 +276,10 @@ impl Arguments for UpdateOrganizationArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateOrganizationMetadataArgs {
-    /// The organization's ID, `org_` followed by letters and digits.
     organization_id: OrganizationId,
-    /// Keys to merge into the public metadata; nested objects merge too, and a key set to null is deleted.
+    /// Keys to merge into the public metadata (frontend reads, backend writes).
     public_metadata: Option<Map<String, Value>>,
-    /// Keys to merge into the private metadata; nested objects merge too, and a key set to null is deleted.
+    /// Keys to merge into the private metadata (backend only).
     private_metadata: Option<Map<String, Value>>,
 }
 
@@ -317,7 +293,6 @@ impl Arguments for UpdateOrganizationMetadataArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct DeleteOrganizationArgs {
-    /// The ID of the organization to delete, `org_` followed by letters and digits.
     organization_id: OrganizationId,
 }
 

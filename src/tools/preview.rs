@@ -23,12 +23,10 @@ use crate::text::shorten;
 pub static TOOLS: [ToolDefinition; 1] = [ToolDefinition {
     name: "clerk_preview",
     title: "Preview a change",
-    description: "Show what a call of a write tool would do, without doing it: give the tool's \
-        `name` and the `arguments` you would call it with. Returns a one-sentence summary \
-        (what changes, what goes with it, whether it can be undone), the Clerk requests the \
-        call would send (passwords masked), the object before and after for an update \
-        (metadata merged as Clerk merges it), and counts of what a deletion takes with it. \
-        Nothing is changed. Use it to check a change with the user before making it.",
+    description: "Show what a call of a write tool would do, without doing it: a one-sentence \
+        summary (what changes, what goes with it, whether it can be undone), the Clerk \
+        requests (passwords masked), an update's before and after, and what a deletion takes \
+        with it.",
     annotations: Annotations::READ_ONLY,
     input_schema: SchemaSource::input::<PreviewArgs>(),
     output_schema: SchemaSource::output::<Preview>(),
@@ -45,10 +43,10 @@ pub static TOOLS: [ToolDefinition; 1] = [ToolDefinition {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct PreviewArgs {
-    /// The name of the write tool to preview, such as `clerk_delete_organization`.
+    /// Write tool to preview, such as `clerk_delete_organization`.
     #[schemars(length(min = 1, max = 64))]
     name: String,
-    /// The arguments that tool would be called with.
+    /// The arguments you would call it with.
     #[serde(default)]
     arguments: Map<String, Value>,
 }

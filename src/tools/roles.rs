@@ -19,16 +19,9 @@ use crate::clerk::{ClerkClient, Page};
 pub static TOOLS: [ToolDefinition; 1] = [ToolDefinition {
     name: "clerk_list_roles",
     title: "List roles",
-    description: "List the organization roles defined in the Clerk instance, newest first: \
-        each with its key (`org:admin`, `org:member`, or a custom one such as \
-        `org:billing_manager`), name, description, the permission keys it grants, and whether \
-        an organization's creator may be given it. Use it to find the valid role keys before \
-        giving someone a role with clerk_add_member, clerk_update_member_role or \
-        clerk_create_invitation: those take the `key`, and Clerk refuses a key that does not \
-        exist. Narrow the list with `query`, which matches a role ID exactly or part of a name \
-        or key. 20 roles per page by default, up to 100. The answer carries `totalCount` and \
-        `hasMore`; when `hasMore` is true, call again with `offset` set to `nextOffset` for the \
-        next page.",
+    description: "List the instance's organization roles, newest first: key, name, \
+        description, permissions, and whether a creator may get it. Gives the valid role keys \
+        for clerk_add_member, clerk_update_member_role and clerk_create_invitation.",
     annotations: Annotations::READ_ONLY,
     input_schema: SchemaSource::input::<ListRolesArgs>(),
     output_schema: SchemaSource::output::<RoleList>(),
@@ -42,13 +35,12 @@ const MAX_QUERY_CHARS: usize = 256;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListRolesArgs {
-    /// Text to search for: a role ID matches exactly, a name or key (`billing`) in part.
+    /// A role ID (exact), or part of a name or key.
     #[schemars(length(max = 256))]
     query: Option<String>,
-    /// How many roles to return, from 1 to 100. Default 20.
     #[serde(default)]
     limit: Limit<100>,
-    /// How many roles to skip first. Default 0; pass the previous answer's `nextOffset`.
+    /// Next page: the last answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
 }

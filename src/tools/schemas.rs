@@ -77,7 +77,49 @@ mod generate {
         if let Some(object) = schema.as_object_mut() {
             object.entry("properties").or_insert_with(|| json!({}));
         }
+        for_each_subschema(&mut schema, &mut remove_what_goes_without_saying);
         schema
+    }
+
+    /// Removes from a subschema of an input schema what tells neither a
+    /// client nor a model anything, since every conversation pays for it:
+    /// `additionalProperties: true`, which JSON Schema assumes anyway, and a
+    /// `format` beside a `pattern`, which says more. The top level keeps its
+    /// `additionalProperties: false`, which does say something.
+    fn remove_what_goes_without_saying(schema: &mut Map<String, Value>) {
+        if schema.get("additionalProperties") == Some(&Value::Bool(true)) {
+            schema.remove("additionalProperties");
+        }
+        if schema.contains_key("pattern") {
+            schema.remove("format");
+        }
+    }
+
+    /// Calls `change` on every schema below `schema`: those of its
+    /// properties, items and alternatives, and theirs in turn.
+    fn for_each_subschema(schema: &mut Value, change: &mut impl FnMut(&mut Map<String, Value>)) {
+        let Some(object) = schema.as_object_mut() else {
+            return;
+        };
+        let mut below = |subschema: &mut Value| {
+            if let Some(object) = subschema.as_object_mut() {
+                change(object);
+            }
+            for_each_subschema(subschema, change);
+        };
+        if let Some(Value::Object(properties)) = object.get_mut("properties") {
+            properties.values_mut().for_each(&mut below);
+        }
+        for key in ["items", "additionalProperties"] {
+            if let Some(subschema) = object.get_mut(key) {
+                below(subschema);
+            }
+        }
+        for key in ["anyOf", "oneOf", "allOf", "prefixItems"] {
+            if let Some(Value::Array(subschemas)) = object.get_mut(key) {
+                subschemas.iter_mut().for_each(&mut below);
+            }
+        }
     }
 
     pub fn output<T: JsonSchema>() -> Value {
@@ -163,5 +205,42 @@ mod tests {
             "src/tools/schemas.json differs from the schemas the types define; if the change \
              is meant, run UPDATE_GOLDEN=1 cargo test, then cargo test, and review the diff"
         );
+    }
+
+    /// Every subschema of a published input schema, its own included.
+    fn subschemas(schema: &Value, found: &mut Vec<Value>) {
+        found.push(schema.clone());
+        let mut below = |subschema: &Value| subschemas(subschema, found);
+        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+            properties.values().for_each(&mut below);
+        }
+        if let Some(items) = schema.get("items") {
+            below(items);
+        }
+    }
+
+    #[test]
+    fn input_schemas_say_nothing_that_goes_without_saying() {
+        let mut metadata_arguments = 0;
+        for (_, tool) in registry() {
+            let (input, _) = of(tool.name);
+            assert_eq!(input["additionalProperties"], false, "{}", tool.name);
+            let mut found = Vec::new();
+            subschemas(&input, &mut found);
+            for schema in &found[1..] {
+                assert_ne!(
+                    schema["additionalProperties"], true,
+                    "{}: {schema}",
+                    tool.name
+                );
+                assert!(
+                    schema.get("pattern").is_none() || schema.get("format").is_none(),
+                    "{}: {schema}",
+                    tool.name
+                );
+                metadata_arguments += usize::from(schema["type"] == json!(["object", "null"]));
+            }
+        }
+        assert!(metadata_arguments > 0, "metadata arguments were looked at");
     }
 }

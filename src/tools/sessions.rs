@@ -23,15 +23,9 @@ pub static TOOLS: [ToolDefinition; 2] = [
     ToolDefinition {
         name: "clerk_list_sessions",
         title: "List sessions",
-        description: "List one user's sessions (`userId`, `user_...`), newest first. Each \
-            session comes with its ID (`sess_...`), status, client (`client_...`), when it was \
-            last active, expires and is abandoned, and, when Clerk has it, the browser, device, \
-            IP address and place it was last used from. Filter by `status`: `active` (signed \
-            in), `ended` (signed out), `revoked`, `expired`, `removed`, `abandoned` or \
-            `replaced`; without it every status is listed. Clerk cleans up old inactive \
-            sessions, so this is not a full history. 20 sessions per page by default, up to \
-            100. The answer carries `totalCount` and `hasMore`; when `hasMore` is true, call \
-            again with `offset` set to `nextOffset` for the next page.",
+        description: "List a user's sessions, newest first: ID, status, client, last activity, \
+            expiry, and where known the browser, device, IP address and place last used. Clerk \
+            removes old inactive ones.",
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<ListSessionsArgs>(),
         output_schema: SchemaSource::output::<SessionList>(),
@@ -41,11 +35,9 @@ pub static TOOLS: [ToolDefinition; 2] = [
     ToolDefinition {
         name: "clerk_revoke_session",
         title: "Revoke session",
-        description: "Revoke one session (`sessionId`, `sess_...`, as clerk_list_sessions \
-            shows it): the browser or device it belongs to is signed out at once and must sign \
-            in again. The user's other sessions and the account itself are unaffected; to sign \
-            someone out everywhere and keep them out, use clerk_ban_user. Returns the session, \
-            with status `revoked`.",
+        description: "Revoke one session (from clerk_list_sessions): its browser or device is \
+            signed out at once; the user's other sessions stay. To sign someone out everywhere \
+            and keep them out: clerk_ban_user.",
         annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
         input_schema: SchemaSource::input::<RevokeSessionArgs>(),
         output_schema: SchemaSource::output::<Session>(),
@@ -86,14 +78,12 @@ impl SessionStatus {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListSessionsArgs {
-    /// The ID of the user whose sessions to list, `user_` followed by letters and digits.
     user_id: UserId,
-    /// Only sessions with this status: active, ended, revoked, expired, removed, abandoned or replaced. Default: all.
+    /// Only this status (`active`: signed in, `ended`: signed out); left out, all.
     status: Option<SessionStatus>,
-    /// How many sessions to return, from 1 to 100. Default 20.
     #[serde(default)]
     limit: Limit<100>,
-    /// How many sessions to skip first. Default 0; pass the previous answer's `nextOffset`.
+    /// Next page: the last answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
 }
@@ -104,7 +94,6 @@ impl Arguments for ListSessionsArgs {}
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RevokeSessionArgs {
-    /// The ID of the session to revoke, `sess_` followed by letters and digits.
     session_id: SessionId,
 }
 

@@ -19,12 +19,10 @@ use crate::clerk::ClerkClient;
 pub static TOOLS: [ToolDefinition; 1] = [ToolDefinition {
     name: "clerk_whoami",
     title: "Who am I",
-    description: "Say which Clerk instance this connection administers (its ID, and whether \
-        it is a development or production instance), the kind of Clerk key in use (test or \
-        live; never the key), who is asking (an access token's number, or the signed-in \
-        user's ID and email), and the policy in force: read-only or not and why, the \
-        toolsets offered, which writes wait for the user's yes, and whether a production key \
-        may write. Call it first when unsure which instance you are changing.",
+    description: "Say which Clerk instance this connection administers (ID, development or \
+        production), the key's kind (test or live), who is asking, and the policy: read-only \
+        or not and why, toolsets, which writes need the user's yes, whether a live key may \
+        write. Call it first when unsure which instance you are changing.",
     annotations: Annotations::READ_ONLY,
     input_schema: SchemaSource::input::<WhoamiArgs>(),
     output_schema: SchemaSource::output::<Whoami>(),

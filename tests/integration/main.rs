@@ -28,6 +28,7 @@ mod role_tools;
 mod selection;
 mod session_tools;
 mod stateless;
+mod tool_list_size;
 mod transport;
 mod user_tools;
 mod whoami;

@@ -51,27 +51,23 @@ impl OrderFields for UserOrder {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ListUsersArgs {
-    /// How many users to return, from 1 to 200. Default 20.
     #[serde(default)]
     pub limit: Limit<200>,
-    /// How many users to skip before the first one returned. Default 0. To read the next page,
-    /// pass the previous answer's `nextOffset`.
+    /// Next page: the last answer's `nextOffset`.
     #[serde(default)]
     pub offset: u32,
-    /// Free-text search over names, email addresses, phone numbers, usernames and user IDs.
+    /// Search names, email addresses, phone numbers, usernames and user IDs.
     #[schemars(length(max = 256))]
     pub query: Option<String>,
-    /// Only users with one of these exact email addresses.
+    /// Only these exact email addresses.
     #[serde(default)]
     #[schemars(with = "Vec<String>", length(max = 100))]
     pub email_address: Vec<EmailAddress>,
-    /// Only users with one of these user IDs (`user_...`).
+    /// Only these user IDs.
     #[serde(default)]
     #[schemars(length(max = 100))]
     pub user_id: Vec<UserId>,
-    /// Sort order: a field (created_at, updated_at, last_active_at, last_sign_in_at,
-    /// email_address, first_name, last_name, username), optionally preceded by `+` (ascending)
-    /// or `-` (descending). Default `-created_at`, newest first.
+    /// Field to sort by; `-` before it for descending.
     #[serde(default = "newest_first::<UserOrder>")]
     pub order_by: OrderBy<UserOrder>,
 }
@@ -86,14 +82,14 @@ impl Arguments for ListUsersArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CountUsersArgs {
-    /// Free-text search over names, email addresses, phone numbers, usernames and user IDs.
+    /// Search names, email addresses, phone numbers, usernames and user IDs.
     #[schemars(length(max = 256))]
     pub query: Option<String>,
-    /// Only users with one of these exact email addresses.
+    /// Only these exact email addresses.
     #[serde(default)]
     #[schemars(with = "Vec<String>", length(max = 100))]
     pub email_address: Vec<EmailAddress>,
-    /// Only users with one of these user IDs (`user_...`).
+    /// Only these user IDs.
     #[serde(default)]
     #[schemars(length(max = 100))]
     pub user_id: Vec<UserId>,
@@ -141,7 +137,6 @@ pub fn user_filter(
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UserIdArgs {
-    /// The user's ID, `user_` followed by letters and digits.
     pub user_id: UserId,
 }
 
@@ -166,35 +161,35 @@ impl Arguments for BulkBanArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateUserArgs {
-    /// Email addresses of the user, unique in the instance; the first becomes the primary one.
+    /// Unique in the instance; the first is primary.
     #[serde(default)]
     #[schemars(length(max = 10))]
     pub email_address: Vec<EmailAddress>,
-    /// Phone numbers in E.164 form (`+15555550100`), unique in the instance; the first becomes the primary one.
+    /// E.164, unique in the instance; the first is primary.
     #[serde(default)]
     #[schemars(length(max = 10), inner(pattern(PHONE_NUMBER_PATTERN)))]
     pub phone_number: Vec<String>,
-    /// A username, unique in the instance, where the instance has usernames.
+    /// Unique in the instance; only where usernames are enabled.
     #[schemars(length(min = 1, max = 256))]
     pub username: Option<String>,
-    /// The user's first name.
+    /// First name.
     #[schemars(length(max = 256))]
     pub first_name: Option<String>,
-    /// The user's last name.
+    /// Last name.
     #[schemars(length(max = 256))]
     pub last_name: Option<String>,
-    /// The user's ID in your own systems, unique in the instance.
+    /// Your own ID for the user, unique in the instance; not for signing in.
     #[schemars(length(max = 256))]
     pub external_id: Option<String>,
-    /// The initial password, at least 8 characters; sent to Clerk only and never shown back.
+    /// Not one known from a breach; sent to Clerk only, never shown back.
     pub password: Option<Password>,
-    /// True to create the user without a password where the instance uses passwords (not where a password is the only way to sign in).
+    /// True for no password where the instance uses them (not where a password is the only way to sign in).
     pub skip_password_requirement: Option<bool>,
-    /// Initial public metadata: readable by the user's browser, writable only from the backend.
+    /// Public metadata (frontend reads, backend writes).
     pub public_metadata: Option<Map<String, Value>>,
-    /// Initial private metadata: visible only to the backend.
+    /// Private metadata (backend only).
     pub private_metadata: Option<Map<String, Value>>,
-    /// Initial unsafe metadata: readable and writable by the user's browser.
+    /// Unsafe metadata (frontend reads and writes).
     pub unsafe_metadata: Option<Map<String, Value>>,
 }
 
@@ -336,18 +331,17 @@ impl JsonSchema for Password {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateUserArgs {
-    /// The user's ID, `user_` followed by letters and digits.
     pub user_id: UserId,
-    /// The new first name.
+    /// New first name.
     #[schemars(length(max = 256))]
     pub first_name: Option<String>,
-    /// The new last name.
+    /// New last name.
     #[schemars(length(max = 256))]
     pub last_name: Option<String>,
-    /// The new username, unique in the instance; an empty string removes it.
+    /// Unique in the instance; empty removes it.
     #[schemars(length(max = 256))]
     pub username: Option<String>,
-    /// The user's new ID in your own systems, unique in the instance.
+    /// Your own ID for the user, unique in the instance.
     #[schemars(length(max = 256))]
     pub external_id: Option<String>,
 }
@@ -373,13 +367,12 @@ impl Arguments for UpdateUserArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateUserMetadataArgs {
-    /// The user's ID, `user_` followed by letters and digits.
     pub user_id: UserId,
-    /// Keys to merge into the public metadata; a key set to null is removed.
+    /// Keys to merge into the public metadata (frontend reads, backend writes).
     pub public_metadata: Option<Map<String, Value>>,
-    /// Keys to merge into the private metadata; a key set to null is removed.
+    /// Keys to merge into the private metadata (backend only).
     pub private_metadata: Option<Map<String, Value>>,
-    /// Keys to merge into the unsafe metadata; a key set to null is removed.
+    /// Keys to merge into the unsafe metadata (frontend reads and writes).
     pub unsafe_metadata: Option<Map<String, Value>>,
 }
 

@@ -35,12 +35,8 @@ pub static TOOLS: [ToolDefinition; 12] = [
     ToolDefinition {
         name: "clerk_list_users",
         title: "List users",
-        description: "List the users of the Clerk instance, newest first unless `orderBy` says \
-            otherwise. Narrow the list with `query` (free text matched against names, email \
-            addresses, phone numbers, usernames and IDs), or with exact `emailAddress` or `userId` \
-            lists. Users come back compact, with empty fields left out; use clerk_get_user for a \
-            full profile. The answer carries `totalCount` and `hasMore`; when `hasMore` is true, \
-            call again with `offset` set to `nextOffset` for the next page.",
+        description: "List users, compact (empty fields left out); clerk_get_user gives a full \
+            profile.",
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<ListUsersArgs>(),
         output_schema: SchemaSource::output::<UserList>(),
@@ -50,11 +46,8 @@ pub static TOOLS: [ToolDefinition; 12] = [
     ToolDefinition {
         name: "clerk_count_users",
         title: "Count users",
-        description: "Count the users of the Clerk instance. Without arguments every user is \
-            counted; `query` (free text matched against names, email addresses, phone numbers, \
-            usernames and IDs), `emailAddress` (exact addresses) and `userId` (`user_...`) narrow \
-            the count exactly as they narrow clerk_list_users. Returns `{totalCount}` and fetches \
-            no users, so use it when only the number matters.",
+        description: "Count the users clerk_list_users would list with the same filters (none: \
+            every user). Fetches no users.",
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<CountUsersArgs>(),
         output_schema: SchemaSource::output::<UserCount>(),
@@ -64,11 +57,9 @@ pub static TOOLS: [ToolDefinition; 12] = [
     ToolDefinition {
         name: "clerk_get_user",
         title: "Get user",
-        description: "Get one user's full profile by user ID (`user_...`): names, every email \
-            address and phone number with its verification, external accounts (Google, GitHub, \
-            ...), MFA settings, ban and lock state, the three metadata objects, organization \
-            memberships when Clerk includes them, and sign-in and activity times. To find a \
-            user's ID from an email address, use clerk_list_users with `emailAddress`.",
+        description: "Get a user's full profile: names, email addresses and phone numbers with \
+            verification, external accounts, MFA, ban and lock state, metadata, memberships \
+            (when Clerk includes them), times. To find an ID by email: clerk_list_users.",
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<UserIdArgs>(),
         output_schema: SchemaSource::output::<FullUser>(),
@@ -78,20 +69,11 @@ pub static TOOLS: [ToolDefinition; 12] = [
     ToolDefinition {
         name: "clerk_create_user",
         title: "Create user",
-        description: "Create a user. Give at least one identifier to sign in with: \
-            `emailAddress`, `phoneNumber` (E.164, such as +15555550100) or `username`. The \
-            instance's settings (Clerk Dashboard, User & authentication) decide which of them \
-            are required and which are enabled at all; Clerk refuses a call that lacks a \
-            required one or gives a disabled one, and names it. The first email address and \
-            phone number become the primary ones; Clerk marks them verified and sends no \
-            verification message. `externalId` links the user to your own systems but is not \
-            something to sign in with. When the instance uses passwords, give `password` (at \
-            least 8 characters, and not one known from a data breach) or set \
-            `skipPasswordRequirement` to true to create the user without one; the password is \
-            sent to Clerk only and never shown back. The metadata objects set the initial \
-            metadata. Email addresses, phone numbers, usernames and external IDs must be unique \
-            in the instance, and each call creates a new user. Returns the new user's full \
-            profile, with their ID (`user_...`).",
+        description: "Create a user; each call makes a new one. Give an identifier: \
+            `emailAddress`, `phoneNumber` or `username` (the instance's settings say which are \
+            required or allowed). The first email and phone are primary and marked verified; \
+            no message is sent. Where the instance uses passwords, give `password` or \
+            `skipPasswordRequirement`.",
         annotations: Annotations::WRITE,
         input_schema: SchemaSource::input::<CreateUserArgs>(),
         output_schema: SchemaSource::output::<FullUser>(),
@@ -101,12 +83,8 @@ pub static TOOLS: [ToolDefinition; 12] = [
     ToolDefinition {
         name: "clerk_update_user",
         title: "Update user",
-        description: "Change a user's profile (`user_...`): `firstName`, `lastName`, `username` \
-            and `externalId`; give at least one. Only the fields given change. An empty \
-            `username` removes the username, where the instance does not require one. \
-            Usernames and external IDs must be unique in the instance. Metadata is not changed \
-            here: use clerk_update_user_metadata. Returns the user's full profile after the \
-            change.",
+        description: "Change a user's `firstName`, `lastName`, `username` or `externalId` (at \
+            least one); the rest stay. Metadata: clerk_update_user_metadata.",
         annotations: Annotations::WRITE_IDEMPOTENT,
         input_schema: SchemaSource::input::<UpdateUserArgs>(),
         output_schema: SchemaSource::output::<FullUser>(),
@@ -116,12 +94,9 @@ pub static TOOLS: [ToolDefinition; 12] = [
     ToolDefinition {
         name: "clerk_update_user_metadata",
         title: "Update user metadata",
-        description: "Merge changes into a user's metadata (`user_...`). Give at least one of \
-            `publicMetadata` (readable by the user's browser, writable only from the backend), \
-            `privateMetadata` (backend only) and `unsafeMetadata` (readable and writable by the \
-            user's browser). Clerk deep-merges each object into the stored one: nested objects \
-            are merged key by key, a key set to null is removed, and keys you leave out are kept. \
-            Returns the user's full profile after the change.",
+        description: "Deep-merge `publicMetadata`, `privateMetadata` and/or `unsafeMetadata` \
+            into a user's: nested objects merge, a key set to null is removed, keys left out \
+            stay.",
         annotations: Annotations::WRITE_IDEMPOTENT,
         input_schema: SchemaSource::input::<UpdateUserMetadataArgs>(),
         output_schema: SchemaSource::output::<FullUser>(),
@@ -131,10 +106,8 @@ pub static TOOLS: [ToolDefinition; 12] = [
     ToolDefinition {
         name: "clerk_ban_user",
         title: "Ban user",
-        description: "Ban a user (`user_...`). Clerk revokes all of the user's sessions at once, \
-            signing them out on every device, and refuses every sign-in until the ban is lifted \
-            with clerk_unban_user. The account and its data are kept. Banning a banned user \
-            changes nothing. Returns the user's full profile, with `banned: true`.",
+        description: "Ban a user: Clerk ends all their sessions at once and refuses their \
+            sign-ins until clerk_unban_user. The account and its data stay.",
         annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
         input_schema: SchemaSource::input::<UserIdArgs>(),
         output_schema: SchemaSource::output::<FullUser>(),
@@ -164,9 +137,8 @@ pub static TOOLS: [ToolDefinition; 12] = [
     ToolDefinition {
         name: "clerk_unban_user",
         title: "Unban user",
-        description: "Lift a user's ban (`user_...`) so that they can sign in again. Sessions \
-            the ban revoked stay revoked: the user signs in anew. Unbanning a user who is not \
-            banned changes nothing. Returns the user's full profile, with `banned: false`.",
+        description: "Lift a user's ban so they can sign in again; sessions the ban ended stay \
+            ended.",
         annotations: Annotations::WRITE_IDEMPOTENT,
         input_schema: SchemaSource::input::<UserIdArgs>(),
         output_schema: SchemaSource::output::<FullUser>(),
@@ -184,13 +156,9 @@ pub static TOOLS: [ToolDefinition; 12] = [
     ToolDefinition {
         name: "clerk_lock_user",
         title: "Lock user",
-        description: "Lock a user (`user_...`): Clerk refuses their sign-ins until the lock \
-            expires, after the lockout period set in the instance's restrictions settings, or \
-            until clerk_unlock_user lifts it. Clerk also locks users by itself after too many \
-            failed sign-in attempts. The account and its data are kept; to keep someone out \
-            with no end date and sign them out everywhere, use clerk_ban_user. Locking a locked \
-            user changes nothing. Returns the user's full profile, with `locked: true` and \
-            `lockoutExpiresInSeconds`.",
+        description: "Lock a user out of signing in until the instance's lockout period ends \
+            or clerk_unlock_user. The account and its data stay; to keep someone out with no \
+            end and sign them out everywhere, use clerk_ban_user.",
         annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
         input_schema: SchemaSource::input::<UserIdArgs>(),
         output_schema: SchemaSource::output::<FullUser>(),
@@ -208,10 +176,8 @@ pub static TOOLS: [ToolDefinition; 12] = [
     ToolDefinition {
         name: "clerk_unlock_user",
         title: "Unlock user",
-        description: "Unlock a user (`user_...`) locked by clerk_lock_user or by too many \
-            failed sign-in attempts, so that they can sign in again at once. Unlocking a user \
-            who is not locked changes nothing. Returns the user's full profile, with \
-            `locked: false`.",
+        description: "Unlock a user locked by clerk_lock_user or by failed sign-ins, so they \
+            can sign in at once.",
         annotations: Annotations::WRITE_IDEMPOTENT,
         input_schema: SchemaSource::input::<UserIdArgs>(),
         output_schema: SchemaSource::output::<FullUser>(),
@@ -229,13 +195,10 @@ pub static TOOLS: [ToolDefinition; 12] = [
     ToolDefinition {
         name: "clerk_delete_user",
         title: "Delete user",
-        description: "Permanently delete a user (`user_...`). This is irreversible: the user is \
-            signed out everywhere, and their email addresses, phone numbers, external accounts, \
-            organization memberships and metadata are deleted with them; should the same \
-            person sign up again, they become a new user with a new ID. To stop someone \
-            signing in while keeping the account, use clerk_ban_user instead. Make sure the \
-            user means this account (clerk_get_user shows it) before calling. Returns \
-            `{id, deleted: true}`.",
+        description: "Delete a user for good, signing them out everywhere; their email \
+            addresses, phone numbers, external accounts, memberships and metadata go too. \
+            Irreversible: be sure it is the right user (clerk_get_user). To only keep them \
+            out: clerk_ban_user.",
         annotations: Annotations::DESTRUCTIVE,
         input_schema: SchemaSource::input::<UserIdArgs>(),
         output_schema: SchemaSource::output::<DeletedUser>(),

@@ -58,6 +58,8 @@ pub struct Context<'a> {
     pub writes_withheld: Option<WritesWithheld>,
     /// Whether `privateMetadata` is taken out of every tool output.
     pub redact_private_metadata: bool,
+    /// The most bytes of text a tool result may hold.
+    pub max_result_bytes: usize,
     /// How the stateless era's list answers may be cached.
     pub list_caching: Caching,
     /// Who the request acts for, whom a question's answer must come from.

@@ -55,15 +55,20 @@ pub fn prompts_list(era: &Era, prompts: Value, caching: Caching) -> Result<Reply
 
 /// `tools/call`: the tool's result, its output fenced with `fence`, complete.
 pub fn tool_result(era: &Era, result: &CallResult, fence: &str) -> Result<Reply, RpcError> {
-    let fenced = Fenced(result, fence);
+    let links = match era {
+        Era::Handshake(version) => version.has_resource_links(),
+        Era::Stateless(_) => true,
+    };
+    let fenced = Fenced(result, fence, links);
     match era {
         Era::Handshake(_) => jsonrpc::reply(&fenced),
         Era::Stateless(_) => complete(&fenced, None),
     }
 }
 
-/// A tool result with the fence its output is written in.
-struct Fenced<'a>(&'a CallResult, &'a str);
+/// A tool result with the fence its output is written in, and whether its
+/// era has `resource_link` content.
+struct Fenced<'a>(&'a CallResult, &'a str, bool);
 
 impl Serialize for Fenced<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -287,7 +292,7 @@ impl Members for Map<String, Value> {
 
 impl Members for Fenced<'_> {
     fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        self.0.write_members(map, self.1)
+        self.0.write_members(map, self.1, self.2)
     }
 }
 

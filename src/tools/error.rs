@@ -28,6 +28,9 @@ pub enum ToolError {
     Unconfirmed(String),
     /// The user said no to the tool named. Nothing was sent.
     Declined(&'static str),
+    /// The output does not fit in a result, for the reason given, even cut
+    /// or with its metadata elided.
+    TooLarge(String),
     /// A bug in this server (an output that cannot be serialized).
     Internal(String),
 }
@@ -103,6 +106,7 @@ impl fmt::Display for ToolError {
                 "Nothing was changed: the user said no to {tool}. Do not call it again unless \
                  they ask for it."
             ),
+            ToolError::TooLarge(reason) => write!(f, "Too large: {reason}."),
             ToolError::Internal(detail) => write!(f, "Internal error in this server: {detail}"),
         }
     }

@@ -181,6 +181,7 @@ async fn handle_post(
         selection: config.selection.narrowed_by(wishes.selection),
         confirm: config.confirm.max(wishes.confirm),
         redact_private_metadata: config.redact_private_metadata,
+        max_result_bytes: config.max_result_bytes,
         list_caching: list_caching(config, parts),
         writes_withheld,
         principal: asker.principal,

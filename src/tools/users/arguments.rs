@@ -16,7 +16,9 @@ use crate::tools::arguments::{
     check_any_given, check_count, check_length, newest_first, Arguments, Limit, OrderBy,
     OrderFields,
 };
-use crate::tools::ToolError;
+use crate::tools::{Fields, ToolError};
+
+use super::output::{CompactUser, FullUser};
 
 const MAX_FILTER_VALUES: usize = 100;
 const MAX_QUERY_CHARS: usize = 256;
@@ -74,6 +76,8 @@ pub struct ListUsersArgs {
     /// or `-` (descending). Default `-created_at`, newest first.
     #[serde(default = "newest_first::<UserOrder>")]
     pub order_by: OrderBy<UserOrder>,
+    #[serde(default, rename = "fields")]
+    pub _fields: Fields<CompactUser<'static>>,
 }
 
 impl Arguments for ListUsersArgs {
@@ -146,6 +150,18 @@ pub struct UserIdArgs {
 }
 
 impl Arguments for UserIdArgs {}
+
+/// Arguments of `clerk_get_user`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GetUserArgs {
+    /// The user's ID, `user_` followed by letters and digits.
+    pub user_id: UserId,
+    #[serde(default, rename = "fields")]
+    pub _fields: Fields<FullUser>,
+}
+
+impl Arguments for GetUserArgs {}
 
 /// Arguments of `clerk_create_user`.
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -23,8 +23,8 @@ use crate::clerk::ids::EmailAddress;
 use crate::clerk::users::{self as wire, NewUser, UserAction, UserChanges};
 use crate::clerk::{ClerkClient, ClerkError, MetadataChanges, Page};
 use arguments::{
-    user_filter, CountUsersArgs, CreateUserArgs, ListUsersArgs, Password, UpdateUserArgs,
-    UpdateUserMetadataArgs, UserIdArgs,
+    user_filter, CountUsersArgs, CreateUserArgs, GetUserArgs, ListUsersArgs, Password,
+    UpdateUserArgs, UpdateUserMetadataArgs, UserIdArgs,
 };
 use output::{CompactUser, DeletedUser, FullUser, UserCount, UserList};
 
@@ -67,7 +67,7 @@ pub static TOOLS: [ToolDefinition; 11] = [
             memberships when Clerk includes them, and sign-in and activity times. To find a \
             user's ID from an email address, use clerk_list_users with `emailAddress`.",
         annotations: Annotations::READ_ONLY,
-        input_schema: SchemaSource::input::<UserIdArgs>(),
+        input_schema: SchemaSource::input::<GetUserArgs>(),
         output_schema: SchemaSource::output::<FullUser>(),
         handler: |call| run(call, get_user),
         effect: None,
@@ -262,7 +262,7 @@ async fn count_users(
     Ok(UserCount { total_count })
 }
 
-async fn get_user(clerk: &ClerkClient<'_>, args: UserIdArgs) -> Result<FullUser, ToolError> {
+async fn get_user(clerk: &ClerkClient<'_>, args: GetUserArgs) -> Result<FullUser, ToolError> {
     let outcome = clerk.get_user(&args.user_id).await;
     full_user(outcome, &args.user_id)
 }

@@ -164,6 +164,7 @@ pub fn introduction(era: &Era) -> Result<Reply, RpcError> {
     struct HandshakeCapabilities {
         logging: Empty,
         prompts: ListChanged,
+        resources: ListChanged,
         tools: ListChanged,
     }
     #[derive(Serialize)]
@@ -186,6 +187,7 @@ pub fn introduction(era: &Era) -> Result<Reply, RpcError> {
     #[derive(Serialize)]
     struct StatelessCapabilities {
         prompts: Empty,
+        resources: Empty,
         tools: Empty,
     }
     #[derive(Serialize)]
@@ -198,6 +200,9 @@ pub fn introduction(era: &Era) -> Result<Reply, RpcError> {
             capabilities: HandshakeCapabilities {
                 logging: Empty {},
                 prompts: ListChanged {
+                    list_changed: false,
+                },
+                resources: ListChanged {
                     list_changed: false,
                 },
                 tools: ListChanged {
@@ -213,6 +218,7 @@ pub fn introduction(era: &Era) -> Result<Reply, RpcError> {
             supported_versions: [STATELESS_VERSION],
             capabilities: StatelessCapabilities {
                 prompts: Empty {},
+                resources: Empty {},
                 tools: Empty {},
             },
             instructions: INSTRUCTIONS,
@@ -298,7 +304,6 @@ impl Members for Fenced<'_> {
 
 /// `result` in the shape of `era`: bare, or complete in the stateless
 /// envelope with `caching` when given.
-#[cfg(feature = "conformance-fixtures")]
 pub(super) fn in_era(
     era: &Era,
     result: &Map<String, Value>,

@@ -376,7 +376,10 @@ mod tests {
         // One more item would not have fitted, give or take the digits the
         // page's numbers were reserved (20 each for `count` and `nextOffset`).
         let item = &users(40)["users"][count];
-        let link = ResourceLink::to(item["id"].as_str().unwrap_or_default(), shaping(0).selection);
+        let link = ResourceLink::to(
+            item["id"].as_str().unwrap_or_default(),
+            shaping(0).selection,
+        );
         let one_more = json_len(item) + 1 + link.map_or(0, |link| link.size());
         assert!(size + one_more + 40 > room, "{size} + {one_more}");
     }

@@ -259,6 +259,16 @@ impl CallResult {
         self.outcome.is_err()
     }
 
+    /// The output's JSON, or why there is none (a question reads as an
+    /// error here: only a tool call can put it to the user).
+    pub fn into_output(self) -> Result<Box<RawValue>, ToolError> {
+        match self.outcome {
+            Ok(Outcome::Output(output)) => Ok(output),
+            Ok(Outcome::Question(question)) => Err(ToolError::Withheld(question.message)),
+            Err(error) => Err(error),
+        }
+    }
+
     /// The question the tool asks instead of answering, if it asks one.
     pub fn question(&self) -> Option<&Question> {
         match &self.outcome {

@@ -273,7 +273,7 @@ fn elide(object: &mut Value, room: usize, shaping: &Shaping<'_>) -> Result<(), T
                 .map(move |(key, value)| (json_len(value), metadata, key.clone()))
         })
         .collect();
-    values.sort_by(|a, b| b.0.cmp(&a.0));
+    values.sort_by_key(|value| std::cmp::Reverse(value.0));
     let mut size = json_len(object);
     for (bytes, metadata, key) in values {
         if size <= room {

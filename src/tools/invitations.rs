@@ -19,7 +19,7 @@ use super::effects::{
 };
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
-use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{Annotations, Fields, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::ids::{EmailAddress, InvitationId, OrganizationId, RoleKey, UserId};
 use crate::clerk::invitations::{self as wire, NewInvitation};
 use crate::clerk::{ClerkClient, Page};
@@ -122,6 +122,8 @@ struct ListInvitationsArgs {
     offset: u32,
     /// Only invitations with this status: pending, accepted, revoked or expired. Default: all.
     status: Option<InvitationStatus>,
+    #[serde(default, rename = "fields")]
+    _fields: Fields<Invitation>,
 }
 
 impl Arguments for ListInvitationsArgs {}

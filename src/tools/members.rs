@@ -23,7 +23,7 @@ use super::effects::{
 };
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
-use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{Annotations, Fields, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::ids::{OrganizationId, RoleKey, UserId};
 use crate::clerk::memberships::{self as wire, MembershipFilter};
 use crate::clerk::{ClerkClient, ClerkError, MetadataChanges, Page};
@@ -165,6 +165,8 @@ struct ListMembersArgs {
     role: Vec<RoleKey>,
     /// Sort by phone_number, email_address, created_at, first_name, last_name or username; `+` or `-` in front for ascending or descending.
     order_by: Option<OrderBy<MemberOrder>>,
+    #[serde(default, rename = "fields")]
+    _fields: Fields<Member>,
 }
 
 impl Arguments for ListMembersArgs {
@@ -188,6 +190,8 @@ struct ListUserOrganizationsArgs {
     /// How many memberships to skip first. Default 0; pass the previous answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
+    #[serde(default, rename = "fields")]
+    _fields: Fields<Member>,
 }
 
 impl Arguments for ListUserOrganizationsArgs {}

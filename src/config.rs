@@ -17,6 +17,7 @@
 //! | `MCP_LIST_TTL_SECONDS`      | var    | how long 2026-07-28 clients may keep list answers, default 300 |
 //! | `MCP_LIVE_WRITES`           | var    | `true` offers write tools with a production (`sk_live_`) key |
 //! | `MCP_CONFIRM`               | var    | which writes wait for the user's yes: `destructive` (default), `writes` or `off` |
+//! | `MCP_MAX_RESULT_BYTES`      | var    | the most bytes of text a tool result holds, default 49152 (48 KiB) |
 //! | `CLERK_PUBLISHABLE_KEY`     | var    | hosted mode: turns OAuth sign-in on, names the instance |
 //! | `CLERK_FRONTEND_API`        | var    | hosted mode: the same, as a host or origin (wins)      |
 //! | `MCP_ALLOWED_USERS`         | var    | OAuth: user IDs and email addresses that may sign in   |
@@ -163,6 +164,9 @@ pub struct Config {
     pub live_writes: bool,
     /// Which writes wait for a person's yes; a connection may ask for more.
     pub confirm: Confirm,
+    /// The most bytes of text one tool result may hold: a longer list is
+    /// cut, a longer object has its largest metadata values elided.
+    pub max_result_bytes: usize,
 }
 
 /// The shortest token `MCP_AUTH_TOKENS` accepts: anything shorter could be
@@ -177,6 +181,13 @@ const DEFAULT_LIST_TTL: Duration = Duration::from_secs(300);
 
 /// The longest `MCP_LIST_TTL_SECONDS`: a day.
 const MAX_LIST_TTL_SECONDS: u64 = 86_400;
+
+/// The default `MCP_MAX_RESULT_BYTES`: 48 KiB, about 12,000 tokens.
+pub const DEFAULT_MAX_RESULT_BYTES: usize = 48 * 1024;
+
+/// The bounds of `MCP_MAX_RESULT_BYTES`: below 4 KiB a single user hardly
+/// fits; above 1 MiB a result no longer suits a model's context.
+pub const MAX_RESULT_BYTES_RANGE: std::ops::RangeInclusive<u64> = 4096..=1_048_576;
 
 /// A setting that cannot be used. Messages name the setting, never a secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -196,6 +207,8 @@ pub enum ConfigError {
     UnknownToolset(&'static str, String),
     /// `MCP_CONFIRM` is not `off`, `destructive` or `writes`.
     InvalidConfirm,
+    /// `MCP_MAX_RESULT_BYTES` is not a whole number in its bounds.
+    InvalidMaxResultBytes,
     /// `CLERK_PUBLISHABLE_KEY` is not `pk_test_`/`pk_live_` and the base64
     /// of a Frontend API host.
     MalformedPublishableKey,
@@ -253,6 +266,9 @@ impl Config {
         let list_ttl = number(&lookup, "MCP_LIST_TTL_SECONDS", 0..=MAX_LIST_TTL_SECONDS)
             .ok_or(ConfigError::InvalidListTtl)?
             .map_or(DEFAULT_LIST_TTL, Duration::from_secs);
+        let max_result_bytes = number(&lookup, "MCP_MAX_RESULT_BYTES", MAX_RESULT_BYTES_RANGE)
+            .ok_or(ConfigError::InvalidMaxResultBytes)?
+            .map_or(DEFAULT_MAX_RESULT_BYTES, |bytes| bytes as usize);
         let allowed_origins = lookup("ALLOWED_ORIGINS")
             .unwrap_or_default()
             .split(',')
@@ -285,6 +301,7 @@ impl Config {
                 Some(value) => Confirm::parse(&value).ok_or(ConfigError::InvalidConfirm)?,
                 None => Confirm::Destructive,
             },
+            max_result_bytes,
         })
     }
 }
@@ -543,6 +560,12 @@ impl fmt::Display for ConfigError {
             ConfigError::InvalidConfirm => f.write_str(
                 "MCP_CONFIRM must be destructive (the default), writes or off",
             ),
+            ConfigError::InvalidMaxResultBytes => write!(
+                f,
+                "MCP_MAX_RESULT_BYTES must be a whole number of bytes from {} to {}",
+                MAX_RESULT_BYTES_RANGE.start(),
+                MAX_RESULT_BYTES_RANGE.end()
+            ),
             ConfigError::InvalidTimeout => f.write_str(
                 "CLERK_TIMEOUT_MS must be a number of milliseconds from 100 to 60000",
             ),
@@ -704,6 +727,18 @@ mod tests {
                 config(&[("CLERK_TIMEOUT_MS", bad)]),
                 Err(ConfigError::InvalidTimeout)
             );
+        }
+    }
+
+    #[test]
+    fn result_budget_defaults_to_48_kib_and_is_bounded() {
+        assert_eq!(config(&[]).expect("valid").max_result_bytes, 49_152);
+        let small = config(&[("MCP_MAX_RESULT_BYTES", " 8192 ")]).expect("valid");
+        assert_eq!(small.max_result_bytes, 8192);
+        for bad in ["0", "4095", "1048577", "48k", "-1"] {
+            let error = config(&[("MCP_MAX_RESULT_BYTES", bad)]).unwrap_err();
+            assert_eq!(error, ConfigError::InvalidMaxResultBytes, "{bad}");
+            assert!(error.to_string().contains("4096 to 1048576"), "{error}");
         }
     }
 

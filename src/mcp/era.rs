@@ -207,7 +207,10 @@ fn stateless(
         (
             "Mcp-Name",
             declared.name.is_some()
-                || !matches!(request.method.as_str(), "tools/call" | "prompts/get"),
+                || !matches!(
+                    request.method.as_str(),
+                    "tools/call" | "prompts/get" | "resources/read"
+                ),
         ),
     ]
     .into_iter()

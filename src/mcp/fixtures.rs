@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 
 use super::results::in_era;
 use super::state::Signed;
-use super::{prompts, results, Context, Era, Standing};
+use super::{prompts, resources, results, Context, Era, Standing};
 use crate::jsonrpc::{code, Reply, Request, RpcError};
 use crate::tools;
 
@@ -75,14 +75,20 @@ pub async fn answer(request: &Request, era: &Era, context: &Context<'_>) -> Opti
             ]})),
             Some(context.list_caching),
         )),
-        "resources/templates/list" => answered(in_era(
-            era,
-            &object(json!({"resourceTemplates": [
-                {"uriTemplate": "test://template/{id}/data", "name": "template", "mimeType": "text/plain"},
-            ]})),
-            Some(context.list_caching),
-        )),
-        "resources/read" => answered(read_resource(params, era, context)),
+        "resources/templates/list" => {
+            let mut templates = vec![json!(
+                {"uriTemplate": "test://template/{id}/data", "name": "template", "mimeType": "text/plain"}
+            )];
+            templates.extend(resources::templates(context));
+            answered(in_era(
+                era,
+                &object(json!({ "resourceTemplates": templates })),
+                Some(context.list_caching),
+            ))
+        }
+        "resources/read" if uri_of(params).starts_with("test://") => {
+            answered(read_resource(params, era, context))
+        }
         "completion/complete" => answered(in_era(
             era,
             &object(json!({"completion": {"values": [], "total": 0, "hasMore": false}})),
@@ -406,15 +412,21 @@ async fn get_prompt(
     in_era(era, &result, None)
 }
 
+fn uri_of(params: &Map<String, Value>) -> &str {
+    params
+        .get("uri")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// A fixture resource; the server's own resources (`clerk://`) are read
+/// by the server.
 fn read_resource(
     params: &Map<String, Value>,
     era: &Era,
     context: &Context<'_>,
 ) -> Result<Reply, RpcError> {
-    let uri = params
-        .get("uri")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let uri = uri_of(params);
     let content = if uri == "test://static-text" {
         json!({"uri": uri, "mimeType": "text/plain", "text": "This is the content of the static text resource."})
     } else if uri == "test://static-binary" {
@@ -425,9 +437,7 @@ fn read_resource(
     {
         json!({"uri": uri, "mimeType": "text/plain", "text": format!("Data of template item {id}")})
     } else {
-        let mut error = RpcError::invalid_params(format!("Resource not found: {uri}"));
-        error.data = Some(json!({ "uri": uri }));
-        return Err(error);
+        return Err(resources::not_found(era, uri));
     };
     in_era(
         era,

@@ -83,7 +83,11 @@ pub async fn call_tool(
         selection: context.selection,
         caller: context.caller(),
     };
-    let result = tools::call(tool, call, context.redact_private_metadata).await;
+    let shape = tools::Shape {
+        redact_private_metadata: context.redact_private_metadata,
+        max_bytes: context.max_result_bytes,
+    };
+    let result = tools::call(tool, call, shape).await;
     context.record_outcome(match Outcome::of(&result) {
         Outcome::Ok if confirmed => Outcome::Confirmed,
         outcome => outcome,

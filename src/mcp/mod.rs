@@ -10,8 +10,9 @@
 //! | `server/discover`  | not found                          | says what is offered      |
 //! | `ping`, `logging/setLevel` | answered                   | not found                 |
 //! | `tools/list`, `tools/call`, `prompts/list`, `prompts/get` | answered | answered, in the era's envelope |
+//! | `resources/list`, `resources/templates/list`, `resources/read` | answered | answered, in the era's envelope |
 //!
-//! [`results`] holds each method's result in both eras' shapes. Any other
+//! [`resources`] serves users and organizations as resources. [`results`] holds each method's result in both eras' shapes. Any other
 //! method is `-32601`. Notifications need no answer and change nothing: the
 //! server is stateless. Every `tools/call` writes one line to the [`audit`]
 //! trail.
@@ -23,6 +24,7 @@ mod era;
 mod fixtures;
 mod input;
 pub mod prompts;
+mod resources;
 mod results;
 mod state;
 mod version;
@@ -58,6 +60,8 @@ pub struct Context<'a> {
     pub writes_withheld: Option<WritesWithheld>,
     /// Whether `privateMetadata` is taken out of every tool output.
     pub redact_private_metadata: bool,
+    /// The most bytes of text a tool result may hold.
+    pub max_result_bytes: usize,
     /// How the stateless era's list answers may be cached.
     pub list_caching: Caching,
     /// Who the request acts for, whom a question's answer must come from.
@@ -157,6 +161,9 @@ pub async fn handle_request(request: Request, era: &Era, context: &Context<'_>) 
         }
         (_, "prompts/list") => list_prompts(&request.params, era, context),
         (_, "prompts/get") => get_prompt(request.params, era, context),
+        (_, "resources/list") => resources::list(&request.params, era, context),
+        (_, "resources/templates/list") => resources::list_templates(&request.params, era, context),
+        (_, "resources/read") => resources::read(&request.params, era, context).await,
         (_, other) => Err(RpcError::new(
             code::METHOD_NOT_FOUND,
             format!("Method not found: {}", shorten(other, 80)),

@@ -55,15 +55,20 @@ pub fn prompts_list(era: &Era, prompts: Value, caching: Caching) -> Result<Reply
 
 /// `tools/call`: the tool's result, its output fenced with `fence`, complete.
 pub fn tool_result(era: &Era, result: &CallResult, fence: &str) -> Result<Reply, RpcError> {
-    let fenced = Fenced(result, fence);
+    let links = match era {
+        Era::Handshake(version) => version.has_resource_links(),
+        Era::Stateless(_) => true,
+    };
+    let fenced = Fenced(result, fence, links);
     match era {
         Era::Handshake(_) => jsonrpc::reply(&fenced),
         Era::Stateless(_) => complete(&fenced, None),
     }
 }
 
-/// A tool result with the fence its output is written in.
-struct Fenced<'a>(&'a CallResult, &'a str);
+/// A tool result with the fence its output is written in, and whether its
+/// era has `resource_link` content.
+struct Fenced<'a>(&'a CallResult, &'a str, bool);
 
 impl Serialize for Fenced<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -159,6 +164,7 @@ pub fn introduction(era: &Era) -> Result<Reply, RpcError> {
     struct HandshakeCapabilities {
         logging: Empty,
         prompts: ListChanged,
+        resources: ListChanged,
         tools: ListChanged,
     }
     #[derive(Serialize)]
@@ -181,6 +187,7 @@ pub fn introduction(era: &Era) -> Result<Reply, RpcError> {
     #[derive(Serialize)]
     struct StatelessCapabilities {
         prompts: Empty,
+        resources: Empty,
         tools: Empty,
     }
     #[derive(Serialize)]
@@ -193,6 +200,9 @@ pub fn introduction(era: &Era) -> Result<Reply, RpcError> {
             capabilities: HandshakeCapabilities {
                 logging: Empty {},
                 prompts: ListChanged {
+                    list_changed: false,
+                },
+                resources: ListChanged {
                     list_changed: false,
                 },
                 tools: ListChanged {
@@ -208,6 +218,7 @@ pub fn introduction(era: &Era) -> Result<Reply, RpcError> {
             supported_versions: [STATELESS_VERSION],
             capabilities: StatelessCapabilities {
                 prompts: Empty {},
+                resources: Empty {},
                 tools: Empty {},
             },
             instructions: INSTRUCTIONS,
@@ -287,13 +298,12 @@ impl Members for Map<String, Value> {
 
 impl Members for Fenced<'_> {
     fn write<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        self.0.write_members(map, self.1)
+        self.0.write_members(map, self.1, self.2)
     }
 }
 
 /// `result` in the shape of `era`: bare, or complete in the stateless
 /// envelope with `caching` when given.
-#[cfg(feature = "conformance-fixtures")]
 pub(super) fn in_era(
     era: &Era,
     result: &Map<String, Value>,

@@ -35,6 +35,11 @@ impl ProtocolVersion {
         }
     }
 
+    /// `resource_link` content exists since 2025-06-18.
+    pub fn has_resource_links(self) -> bool {
+        self >= ProtocolVersion::V2025_06_18
+    }
+
     /// JSON-RPC batches exist in 2025-03-26 only; 2025-06-18 removed them.
     pub fn allows_batches(self) -> bool {
         self == ProtocolVersion::V2025_03_26

@@ -102,6 +102,11 @@ pub struct BulkResult<T> {
     pub succeeded: usize,
     pub failed: usize,
     pub not_attempted: usize,
+    /// True when the objects of some successes were left out, last first,
+    /// to keep the result within the server's size budget; the list and
+    /// get tools read them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<bool>,
 }
 
 /// The results of a bulk call as they come in, one per item given. Each
@@ -202,6 +207,7 @@ impl<T: Keyed> Batch<T> {
             failed: count(ItemStatus::Failed),
             not_attempted: count(ItemStatus::NotAttempted),
             results: self.results,
+            truncated: None,
         };
         if answer.succeeded > 0 {
             return Ok(answer);

@@ -31,6 +31,9 @@ pub enum ToolError {
     /// A bulk call in which no item succeeded: the text says why for each
     /// item (see `tools::bulk`).
     NoneSucceeded(String),
+    /// The output does not fit in a result, for the reason given, even cut
+    /// or with its metadata elided.
+    TooLarge(String),
     /// A bug in this server (an output that cannot be serialized).
     Internal(String),
 }
@@ -107,6 +110,7 @@ impl fmt::Display for ToolError {
                  they ask for it."
             ),
             ToolError::NoneSucceeded(results) => f.write_str(results),
+            ToolError::TooLarge(reason) => write!(f, "Too large: {reason}."),
             ToolError::Internal(detail) => write!(f, "Internal error in this server: {detail}"),
         }
     }

@@ -23,7 +23,7 @@ use super::effects::{
 };
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
-use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{Annotations, Fields, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::ids::{EmailAddress, InvitationId, OrganizationId, RoleKey, UserId};
 use crate::clerk::invitations::{self as wire, NewInvitation, MAX_BULK_INVITATIONS};
 use crate::clerk::{ClerkClient, ClerkError, Page};
@@ -117,6 +117,8 @@ struct ListInvitationsArgs {
     offset: u32,
     /// Only this status; left out, all.
     status: Option<InvitationStatus>,
+    #[serde(default, rename = "fields")]
+    _fields: Fields<Invitation>,
 }
 
 impl Arguments for ListInvitationsArgs {}

@@ -23,7 +23,7 @@ use super::effects::{
 };
 use super::error::{no_organization_with_id, no_user_with_id};
 use super::output::{items_and_page, PageInfo, Timestamp};
-use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{Annotations, Fields, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::ids::{OrganizationId, RoleKey, UserId};
 use crate::clerk::memberships::{self as wire, MembershipFilter};
 use crate::clerk::{ClerkClient, ClerkError, MetadataChanges, Page};
@@ -139,6 +139,8 @@ struct ListMembersArgs {
     role: Vec<RoleKey>,
     /// Field to sort by; `-` before it for descending.
     order_by: Option<OrderBy<MemberOrder>>,
+    #[serde(default, rename = "fields")]
+    _fields: Fields<Member>,
 }
 
 impl Arguments for ListMembersArgs {
@@ -160,6 +162,8 @@ struct ListUserOrganizationsArgs {
     /// Next page: the last answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
+    #[serde(default, rename = "fields")]
+    _fields: Fields<Member>,
 }
 
 impl Arguments for ListUserOrganizationsArgs {}

@@ -16,11 +16,13 @@
 //! schemas reach `schemas.json`.
 
 mod arguments;
+mod budget;
 mod bulk;
 mod call;
 mod caller;
 mod effects;
 mod error;
+mod fields;
 mod invitations;
 mod members;
 mod organizations;
@@ -41,10 +43,12 @@ use serde_json::value::{to_raw_value, RawValue};
 use serde_json::{json, Value};
 
 pub use arguments::Arguments;
+pub use budget::{resource_uri, Shape, SCHEME};
 pub use call::{call, Call, CallResult, Credentials, Handler};
 pub use caller::{Actor, Caller, Policy, WritesWithheld};
 pub use effects::{Describer, Effect};
 pub use error::ToolError;
+pub use fields::Fields;
 pub use output::Timestamp;
 pub use question::{Choice, Question, MAX_CHOICES};
 pub use schemas::SchemaSource;
@@ -202,6 +206,11 @@ pub fn list(selection: Selection, redact: bool) -> &'static ToolList {
                 let mut json = tool.to_json();
                 if redact {
                     redaction::redact_private_metadata_schema(&mut json["outputSchema"]);
+                    if let Some(Value::Array(names)) =
+                        json.pointer_mut("/inputSchema/properties/fields/items/enum")
+                    {
+                        names.retain(|name| name != "privateMetadata");
+                    }
                 }
                 json
             })

@@ -24,7 +24,9 @@ use super::effects::{
 };
 use super::error::no_organization_with_id;
 use super::output::{items_and_page, non_empty, PageInfo, Timestamp};
-use super::{Annotations, Choice, Question, SchemaSource, ToolDefinition, ToolError, MAX_CHOICES};
+use super::{
+    Annotations, Choice, Fields, Question, SchemaSource, ToolDefinition, ToolError, MAX_CHOICES,
+};
 use crate::clerk::ids::{OrganizationId, Slug, UserId};
 use crate::clerk::organizations::{
     self as wire, NewOrganization, OrganizationChanges, OrganizationFilter,
@@ -139,6 +141,8 @@ struct ListOrganizationsArgs {
     /// Field to sort by; `-` before it for descending.
     #[serde(default = "newest_first::<OrganizationOrder>")]
     order_by: OrderBy<OrganizationOrder>,
+    #[serde(default, rename = "fields")]
+    _fields: Fields<Organization>,
 }
 
 fn default_true() -> bool {
@@ -162,6 +166,8 @@ struct GetOrganizationArgs {
     organization_id: Option<OrganizationId>,
     /// Organization slug; or give `organizationId`.
     slug: Option<Slug>,
+    #[serde(default, rename = "fields")]
+    _fields: Fields<Organization>,
 }
 
 /// How `clerk_get_organization` names the organization it fetches.

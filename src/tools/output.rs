@@ -135,6 +135,10 @@ pub struct PageInfo {
     /// The `offset` that fetches the next page; present only when `hasMore`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_offset: Option<u64>,
+    /// Present and true when the page was cut short to fit the server's
+    /// size limit; `nextOffset` resumes after its last item.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 impl PageInfo {
@@ -147,6 +151,7 @@ impl PageInfo {
             offset,
             has_more,
             next_offset: has_more.then_some(end),
+            truncated: false,
         }
     }
 }

@@ -3,17 +3,7 @@
 //! schemas that `tools/list` publishes, so that a redacted output still
 //! satisfies its schema.
 
-use serde_json::value::{to_raw_value, RawValue};
 use serde_json::Value;
-
-use super::ToolError;
-
-/// `output` without any `privateMetadata`.
-pub fn redacted(output: &RawValue) -> Result<Box<RawValue>, ToolError> {
-    let mut output: Value = serde_json::from_str(output.get()).map_err(ToolError::internal)?;
-    redact_private_metadata(&mut output);
-    to_raw_value(&output).map_err(ToolError::internal)
-}
 
 /// Removes every `privateMetadata` member from a tool's output.
 pub fn redact_private_metadata(output: &mut Value) {

@@ -12,7 +12,7 @@ use serde_with::skip_serializing_none;
 use super::arguments::{check_length, Arguments, Limit};
 use super::call::run;
 use super::output::{items_and_page, PageInfo, Timestamp};
-use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{Annotations, Fields, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::roles as wire;
 use crate::clerk::{ClerkClient, Page};
 
@@ -43,6 +43,8 @@ struct ListRolesArgs {
     /// Next page: the last answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
+    #[serde(default, rename = "fields")]
+    _fields: Fields<Role>,
 }
 
 impl Arguments for ListRolesArgs {

@@ -14,7 +14,7 @@ use super::call::run;
 use super::effects::{foresee, user_label, Effect};
 use super::error::no_session_with_id;
 use super::output::{items_and_page, non_empty, PageInfo, Timestamp};
-use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{Annotations, Fields, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::ids::{SessionId, UserId};
 use crate::clerk::sessions::{self as wire, SessionFilter};
 use crate::clerk::{ClerkClient, Page};
@@ -86,6 +86,8 @@ struct ListSessionsArgs {
     /// Next page: the last answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
+    #[serde(default, rename = "fields")]
+    _fields: Fields<Session>,
 }
 
 impl Arguments for ListSessionsArgs {}

@@ -181,6 +181,7 @@ async fn handle_post(
         selection: wishes.selection(config),
         confirm: config.confirm.max(wishes.confirm),
         redact_private_metadata: config.redact_private_metadata,
+        max_result_bytes: config.max_result_bytes,
         list_caching: list_caching(config, parts),
         writes_withheld,
         principal: asker.principal,

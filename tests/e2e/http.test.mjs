@@ -143,7 +143,7 @@ describe('the 2026-07-28 era', () => {
       const { result } = await response.json();
       assert.equal(result.resultType, 'complete');
       assert.deepEqual(result.supportedVersions, ['2026-07-28']);
-      assert.deepEqual(Object.keys(result.capabilities).sort(), ['prompts', 'tools']);
+      assert.deepEqual(Object.keys(result.capabilities).sort(), ['prompts', 'resources', 'tools']);
       assert.equal(result._meta['io.modelcontextprotocol/serverInfo'].version, VERSION);
       assert.equal(typeof result.ttlMs, 'number');
       assert.equal(result.cacheScope, 'public');

@@ -52,7 +52,11 @@ const CONTRACT = join(ROOT, 'tests', 'contract');
 const PRISM = join(ROOT, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js');
 const TIME_BUDGET_MS = 6 * 60_000;
 const STARTUP_TIMEOUT_MS = 90_000;
-const CONFORMANCE_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'prompts-list', 'logging-set-level', 'dns-rebinding-protection'];
+const CONFORMANCE_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'prompts-list', 'resources-list', 'logging-set-level', 'dns-rebinding-protection'];
+// The resource scenarios that read the suite's own fixture resources (test://static-text, ...),
+// run against the fixtures build. resources-subscribe and resources-unsubscribe do not apply: the
+// server sends no notifications, so it offers no subscriptions (and 2026-07-28 removed them).
+const CONFORMANCE_FIXTURE_SCENARIOS = ['resources-read-text', 'resources-read-binary', 'resources-templates-read'];
 // The build with the conformance suite's fixtures (`bash .ci/build.sh --conformance-fixtures`),
 // which the suite's 2026-07-28 requirements run against, and the checks it is known to fail.
 const CONFORMANCE_CONFIG = join(HERE, 'wrangler-conformance.toml');
@@ -321,6 +325,7 @@ async function main() {
     ...testFiles.map((file) => `node --test ${file}`),
     'python_client.py',
     ...CONFORMANCE_MODES.flatMap((mode) => CONFORMANCE_SCENARIOS.map((scenario) => `conformance ${scenario} (${mode})`)),
+    ...CONFORMANCE_FIXTURE_SCENARIOS.map((scenario) => `conformance ${scenario} (fixtures build)`),
     CONFORMANCE_2026_STEP,
     ...LOAD_MODES.map((mode) => `load ${mode}`),
   ];
@@ -522,6 +527,12 @@ async function runEndToEnd(testFiles, stepNames) {
         conformance, 'server', '--url', conformanceUrls[mode], '--scenario', scenario,
       ], { env: conformanceEnv, timeoutMs: 60_000 }));
     }
+  }
+
+  for (const scenario of CONFORMANCE_FIXTURE_SCENARIOS) {
+    await step(`conformance ${scenario} (fixtures build)`, () => runCommand(node22, [
+      conformance, 'server', '--url', urls.MCP_URL_CONFORMANCE, '--scenario', scenario,
+    ], { env: conformanceEnv, timeoutMs: 60_000 }));
   }
 
   // The newest suite, every scenario MCP 2026-07-28 requires, against the fixtures build. It

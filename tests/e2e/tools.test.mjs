@@ -16,8 +16,8 @@ import {
 // Every tool talks to Clerk, so openWorldHint is always true. Clients decide on confirmations
 // from these hints.
 const CONTRACT = {
-  clerk_list_organizations: { args: ['includeMembersCount', 'limit', 'offset', 'orderBy', 'query'], required: [], kind: 'RO' },
-  clerk_get_organization: { args: ['organizationId', 'slug'], required: [], kind: 'RO' },
+  clerk_list_organizations: { args: ['fields', 'includeMembersCount', 'limit', 'offset', 'orderBy', 'query'], required: [], kind: 'RO' },
+  clerk_get_organization: { args: ['fields', 'organizationId', 'slug'], required: [], kind: 'RO' },
   clerk_preview: { args: ['arguments', 'name'], required: ['name'], kind: 'RO' },
   clerk_whoami: { args: [], required: [], kind: 'RO' },
   clerk_create_organization: {
@@ -28,28 +28,28 @@ const CONTRACT = {
   },
   clerk_delete_organization: { args: ['organizationId'], required: ['organizationId'], kind: 'D' },
   clerk_list_organization_members: {
-    args: ['limit', 'offset', 'orderBy', 'organizationId', 'query', 'role'], required: ['organizationId'], kind: 'RO',
+    args: ['fields', 'limit', 'offset', 'orderBy', 'organizationId', 'query', 'role'], required: ['organizationId'], kind: 'RO',
   },
   clerk_update_member_role: { args: ['organizationId', 'role', 'userId'], required: ['organizationId', 'role', 'userId'], kind: 'W+I' },
   clerk_update_member_metadata: {
     args: ['organizationId', 'privateMetadata', 'publicMetadata', 'userId'], required: ['organizationId', 'userId'], kind: 'W+I',
   },
   clerk_remove_member: { args: ['organizationId', 'userId'], required: ['organizationId', 'userId'], kind: 'D' },
-  clerk_list_organization_invitations: { args: ['limit', 'offset', 'organizationId', 'status'], required: ['organizationId'], kind: 'RO' },
+  clerk_list_organization_invitations: { args: ['fields', 'limit', 'offset', 'organizationId', 'status'], required: ['organizationId'], kind: 'RO' },
   clerk_create_invitation: {
     args: ['emailAddress', 'expiresInDays', 'inviterUserId', 'organizationId', 'publicMetadata', 'redirectUrl', 'role'],
     required: ['emailAddress', 'organizationId', 'role'],
     kind: 'W',
   },
-  clerk_list_users: { args: ['emailAddress', 'limit', 'offset', 'orderBy', 'query', 'userId'], required: [], kind: 'RO' },
-  clerk_get_user: { args: ['userId'], required: ['userId'], kind: 'RO' },
+  clerk_list_users: { args: ['emailAddress', 'fields', 'limit', 'offset', 'orderBy', 'query', 'userId'], required: [], kind: 'RO' },
+  clerk_get_user: { args: ['fields', 'userId'], required: ['userId'], kind: 'RO' },
   clerk_update_user_metadata: {
     args: ['privateMetadata', 'publicMetadata', 'unsafeMetadata', 'userId'], required: ['userId'], kind: 'W+I',
   },
   clerk_update_organization: {
     args: ['adminDeleteEnabled', 'maxAllowedMemberships', 'name', 'organizationId', 'slug'], required: ['organizationId'], kind: 'W+I',
   },
-  clerk_list_user_organizations: { args: ['limit', 'offset', 'userId'], required: ['userId'], kind: 'RO' },
+  clerk_list_user_organizations: { args: ['fields', 'limit', 'offset', 'userId'], required: ['userId'], kind: 'RO' },
   clerk_add_member: { args: ['organizationId', 'role', 'userId'], required: ['organizationId', 'role', 'userId'], kind: 'W' },
   clerk_revoke_invitation: {
     args: ['invitationId', 'organizationId', 'requestingUserId'], required: ['invitationId', 'organizationId'], kind: 'D+I',
@@ -75,9 +75,9 @@ const CONTRACT = {
   clerk_lock_user: { args: ['userId'], required: ['userId'], kind: 'D+I' },
   clerk_unlock_user: { args: ['userId'], required: ['userId'], kind: 'W+I' },
   clerk_delete_user: { args: ['userId'], required: ['userId'], kind: 'D' },
-  clerk_list_sessions: { args: ['limit', 'offset', 'status', 'userId'], required: ['userId'], kind: 'RO' },
+  clerk_list_sessions: { args: ['fields', 'limit', 'offset', 'status', 'userId'], required: ['userId'], kind: 'RO' },
   clerk_revoke_session: { args: ['sessionId'], required: ['sessionId'], kind: 'D+I' },
-  clerk_list_roles: { args: ['limit', 'offset', 'query'], required: [], kind: 'RO' },
+  clerk_list_roles: { args: ['fields', 'limit', 'offset', 'query'], required: [], kind: 'RO' },
 };
 const HINTS = {
   RO: { readOnlyHint: true, openWorldHint: true },

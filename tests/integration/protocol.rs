@@ -81,7 +81,10 @@ fn ping_answers_an_empty_object() {
 
 #[test]
 fn unknown_method_is_method_not_found() {
-    let answer = answer(&rpc("resources/list", json!({})));
+    let answer = answer(&rpc(
+        "resources/subscribe",
+        json!({"uri": "clerk://users/user_1"}),
+    ));
     assert_eq!(answer["error"]["code"], -32601);
     assert_eq!(answer["id"], 1);
 }

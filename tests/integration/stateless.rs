@@ -38,7 +38,10 @@ fn discover_says_what_the_server_offers_and_how_long_to_keep_it() {
     let result = &answer["result"];
     assert_eq!(result["resultType"], "complete");
     assert_eq!(result["supportedVersions"], json!([VERSION]));
-    assert_eq!(result["capabilities"], json!({"tools": {}, "prompts": {}}));
+    assert_eq!(
+        result["capabilities"],
+        json!({"tools": {}, "prompts": {}, "resources": {}})
+    );
     assert!(result["instructions"]
         .as_str()
         .unwrap()
@@ -336,7 +339,6 @@ fn methods_the_era_removed_or_never_had_are_404_method_not_found() {
         "initialize",
         "ping",
         "logging/setLevel",
-        "resources/list",
         "resources/subscribe",
         "no/such/method",
     ] {
@@ -817,7 +819,11 @@ fn a_slug_like_no_organization_is_not_found_without_a_question() {
 #[test]
 fn a_name_header_on_a_method_the_server_lacks_is_404_not_a_mismatch() {
     for (method, params, name) in [
-        ("resources/read", json!({"uri": "test://a"}), "test://a"),
+        (
+            "resources/subscribe",
+            json!({"uri": "test://a"}),
+            "test://a",
+        ),
         ("tasks/get", json!({"taskId": "t1"}), "t1"),
     ] {
         let mut request = stateless(method, params);

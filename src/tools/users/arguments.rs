@@ -16,7 +16,9 @@ use crate::tools::arguments::{
     check_any_given, check_bulk_count, check_count, check_length, newest_first, Arguments, Limit,
     OrderBy, OrderFields,
 };
-use crate::tools::ToolError;
+use crate::tools::{Fields, ToolError};
+
+use super::output::{CompactUser, FullUser};
 
 const MAX_FILTER_VALUES: usize = 100;
 const MAX_QUERY_CHARS: usize = 256;
@@ -70,6 +72,8 @@ pub struct ListUsersArgs {
     /// Field to sort by; `-` before it for descending.
     #[serde(default = "newest_first::<UserOrder>")]
     pub order_by: OrderBy<UserOrder>,
+    #[serde(default, rename = "fields")]
+    pub _fields: Fields<CompactUser<'static>>,
 }
 
 impl Arguments for ListUsersArgs {
@@ -132,7 +136,7 @@ pub fn user_filter(
 }
 
 /// Arguments of the tools that name one user and nothing else:
-/// `clerk_get_user`, `clerk_ban_user`, `clerk_unban_user`,
+/// `clerk_ban_user`, `clerk_unban_user`,
 /// `clerk_lock_user`, `clerk_unlock_user` and `clerk_delete_user`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -156,6 +160,17 @@ impl Arguments for BulkBanArgs {
         check_bulk_count("userIds", self.user_ids.len(), "user IDs")
     }
 }
+
+/// Arguments of `clerk_get_user`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GetUserArgs {
+    pub user_id: UserId,
+    #[serde(default, rename = "fields")]
+    pub _fields: Fields<FullUser>,
+}
+
+impl Arguments for GetUserArgs {}
 
 /// Arguments of `clerk_create_user`.
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -26,7 +26,7 @@ use crate::clerk::ids::{EmailAddress, UserId};
 use crate::clerk::users::{self as wire, NewUser, UserAction, UserChanges};
 use crate::clerk::{ClerkClient, ClerkError, MetadataChanges, Page};
 use arguments::{
-    user_filter, BulkBanArgs, CountUsersArgs, CreateUserArgs, ListUsersArgs, Password,
+    user_filter, BulkBanArgs, CountUsersArgs, CreateUserArgs, GetUserArgs, ListUsersArgs, Password,
     UpdateUserArgs, UpdateUserMetadataArgs, UserIdArgs,
 };
 use output::{CompactUser, DeletedUser, FullUser, UserCount, UserList};
@@ -61,7 +61,7 @@ pub static TOOLS: [ToolDefinition; 12] = [
             verification, external accounts, MFA, ban and lock state, metadata, memberships \
             (when Clerk includes them), times. To find an ID by email: clerk_list_users.",
         annotations: Annotations::READ_ONLY,
-        input_schema: SchemaSource::input::<UserIdArgs>(),
+        input_schema: SchemaSource::input::<GetUserArgs>(),
         output_schema: SchemaSource::output::<FullUser>(),
         handler: |call| run(call, get_user),
         effect: None,
@@ -240,7 +240,7 @@ async fn count_users(
     Ok(UserCount { total_count })
 }
 
-async fn get_user(clerk: &ClerkClient<'_>, args: UserIdArgs) -> Result<FullUser, ToolError> {
+async fn get_user(clerk: &ClerkClient<'_>, args: GetUserArgs) -> Result<FullUser, ToolError> {
     let outcome = clerk.get_user(&args.user_id).await;
     full_user(outcome, &args.user_id)
 }

@@ -173,7 +173,10 @@ pub async fn delete_user(clerk: &ClerkClient<'_>, args: UserIdArgs) -> Result<Ef
 }
 
 /// How many sessions of the user are active.
-async fn active_sessions(clerk: &ClerkClient<'_>, user_id: &UserId) -> Result<u64, ToolError> {
+async fn active_sessions(
+    clerk: &ClerkClient<'_>,
+    user_id: &UserId,
+) -> Result<Option<i64>, ToolError> {
     let filter = SessionFilter {
         user_id: user_id.as_str().to_owned(),
         status: Some("active"),

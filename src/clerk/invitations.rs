@@ -12,16 +12,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
-use super::{ClerkClient, ClerkError, JsonBody, Page, PaginatedList, Query, UrlPath};
+use super::{
+    null_as_default, ClerkClient, ClerkError, JsonBody, Page, PaginatedList, Query, UrlPath,
+};
 
 /// An invitation to join an organization, as Clerk's
 /// `OrganizationInvitation` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct OrganizationInvitation {
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub email_address: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub role: String,
     pub role_name: Option<String>,
     pub organization_id: Option<String>,

@@ -13,7 +13,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{
-    ClerkClient, ClerkError, JsonBody, MetadataChanges, Page, PaginatedList, Query, UrlPath,
+    null_as_default, ClerkClient, ClerkError, JsonBody, MetadataChanges, Page, PaginatedList,
+    Query, UrlPath,
 };
 
 /// A user's membership in an organization, as Clerk's
@@ -21,7 +22,7 @@ use super::{
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct OrganizationMembership {
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub role: String,
     pub role_name: Option<String>,
     pub permissions: Option<Vec<String>>,
@@ -37,7 +38,7 @@ pub struct OrganizationMembership {
 /// organization, of which only what names it is read here.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct MembershipOrganization {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub id: String,
     pub name: Option<String>,
     pub slug: Option<String>,
@@ -46,7 +47,7 @@ pub struct MembershipOrganization {
 /// The member's public profile (`OrganizationMembershipPublicUserData`).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct MembershipUser {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub user_id: String,
     pub first_name: Option<String>,
     pub last_name: Option<String>,

@@ -88,10 +88,26 @@ impl Page {
 
 /// The `{data, total_count}` answer of Clerk's paginated lists
 /// (organizations, memberships, invitations, roles, sessions).
+///
+/// `total_count` is read as Clerk's spec types it, a signed 64-bit
+/// integer, and kept as given even when it is negative; an answer without
+/// one (or with `null`) leaves it unknown. `data` must be there: an answer
+/// without it is not a list.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct PaginatedList<T> {
     pub data: Vec<T>,
-    pub total_count: u64,
+    #[serde(default)]
+    pub total_count: Option<i64>,
+}
+
+/// Reads `null` as the type's default, for fields an older or partial
+/// answer may send as `null` although the spec does not say it may.
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// What Clerk answers to a `DELETE` of an object.

@@ -25,10 +25,10 @@ pub struct Organization {
     pub image_url: Option<String>,
     pub has_image: Option<bool>,
     /// Present when the request asked for `include_members_count`.
-    pub members_count: Option<u64>,
-    pub pending_invitations_count: Option<u64>,
+    pub members_count: Option<i64>,
+    pub pending_invitations_count: Option<i64>,
     /// The membership limit; `0` means no limit.
-    pub max_allowed_memberships: Option<u64>,
+    pub max_allowed_memberships: Option<i64>,
     pub admin_delete_enabled: Option<bool>,
     pub public_metadata: Option<Map<String, Value>>,
     pub private_metadata: Option<Map<String, Value>>,

@@ -7,14 +7,14 @@
 
 use serde::Deserialize;
 
-use super::{ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
+use super::{null_as_default, ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
 
 /// An organization role, as Clerk's `Role` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct Role {
     pub id: String,
     /// What memberships and invitations name the role by (`org:admin`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub key: String,
     pub name: Option<String>,
     pub description: Option<String>,
@@ -28,7 +28,7 @@ pub struct Role {
 /// only the key is read here.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct Permission {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub key: String,
 }
 

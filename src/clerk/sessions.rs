@@ -7,7 +7,11 @@
 //! only the fields this server reads, ignores fields Clerk adds, and reads
 //! `null` as absent.
 
-use serde::Deserialize;
+use std::fmt;
+
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use super::{ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
@@ -56,7 +60,10 @@ pub struct SessionFilter {
 impl ClerkClient<'_> {
     /// `GET /v1/sessions?user_id=...&paginated=true`: one page of a user's
     /// sessions, newest first. Only with `paginated=true` does Clerk answer
-    /// `{data, total_count}` rather than a bare array.
+    /// `{data, total_count}`; its spec documents only the bare array it
+    /// answers otherwise, so that is read too. A bare array says no total:
+    /// a page shorter than the limit is the last, so the total is known
+    /// then; after a full page it stays unknown.
     pub async fn list_sessions(
         &self,
         filter: &SessionFilter,
@@ -67,7 +74,17 @@ impl ClerkClient<'_> {
         query.push("paginated", "true");
         page.push_to(&mut query);
         query.push_opt("status", filter.status);
-        self.get(&UrlPath::new().segment("sessions"), &query).await
+        let answer: SessionPage = self
+            .get(&UrlPath::new().segment("sessions"), &query)
+            .await?;
+        Ok(match answer {
+            SessionPage::Paginated(list) => list,
+            SessionPage::Bare(data) => {
+                let total_count = (data.len() < page.limit as usize)
+                    .then(|| i64::from(page.offset).saturating_add(data.len() as i64));
+                PaginatedList { data, total_count }
+            }
+        })
     }
 
     /// `GET /v1/sessions/{session_id}`.
@@ -84,6 +101,38 @@ impl ClerkClient<'_> {
             .segment(session_id)
             .segment("revoke");
         self.post(&path, None).await
+    }
+}
+
+/// A page of `GET /v1/sessions` in either form Clerk answers it.
+#[derive(Debug)]
+enum SessionPage {
+    Paginated(PaginatedList<Session>),
+    Bare(Vec<Session>),
+}
+
+impl<'de> Deserialize<'de> for SessionPage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PageVisitor;
+
+        impl<'de> Visitor<'de> for PageVisitor {
+            type Value = SessionPage;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of sessions, as an array or as `{data, total_count}`")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<SessionPage, A::Error> {
+                Vec::deserialize(SeqAccessDeserializer::new(seq)).map(SessionPage::Bare)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<SessionPage, A::Error> {
+                PaginatedList::deserialize(MapAccessDeserializer::new(map))
+                    .map(SessionPage::Paginated)
+            }
+        }
+
+        deserializer.deserialize_any(PageVisitor)
     }
 }
 

@@ -16,7 +16,8 @@ use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
 use super::{
-    Answer, ClerkClient, ClerkError, DeletedObject, JsonBody, MetadataChanges, Page, Query, UrlPath,
+    null_as_default, Answer, ClerkClient, ClerkError, DeletedObject, JsonBody, MetadataChanges,
+    Page, Query, UrlPath,
 };
 use crate::json::{Rest, ScanError, Scanner};
 
@@ -85,7 +86,7 @@ impl User {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct EmailAddress {
     pub id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub email_address: String,
     pub verification: Option<Verification>,
 }
@@ -93,21 +94,21 @@ pub struct EmailAddress {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct PhoneNumber {
     pub id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub phone_number: String,
     pub verification: Option<Verification>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct Web3Wallet {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub web3_wallet: String,
 }
 
 /// A sign-in through a social or OAuth provider (`oauth_google`, ...).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct ExternalAccount {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub provider: String,
     pub email_address: Option<String>,
     pub username: Option<String>,
@@ -129,7 +130,7 @@ pub struct OrganizationMembership {
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct MembershipOrganization {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub id: String,
     pub name: Option<String>,
     pub slug: Option<String>,
@@ -243,7 +244,7 @@ impl<'a> ListedEmailAddress<'a> {
                     id_read = true;
                 }
                 "email_address" => {
-                    email.email_address = scan.string()?;
+                    email.email_address = scan.string_or_null()?.unwrap_or_default();
                     address_read = true;
                 }
                 _ => scan.skip()?,
@@ -259,12 +260,12 @@ impl<'a> ListedEmailAddress<'a> {
 }
 
 /// The string `field` of an object whose other fields are skipped, and
-/// those after it not even read; empty if the object has none.
+/// those after it not even read; empty if the object has none or `null`.
 fn read_one<'a>(scan: &mut Scanner<'a>, field: &str) -> Result<Cow<'a, str>, ScanError> {
     let mut value = Cow::Borrowed("");
     scan.object(&mut |scan, key| {
         if key == field {
-            value = scan.string()?;
+            value = scan.string_or_null()?.unwrap_or_default();
             Ok(Rest::Skip)
         } else {
             scan.skip()?;
@@ -308,7 +309,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for MetadataText<'a> {
 
 #[derive(Deserialize)]
 struct TotalCount {
-    total_count: u64,
+    total_count: i64,
 }
 
 /// The filters `GET /users` and `GET /users/count` share.
@@ -412,8 +413,9 @@ impl ClerkClient<'_> {
         self.read_answer(answer, ListedUser::read_page)
     }
 
-    /// `GET /v1/users/count`: how many users match `filter`.
-    pub async fn count_users(&self, filter: &UserFilter) -> Result<u64, ClerkError> {
+    /// `GET /v1/users/count`: how many users match `filter`, as Clerk
+    /// gives it (a signed 64-bit integer in its spec).
+    pub async fn count_users(&self, filter: &UserFilter) -> Result<i64, ClerkError> {
         let mut query = Query::new();
         filter.push_to(&mut query);
         let path = UrlPath::new().segment("users").segment("count");
@@ -482,16 +484,6 @@ pub const MAX_BULK_BANS: usize = 50;
 
 fn user_path(user_id: &str) -> UrlPath {
     UrlPath::new().segment("users").segment(user_id)
-}
-
-/// Reads `null` as the type's default, for fields an older or partial
-/// answer may send as `null`.
-fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 #[cfg(test)]

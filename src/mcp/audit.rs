@@ -237,7 +237,7 @@ impl<'a> ToolCall<'a> {
             event: "tool_call",
             time: i64::try_from(self.started_ms)
                 .ok()
-                .and_then(Timestamp::from_unix_ms),
+                .map(Timestamp::from_unix_ms),
             request_id: context.trail.request_id,
             tool: self.tool,
             outcome,

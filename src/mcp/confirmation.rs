@@ -165,8 +165,8 @@ pub(super) async fn ask(
     }
     let expires_at = i64::try_from(expires_at.saturating_mul(1000))
         .ok()
-        .and_then(Timestamp::from_unix_ms);
-    let expires_at = expires_at.as_ref().map_or("", Timestamp::as_str);
+        .map(Timestamp::from_unix_ms);
+    let expires_at = expires_at.map(|time| time.to_string()).unwrap_or_default();
     let fence = fence(context.platform, |marker| effect.summary.contains(marker));
     let text = format!(
         "Not done yet: {name} waits for the user's yes, and nothing was changed. Show the user \
@@ -181,7 +181,7 @@ pub(super) async fn ask(
     let confirmation = Confirmation {
         summary: &effect.summary,
         confirm_token: &token,
-        expires_at,
+        expires_at: &expires_at,
     };
     context.record_outcome(Outcome::ConfirmationRequested);
     results::confirmation_needed(era, &text, &confirmation)

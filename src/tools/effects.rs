@@ -75,9 +75,11 @@ impl Effect {
         }
     }
 
-    /// Adds a count of what goes with the call.
-    pub fn counting(mut self, what: &str, count: u64) -> Self {
-        self.affected.insert(what.to_owned(), count.into());
+    /// Adds a count of what goes with the call, when Clerk gave one.
+    pub fn counting(mut self, what: &str, count: Option<i64>) -> Self {
+        if let Some(count) = count {
+            self.affected.insert(what.to_owned(), count.into());
+        }
         self
     }
 
@@ -220,9 +222,12 @@ fn person_label(name: Option<&str>, identifier: Option<&str>, id: &str) -> Strin
     label
 }
 
-/// `1 membership`, `3 memberships`.
-pub fn count(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// `1 membership`, `3 memberships`; without a count, `memberships`.
+pub fn count(n: Option<i64>, one: &str, many: &str) -> String {
+    match n {
+        Some(n) => format!("{n} {}", if n == 1 { one } else { many }),
+        None => many.to_owned(),
+    }
 }
 
 /// Merges `changes` into `stored` the way Clerk's `/metadata` endpoints do:

@@ -578,7 +578,7 @@ async fn bulk_invite_effect(
     }
     let mut summary = format!(
         "Invite {} to {}: Clerk emails each a link to join. {}.",
-        count(unique.len() as u64, "address", "addresses"),
+        count(Some(unique.len() as i64), "address", "addresses"),
         organization_label(&organization),
         listed.join(", ")
     );
@@ -586,11 +586,11 @@ async fn bulk_invite_effect(
     if repeats > 0 {
         summary.push_str(&format!(
             " {} repeated in the list {} not sent again.",
-            count(repeats as u64, "address", "addresses"),
+            count(Some(repeats as i64), "address", "addresses"),
             if repeats == 1 { "is" } else { "are" }
         ));
     }
-    Ok(Effect::said(summary).counting("invitations", unique.len() as u64))
+    Ok(Effect::said(summary).counting("invitations", Some(unique.len() as i64)))
 }
 
 async fn revoke_invitation_effect(

@@ -323,11 +323,11 @@ struct Organization {
     name: String,
     slug: Option<String>,
     /// How many members the organization has.
-    members_count: Option<u64>,
+    members_count: Option<i64>,
     /// How many invitations are still waiting for an answer.
-    pending_invitations_count: Option<u64>,
+    pending_invitations_count: Option<i64>,
     /// The most members the organization may have; 0 means no limit.
-    max_allowed_memberships: Option<u64>,
+    max_allowed_memberships: Option<i64>,
     /// Whether its admins may delete the organization themselves.
     admin_delete_enabled: Option<bool>,
     /// Readable from the frontend, writable only from the backend.
@@ -651,7 +651,7 @@ async fn delete_organization_effect(
 ) -> Result<Effect, ToolError> {
     let organization = organization_as_it_stands(clerk, &args.organization_id).await?;
     let members = match organization.members_count {
-        Some(members) => members,
+        Some(members) => Some(members),
         None => {
             clerk
                 .list_organization_memberships(&organization.id, &Default::default(), &Page::FIRST)

@@ -7,64 +7,95 @@
 //! ([`items_and_page`] makes both from one of Clerk's paginated lists).
 
 use std::borrow::Cow;
+use std::fmt;
 
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
 
 use crate::clerk::PaginatedList;
 
-/// A point in time as an RFC 3339 string in UTC with milliseconds.
+/// A point in time as an RFC 3339 string in UTC with milliseconds, or, for
+/// a time no such string can write, the Unix milliseconds Clerk sent.
 ///
-/// Kept as its 24 ASCII bytes rather than a `String`: a list writes four
-/// per item, and an allocation for each cost as much as the digits.
+/// A date is kept as its 24 ASCII bytes rather than a `String`: a list
+/// writes four per item, and an allocation for each cost as much as the
+/// digits.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Timestamp([u8; 24]);
+pub enum Timestamp {
+    Date([u8; 24]),
+    /// Outside the years 0000 to 9999, which RFC 3339 cannot write. Clerk's
+    /// spec allows any signed 64-bit number, so the number is shown as
+    /// given rather than dropped.
+    UnixMs(i64),
+}
 
 impl Timestamp {
-    /// Converts Unix milliseconds (negative ones too) to `YYYY-MM-DDThh:mm:ss.sssZ`.
-    /// `None` for a time outside the years 0000 to 9999, which RFC 3339
-    /// cannot write and no real Clerk object has.
-    pub fn from_unix_ms(ms: i64) -> Option<Timestamp> {
-        let seconds = ms.div_euclid(1000);
-        let days = seconds.div_euclid(86_400);
-        let (year, month, day) = civil_from_days(days);
-        if !(0..=9999).contains(&year) {
-            return None;
-        }
-        // Every part is now small and not negative: the digits are worked
-        // out in 32 bits, which is cheaper than 64-bit division.
-        let (year, month, day) = (year as u32, month as u32, day as u32);
-        let millis = ms.rem_euclid(1000) as u32;
-        let second_of_day = seconds.rem_euclid(86_400) as u32;
-        let mut text = *b"0000-00-00T00:00:00.000Z";
-        for (value, digits) in [
-            (year, 0..4),
-            (month, 5..7),
-            (day, 8..10),
-            (second_of_day / 3600, 11..13),
-            (second_of_day % 3600 / 60, 14..16),
-            (second_of_day % 60, 17..19),
-            (millis, 20..23),
-        ] {
-            put_digits(&mut text[digits], value);
-        }
-        Some(Timestamp(text))
+    /// Converts Unix milliseconds (negative ones too) to `YYYY-MM-DDThh:mm:ss.sssZ`,
+    /// or keeps them as they are for a time outside the years 0000 to 9999.
+    pub fn from_unix_ms(ms: i64) -> Timestamp {
+        date_of(ms).map_or(Timestamp::UnixMs(ms), Timestamp::Date)
     }
 
     /// Converts an optional Clerk time, as most Clerk times are.
     pub fn from_opt(ms: Option<i64>) -> Option<Timestamp> {
-        ms.and_then(Timestamp::from_unix_ms)
+        ms.map(Timestamp::from_unix_ms)
     }
 
-    pub fn as_str(&self) -> &str {
-        // Only ASCII digits and separators are ever written.
-        std::str::from_utf8(&self.0).unwrap_or_default()
+    /// The date as RFC 3339 text, if the time has one.
+    pub fn as_date(&self) -> Option<&str> {
+        match self {
+            // Only ASCII digits and separators are ever written.
+            Timestamp::Date(text) => std::str::from_utf8(text).ok(),
+            Timestamp::UnixMs(_) => None,
+        }
     }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self, self.as_date()) {
+            (_, Some(date)) => f.write_str(date),
+            (Timestamp::UnixMs(ms), None) => write!(f, "{ms} (Unix milliseconds)"),
+            (Timestamp::Date(_), None) => Ok(()),
+        }
+    }
+}
+
+/// `YYYY-MM-DDThh:mm:ss.sssZ` for Unix milliseconds, if the year is
+/// between 0000 and 9999.
+fn date_of(ms: i64) -> Option<[u8; 24]> {
+    let seconds = ms.div_euclid(1000);
+    let days = seconds.div_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
+    // Every part is now small and not negative: the digits are worked
+    // out in 32 bits, which is cheaper than 64-bit division.
+    let (year, month, day) = (year as u32, month as u32, day as u32);
+    let millis = ms.rem_euclid(1000) as u32;
+    let second_of_day = seconds.rem_euclid(86_400) as u32;
+    let mut text = *b"0000-00-00T00:00:00.000Z";
+    for (value, digits) in [
+        (year, 0..4),
+        (month, 5..7),
+        (day, 8..10),
+        (second_of_day / 3600, 11..13),
+        (second_of_day % 3600 / 60, 14..16),
+        (second_of_day % 60, 17..19),
+        (millis, 20..23),
+    ] {
+        put_digits(&mut text[digits], value);
+    }
+    Some(text)
 }
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match (self, self.as_date()) {
+            (Timestamp::UnixMs(ms), _) => serializer.serialize_i64(*ms),
+            (Timestamp::Date(_), date) => serializer.serialize_str(date.unwrap_or_default()),
+        }
     }
 }
 
@@ -108,9 +139,10 @@ impl JsonSchema for Timestamp {
 
     fn json_schema(_generator: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "type": "string",
+            "type": ["string", "integer"],
             "format": "date-time",
-            "description": "ISO 8601 time in UTC"
+            "description": "ISO 8601 time in UTC; for a time outside the years 0000 to 9999, \
+                the Unix milliseconds Clerk sent, as a number"
         })
     }
 }
@@ -124,8 +156,9 @@ pub fn non_empty(value: Option<String>) -> Option<String> {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PageInfo {
-    /// How many items match, across all pages.
-    pub total_count: u64,
+    /// How many items match, across all pages, as Clerk counts them; left out when Clerk did not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
     /// How many items this page holds.
     pub count: usize,
     /// How many items were skipped before this page.
@@ -142,9 +175,14 @@ pub struct PageInfo {
 }
 
 impl PageInfo {
-    pub fn new(total_count: u64, count: usize, offset: u32) -> PageInfo {
+    /// Where a page of `count` items sits. Without a total, a page that
+    /// holds items may have more after it: the next page, empty, says
+    /// there are none. A total below what was seen (Clerk's spec lets the
+    /// number be anything) ends the list here.
+    pub fn new(total_count: Option<i64>, count: usize, offset: u32) -> PageInfo {
         let end = u64::from(offset) + count as u64;
-        let has_more = count > 0 && end < total_count;
+        let has_more = count > 0
+            && total_count.is_none_or(|total| u64::try_from(total).is_ok_and(|total| end < total));
         PageInfo {
             total_count,
             count,
@@ -166,55 +204,62 @@ pub fn items_and_page<W, T: From<W>>(list: PaginatedList<W>, offset: u32) -> (Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
-    #[test]
-    fn unix_milliseconds_become_iso_8601() {
-        assert_eq!(
-            Timestamp::from_unix_ms(0)
-                .map(|t| t.as_str().to_owned())
-                .unwrap_or_default(),
-            "1970-01-01T00:00:00.000Z"
-        );
-        assert_eq!(
-            Timestamp::from_unix_ms(1_704_164_645_678)
-                .map(|t| t.as_str().to_owned())
-                .unwrap_or_default(),
-            "2024-01-02T03:04:05.678Z"
-        );
-        assert_eq!(
-            Timestamp::from_unix_ms(951_782_400_000)
-                .map(|t| t.as_str().to_owned())
-                .unwrap_or_default(),
-            "2000-02-29T00:00:00.000Z"
-        );
-        assert_eq!(
-            Timestamp::from_unix_ms(-1)
-                .map(|t| t.as_str().to_owned())
-                .unwrap_or_default(),
-            "1969-12-31T23:59:59.999Z"
-        );
+    fn shown(ms: i64) -> Value {
+        serde_json::to_value(Timestamp::from_unix_ms(ms)).unwrap_or_default()
     }
 
     #[test]
-    fn times_rfc_3339_cannot_write_are_left_out() {
-        assert_eq!(Timestamp::from_unix_ms(253_402_300_800_000), None);
-        assert_eq!(Timestamp::from_unix_ms(-9_007_199_254_740_991), None);
-        assert_eq!(Timestamp::from_unix_ms(i64::MIN), None);
-        assert_eq!(Timestamp::from_unix_ms(i64::MAX), None);
-        let last = Timestamp::from_unix_ms(253_402_300_799_999).map(|t| t.as_str().to_owned());
-        assert_eq!(last.as_deref(), Some("9999-12-31T23:59:59.999Z"));
+    fn unix_milliseconds_become_iso_8601() {
+        assert_eq!(shown(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(shown(1_704_164_645_678), "2024-01-02T03:04:05.678Z");
+        assert_eq!(shown(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        assert_eq!(shown(-1), "1969-12-31T23:59:59.999Z");
+        assert_eq!(shown(253_402_300_799_999), "9999-12-31T23:59:59.999Z");
+        assert_eq!(shown(-62_167_219_200_000), "0000-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn times_rfc_3339_cannot_write_are_shown_as_the_number_clerk_sent() {
+        for ms in [
+            253_402_300_800_000,
+            -62_167_219_200_001,
+            -9_007_199_254_740_991,
+            9_007_199_254_740_991,
+            i64::MIN,
+            i64::MAX,
+        ] {
+            assert_eq!(shown(ms), Value::from(ms));
+            assert_eq!(Timestamp::from_unix_ms(ms).as_date(), None);
+            assert_eq!(
+                Timestamp::from_unix_ms(ms).to_string(),
+                format!("{ms} (Unix milliseconds)")
+            );
+        }
+        assert_eq!(Timestamp::from_opt(None), None);
+    }
+
+    #[test]
+    fn timestamp_schema_allows_both_forms() {
+        let schema =
+            serde_json::to_value(schemars::schema_for!(Option<Timestamp>)).unwrap_or_default();
+        assert_eq!(
+            schema["type"],
+            serde_json::json!(["string", "integer", "null"])
+        );
     }
 
     #[test]
     fn page_in_the_middle_points_at_the_next_one() {
-        let page = PageInfo::new(45, 20, 20);
+        let page = PageInfo::new(Some(45), 20, 20);
         assert!(page.has_more);
         assert_eq!(page.next_offset, Some(40));
     }
 
     #[test]
     fn last_page_has_no_next_offset() {
-        let page = PageInfo::new(45, 5, 40);
+        let page = PageInfo::new(Some(45), 5, 40);
         assert!(!page.has_more);
         assert_eq!(page.next_offset, None);
     }
@@ -223,16 +268,31 @@ mod tests {
     fn clerk_list_becomes_converted_items_and_its_page() {
         let list = PaginatedList {
             data: vec![1_u8, 2],
-            total_count: 5,
+            total_count: Some(5),
         };
         let (items, page): (Vec<u32>, PageInfo) = items_and_page(list, 2);
         assert_eq!(items, [1, 2]);
-        assert_eq!(page, PageInfo::new(5, 2, 2));
+        assert_eq!(page, PageInfo::new(Some(5), 2, 2));
     }
 
     #[test]
     fn empty_page_past_the_end_does_not_loop() {
-        let page = PageInfo::new(45, 0, 0);
+        let page = PageInfo::new(Some(45), 0, 0);
         assert!(!page.has_more);
+        assert!(!PageInfo::new(None, 0, 40).has_more);
+    }
+
+    #[test]
+    fn negative_or_short_total_ends_the_list_and_an_unknown_one_does_not() {
+        for total in [-9_007_199_254_740_991, -1, 0, 3] {
+            let page = PageInfo::new(Some(total), 5, 0);
+            assert!(!page.has_more, "total {total}");
+            assert_eq!(page.total_count, Some(total));
+        }
+        let unknown = PageInfo::new(None, 5, 10);
+        assert!(unknown.has_more);
+        assert_eq!(unknown.next_offset, Some(15));
+        let written = serde_json::to_value(&unknown).unwrap_or_default();
+        assert!(written.get("totalCount").is_none());
     }
 }

@@ -240,7 +240,7 @@ async fn revoke_session_effect(
     let status = session.status.as_deref().unwrap_or("active");
     let summary = if status == "active" {
         let last_active = Timestamp::from_opt(session.last_active_at)
-            .map(|time| format!(", last active {}", time.as_str()))
+            .map(|time| format!(", last active {time}"))
             .unwrap_or_default();
         format!(
             "Revoke session {} of {owner}{last_active}: that device is signed out at once.",

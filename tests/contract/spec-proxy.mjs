@@ -8,14 +8,18 @@
 //     body fields).
 //
 // Run:    node tests/contract/spec-proxy.mjs --target http://127.0.0.1:PRISM_PORT --spec SPEC.json
-//                                            [--port 0]
+//                                            [--mock NAME=http://127.0.0.1:PORT ...] [--port 0]
 //         SPEC.json is the /v1 copy spec-v1.mjs writes. It prints `listening <port>` on stdout
-//         once it accepts connections.
+//         once it accepts connections. `--target` is the mock named `static` (Prism serving the
+//         spec's examples), where requests go first; each `--mock` names another (a Prism with
+//         dynamic data and a seed of its own), which the test can switch to.
 //
 // Test-only endpoints (not forwarded, not recorded):
 //   GET /__requests     every recorded request, oldest first:
-//                       { method, path, query, body, operationId, status, violations }
+//                       { method, path, query, body, operationId, status, violations, mock }
 //   DELETE /__requests  forget them
+//   GET /__mock         { current, names }: the mock requests go to, and every one there is
+//   PUT /__mock         send the requests from now on to the mock the body names
 
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -120,10 +124,15 @@ function sendJson(res, status, value) {
   res.end(text);
 }
 
-/** Builds the proxy as an unstarted `http.Server` forwarding to `target` (Prism's base URL). */
-export function createSpecProxy({ target, spec }) {
+/**
+ * Builds the proxy as an unstarted `http.Server` forwarding to `target` (Prism's base URL), or
+ * to one of `mocks` (a name for each base URL) once the test switches to it.
+ */
+export function createSpecProxy({ target, spec, mocks = {} }) {
   const operations = operationsOf(spec);
   const requests = [];
+  const targets = { static: target, ...mocks };
+  let current = 'static';
 
   return createServer(async (req, res) => {
     const raw = await readBody(req);
@@ -132,6 +141,14 @@ export function createSpecProxy({ target, spec }) {
     if (path === '/__requests' && req.method === 'GET') return sendJson(res, 200, requests);
     if (path === '/__requests' && req.method === 'DELETE') {
       requests.length = 0;
+      res.writeHead(204).end();
+      return undefined;
+    }
+    if (path === '/__mock' && req.method === 'GET') return sendJson(res, 200, { current, names: Object.keys(targets) });
+    if (path === '/__mock' && req.method === 'PUT') {
+      const name = raw.toString('utf8').trim();
+      if (!Object.hasOwn(targets, name)) return sendJson(res, 404, { error: `no mock named ${name}` });
+      current = name;
       res.writeHead(204).end();
       return undefined;
     }
@@ -145,6 +162,7 @@ export function createSpecProxy({ target, spec }) {
       body,
       operationId: operation?.operationId ?? null,
       status: null,
+      mock: current,
       violations: operation
         ? undeclared(operation, new URLSearchParams(query), body)
         : [`the spec has no operation for ${req.method} ${path}`],
@@ -154,7 +172,7 @@ export function createSpecProxy({ target, spec }) {
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
     let answer;
     try {
-      answer = await fetch(`${target}${req.url}`, {
+      answer = await fetch(`${targets[current]}${req.url}`, {
         method: req.method,
         headers,
         body: raw.length > 0 ? raw : undefined,
@@ -183,13 +201,23 @@ export function createSpecProxy({ target, spec }) {
 
 async function main() {
   const { values } = parseArgs({
-    options: { target: { type: 'string' }, spec: { type: 'string' }, port: { type: 'string', default: '0' } },
+    options: {
+      target: { type: 'string' },
+      spec: { type: 'string' },
+      mock: { type: 'string', multiple: true, default: [] },
+      port: { type: 'string', default: '0' },
+    },
   });
-  if (!values.target || !values.spec) {
-    console.error('usage: node tests/contract/spec-proxy.mjs --target http://127.0.0.1:PORT --spec SPEC.json [--port 0]');
+  const mocks = values.mock.map((entry) => entry.split(/=(.*)/s));
+  if (!values.target || !values.spec || mocks.some(([name, url]) => !name || !url || name === 'static')) {
+    console.error('usage: node tests/contract/spec-proxy.mjs --target http://127.0.0.1:PORT --spec SPEC.json [--mock NAME=URL ...] [--port 0]');
     process.exit(2);
   }
-  const server = createSpecProxy({ target: values.target.replace(/\/$/, ''), spec: JSON.parse(readFileSync(values.spec, 'utf8')) });
+  const server = createSpecProxy({
+    target: values.target.replace(/\/$/, ''),
+    spec: JSON.parse(readFileSync(values.spec, 'utf8')),
+    mocks: Object.fromEntries(mocks.map(([name, url]) => [name, url.replace(/\/$/, '')])),
+  });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(Number(values.port), '127.0.0.1', resolve);

@@ -10,6 +10,8 @@
 // which validates every request against the spec), a recording proxy in front of Prism, a
 // public-mode worker whose Clerk is that proxy, and a second fake Clerk behind `prism proxy`
 // (which checks the fake's answers against the spec), and runs tests/contract/*.test.mjs.
+// Beside the Prism that serves the spec's examples, one Prism per seed of CONTRACT_SEEDS serves
+// random data the spec allows (`prism mock -d --seed`); the proxy can send requests to any.
 //
 // Each worker's output (what it logs, the audit trail among it) is saved, and the tests are
 // told where in MCP_LOG_<worker>, beside its URL in MCP_URL_<worker>.
@@ -23,7 +25,10 @@
 // goes too), by PID, even on failure or Ctrl-C, and ends with a line `N passed, M failed`
 // counting its steps.
 //
-//   node tests/e2e/run.mjs [--config tests/e2e/wrangler.toml]
+//   node tests/e2e/run.mjs [--config tests/e2e/wrangler.toml] [--only contract]
+//
+// With --only contract it runs the contract step alone (and the scan for secrets after it),
+// which needs only the release build: a quick check while working on decoding or requests.
 //
 // Needs: the worker built into build/ (`worker-build --release`), `npm install` (wrangler,
 // the MCP clients, Prism), and the Python client in .venv (`python3 -m venv .venv &&
@@ -62,14 +67,23 @@ const CONFORMANCE_FIXTURE_SCENARIOS = ['resources-read-text', 'resources-read-bi
 const CONFORMANCE_CONFIG = join(HERE, 'wrangler-conformance.toml');
 const CONFORMANCE_EXPECTED_FAILURES = join(HERE, 'conformance', 'expected-failures-2026-07-28.yml');
 const CONFORMANCE_2026_STEP = 'conformance, 2026-07-28 requirements (fixtures build)';
+const DYNAMIC_PRISM_STEP = 'start Prism with random data (one per seed)';
 const SEEDED_USERS = 45;
+// The seeds of the Prisms that serve random data the spec allows: each gives other data, the
+// same on every run, so that a failure can be seen again.
+const CONTRACT_SEEDS = ['1', '2', '3', '4'];
 const LOAD_MODES = ['public', 'hosted'];
 const CONFORMANCE_MODES = ['public', 'hosted'];
 
 const { values: options } = parseArgs({
-  options: { config: { type: 'string', default: join(HERE, 'wrangler.toml') } },
+  options: { config: { type: 'string', default: join(HERE, 'wrangler.toml') }, only: { type: 'string' } },
 });
 options.config = resolvePath(options.config);
+if (options.only !== undefined && options.only !== 'contract') {
+  console.error(`--only takes one value, contract (got ${options.only})`);
+  process.exit(2);
+}
+const contractOnly = options.only === 'contract';
 
 const deadline = Date.now() + TIME_BUDGET_MS;
 const workDir = mkdtempSync(join(tmpdir(), 'clerk-mcp-e2e-'));
@@ -202,7 +216,8 @@ function checkConfigMatchesRoot() {
 
 /** The workers the configs name must have been built. */
 function checkBuilt() {
-  for (const [config, how] of [[options.config, 'npm run build'], [CONFORMANCE_CONFIG, 'bash .ci/build.sh --conformance-fixtures']]) {
+  const builds = [[options.config, 'npm run build'], [CONFORMANCE_CONFIG, 'bash .ci/build.sh --conformance-fixtures']];
+  for (const [config, how] of contractOnly ? builds.slice(0, 1) : builds) {
     const main = tomlSetting(readFileSync(config, 'utf8'), 'main')?.replace(/^"|"$/g, '');
     if (!main) return { ok: false, detail: `${relative(ROOT, config)} has no main` };
     const entry = join(dirname(config), main);
@@ -229,12 +244,16 @@ function startFakeClerk(keys, logName = 'fake-clerk.log') {
 
 /**
  * Starts Prism on this Node on a free 127.0.0.1 port: `prism mock SPEC`, or with `upstream`,
- * `prism proxy SPEC UPSTREAM` (which forwards and checks the answers too). Resolves to its URL.
+ * `prism proxy SPEC UPSTREAM` (which forwards and checks the answers too), or with `seed`,
+ * `prism mock -d --seed SEED SPEC` (random data the spec allows, the same for each seed).
+ * Resolves to its URL.
  */
-async function startPrism(spec, log, upstream) {
+async function startPrism(spec, log, { upstream, seed } = {}) {
   if (!existsSync(PRISM)) throw new Error(`no ${relative(ROOT, PRISM)}: run npm install`);
   const port = await freePort();
-  const command = upstream ? ['proxy', spec, upstream] : ['mock', spec];
+  let command = ['mock', spec];
+  if (upstream) command = ['proxy', spec, upstream];
+  else if (seed) command = ['mock', '--dynamic', '--seed', seed, spec];
   const child = launch(process.execPath, [PRISM, ...command, '--host', '127.0.0.1', '--port', String(port)], {
     stdout: openSync(log, 'a'),
     stderr: openSync(log, 'a'),
@@ -330,17 +349,17 @@ async function main() {
     ...LOAD_MODES.map((mode) => `load ${mode}`),
   ];
   const contractSteps = [
-    'write Clerk spec with /v1 paths', 'start Prism', 'start spec proxy', 'start contract worker',
+    'write Clerk spec with /v1 paths', 'start Prism', DYNAMIC_PRISM_STEP, 'start spec proxy', 'start contract worker',
     'start fake Clerk behind Prism proxy', 'start OAuth contract worker', 'start Prism proxy',
     ...contractFiles.map((file) => `node --test contract/${file}`),
   ];
 
   await step('test wrangler config matches the root one', async () => checkConfigMatchesRoot());
   if (!await step('worker is built', async () => checkBuilt())) {
-    notRun([...endToEndSteps, ...contractSteps, SECRET_SCAN_STEP], 'there is no worker to start');
+    notRun([...(contractOnly ? [] : endToEndSteps), ...contractSteps, SECRET_SCAN_STEP], 'there is no worker to start');
     return;
   }
-  await runEndToEnd(testFiles, endToEndSteps);
+  if (!contractOnly) await runEndToEnd(testFiles, endToEndSteps);
   await runContract(contractFiles, contractSteps);
   if (interrupted) return;
   // Every worker and recorder stops first, so that every log and record is complete.
@@ -560,6 +579,8 @@ async function runContract(contractFiles, stepNames) {
   secrets.push({ label: 'the contract Clerk key', value: contractKey }, { label: 'the fake Clerk key of the contract step', value: fakeKey });
   const spec = join(workDir, 'clerk-bapi-v1.json');
   const prismLog = join(workDir, 'prism.log');
+  const dynamicLogs = CONTRACT_SEEDS.map((seed) => join(workDir, `prism-seed-${seed}.log`));
+  let dynamicUrls;
   let prismUrl;
   let proxyUrl;
   let contractMcp;
@@ -574,9 +595,13 @@ async function runContract(contractFiles, stepNames) {
   }) && await step('start Prism', async () => {
     prismUrl = await startPrism(spec, prismLog);
     console.log(`Prism at ${prismUrl}`);
+  }) && await step(DYNAMIC_PRISM_STEP, async () => {
+    dynamicUrls = await Promise.all(CONTRACT_SEEDS.map((seed, i) => startPrism(spec, dynamicLogs[i], { seed })));
+    console.log(`Prism with random data at ${dynamicUrls.join(', ')}`);
   }) && await step('start spec proxy', async () => {
+    const mocks = CONTRACT_SEEDS.flatMap((seed, i) => ['--mock', `seed-${seed}=${dynamicUrls[i]}`]);
     proxyUrl = await startListening('the spec proxy', join(CONTRACT, 'spec-proxy.mjs'),
-      ['--target', prismUrl, '--spec', spec, '--port', '0'], 'spec-proxy.log');
+      ['--target', prismUrl, ...mocks, '--spec', spec, '--port', '0'], 'spec-proxy.log');
     console.log(`spec proxy at ${proxyUrl}`);
   }) && await step('start contract worker', async () => {
     // Each write is sent at once, so that its own request is judged; the reads that come first
@@ -601,7 +626,7 @@ async function runContract(contractFiles, stepNames) {
     });
     console.log(`OAuth contract worker at ${contractOAuthMcp}`);
   }) && await step('start Prism proxy', async () => {
-    prismProxyUrl = await startPrism(spec, join(workDir, 'prism-proxy.log'), fakeUrl);
+    prismProxyUrl = await startPrism(spec, join(workDir, 'prism-proxy.log'), { upstream: fakeUrl });
     console.log(`Prism proxy to the fake Clerk at ${prismProxyUrl}`);
   });
   if (!ready) {
@@ -616,6 +641,8 @@ async function runContract(contractFiles, stepNames) {
     CONTRACT_PROXY_URL: proxyUrl,
     CLERK_KEY_CONTRACT: contractKey,
     PRISM_LOG: prismLog,
+    PRISM_DYNAMIC_LOGS: dynamicLogs.join(delimiter),
+    CONTRACT_SEEDS: CONTRACT_SEEDS.join(','),
     FAKE_CLERK_URL: fakeUrl,
     FAKE_CLERK_KEY: fakeKey,
     PRISM_PROXY_URL: prismProxyUrl,

@@ -15,6 +15,7 @@ mod fence;
 mod fuzz_regressions;
 mod invitation_tools;
 mod keys_and_health;
+mod liberal_reading;
 mod member_tools;
 mod oauth;
 mod organization_tools;

@@ -137,21 +137,62 @@ fn last_page_of_sessions_has_no_next_offset() {
     assert!(output.get("nextOffset").is_none());
 }
 
+/// Clerk's spec documents `GET /sessions` as a bare array (what Clerk
+/// answers without `paginated=true`): it is read, and the page says what
+/// an array can tell of the total.
 #[test]
-fn list_sessions_answer_without_a_total_is_a_clear_tool_error() {
+fn list_sessions_answered_with_a_bare_array_shows_the_sessions() {
     let bare_array = sessions_page()["data"].clone();
+    let sessions = bare_array.as_array().map_or(0, Vec::len);
+    assert_eq!(sessions, 2, "the fixture holds two sessions");
+
+    // Fewer than the limit: the last page, so the total is known.
+    let clerk = FakeClerk::answering(bare_array.clone());
+    let result = tool_result(
+        &clerk,
+        "clerk_list_sessions",
+        json!({"userId": "user_2ada", "offset": 4}),
+    );
+    assert_eq!(result["isError"], false, "{}", result_text(&result));
+    let output = &result["structuredContent"];
+    assert_eq!(output["sessions"].as_array().map_or(0, Vec::len), 2);
+    assert_eq!(output["sessions"][0]["id"], bare_array[0]["id"]);
+    assert_eq!(output["totalCount"], 6);
+    assert_eq!(output["hasMore"], false);
+
+    // A full page: more may follow, and the total is not made up.
     let clerk = FakeClerk::answering(bare_array);
     let result = tool_result(
         &clerk,
         "clerk_list_sessions",
-        json!({"userId": "user_2ada"}),
+        json!({"userId": "user_2ada", "limit": 2}),
     );
-    assert_eq!(result["isError"], true);
-    assert!(
-        result_text(&result).contains("could not read"),
-        "{}",
-        result_text(&result)
-    );
+    let output = &result["structuredContent"];
+    assert!(output.get("totalCount").is_none(), "{output}");
+    assert_eq!(output["hasMore"], true);
+    assert_eq!(output["nextOffset"], 2);
+}
+
+#[test]
+fn list_sessions_answer_that_is_no_list_is_a_clear_tool_error() {
+    for body in [
+        json!({"total_count": 3}),
+        json!("sessions"),
+        json!([{"status": "active"}]),
+    ] {
+        let clerk = FakeClerk::answering(body.clone());
+        let result = tool_result(
+            &clerk,
+            "clerk_list_sessions",
+            json!({"userId": "user_2ada"}),
+        );
+        assert_eq!(result["isError"], true, "{body}");
+        assert!(
+            result_text(&result).contains("could not read"),
+            "{body}: {}",
+            result_text(&result)
+        );
+    }
 }
 
 #[test]

@@ -198,7 +198,7 @@ pub async fn bulk_ban(clerk: &ClerkClient<'_>, args: BulkBanArgs) -> Result<Effe
         format!(
             "Ban {}: their sessions end at once, and they cannot sign in again until unbanned. \
              {}.",
-            count(to_ban.len() as u64, "user", "users"),
+            count(Some(to_ban.len() as i64), "user", "users"),
             listing(&to_ban)
         )
     };
@@ -218,14 +218,14 @@ pub async fn bulk_ban(clerk: &ClerkClient<'_>, args: BulkBanArgs) -> Result<Effe
     if repeats > 0 {
         summary.push_str(&format!(
             " {} repeated in the list {} sent once.",
-            count(repeats as u64, "ID", "IDs"),
+            count(Some(repeats as i64), "ID", "IDs"),
             if repeats == 1 { "is" } else { "are" }
         ));
     }
     Ok(Effect::said(summary)
-        .counting("users", to_ban.len() as u64)
-        .counting("alreadyBanned", already.len() as u64)
-        .counting("notFound", missing.len() as u64))
+        .counting("users", Some(to_ban.len() as i64))
+        .counting("alreadyBanned", Some(already.len() as i64))
+        .counting("notFound", Some(missing.len() as i64)))
 }
 
 pub async fn delete_user(clerk: &ClerkClient<'_>, args: UserIdArgs) -> Result<Effect, ToolError> {
@@ -253,7 +253,10 @@ pub async fn delete_user(clerk: &ClerkClient<'_>, args: UserIdArgs) -> Result<Ef
 }
 
 /// How many sessions of the user are active.
-async fn active_sessions(clerk: &ClerkClient<'_>, user_id: &UserId) -> Result<u64, ToolError> {
+async fn active_sessions(
+    clerk: &ClerkClient<'_>,
+    user_id: &UserId,
+) -> Result<Option<i64>, ToolError> {
     let filter = SessionFilter {
         user_id: user_id.as_str().to_owned(),
         status: Some("active"),

@@ -221,7 +221,7 @@ async fn list_users(clerk: &ClerkClient<'_>, args: ListUsersArgs) -> Result<Writ
     // The users borrow from the answer, which ends with this function, so
     // the list is written out here.
     let users = clerk.read_users(&answer).map_err(ToolError::Clerk)?;
-    let page = PageInfo::new(total_count, users.len(), args.offset);
+    let page = PageInfo::new(Some(total_count), users.len(), args.offset);
     let list = UserList {
         users: users.into_iter().map(CompactUser::from).collect(),
         page,

@@ -27,7 +27,7 @@ pub struct UserList<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct UserCount {
     /// How many users match the filters; with none, how many users the instance has.
-    pub total_count: u64,
+    pub total_count: i64,
 }
 
 /// What is left of a deleted user.

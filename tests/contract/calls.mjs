@@ -1,0 +1,211 @@
+// What the contract step calls: each tool with typical and edge arguments (paging, filters,
+// signed orderBy, arrays, nested metadata with nulls, optional fields set and unset), the spec
+// operation(s) each is for, and the write tools whose reads clerk_preview makes. Then how a
+// tool's result is judged: it must be a result, not an error, and its structuredContent must
+// match the tool's own outputSchema (JSON Schema 2020-12, formats checked).
+
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+
+export const ORG = 'org_2bDCkPVCwcGpGRUF3ZxXoF5hYQa';
+export const USER = 'user_2bDCkQ7kQeP7nnQg6S8rPzJdGvU';
+const OTHER_USER = 'user_2bDCkRjTm3mWxT9Tq1sLtSJzD6e';
+const INVITATION = 'orginv_2bDCkSx9fQ1tPzJdGvUrQ7kQeP7';
+const SESSION = 'sess_2bDCkTm3mWxT9Tq1sLtSJzD6eQa';
+const NESTED = { plan: 'pro', limits: { seats: 10, projects: null }, tags: ['a', 'b'], removed: null, deep: { a: { b: { c: 1 } } } };
+
+// The spec operation(s) each tool is for, and the arguments to call it with.
+export const CALLS = {
+  clerk_list_organizations: [['ListOrganizations'], [
+    {},
+    { query: 'acme & co +1', limit: 100, offset: 40, includeMembersCount: false, orderBy: '+name' },
+    { limit: 1, includeMembersCount: true, orderBy: 'members_count' },
+    { orderBy: '-created_at', offset: 0 },
+  ]],
+  clerk_get_organization: [['GetOrganization'], [{ organizationId: ORG }, { slug: 'acme-corp-2' }]],
+  clerk_create_organization: [['CreateOrganization'], [
+    { name: 'Acme' },
+    {
+      name: 'Acme Corporation', slug: 'acme-corporation', createdBy: USER, maxAllowedMemberships: 1,
+      publicMetadata: NESTED, privateMetadata: {},
+    },
+    { name: 'Ünïcødé Org ✓', maxAllowedMemberships: 500, privateMetadata: { crm: { id: 7 } } },
+  ]],
+  clerk_update_organization_metadata: [['MergeOrganizationMetadata'], [
+    { organizationId: ORG, publicMetadata: { a: { b: null } } },
+    { organizationId: ORG, privateMetadata: { x: 1 } },
+    { organizationId: ORG, publicMetadata: NESTED, privateMetadata: { gone: null } },
+  ]],
+  clerk_delete_organization: [['DeleteOrganization'], [{ organizationId: ORG }]],
+  clerk_list_organization_members: [['ListOrganizationMemberships'], [
+    { organizationId: ORG },
+    { organizationId: ORG, limit: 100, offset: 5, query: 'ada lovelace', role: ['org:admin', 'org:member'], orderBy: '-first_name' },
+    { organizationId: ORG, role: ['org:billing_manager'], orderBy: '+created_at', limit: 1 },
+    { organizationId: ORG, orderBy: 'email_address', role: [] },
+  ]],
+  clerk_update_member_role: [['UpdateOrganizationMembership'], [
+    { organizationId: ORG, userId: USER, role: 'org:admin' },
+    { organizationId: ORG, userId: USER, role: 'org:custom_role:with-dash' },
+  ]],
+  clerk_update_member_metadata: [['UpdateOrganizationMembershipMetadata'], [
+    { organizationId: ORG, userId: USER, publicMetadata: { a: null } },
+    { organizationId: ORG, userId: USER, privateMetadata: { deep: { x: [{ y: 1 }] } } },
+    { organizationId: ORG, userId: USER, publicMetadata: NESTED, privateMetadata: {} },
+  ]],
+  clerk_remove_member: [['DeleteOrganizationMembership'], [{ organizationId: ORG, userId: USER }]],
+  clerk_list_organization_invitations: [['ListOrganizationInvitations'], [
+    { organizationId: ORG },
+    ...['pending', 'accepted', 'revoked', 'expired'].map((status) => ({ organizationId: ORG, status })),
+    { organizationId: ORG, limit: 100, offset: 3 },
+  ]],
+  clerk_bulk_invite_to_organization: [['CreateOrganizationInvitationBulk'], [
+    { organizationId: ORG, role: 'org:member', invitations: [{ emailAddress: 'new.member@example.com' }] },
+    {
+      organizationId: ORG, role: 'org:member', inviterUserId: USER, redirectUrl: 'https://app.example.com/join', expiresInDays: 3,
+      publicMetadata: NESTED,
+      invitations: [
+        ...Array.from({ length: 11 }, (_, n) => ({ emailAddress: `person${n}@example.com` })),
+        { emailAddress: 'admin@example.com', role: 'org:admin', inviterUserId: OTHER_USER, expiresInDays: 365, publicMetadata: {} },
+      ],
+    },
+  ]],
+  clerk_create_invitation: [['CreateOrganizationInvitation'], [
+    { organizationId: ORG, emailAddress: 'new.member@example.com', role: 'org:member' },
+    {
+      organizationId: ORG, emailAddress: 'first.last+tag@example.co.uk', role: 'org:admin', inviterUserId: USER,
+      redirectUrl: 'https://app.example.com/accept?next=%2Fhome&x=1', publicMetadata: NESTED, expiresInDays: 365,
+    },
+    { organizationId: ORG, emailAddress: 'short@example.com', role: 'org:member', expiresInDays: 1, publicMetadata: {} },
+  ]],
+  clerk_list_users: [['GetUserList', 'GetUsersCount'], [
+    {},
+    { limit: 200, offset: 10, query: '+1555', emailAddress: ['a@example.com', 'b+c@example.com'], userId: [USER, OTHER_USER], orderBy: '+last_sign_in_at' },
+    ...['created_at', 'updated_at', 'last_active_at', 'email_address', 'first_name', 'last_name', 'username'].map((field, i) => (
+      { limit: 1 + i, orderBy: i % 2 === 0 ? `-${field}` : field })),
+    { query: 'a&b=c d', emailAddress: [], userId: [] },
+  ]],
+  clerk_get_user: [['GetUser'], [{ userId: USER }]],
+  clerk_update_user_metadata: [['UpdateUserMetadata'], [
+    { userId: USER, publicMetadata: { a: 1 } },
+    { userId: USER, privateMetadata: { stripe: { id: 'cus_1' } } },
+    { userId: USER, unsafeMetadata: { theme: null, onboarding: { done: true } } },
+    { userId: USER, publicMetadata: NESTED, privateMetadata: { gone: null }, unsafeMetadata: {} },
+  ]],
+  clerk_update_organization: [['UpdateOrganization'], [
+    { organizationId: ORG, name: 'Acme Renamed' },
+    { organizationId: ORG, slug: 'acme-renamed', maxAllowedMemberships: 0, adminDeleteEnabled: false },
+    { organizationId: ORG, name: 'Ünïcødé ✓', slug: 'u-2', maxAllowedMemberships: 250, adminDeleteEnabled: true },
+  ]],
+  clerk_list_user_organizations: [['UsersGetOrganizationMemberships'], [
+    { userId: USER },
+    { userId: USER, limit: 100, offset: 7 },
+    { userId: OTHER_USER, limit: 1, offset: 0 },
+  ]],
+  clerk_add_member: [['CreateOrganizationMembership'], [
+    { organizationId: ORG, userId: USER, role: 'org:member' },
+    { organizationId: ORG, userId: OTHER_USER, role: 'org:custom_role:with-dash' },
+  ]],
+  clerk_revoke_invitation: [['RevokeOrganizationInvitation'], [
+    { organizationId: ORG, invitationId: INVITATION },
+    { organizationId: ORG, invitationId: INVITATION, requestingUserId: USER },
+  ]],
+  clerk_count_users: [['GetUsersCount'], [
+    {},
+    { query: '+1555 & co', emailAddress: ['a@example.com', 'b+c@example.com'], userId: [USER, OTHER_USER] },
+    { emailAddress: [], userId: [], query: '' },
+  ]],
+  clerk_create_user: [['CreateUser'], [
+    { emailAddress: ['new.user@example.com'] },
+    {
+      emailAddress: ['first@example.com', 'second+tag@example.co.uk'], phoneNumber: ['+15550100001'], username: 'new_user-1',
+      firstName: 'Ada', lastName: 'Lovelace', externalId: 'ext-42', password: 'correct horse battery staple',
+      publicMetadata: NESTED, privateMetadata: { stripe: { id: 'cus_1' } }, unsafeMetadata: {},
+    },
+    { username: 'no_password', skipPasswordRequirement: true },
+    { phoneNumber: ['+447700900123'], firstName: 'Ünïcødé' },
+  ]],
+  clerk_update_user: [['UpdateUser'], [
+    { userId: USER, firstName: 'Grace' },
+    { userId: USER, firstName: 'Grace', lastName: 'Hopper', username: 'grace_h', externalId: 'ext-7' },
+    { userId: USER, lastName: '' },
+  ]],
+  clerk_ban_user: [['BanUser'], [{ userId: USER }]],
+  // The tool reads first which of the users exist; Prism's example users carry none of these
+  // IDs, so each is reported as unknown and no ban is sent. The ban request itself is checked by
+  // the fake Clerk (bulk.test.mjs) and its answers by fake-clerk-spec.test.mjs.
+  clerk_bulk_ban_users: [['GetUserList'], [{ userIds: [USER] }, { userIds: [USER, OTHER_USER, USER] }]],
+  clerk_unban_user: [['UnbanUser'], [{ userId: USER }]],
+  clerk_lock_user: [['LockUser'], [{ userId: USER }]],
+  clerk_unlock_user: [['UnlockUser'], [{ userId: USER }]],
+  clerk_delete_user: [['DeleteUser'], [{ userId: OTHER_USER }]],
+  clerk_list_sessions: [['GetSessionList'], [
+    { userId: USER },
+    ...['active', 'ended', 'revoked', 'expired', 'removed', 'abandoned', 'replaced'].map((status) => ({ userId: USER, status })),
+    { userId: USER, limit: 100, offset: 20 },
+    { userId: OTHER_USER, limit: 1 },
+  ]],
+  clerk_revoke_session: [['RevokeSession'], [{ sessionId: SESSION }]],
+  clerk_list_roles: [['ListOrganizationRoles'], [
+    {},
+    { query: 'billing', limit: 100, offset: 10 },
+    { query: 'org:admin & co', limit: 1 },
+  ]],
+  clerk_whoami: [['GetInstance'], [{}]],
+};
+
+// The write tools: clerk_preview of each makes that tool's reads and holds the write back.
+export const WRITES = ['clerk_create_organization', 'clerk_update_organization', 'clerk_update_organization_metadata',
+  'clerk_delete_organization', 'clerk_add_member', 'clerk_update_member_role', 'clerk_update_member_metadata',
+  'clerk_remove_member', 'clerk_create_invitation', 'clerk_bulk_invite_to_organization', 'clerk_revoke_invitation', 'clerk_create_user', 'clerk_update_user',
+  'clerk_update_user_metadata', 'clerk_ban_user', 'clerk_bulk_ban_users', 'clerk_unban_user', 'clerk_lock_user', 'clerk_unlock_user',
+  'clerk_delete_user', 'clerk_revoke_session'];
+
+/**
+ * A validator of each tool's structuredContent, from the outputSchema tools/list gave (the
+ * tools without one are left out).
+ */
+export function outputValidators(tools) {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+  addFormats(ajv);
+  return new Map(tools.filter((tool) => tool.outputSchema).map((tool) => [tool.name, ajv.compile(tool.outputSchema)]));
+}
+
+/**
+ * Calls `tool` and says what became of it: { ok, outcome, problems }. A tool error, a client
+ * error (the client checks structuredContent against the outputSchema too) or a
+ * structuredContent that does not match the schema is a problem.
+ */
+export async function callAndJudge(client, validators, tool, args) {
+  let result;
+  try {
+    result = await client.callTool({ name: tool, arguments: args });
+  } catch (error) {
+    return { ok: false, outcome: `client error: ${error.message}`, problems: [`client error: ${error.message}`] };
+  }
+  if (result.isError) {
+    const text = result.content?.map((part) => part.text ?? '').join(' ') ?? '';
+    return { ok: false, outcome: `tool error: ${text}`, problems: [`tool error: ${text}`] };
+  }
+  const problems = [];
+  const validate = validators.get(tool);
+  if (!validate) problems.push(`${tool} has no outputSchema`);
+  else if (result.structuredContent === undefined) problems.push(`${tool} gave no structuredContent`);
+  else if (!validate(result.structuredContent)) {
+    problems.push(...validate.errors.map((e) => `${e.instancePath || '/'} ${e.message} (${JSON.stringify(e.params)})`));
+  }
+  return { ok: problems.length === 0, outcome: problems.length ? `does not match its outputSchema: ${problems[0]}` : 'ok', problems, result };
+}
+
+// A refusal the answer itself justifies: clerk_preview of a membership write first reads the
+// membership of the user it names, and the answer that comes back must be that user's. The
+// spec's example membership, and any random one, is of another user (`string`), so the
+// preview rightly says the user is not a member, and sends nothing. No other refusal passes.
+const NOT_A_MEMBER = /^tool error: Invalid argument `userId`: user user_\w+ is not a member of organization org_\w+\. Nothing was sent to Clerk\.$/;
+export const JUSTIFIED_REFUSALS = new Map(
+  ['clerk_update_member_role', 'clerk_update_member_metadata', 'clerk_remove_member'].map((tool) => [`clerk_preview ${tool}`, NOT_A_MEMBER]),
+);
+
+/** Whether `judged` (of callAndJudge) passes for the call named `label`: ok, or refused as justified. */
+export function passes(label, judged) {
+  return judged.ok || (JUSTIFIED_REFUSALS.get(label)?.test(judged.outcome) ?? false);
+}

@@ -201,9 +201,24 @@ export async function callAndJudge(client, validators, tool, args) {
 // spec's example membership, and any random one, is of another user (`string`), so the
 // preview rightly says the user is not a member, and sends nothing. No other refusal passes.
 const NOT_A_MEMBER = /^tool error: Invalid argument `userId`: user user_\w+ is not a member of organization org_\w+\. Nothing was sent to Clerk\.$/;
-export const JUSTIFIED_REFUSALS = new Map(
-  ['clerk_update_member_role', 'clerk_update_member_metadata', 'clerk_remove_member'].map((tool) => [`clerk_preview ${tool}`, NOT_A_MEMBER]),
+// A bulk call in which every item fails for a reason the answer gives: the users the spec's
+// examples (and random data) hold never carry the IDs asked for, so a bulk ban finds none of
+// them and sends nothing; an invitation batch's answer holds invitations of other addresses, so
+// no address asked for is shown as invited. Each item must fail for that reason (or repeat an
+// earlier one), never another.
+const noItemSucceeded = (reason) => new RegExp(
+  '^tool error: No item succeeded: \\d+ failed, 0 not attempted\\. Each item\'s result: \\{"results":\\['
+  + `(\\{"input":"[^"]+","status":"failed","error":"(${reason}|repeats item \\d+ of the list [^"]*)"\\},?)+\\]`,
 );
+const NO_SUCH_USERS = noItemSucceeded('Not found: no user with ID user_\\w+: not sent');
+const NOT_IN_THE_ANSWER = noItemSucceeded("Clerk's answer held no invitation for this address, though it may have sent one: "
+  + 'check clerk_list_organization_invitations before inviting it again');
+export const JUSTIFIED_REFUSALS = new Map([
+  ...['clerk_update_member_role', 'clerk_update_member_metadata', 'clerk_remove_member'].map((tool) => [`clerk_preview ${tool}`, NOT_A_MEMBER]),
+  ['clerk_bulk_ban_users', NO_SUCH_USERS],
+  ['clerk_preview clerk_bulk_ban_users', NO_SUCH_USERS],
+  ['clerk_bulk_invite_to_organization', NOT_IN_THE_ANSWER],
+]);
 
 /** Whether `judged` (of callAndJudge) passes for the call named `label`: ok, or refused as justified. */
 export function passes(label, judged) {

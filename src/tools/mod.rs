@@ -16,10 +16,12 @@
 //! schemas reach `schemas.json`.
 
 mod arguments;
+mod billing;
 mod call;
 mod caller;
 mod effects;
 mod error;
+mod instance;
 mod invitations;
 mod members;
 mod organizations;
@@ -110,13 +112,15 @@ pub struct ToolDefinition {
 /// Each group of tools with its toolset, in the order `tools/list` shows
 /// them. The tools of no toolset are about the server and the connection
 /// itself, and every selection has them.
-static GROUPS: [(Option<Toolset>, &[ToolDefinition]); 8] = [
+static GROUPS: [(Option<Toolset>, &[ToolDefinition]); 10] = [
     (Some(Toolset::Organizations), &organizations::TOOLS),
     (Some(Toolset::Members), &members::TOOLS),
     (Some(Toolset::Invitations), &invitations::TOOLS),
     (Some(Toolset::Users), &users::TOOLS),
     (Some(Toolset::Sessions), &sessions::TOOLS),
     (Some(Toolset::Roles), &roles::TOOLS),
+    (Some(Toolset::Instance), &instance::TOOLS),
+    (Some(Toolset::Billing), &billing::TOOLS),
     (None, &preview::TOOLS),
     (None, &whoami::TOOLS),
 ];

@@ -1,7 +1,7 @@
 // Every tool's Clerk requests against Clerk's own Backend API spec. A public-mode worker talks to
 // Prism (a mock server that validates each request against the spec) through spec-proxy.mjs,
 // which records each request with the violations Prism reports in `sl-violations` and the query
-// parameters and body fields the spec does not declare. Each of the thirty-one tools is called
+// parameters and body fields the spec does not declare. Each tool (the opt-in toolsets' too) is called
 // with typical and edge arguments (clerk_preview with each write tool's first) (paging, filters, signed orderBy, arrays, nested metadata with
 // nulls, optional fields set and unset); each call must reach the spec operation the tool is
 // for, and no request may break the spec. Prism answers with the spec's static examples, so the
@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
-import { connect, setting, TOOL_NAMES } from '../e2e/support.mjs';
+import { ALL_TOOL_NAMES, ALL_TOOLSETS, connect, setting } from '../e2e/support.mjs';
 
 const ORG = 'org_2bDCkPVCwcGpGRUF3ZxXoF5hYQa';
 const USER = 'user_2bDCkQ7kQeP7nnQg6S8rPzJdGvU';
@@ -150,6 +150,28 @@ const CALLS = {
     { query: 'org:admin & co', limit: 1 },
   ]],
   clerk_whoami: [['GetInstance'], [{}]],
+  clerk_get_instance: [['GetInstance', 'GetInstanceProtect'], [{}]],
+  clerk_get_organization_settings: [['GetInstanceOrganizationSettings'], [{}]],
+  clerk_update_organization_settings: [['UpdateInstanceOrganizationSettings'], [
+    { enabled: true },
+    { enabled: false, maxAllowedMemberships: 0, adminDeleteEnabled: false, domainsEnabled: true, slugDisabled: true,
+      domainsEnrollmentModes: ['automatic_invitation', 'automatic_suggestion'] },
+    { maxAllowedMemberships: 100000, domainsEnrollmentModes: [] },
+  ]],
+  clerk_update_instance_restrictions: [['UpdateInstanceRestrictions'], [
+    { allowlist: true },
+    { allowlist: false, blocklist: true, allowlistBlocklistDisabledOnSignIn: true, blockEmailSubaddresses: true,
+      blockDisposableEmailDomains: false },
+  ]],
+  clerk_list_billing_plans: [['GetCommercePlanList'], [{}, { payerType: 'user', limit: 100, offset: 10 }, { payerType: 'org' }]],
+  clerk_get_user_subscription: [['GetUserBillingSubscription'], [{ userId: USER }]],
+  clerk_get_organization_subscription: [['GetOrganizationBillingSubscription'], [{ organizationId: ORG }]],
+  clerk_list_subscription_items: [['GetCommerceSubscriptionItemList'], [
+    {},
+    ...['active', 'ended', 'past_due', 'upcoming', 'free_trial'].map((status) => ({ status })),
+    { payerType: 'org', planId: 'cplan_2abc', includeFree: true, query: 'ada & co +1', limit: 100, offset: 5 },
+    { payerType: 'user', includeFree: false, query: '' },
+  ]],
 };
 
 const proxy = setting('CONTRACT_PROXY_URL');
@@ -195,7 +217,10 @@ describe('every tool\'s Clerk requests follow Clerk\'s Backend API spec (Prism)'
   const outcomes = [];
 
   before(async () => {
-    session = await connect(setting('MCP_URL_CONTRACT'), { 'X-Clerk-Secret-Key': setting('CLERK_KEY_CONTRACT') });
+    // Every toolset, the opt-in ones (instance, billing) too.
+    const url = new URL(setting('MCP_URL_CONTRACT'));
+    url.searchParams.set('toolsets', ALL_TOOLSETS.join(','));
+    session = await connect(url.toString(), { 'X-Clerk-Secret-Key': setting('CLERK_KEY_CONTRACT') });
   });
   after(async () => {
     await session?.close();
@@ -205,9 +230,9 @@ describe('every tool\'s Clerk requests follow Clerk\'s Backend API spec (Prism)'
     console.log(`tool results on Prism's examples: ${JSON.stringify(summary)}`);
   });
 
-  it('covers all thirty-one tools', () => {
-    assert.deepEqual([...Object.keys(CALLS), 'clerk_preview'].sort(), TOOL_NAMES);
-    assert.deepEqual(session.tools.map((t) => t.name).sort(), TOOL_NAMES);
+  it('covers every tool, those of the opt-in toolsets too', () => {
+    assert.deepEqual([...Object.keys(CALLS), 'clerk_preview'].sort(), ALL_TOOL_NAMES);
+    assert.deepEqual(session.tools.map((t) => t.name).sort(), ALL_TOOL_NAMES);
   });
 
   for (const [tool, [operationIds, argumentSets]] of Object.entries(CALLS)) {
@@ -239,7 +264,7 @@ describe('every tool\'s Clerk requests follow Clerk\'s Backend API spec (Prism)'
     'clerk_delete_organization', 'clerk_add_member', 'clerk_update_member_role', 'clerk_update_member_metadata',
     'clerk_remove_member', 'clerk_create_invitation', 'clerk_revoke_invitation', 'clerk_create_user', 'clerk_update_user',
     'clerk_update_user_metadata', 'clerk_ban_user', 'clerk_unban_user', 'clerk_lock_user', 'clerk_unlock_user',
-    'clerk_delete_user', 'clerk_revoke_session'];
+    'clerk_delete_user', 'clerk_revoke_session', 'clerk_update_organization_settings', 'clerk_update_instance_restrictions'];
   for (const tool of WRITES) {
     it(`clerk_preview of ${tool} reads within the spec and writes nothing`, async () => {
       await clearRecord();

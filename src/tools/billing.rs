@@ -14,7 +14,7 @@ use serde_with::skip_serializing_none;
 use super::arguments::{check_length, Arguments, Limit};
 use super::call::run;
 use super::output::{items_and_page, PageInfo, Timestamp};
-use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
+use super::{Annotations, Fields, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::billing::{self as wire, SubscriptionItemFilter};
 use crate::clerk::ids::{OrganizationId, UserId};
 use crate::clerk::{ClerkClient, Page};
@@ -122,6 +122,8 @@ struct ListPlansArgs {
     /// Pass the previous answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
+    #[serde(default, rename = "fields")]
+    _fields: Fields<Plan>,
 }
 
 impl Arguments for ListPlansArgs {}
@@ -131,6 +133,8 @@ impl Arguments for ListPlansArgs {}
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UserSubscriptionArgs {
     user_id: UserId,
+    #[serde(default, rename = "fields")]
+    _fields: Fields<Subscription>,
 }
 
 impl Arguments for UserSubscriptionArgs {}
@@ -140,6 +144,8 @@ impl Arguments for UserSubscriptionArgs {}
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct OrganizationSubscriptionArgs {
     organization_id: OrganizationId,
+    #[serde(default, rename = "fields")]
+    _fields: Fields<Subscription>,
 }
 
 impl Arguments for OrganizationSubscriptionArgs {}
@@ -165,6 +171,8 @@ struct ListItemsArgs {
     /// Pass the previous answer's `nextOffset`.
     #[serde(default)]
     offset: u32,
+    #[serde(default, rename = "fields")]
+    _fields: Fields<SubscriptionItem>,
 }
 
 impl Arguments for ListItemsArgs {

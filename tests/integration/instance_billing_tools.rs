@@ -370,6 +370,39 @@ fn plans_are_listed_with_money_as_clerk_gives_it() {
 }
 
 #[test]
+fn billing_lists_and_subscriptions_give_only_the_fields_asked_for() {
+    let clerk = FakeClerk::answering(json!({"data": [plan()], "total_count": 1}));
+    let result = call(
+        &clerk,
+        "clerk_list_billing_plans",
+        json!({"fields": ["name", "fee"]}),
+    );
+    assert_eq!(result["isError"], false, "{result}");
+    let plan = &result["structuredContent"]["plans"][0];
+    let mut keys: Vec<&str> = plan
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["fee", "id", "name"]);
+    let clerk = FakeClerk::unused();
+    let result = call(
+        &clerk,
+        "clerk_get_user_subscription",
+        json!({"userId": USER, "fields": ["plan", "colour"]}),
+    );
+    assert_eq!(result["isError"], true);
+    let text = result_text(&result);
+    assert!(
+        text.contains("`fields`") && text.contains("\"colour\""),
+        "{text}"
+    );
+    assert_eq!(clerk.request_count(), 0);
+}
+
+#[test]
 fn subscriptions_of_users_and_organizations_are_read_by_id() {
     let subscription = json!({"object": "commerce_subscription", "id": "csub_2one",
         "instance_id": "ins_2abc", "status": "active", "payer_id": "cpayer_2one",

@@ -19,7 +19,6 @@
 //! - what still does not fit is an error that says how to ask for less.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde::Deserialize;
@@ -72,9 +71,12 @@ impl ResourceLink {
         })
     }
 
-    /// Its bytes in the answer, with the comma before it.
+    /// Its bytes in the answer, with the comma before it: counted rather
+    /// than written, since every list item has one.
     fn size(&self) -> usize {
-        serde_json::to_string(self).map_or(0, |text| text.len() + 1)
+        const FIXED: &str =
+            r#",{"type":"resource_link","uri":"","name":"","mimeType":"application/json"}"#;
+        FIXED.len() + json_string_len(&self.uri) + json_string_len(&self.name)
     }
 }
 
@@ -162,30 +164,117 @@ fn json_len(value: &Value) -> usize {
     serde_json::to_string(value).map_or(usize::MAX, |text| text.len())
 }
 
-/// The links of a list's items, read without building the whole output.
+/// The bytes of `text` inside a JSON string as serde_json writes it: `"`
+/// and `\\` take two, other control characters two or six.
+fn json_string_len(text: &str) -> usize {
+    text.bytes()
+        .map(|byte| match byte {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0..=0x1f => 6,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// The links of a list's items, read in one pass over the output without
+/// building it: the `id` of each item of the one array of an object that
+/// has `hasMore`.
 fn links_in(output: &RawValue, selection: Selection) -> Vec<ResourceLink> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+
     #[derive(Deserialize)]
     struct Item<'a> {
         #[serde(borrow)]
         id: Option<Cow<'a, str>>,
     }
-    let Ok(members) = serde_json::from_str::<BTreeMap<Cow<'_, str>, &RawValue>>(output.get())
-    else {
-        return Vec::new();
-    };
-    if !members.contains_key("hasMore") {
-        return Vec::new();
+
+    /// The ids of the items, when the output is a list.
+    struct ListIds;
+
+    impl<'de> Visitor<'de> for ListIds {
+        type Value = Option<Vec<Option<Cow<'de, str>>>>;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+            formatter.write_str("an object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let (mut has_more, mut arrays, mut ids) = (false, 0, Vec::new());
+            while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                match key.as_ref() {
+                    "hasMore" => {
+                        has_more = true;
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                    _ => match map.next_value::<ArrayOrNot<'de>>()? {
+                        ArrayOrNot::Array(items) => {
+                            arrays += 1;
+                            ids = items.into_iter().map(|item| item.id).collect();
+                        }
+                        ArrayOrNot::Not => {}
+                    },
+                }
+            }
+            Ok((has_more && arrays == 1).then_some(ids))
+        }
     }
-    let mut arrays = members
-        .values()
-        .filter(|value| value.get().starts_with('['));
-    let (Some(items), None) = (arrays.next(), arrays.next()) else {
+
+    /// A member's value: the items of an array, or anything else skipped.
+    enum ArrayOrNot<'a> {
+        Array(Vec<Item<'a>>),
+        Not,
+    }
+
+    impl<'de> Deserialize<'de> for ArrayOrNot<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Either;
+            impl<'de> Visitor<'de> for Either {
+                type Value = ArrayOrNot<'de>;
+                fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    formatter.write_str("any JSON value")
+                }
+                fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                    self,
+                    mut seq: A,
+                ) -> Result<Self::Value, A::Error> {
+                    let mut items = Vec::new();
+                    while let Some(item) = seq.next_element::<Item<'de>>()? {
+                        items.push(item);
+                    }
+                    Ok(ArrayOrNot::Array(items))
+                }
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                    IgnoredAny.visit_map(map).map(|_| ArrayOrNot::Not)
+                }
+                fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                    Ok(ArrayOrNot::Not)
+                }
+                fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                    Ok(ArrayOrNot::Not)
+                }
+                fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                    Ok(ArrayOrNot::Not)
+                }
+                fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                    Ok(ArrayOrNot::Not)
+                }
+                fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                    Ok(ArrayOrNot::Not)
+                }
+                fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                    Ok(ArrayOrNot::Not)
+                }
+            }
+            deserializer.deserialize_any(Either)
+        }
+    }
+
+    let mut reader = serde_json::Deserializer::from_str(output.get());
+    let Ok(Some(ids)) = reader.deserialize_map(ListIds) else {
         return Vec::new();
     };
-    let items: Vec<Item> = serde_json::from_str(items.get()).unwrap_or_default();
-    items
-        .iter()
-        .filter_map(|item| ResourceLink::to(item.id.as_deref()?, selection))
+    ids.iter()
+        .filter_map(|id| ResourceLink::to(id.as_deref()?, selection))
         .collect()
 }
 
@@ -439,6 +528,37 @@ mod tests {
         );
         let one_more = json_len(item) + 1 + link.map_or(0, |link| link.size());
         assert!(size + one_more + 40 > room, "{size} + {one_more}");
+    }
+
+    #[test]
+    fn a_links_size_is_counted_as_it_is_written() {
+        for id in ["user_2abc", "odd \"id\" \\ \n\u{1}", "ünïcødé/ok"] {
+            let link = ResourceLink {
+                uri: format!("clerk://users/{id}"),
+                name: id.to_owned(),
+            };
+            let written = serde_json::to_string(&link).expect("json");
+            assert_eq!(link.size(), written.len() + 1, "{written}");
+        }
+    }
+
+    #[test]
+    fn links_are_read_only_from_a_list_with_one_array() {
+        let selection = shaping(1000).selection;
+        let list = to_raw_value(&users(2)).expect("json");
+        let names: Vec<String> = links_in(&list, selection)
+            .into_iter()
+            .map(|link| link.name)
+            .collect();
+        assert_eq!(names, ["user_000", "user_001"]);
+        for not_a_list in [
+            json!({"users": [{"id": "user_1"}], "totalCount": 1}),
+            json!({"users": [{"id": "user_1"}], "roles": [], "hasMore": false}),
+            json!({"id": "user_1", "hasMore": false, "publicMetadata": {"a": [1]}}),
+        ] {
+            let raw = to_raw_value(&not_a_list).expect("json");
+            assert!(links_in(&raw, selection).is_empty(), "{not_a_list}");
+        }
     }
 
     #[test]

@@ -126,11 +126,18 @@ pub struct Shaping<'a> {
 /// cut or elided to the budget; with the links of its items.
 pub fn shape(
     output: Box<RawValue>,
+    ids: Option<&[String]>,
     shaping: &Shaping<'_>,
 ) -> Result<(Box<RawValue>, Vec<ResourceLink>), ToolError> {
     let plain = !shaping.shape.redact_private_metadata && shaping.fields.is_none();
     if plain {
-        let links = links_in(&output, shaping.selection);
+        let links = match ids {
+            Some(ids) => ids
+                .iter()
+                .filter_map(|id| ResourceLink::to(id, shaping.selection))
+                .collect(),
+            None => links_in(&output, shaping.selection),
+        };
         let size = output.get().len() + links.iter().map(ResourceLink::size).sum::<usize>();
         if size <= shaping.room {
             return Ok((output, links));
@@ -269,6 +276,10 @@ fn links_in(output: &RawValue, selection: Selection) -> Vec<ResourceLink> {
         }
     }
 
+    // Only a list has `hasMore`: anything else is not read at all.
+    if !output.get().contains("\"hasMore\"") {
+        return Vec::new();
+    }
     let mut reader = serde_json::Deserializer::from_str(output.get());
     let Ok(Some(ids)) = reader.deserialize_map(ListIds) else {
         return Vec::new();
@@ -493,7 +504,7 @@ mod tests {
 
     fn shaped(output: &Value, room: usize) -> (Value, Vec<ResourceLink>) {
         let raw = to_raw_value(output).expect("json");
-        let (output, links) = shape(raw, &shaping(room)).expect("fits");
+        let (output, links) = shape(raw, None, &shaping(room)).expect("fits");
         (serde_json::from_str(output.get()).expect("json"), links)
     }
 
@@ -611,7 +622,7 @@ mod tests {
     fn what_cannot_fit_is_an_error_that_says_how_to_ask_for_less() {
         let object = json!({"id": "sess_1", "notes": "n".repeat(3000)});
         let raw = to_raw_value(&object).expect("json");
-        let error = shape(raw, &shaping(1_000)).expect_err("too large");
+        let error = shape(raw, None, &shaping(1_000)).expect_err("too large");
         assert!(
             error.to_string().contains("MCP_MAX_RESULT_BYTES"),
             "{error}"

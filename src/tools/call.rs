@@ -41,6 +41,9 @@ pub struct Call<'a> {
 #[derive(Debug)]
 pub enum Outcome {
     Output(Box<RawValue>),
+    /// A list's output with the IDs of its items, in order, as the handler
+    /// already knew them: their resource links need no second read of it.
+    List(Box<RawValue>, Vec<String>),
     Question(Question),
 }
 
@@ -62,13 +65,17 @@ impl<T: Serialize> Output for T {
     }
 }
 
-/// An output already written as JSON: that of a tool whose output borrows
-/// from Clerk's answer, which lives only as long as the handler's own call.
-pub struct Written(pub Box<RawValue>);
+/// A list already written as JSON, with the IDs of its items: that of a
+/// tool whose output borrows from Clerk's answer, which lives only as long
+/// as the handler's own call.
+pub struct Written {
+    pub output: Box<RawValue>,
+    pub ids: Vec<String>,
+}
 
 impl Output for Written {
     fn into_outcome(self) -> Result<Outcome, ToolError> {
-        Ok(Outcome::Output(self.0))
+        Ok(Outcome::List(self.output, self.ids))
     }
 }
 
@@ -136,9 +143,10 @@ pub async fn call(tool: &ToolDefinition, call: Call<'_>, shape: Shape) -> CallRe
         room: shape.max_bytes.saturating_sub(fenced_overhead()),
     };
     match outcome.and_then(|outcome| match outcome {
-        Outcome::Output(output) => {
-            budget::shape(output, &shaping).map(|(output, links)| (Outcome::Output(output), links))
-        }
+        Outcome::Output(output) => budget::shape(output, None, &shaping)
+            .map(|(output, links)| (Outcome::Output(output), links)),
+        Outcome::List(output, ids) => budget::shape(output, Some(&ids), &shaping)
+            .map(|(output, links)| (Outcome::Output(output), links)),
         outcome => Ok((outcome, Vec::new())),
     }) {
         Ok((outcome, links)) => CallResult {
@@ -263,7 +271,7 @@ impl CallResult {
     /// error here: only a tool call can put it to the user).
     pub fn into_output(self) -> Result<Box<RawValue>, ToolError> {
         match self.outcome {
-            Ok(Outcome::Output(output)) => Ok(output),
+            Ok(Outcome::Output(output) | Outcome::List(output, _)) => Ok(output),
             Ok(Outcome::Question(question)) => Err(ToolError::Withheld(question.message)),
             Err(error) => Err(error),
         }
@@ -280,7 +288,7 @@ impl CallResult {
     /// Whether the output's JSON holds `text` (a fence's marker, which must
     /// not occur inside the fence).
     pub fn output_contains(&self, text: &str) -> bool {
-        matches!(&self.outcome, Ok(Outcome::Output(output)) if output.get().contains(text))
+        matches!(&self.outcome, Ok(Outcome::Output(output) | Outcome::List(output, _)) if output.get().contains(text))
     }
 
     /// Writes the result's members into `result`: an envelope around the
@@ -303,7 +311,7 @@ impl CallResult {
                 result.serialize_entry("content", &[Text(&question.message)])?;
                 result.serialize_entry("isError", &true)
             }
-            Ok(Outcome::Output(output)) => {
+            Ok(Outcome::Output(output) | Outcome::List(output, _)) => {
                 let text = FencedText {
                     output: output.get(),
                     fence,

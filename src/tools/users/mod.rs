@@ -222,12 +222,13 @@ async fn list_users(clerk: &ClerkClient<'_>, args: ListUsersArgs) -> Result<Writ
     // the list is written out here.
     let users = clerk.read_users(&answer).map_err(ToolError::Clerk)?;
     let page = PageInfo::new(Some(total_count), users.len(), args.offset);
+    let ids = users.iter().map(|user| user.id.to_string()).collect();
     let list = UserList {
         users: users.into_iter().map(CompactUser::from).collect(),
         page,
     };
     to_raw_value(&list)
-        .map(Written)
+        .map(|output| Written { output, ids })
         .map_err(ToolError::internal)
 }
 

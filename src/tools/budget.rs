@@ -25,6 +25,7 @@ use serde::Deserialize;
 use serde_json::value::{to_raw_value, RawValue};
 use serde_json::Value;
 
+use super::output::items_mut;
 use super::{fields, redaction, Selection, ToolError, Toolset};
 
 /// The metadata objects whose values may be elided, largest first.
@@ -94,21 +95,6 @@ pub fn resource_uri(id: &str, selection: Selection) -> Option<String> {
         .toolsets
         .contains(toolset)
         .then(|| format!("{SCHEME}{kind}/{id}"))
-}
-
-/// The items of a list output: the one array of an object that has
-/// `hasMore`.
-pub fn items_mut(output: &mut Value) -> Option<&mut Vec<Value>> {
-    let object = output.as_object_mut()?;
-    if !object.contains_key("hasMore") {
-        return None;
-    }
-    let mut arrays = object.values_mut().filter(|value| value.is_array());
-    let items = arrays.next()?;
-    if arrays.next().is_some() {
-        return None;
-    }
-    items.as_array_mut()
 }
 
 /// What one call's shaping needs to know.

@@ -160,7 +160,7 @@ pub fn keep_only(output: &mut Value, names: &[String]) {
     let keep = |object: &mut Map<String, Value>| {
         object.retain(|key, _| key == ALWAYS_KEPT || names.iter().any(|name| name == key));
     };
-    match super::budget::items_mut(output) {
+    match super::output::items_mut(output) {
         Some(items) => items
             .iter_mut()
             .filter_map(Value::as_object_mut)

@@ -11,6 +11,7 @@ use std::fmt;
 
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
+use serde_json::Value;
 
 use crate::clerk::PaginatedList;
 
@@ -199,6 +200,21 @@ impl PageInfo {
 pub fn items_and_page<W, T: From<W>>(list: PaginatedList<W>, offset: u32) -> (Vec<T>, PageInfo) {
     let page = PageInfo::new(list.total_count, list.data.len(), offset);
     (list.data.into_iter().map(T::from).collect(), page)
+}
+
+/// The items of a list output: the one array of an object that has
+/// `hasMore`.
+pub fn items_mut(output: &mut Value) -> Option<&mut Vec<Value>> {
+    let object = output.as_object_mut()?;
+    if !object.contains_key("hasMore") {
+        return None;
+    }
+    let mut arrays = object.values_mut().filter(|value| value.is_array());
+    let items = arrays.next()?;
+    if arrays.next().is_some() {
+        return None;
+    }
+    items.as_array_mut()
 }
 
 #[cfg(test)]

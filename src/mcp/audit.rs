@@ -110,6 +110,18 @@ impl<'a> Trail<'a> {
 }
 
 impl Context<'_> {
+    /// A call of a tool with `arguments` in this context: its Clerk client,
+    /// selection and caller.
+    pub fn tool_call(&self, arguments: Map<String, Value>, can_ask: bool) -> tools::Call<'_> {
+        tools::Call {
+            arguments,
+            clerk: &self.clerk,
+            can_ask,
+            selection: self.selection,
+            caller: self.caller(),
+        }
+    }
+
     /// Who calls the tool this context serves, and what their connection
     /// may do.
     pub fn caller(&self) -> Caller<'_> {

@@ -129,13 +129,7 @@ pub(super) async fn ask(
     era: &Era,
     context: &Context<'_>,
 ) -> Result<Reply, RpcError> {
-    let call = tools::Call {
-        arguments,
-        clerk: &context.clerk,
-        can_ask: false,
-        selection: context.selection,
-        caller: context.caller(),
-    };
+    let call = context.tool_call(arguments, false);
     let effect = match tools::effect_of(tool, call).await {
         Ok(effect) => effect,
         Err(error) => return refuse(era, error, context),

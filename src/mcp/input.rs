@@ -76,13 +76,7 @@ pub async fn call_tool(
             None => return confirmation::ask(tool, arguments, signed, era, context).await,
         }
     }
-    let call = tools::Call {
-        arguments,
-        clerk: &context.clerk,
-        can_ask,
-        selection: context.selection,
-        caller: context.caller(),
-    };
+    let call = context.tool_call(arguments, can_ask);
     let shape = tools::Shape {
         redact_private_metadata: context.redact_private_metadata,
         max_bytes: context.max_result_bytes,

@@ -136,13 +136,7 @@ pub async fn read(
     };
     let mut arguments = Map::new();
     arguments.insert(kind.argument.to_owned(), Value::from(id));
-    let call = tools::Call {
-        arguments,
-        clerk: &context.clerk,
-        can_ask: false,
-        selection: context.selection,
-        caller: context.caller(),
-    };
+    let call = context.tool_call(arguments, false);
     let shape = Shape {
         redact_private_metadata: context.redact_private_metadata,
         max_bytes: usize::MAX,

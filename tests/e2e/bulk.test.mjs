@@ -10,27 +10,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import { CLERK_API_VERSION } from './fake-clerk.mjs';
 import {
-  clearFaults, clerkState, connect, fakeClerkUrl, modes, scriptFault, structured, toolError, withClerkRecord,
+  clearFaults, clerkSetup, clerkState, connect, modes, scriptFault, structured, toolError, withClerkRecord,
 } from './support.mjs';
-
-/** Sets up data straight in the fake Clerk, as an administrator would in Clerk's dashboard. */
-async function clerkSetup(key, method, path, body) {
-  const response = await fetch(`${fakeClerkUrl()}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      'clerk-api-version': CLERK_API_VERSION,
-      'user-agent': 'clerk-mcp-worker/0.0.0 (e2e setup)',
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const answer = await response.json();
-  assert.equal(response.status, 200, `setup ${method} ${path}: ${JSON.stringify(answer)}`);
-  return answer;
-}
 
 const requestsTo = (requests, method, path) => requests.filter((r) => r.method === method && r.path === path);
 

@@ -14,31 +14,15 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
 
-import { CLERK_API_VERSION, clerkErrorBody as clerkError } from './fake-clerk.mjs';
+import { clerkErrorBody as clerkError } from './fake-clerk.mjs';
 import {
-  clearFaults, clerkState, connect, fakeClerkUrl, modes, scriptFault, seededUsers, setting, structured, toolText, withClerkRecord,
+  clearFaults, clerkSetup, clerkState, connect, fakeClerkUrl, modes, scriptFault, seededUsers, setting, structured, toolText, withClerkRecord,
 } from './support.mjs';
 
 /** How the worker retries a read (250 then 750 ms), and the answer size it refuses (over 8 MiB). */
 const RETRY_WAIT_MS = 250 + 750;
 const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
-/** Sets up data straight in the fake Clerk, as an administrator would in Clerk's dashboard. */
-async function clerkSetup(key, method, path, body) {
-  const response = await fetch(`${fakeClerkUrl()}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      'clerk-api-version': CLERK_API_VERSION,
-      'user-agent': 'clerk-mcp-worker/0.0.0 (e2e setup)',
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const answer = await response.json();
-  assert.equal(response.status, 200, `setup ${method} ${path}: ${JSON.stringify(answer)}`);
-  return answer;
-}
 
 /** Asserts a failed tool result and returns its text, checked for the key. */
 function assertToolError(result, key) {

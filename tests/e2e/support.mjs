@@ -62,6 +62,23 @@ export function modes({ token = 0 } = {}) {
   ];
 }
 
+/** Sets up data straight in the fake Clerk, as an administrator would in Clerk's dashboard. */
+export async function clerkSetup(key, method, path, body) {
+  const response = await fetch(`${fakeClerkUrl()}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${key}`,
+      'clerk-api-version': CLERK_API_VERSION,
+      'user-agent': 'clerk-mcp-worker/0.0.0 (e2e setup)',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = await response.json();
+  assert.equal(response.status, 200, `setup ${method} ${path}: ${JSON.stringify(answer)}`);
+  return answer;
+}
+
 /** Every toolset, in the order the server names them. */
 export const ALL_TOOLSETS = ['organizations', 'members', 'invitations', 'users', 'sessions', 'roles', 'instance', 'access', 'billing'];
 /** The toolsets of a connection that names none: all but the instance's settings and billing. */

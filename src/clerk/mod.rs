@@ -18,6 +18,7 @@
 //! from whatever answered in Clerk's place) is an error, never a blank user
 //! or organization.
 
+pub mod billing;
 mod error;
 pub mod ids;
 pub mod instance;

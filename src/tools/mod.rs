@@ -16,6 +16,7 @@
 //! schemas reach `schemas.json`.
 
 mod arguments;
+mod billing;
 mod budget;
 mod bulk;
 mod call;
@@ -23,6 +24,7 @@ mod caller;
 mod effects;
 mod error;
 mod fields;
+mod instance;
 mod invitations;
 mod members;
 mod organizations;
@@ -132,6 +134,10 @@ static GROUPS: &[(Option<Toolset>, &[ToolDefinition])] = &[
     (Some(Toolset::Sessions), &sessions::TOOLS),
     #[cfg(not(without_toolset = "roles"))]
     (Some(Toolset::Roles), &roles::TOOLS),
+    #[cfg(not(without_toolset = "instance"))]
+    (Some(Toolset::Instance), &instance::TOOLS),
+    #[cfg(not(without_toolset = "billing"))]
+    (Some(Toolset::Billing), &billing::TOOLS),
     (None, &preview::TOOLS),
     (None, &whoami::TOOLS),
 ];

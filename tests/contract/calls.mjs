@@ -7,6 +7,8 @@
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 
+import { ALL_TOOLSETS } from '../e2e/support.mjs';
+
 export const ORG = 'org_2bDCkPVCwcGpGRUF3ZxXoF5hYQa';
 export const USER = 'user_2bDCkQ7kQeP7nnQg6S8rPzJdGvU';
 const OTHER_USER = 'user_2bDCkRjTm3mWxT9Tq1sLtSJzD6e';
@@ -151,6 +153,28 @@ export const CALLS = {
     { query: 'org:admin & co', limit: 1 },
   ]],
   clerk_whoami: [['GetInstance'], [{}]],
+  clerk_get_instance: [['GetInstance', 'GetInstanceProtect'], [{}]],
+  clerk_get_organization_settings: [['GetInstanceOrganizationSettings'], [{}]],
+  clerk_update_organization_settings: [['UpdateInstanceOrganizationSettings'], [
+    { enabled: true },
+    { enabled: false, maxAllowedMemberships: 0, adminDeleteEnabled: false, domainsEnabled: true, slugDisabled: true,
+      domainsEnrollmentModes: ['automatic_invitation', 'automatic_suggestion'] },
+    { maxAllowedMemberships: 100000, domainsEnrollmentModes: [] },
+  ]],
+  clerk_update_instance_restrictions: [['UpdateInstanceRestrictions'], [
+    { allowlist: true },
+    { allowlist: false, blocklist: true, allowlistBlocklistDisabledOnSignIn: true, blockEmailSubaddresses: true,
+      blockDisposableEmailDomains: false },
+  ]],
+  clerk_list_billing_plans: [['GetCommercePlanList'], [{}, { payerType: 'user', limit: 100, offset: 10 }, { payerType: 'org' }]],
+  clerk_get_user_subscription: [['GetUserBillingSubscription'], [{ userId: USER }]],
+  clerk_get_organization_subscription: [['GetOrganizationBillingSubscription'], [{ organizationId: ORG }]],
+  clerk_list_subscription_items: [['GetCommerceSubscriptionItemList'], [
+    {},
+    ...['active', 'ended', 'past_due', 'upcoming', 'free_trial'].map((status) => ({ status })),
+    { payerType: 'org', planId: 'cplan_2abc', includeFree: true, query: 'ada & co +1', limit: 100, offset: 5 },
+    { payerType: 'user', includeFree: false, query: '' },
+  ]],
 };
 
 // The write tools: clerk_preview of each makes that tool's reads and holds the write back.
@@ -158,7 +182,14 @@ export const WRITES = ['clerk_create_organization', 'clerk_update_organization',
   'clerk_delete_organization', 'clerk_add_member', 'clerk_update_member_role', 'clerk_update_member_metadata',
   'clerk_remove_member', 'clerk_create_invitation', 'clerk_bulk_invite_to_organization', 'clerk_revoke_invitation', 'clerk_create_user', 'clerk_update_user',
   'clerk_update_user_metadata', 'clerk_ban_user', 'clerk_bulk_ban_users', 'clerk_unban_user', 'clerk_lock_user', 'clerk_unlock_user',
-  'clerk_delete_user', 'clerk_revoke_session'];
+  'clerk_delete_user', 'clerk_revoke_session', 'clerk_update_organization_settings', 'clerk_update_instance_restrictions'];
+
+/** The contract worker's MCP URL, naming every toolset: the opt-in ones (instance, billing) too. */
+export function everyToolset(url) {
+  const named = new URL(url);
+  named.searchParams.set('toolsets', ALL_TOOLSETS.join(','));
+  return named.toString();
+}
 
 /**
  * A validator of each tool's structuredContent, from the outputSchema tools/list gave (the

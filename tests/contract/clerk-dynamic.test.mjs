@@ -21,7 +21,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { connect, setting } from '../e2e/support.mjs';
 import {
-  callAndJudge, CALLS, outputValidators, passes, WRITES,
+  callAndJudge, everyToolset, CALLS, outputValidators, passes, WRITES,
 } from './calls.mjs';
 
 const proxy = setting('CONTRACT_PROXY_URL');
@@ -68,7 +68,7 @@ function look(value, key = '') {
 }
 
 before(async () => {
-  session = await connect(setting('MCP_URL_CONTRACT'), { 'X-Clerk-Secret-Key': setting('CLERK_KEY_CONTRACT') });
+  session = await connect(everyToolset(setting('MCP_URL_CONTRACT')), { 'X-Clerk-Secret-Key': setting('CLERK_KEY_CONTRACT') });
   validators = outputValidators(session.tools);
 });
 

@@ -158,6 +158,32 @@ describe('the fake Clerk\'s answers follow Clerk\'s Backend API spec (Prism prox
     assert.equal(instance.environment_type, key.startsWith('sk_live_') ? 'production' : 'development');
   });
 
+  it('the instance\'s Protect and organization settings, and its restrictions', async () => {
+    const protect = await conforms('GET', '/v1/instance/protect', 200);
+    assert.equal(protect.object, 'instance_protect');
+    await conforms('GET', '/v1/instance/organization_settings', 200);
+    const settings = await conforms('PATCH', '/v1/instance/organization_settings', 200,
+      { max_allowed_memberships: 7, domains_enrollment_modes: ['automatic_suggestion'] });
+    assert.equal(settings.max_allowed_memberships, 7);
+    await answerConforms('PATCH', '/v1/instance/organization_settings', 422, { domains_enrollment_modes: ['sometimes'] });
+    const restrictions = await conforms('PATCH', '/v1/instance/restrictions', 200, { block_email_subaddresses: true });
+    assert.equal(restrictions.block_email_subaddresses, true);
+    await conforms('PATCH', '/v1/instance/restrictions', 200, { block_email_subaddresses: false });
+  });
+
+  it('billing plans, subscription items and subscriptions, with a payer that has none', async () => {
+    for (const query of ['', '?paginated=true&limit=1&offset=1', '?paginated=true&payer_type=org']) {
+      await conforms('GET', `/v1/billing/plans${query}`, 200);
+    }
+    for (const query of ['', '?paginated=true&include_free=true', '?paginated=true&status=active&payer_type=user&query=a']) {
+      await conforms('GET', `/v1/billing/subscription_items${query}`, 200);
+    }
+    const subscription = await conforms('GET', `/v1/users/${users[0].id}/billing/subscription`, 200);
+    assert.equal(subscription.subscription_items[0].payer.user_id, users[0].id);
+    await conforms('GET', `/v1/organizations/${seeded.organizations[0].id}/billing/subscription`, 200);
+    await answerConforms('GET', `/v1/users/${users[1].id}/billing/subscription`, 404);
+  });
+
   it('roles, sessions, a user\'s whole life and the organization actions', async () => {
     for (const query of ['', '?limit=1&offset=1', '?query=billing&order_by=-name']) await conforms('GET', `/v1/organization_roles${query}`, 200);
     const target = users[27];

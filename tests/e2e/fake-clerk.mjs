@@ -111,6 +111,11 @@ const LIST_ROLES_PARAMS = new Set(['query', 'order_by', 'limit', 'offset']);
 const LIST_SESSIONS_PARAMS = new Set(['client_id', 'user_id', 'status', 'paginated', 'limit', 'offset']);
 const SESSION_STATUSES = new Set(['abandoned', 'active', 'ended', 'expired', 'removed', 'replaced', 'revoked', 'pending']);
 const PAGING_PARAMS = new Set(['limit', 'offset']);
+const LIST_PLANS_PARAMS = new Set(['paginated', 'limit', 'offset', 'payer_type']);
+const LIST_SUBSCRIPTION_ITEMS_PARAMS = new Set(['paginated', 'limit', 'offset', 'status', 'payer_type', 'plan_id', 'include_free', 'query']);
+const SUBSCRIPTION_ITEM_STATUSES = new Set(['active', 'ended', 'past_due', 'upcoming', 'free_trial']);
+const PAYER_TYPES = new Set(['user', 'org']);
+const ENROLLMENT_MODES = new Set(['automatic_invitation', 'automatic_suggestion']);
 
 // Query parameters Clerk accepts on each endpoint this fake serves (from the Backend API spec).
 const USER_FILTER_PARAMS = [
@@ -207,6 +212,23 @@ const BODIES = {
   verifyAccessToken: {
     access_token: { type: 'string', required: true },
     secret: { type: 'string' },
+  },
+  updateOrganizationSettings: {
+    enabled: { type: 'boolean', nullable: true },
+    max_allowed_memberships: { type: 'integer', nullable: true },
+    admin_delete_enabled: { type: 'boolean', nullable: true },
+    domains_enabled: { type: 'boolean', nullable: true },
+    slug_disabled: { type: 'boolean', nullable: true },
+    domains_enrollment_modes: { type: 'array' },
+    creator_role_id: { type: 'string', nullable: true },
+    domains_default_role_id: { type: 'string', nullable: true },
+  },
+  updateRestrictions: {
+    allowlist: { type: 'boolean', nullable: true },
+    blocklist: { type: 'boolean', nullable: true },
+    allowlist_blocklist_disabled_on_sign_in: { type: 'boolean', nullable: true },
+    block_email_subaddresses: { type: 'boolean', nullable: true },
+    block_disposable_email_domains: { type: 'boolean', nullable: true },
   },
   createInvitation: {
     email_address: { type: 'string', required: true },
@@ -852,6 +874,124 @@ class FakeInstance {
     this.lastTime = 0;
     // Opaque OAuth access tokens this instance issued, by token.
     this.accessTokens = new Map();
+    this.protect = { object: 'instance_protect', rules_enabled: false, specter_enabled: false, checks_bypassed: false };
+    this.organizationSettings = {
+      object: 'organization_settings', enabled: true, max_allowed_memberships: 5, max_allowed_roles: 10,
+      max_role_sets_allowed: 1, max_allowed_domains: 10, creator_role: 'org:admin', admin_delete_enabled: true,
+      domains_enabled: false, slug_disabled: false, domains_enrollment_modes: [], domains_default_role: 'org:member',
+      initial_role_set_key: null,
+    };
+    // Clerk's defaults; Clerk offers no way to read them, only to change them.
+    this.restrictions = {
+      object: 'instance_restrictions', allowlist: false, blocklist: false, allowlist_blocklist_disabled_on_sign_in: false,
+      block_email_subaddresses: false, block_disposable_email_domains: false,
+    };
+    this.seedBilling();
+  }
+
+  // Instance settings ---------------------------------------------------------------------------
+
+  updateOrganizationSettings(body) {
+    for (const mode of body.domains_enrollment_modes ?? []) {
+      if (!ENROLLMENT_MODES.has(mode)) throw invalidParam('domains_enrollment_modes', `${mode} is not a supported enrollment mode`);
+    }
+    if (body.max_allowed_memberships !== undefined && body.max_allowed_memberships !== null && body.max_allowed_memberships < 0) {
+      throw invalidParam('max_allowed_memberships', 'max_allowed_memberships must be 0 or more');
+    }
+    for (const key of ['enabled', 'max_allowed_memberships', 'admin_delete_enabled', 'domains_enabled', 'slug_disabled', 'domains_enrollment_modes']) {
+      if (body[key] !== undefined && body[key] !== null) this.organizationSettings[key] = body[key];
+    }
+    return this.organizationSettings;
+  }
+
+  updateRestrictions(body) {
+    for (const [key, value] of Object.entries(body)) {
+      if (value !== null) this.restrictions[key] = value;
+    }
+    return this.restrictions;
+  }
+
+  // Billing -------------------------------------------------------------------------------------
+
+  /** Two plans (a free default one for users, a paid one for organizations), and two subscriptions. */
+  seedBilling() {
+    const money = (amount) => ({ amount, amount_formatted: (amount / 100).toFixed(2), currency: 'USD', currency_symbol: '$' });
+    const at = FIRST_CREATED_AT;
+    const plan = (id, name, slug, payerType, fee, extra) => ({
+      object: 'commerce_plan', id, name, fee: money(fee), annual_monthly_fee: money(fee * 0.8), annual_fee: money(fee * 0.8 * 12),
+      description: null, product_id: 'prod_2fakeProduct', is_default: fee === 0, is_recurring: true, publicly_visible: true,
+      has_base_fee: fee > 0, for_payer_type: payerType, slug, avatar_url: null, free_trial_enabled: false, free_trial_days: null,
+      features: [], ...extra,
+    });
+    this.plans = [
+      plan('cplan_2fakeFreeUser000000000', 'Free', 'free_user', 'user', 0),
+      plan('cplan_2fakeTeamOrg0000000000', 'Team', 'team', 'org', 2500, {
+        free_trial_enabled: true, free_trial_days: 14,
+        features: [{ object: 'feature', id: 'feat_2fakeSso', name: 'SSO', description: null, slug: 'sso', avatar_url: null }],
+      }),
+    ];
+    this.subscriptions = [];
+    const subscribe = (payer, plan, { status = 'active', paid = 0 } = {}) => {
+      const n = this.subscriptions.length;
+      const payerId = `cpayer_2fake${n}`;
+      const item = {
+        object: 'commerce_subscription_item', id: `csubi_2fake${n}`, instance_id: INSTANCE_IDS.development, status,
+        plan_id: plan.id, plan, plan_period: 'month', payer_id: payerId,
+        payer: { object: 'commerce_payer', id: payerId, instance_id: INSTANCE_IDS.development, ...payer, created_at: at, updated_at: at },
+        is_free_trial: false, period_start: at, period_end: plan.fee.amount > 0 ? at + 30 * DAY : null,
+        canceled_at: null, past_due_at: status === 'past_due' ? at + 30 * DAY : null, ended_at: null,
+        lifetime_paid: money(paid), created_at: at, updated_at: at,
+        next_payment: plan.fee.amount > 0 ? { amount: plan.fee, date: at + 30 * DAY } : null,
+      };
+      this.subscriptions.push({
+        object: 'commerce_subscription', id: `csub_2fake${n}`, instance_id: INSTANCE_IDS.development,
+        status: status === 'past_due' ? 'past_due' : 'active', payer_id: payerId, created_at: at, updated_at: at,
+        active_at: at, past_due_at: item.past_due_at, subscription_items: [item],
+        ...(plan.fee.amount > 0 ? { next_payment: { date: at + 30 * DAY, amount: plan.fee } } : {}),
+      });
+    };
+    const [user] = this.users;
+    if (user) {
+      subscribe({ user_id: user.id, first_name: user.first_name, last_name: user.last_name, email: primaryEmail(user) ?? null,
+        organization_id: null, organization_name: null, image_url: user.image_url }, this.plans[0]);
+    }
+    const [organization] = this.organizations;
+    if (organization) {
+      subscribe({ user_id: null, first_name: null, last_name: null, email: null, organization_id: organization.id,
+        organization_name: organization.name, image_url: organization.image_url }, this.plans[1], { paid: 7500 });
+    }
+  }
+
+  listPlans(params) {
+    const payerType = params.get('payer_type');
+    if (payerType !== null && !PAYER_TYPES.has(payerType)) throw invalidParam('payer_type', 'payer_type must be user or org');
+    const plans = [...this.plans].reverse().filter((p) => payerType === null || p.for_payer_type === payerType);
+    return paginated(plans, params, (p) => p);
+  }
+
+  subscriptionOf(field, id) {
+    const subscription = this.subscriptions.find((s) => s.subscription_items[0].payer[field] === id);
+    if (!subscription) throw notFound(`No billing subscription was found for ${id}`);
+    return subscription;
+  }
+
+  listSubscriptionItems(params) {
+    const status = params.get('status');
+    if (status !== null && !SUBSCRIPTION_ITEM_STATUSES.has(status)) throw invalidParam('status', 'status is invalid');
+    const payerType = params.get('payer_type');
+    if (payerType !== null && !PAYER_TYPES.has(payerType)) throw invalidParam('payer_type', 'payer_type must be user or org');
+    const includeFree = booleanParam(params, 'include_free');
+    const planId = params.get('plan_id');
+    const query = (params.get('query') ?? '').toLowerCase();
+    const items = this.subscriptions.flatMap((s) => s.subscription_items).reverse().filter((item) => (
+      (status === null || item.status === status)
+      && (payerType === null || (payerType === 'org') === (item.payer.organization_id !== null))
+      && (includeFree || item.plan.fee.amount > 0)
+      && (planId === null || item.plan_id === planId)
+      && (query === '' || [item.payer.email, item.payer.organization_name, item.payer.first_name, item.payer.last_name, item.plan.name]
+        .some((text) => text?.toLowerCase().includes(query)))
+    ));
+    return paginated(items, params, (i) => i);
   }
 
   /** The current time in Unix milliseconds, strictly increasing from call to call. */
@@ -1590,6 +1730,14 @@ class FakeInstance {
  */
 const ENDPOINTS = [
   ['GET', '/v1/instance', [], null, (c) => c.instance.describe(c.key)],
+  ['GET', '/v1/instance/protect', [], null, (c) => c.instance.protect],
+  ['GET', '/v1/instance/organization_settings', [], null, (c) => c.instance.organizationSettings],
+  ['PATCH', '/v1/instance/organization_settings', [], BODIES.updateOrganizationSettings, (c) => c.instance.updateOrganizationSettings(c.body)],
+  ['PATCH', '/v1/instance/restrictions', [], BODIES.updateRestrictions, (c) => c.instance.updateRestrictions(c.body)],
+  ['GET', '/v1/billing/plans', LIST_PLANS_PARAMS, null, (c) => c.instance.listPlans(c.params)],
+  ['GET', '/v1/billing/subscription_items', LIST_SUBSCRIPTION_ITEMS_PARAMS, null, (c) => c.instance.listSubscriptionItems(c.params)],
+  ['GET', '/v1/users/:user/billing/subscription', [], null, (c) => c.instance.subscriptionOf('user_id', c.user)],
+  ['GET', '/v1/organizations/:organization/billing/subscription', [], null, (c) => c.instance.subscriptionOf('organization_id', c.organization)],
   ['GET', '/v1/users', LIST_USERS_PARAMS, null, (c) => c.instance.listUsers(c.params)],
   ['GET', '/v1/users/count', COUNT_USERS_PARAMS, null, (c) => c.instance.countUsers(c.params)],
   ['GET', '/v1/users/:user', [], null, (c) => c.instance.user(c.user)],

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import {
-  DEFAULT_TOOLSETS, TOOL_NAMES, clerkState, connect, modes, seededUsers, setting, structured, withClerkRecord,
+  ALL_TOOL_NAMES, DEFAULT_TOOLSETS, OPT_IN_TOOLS, TOOL_NAMES, clerkState, connect, modes, seededUsers, setting, structured, withClerkRecord,
 } from './support.mjs';
 
 const TOOLSETS = {
@@ -25,6 +25,8 @@ const TOOLSETS = {
     'clerk_ban_user', 'clerk_bulk_ban_users', 'clerk_unban_user', 'clerk_lock_user', 'clerk_unlock_user', 'clerk_delete_user'],
   sessions: ['clerk_list_sessions', 'clerk_revoke_session'],
   roles: ['clerk_list_roles'],
+  // Only for a connection that names them.
+  ...OPT_IN_TOOLS,
 };
 // Tools of no toolset, which every selection has.
 const ALWAYS = ['clerk_preview', 'clerk_whoami'];
@@ -152,11 +154,29 @@ describe('a connection narrows the tools', () => {
     }
   });
 
-  it('a full connection still gets all thirty-three tools', async () => {
+  it('a full connection gets every tool of the default set', async () => {
     const body = await health(publicMode.url);
     assert.deepEqual({ readOnly: body.readOnly, redactPrivateMetadata: body.redactPrivateMetadata }, { readOnly: false, redactPrivateMetadata: false });
     assert.equal(TOOL_NAMES.length, 33);
-    assert.deepEqual(sorted([...Object.values(TOOLSETS).flat(), ...ALWAYS]), TOOL_NAMES);
+    const opted = Object.values(OPT_IN_TOOLS).flat();
+    assert.deepEqual(sorted([...Object.values(TOOLSETS).flat(), ...ALWAYS].filter((name) => !opted.includes(name))), TOOL_NAMES);
+    assert.deepEqual(sorted([...Object.values(TOOLSETS).flat(), ...ALWAYS]), ALL_TOOL_NAMES);
+  });
+
+  it('?toolsets=instance,billing lists the opt-in toolsets, which a connection naming none does not get', async () => {
+    const session = await connect(withQuery(publicMode.url, { toolsets: 'instance,billing' }), publicMode.headers);
+    try {
+      assert.deepEqual(session.tools.map((t) => t.name).sort(), sorted(of('instance', 'billing')));
+    } finally {
+      await session.close();
+    }
+    const plain = await connect(publicMode.url, publicMode.headers);
+    try {
+      await refusedAsUnknown(plain, 'clerk_get_instance', {});
+      await refusedAsUnknown(plain, 'clerk_list_billing_plans', {});
+    } finally {
+      await plain.close();
+    }
   });
 });
 

@@ -97,6 +97,16 @@ export const TOOL_NAMES = [
   'clerk_update_organization_metadata', 'clerk_update_user', 'clerk_update_user_metadata', 'clerk_whoami',
 ];
 
+/** The tools of the toolsets a connection gets only by naming them (`?toolsets=instance,billing`). */
+export const OPT_IN_TOOLS = {
+  instance: ['clerk_get_instance', 'clerk_get_organization_settings', 'clerk_update_organization_settings',
+    'clerk_update_instance_restrictions'],
+  billing: ['clerk_list_billing_plans', 'clerk_get_user_subscription', 'clerk_get_organization_subscription',
+    'clerk_list_subscription_items'],
+};
+/** Every tool, those of the default set and the opt-in ones, sorted by name. */
+export const ALL_TOOL_NAMES = [...TOOL_NAMES, ...Object.values(OPT_IN_TOOLS).flat()].sort();
+
 /**
  * Connects the official TypeScript client and lists the tools, so that `callTool` checks
  * every `structuredContent` against the tool's `outputSchema`.

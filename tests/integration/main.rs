@@ -13,6 +13,7 @@ mod clerk_faults;
 mod confirmation;
 mod fence;
 mod fuzz_regressions;
+mod instance_billing_tools;
 mod invitation_tools;
 mod keys_and_health;
 mod liberal_reading;

@@ -8,12 +8,13 @@
 //! the currency's smallest unit, its formatted text and the currency), and
 //! passed on unconverted. Every field is optional when read.
 
-use serde::Deserialize;
+use super::wire::{Misread, Object, Wire};
+use serde_json::Value;
 
 use super::{ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
 
 /// An amount of money (`CommerceMoneyResponse`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Money {
     pub amount: Option<i64>,
     pub amount_formatted: Option<String>,
@@ -21,15 +22,37 @@ pub struct Money {
     pub currency_symbol: Option<String>,
 }
 
+impl Wire for Money {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut money = Object::new(value)?;
+        Ok(Money {
+            amount: money.take("amount"),
+            amount_formatted: money.take("amount_formatted"),
+            currency: money.take("currency"),
+            currency_symbol: money.take("currency_symbol"),
+        })
+    }
+}
+
 /// A feature a plan includes (`FeatureResponse`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Feature {
     pub name: Option<String>,
     pub slug: Option<String>,
 }
 
+impl Wire for Feature {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut feature = Object::new(value)?;
+        Ok(Feature {
+            name: feature.take("name"),
+            slug: feature.take("slug"),
+        })
+    }
+}
+
 /// A plan (`CommercePlan`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     pub id: String,
     pub name: Option<String>,
@@ -48,8 +71,31 @@ pub struct Plan {
     pub features: Option<Vec<Feature>>,
 }
 
+impl Wire for Plan {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut plan = Object::new(value)?;
+        Ok(Plan {
+            id: plan.required("id")?,
+            name: plan.take("name"),
+            slug: plan.take("slug"),
+            description: plan.take("description"),
+            for_payer_type: plan.take("for_payer_type"),
+            is_default: plan.take("is_default"),
+            is_recurring: plan.take("is_recurring"),
+            publicly_visible: plan.take("publicly_visible"),
+            has_base_fee: plan.take("has_base_fee"),
+            fee: plan.take("fee"),
+            annual_monthly_fee: plan.take("annual_monthly_fee"),
+            annual_fee: plan.take("annual_fee"),
+            free_trial_enabled: plan.take("free_trial_enabled"),
+            free_trial_days: plan.take("free_trial_days"),
+            features: plan.take("features"),
+        })
+    }
+}
+
 /// Who pays (`CommercePayerResponse`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Payer {
     pub id: Option<String>,
     pub user_id: Option<String>,
@@ -60,15 +106,40 @@ pub struct Payer {
     pub email: Option<String>,
 }
 
+impl Wire for Payer {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut payer = Object::new(value)?;
+        Ok(Payer {
+            id: payer.take("id"),
+            user_id: payer.take("user_id"),
+            organization_id: payer.take("organization_id"),
+            organization_name: payer.take("organization_name"),
+            first_name: payer.take("first_name"),
+            last_name: payer.take("last_name"),
+            email: payer.take("email"),
+        })
+    }
+}
+
 /// The next payment of a subscription or an item.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NextPayment {
     pub amount: Option<Money>,
     pub date: Option<i64>,
 }
 
+impl Wire for NextPayment {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut payment = Object::new(value)?;
+        Ok(NextPayment {
+            amount: payment.take("amount"),
+            date: payment.take("date"),
+        })
+    }
+}
+
 /// One plan a payer is subscribed to (`CommerceSubscriptionItem`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SubscriptionItem {
     pub id: String,
     pub status: Option<String>,
@@ -89,8 +160,33 @@ pub struct SubscriptionItem {
     pub updated_at: Option<i64>,
 }
 
+impl Wire for SubscriptionItem {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut item = Object::new(value)?;
+        Ok(SubscriptionItem {
+            id: item.required("id")?,
+            status: item.take("status"),
+            plan_id: item.take("plan_id"),
+            plan: item.take("plan"),
+            plan_period: item.take("plan_period"),
+            payer_id: item.take("payer_id"),
+            payer: item.take("payer"),
+            is_free_trial: item.take("is_free_trial"),
+            lifetime_paid: item.take("lifetime_paid"),
+            next_payment: item.take("next_payment"),
+            period_start: item.take("period_start"),
+            period_end: item.take("period_end"),
+            canceled_at: item.take("canceled_at"),
+            past_due_at: item.take("past_due_at"),
+            ended_at: item.take("ended_at"),
+            created_at: item.take("created_at"),
+            updated_at: item.take("updated_at"),
+        })
+    }
+}
+
 /// A payer's subscription (`CommerceSubscription`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Subscription {
     pub id: String,
     pub status: Option<String>,
@@ -102,6 +198,24 @@ pub struct Subscription {
     pub past_due_at: Option<i64>,
     pub created_at: Option<i64>,
     pub updated_at: Option<i64>,
+}
+
+impl Wire for Subscription {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut subscription = Object::new(value)?;
+        Ok(Subscription {
+            id: subscription.required("id")?,
+            status: subscription.take("status"),
+            payer_id: subscription.take("payer_id"),
+            subscription_items: subscription.take("subscription_items"),
+            next_payment: subscription.take("next_payment"),
+            eligible_for_free_trial: subscription.take("eligible_for_free_trial"),
+            active_at: subscription.take("active_at"),
+            past_due_at: subscription.take("past_due_at"),
+            created_at: subscription.take("created_at"),
+            updated_at: subscription.take("updated_at"),
+        })
+    }
 }
 
 /// The filters of `GET /billing/subscription_items` beside the page.
@@ -179,7 +293,7 @@ mod tests {
 
     #[test]
     fn a_subscription_decodes_with_nulls_and_unknown_fields() {
-        let subscription: Subscription = serde_json::from_str(
+        let subscription: Subscription = crate::clerk::wire::from_str(
             r#"{"object":"commerce_subscription","id":"csub_1","status":"active",
                 "subscription_items":[{"id":"csubi_1","plan":null,"period_end":null,
                 "lifetime_paid":{"amount":4999,"amount_formatted":"49.99","currency":"USD",

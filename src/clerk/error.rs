@@ -7,11 +7,12 @@
 //! page from a proxy, a truncated body) is still an error with its status; its
 //! body is described, never quoted, since nothing guarantees what it holds.
 
+use super::wire::{Misread, Object, Wire};
+use serde_json::Value;
 use std::fmt;
 
 use http::header::{CONTENT_TYPE, RETRY_AFTER};
 use http::Response;
-use serde::Deserialize;
 
 use super::{SecretKey, SendError, SendFailure};
 
@@ -91,29 +92,53 @@ fn is_http_date(value: &str) -> bool {
 }
 
 /// One entry of Clerk's `errors` array.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ErrorDetail {
-    #[serde(default)]
     pub code: String,
-    #[serde(default)]
     pub message: String,
-    #[serde(default)]
     pub long_message: Option<String>,
-    #[serde(default)]
     pub meta: Option<ErrorMeta>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+impl Wire for ErrorDetail {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut detail = Object::new(value)?;
+        Ok(ErrorDetail {
+            code: detail.or_default("code"),
+            message: detail.or_default("message"),
+            long_message: detail.take("long_message"),
+            meta: detail.take("meta"),
+        })
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ErrorMeta {
-    #[serde(default)]
     pub param_name: Option<String>,
 }
 
-#[derive(Deserialize)]
+impl Wire for ErrorMeta {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut meta = Object::new(value)?;
+        Ok(ErrorMeta {
+            param_name: meta.take("param_name"),
+        })
+    }
+}
+
 struct ErrorBody {
     errors: Vec<ErrorDetail>,
-    #[serde(default)]
     clerk_trace_id: Option<String>,
+}
+
+impl Wire for ErrorBody {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut body = Object::new(value)?;
+        Ok(ErrorBody {
+            errors: body.required("errors")?,
+            clerk_trace_id: body.take("clerk_trace_id"),
+        })
+    }
 }
 
 impl ClerkError {
@@ -129,12 +154,15 @@ impl ClerkError {
             retry_after,
             ..ApiError::default()
         };
-        match crate::json::from_bytes::<ErrorBody>(response.body()) {
-            Ok(body) => {
+        let body = crate::json::from_bytes::<Value>(response.body())
+            .ok()
+            .and_then(|body| ErrorBody::read(body).ok());
+        match body {
+            Some(body) => {
                 error.errors = body.errors;
                 error.trace_id = body.clerk_trace_id;
             }
-            Err(_) => {
+            None => {
                 let content_type = response
                     .headers()
                     .get(CONTENT_TYPE)

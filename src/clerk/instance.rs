@@ -10,13 +10,15 @@
 //! most of them, yet an answer without them still says something, and the
 //! caller shows what is there.
 
-use serde::{Deserialize, Serialize};
+use super::wire::{Misread, Object, Wire};
+use serde::Serialize;
+use serde_json::Value;
 use serde_with::skip_serializing_none;
 
 use super::{ClerkClient, ClerkError, JsonBody, Query, UrlPath};
 
 /// An instance as Clerk's `Instance` schema describes it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Instance {
     pub id: Option<String>,
     /// `development` or `production` (the spec gives no list: any other
@@ -26,16 +28,39 @@ pub struct Instance {
     pub workspace_id: Option<String>,
 }
 
+impl Wire for Instance {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut instance = Object::new(value)?;
+        Ok(Instance {
+            id: instance.take("id"),
+            environment_type: instance.take("environment_type"),
+            allowed_origins: instance.take("allowed_origins"),
+            workspace_id: instance.take("workspace_id"),
+        })
+    }
+}
+
 /// Clerk's `InstanceProtect` schema.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InstanceProtect {
     pub rules_enabled: Option<bool>,
     pub specter_enabled: Option<bool>,
     pub checks_bypassed: Option<bool>,
 }
 
+impl Wire for InstanceProtect {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut protect = Object::new(value)?;
+        Ok(InstanceProtect {
+            rules_enabled: protect.take("rules_enabled"),
+            specter_enabled: protect.take("specter_enabled"),
+            checks_bypassed: protect.take("checks_bypassed"),
+        })
+    }
+}
+
 /// Clerk's `OrganizationSettings` schema.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OrganizationSettings {
     pub enabled: Option<bool>,
     pub max_allowed_memberships: Option<i64>,
@@ -48,6 +73,25 @@ pub struct OrganizationSettings {
     pub domains_enrollment_modes: Option<Vec<String>>,
     pub domains_default_role: Option<String>,
     pub initial_role_set_key: Option<String>,
+}
+
+impl Wire for OrganizationSettings {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut settings = Object::new(value)?;
+        Ok(OrganizationSettings {
+            enabled: settings.take("enabled"),
+            max_allowed_memberships: settings.take("max_allowed_memberships"),
+            max_allowed_roles: settings.take("max_allowed_roles"),
+            max_allowed_domains: settings.take("max_allowed_domains"),
+            creator_role: settings.take("creator_role"),
+            admin_delete_enabled: settings.take("admin_delete_enabled"),
+            domains_enabled: settings.take("domains_enabled"),
+            slug_disabled: settings.take("slug_disabled"),
+            domains_enrollment_modes: settings.take("domains_enrollment_modes"),
+            domains_default_role: settings.take("domains_default_role"),
+            initial_role_set_key: settings.take("initial_role_set_key"),
+        })
+    }
 }
 
 /// The body of `PATCH /instance/organization_settings`: only what is given
@@ -66,13 +110,27 @@ pub struct OrganizationSettingsChanges {
 /// Clerk's `InstanceRestrictions` schema, which is also the body of
 /// `PATCH /instance/restrictions` (only what is given is sent).
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct InstanceRestrictions {
     pub allowlist: Option<bool>,
     pub allowlist_blocklist_disabled_on_sign_in: Option<bool>,
     pub block_disposable_email_domains: Option<bool>,
     pub block_email_subaddresses: Option<bool>,
     pub blocklist: Option<bool>,
+}
+
+impl Wire for InstanceRestrictions {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut restrictions = Object::new(value)?;
+        Ok(InstanceRestrictions {
+            allowlist: restrictions.take("allowlist"),
+            allowlist_blocklist_disabled_on_sign_in: restrictions
+                .take("allowlist_blocklist_disabled_on_sign_in"),
+            block_disposable_email_domains: restrictions.take("block_disposable_email_domains"),
+            block_email_subaddresses: restrictions.take("block_email_subaddresses"),
+            blocklist: restrictions.take("blocklist"),
+        })
+    }
 }
 
 fn instance_path() -> UrlPath {
@@ -123,14 +181,14 @@ mod tests {
 
     #[test]
     fn an_instance_decodes_with_nulls_unknown_fields_and_values_added_later() {
-        let instance: Instance = serde_json::from_str(
+        let instance: Instance = crate::clerk::wire::from_str(
             r#"{"object":"instance","id":"ins_2abc","environment_type":"staging",
                 "allowed_origins":null,"workspace_id":null,"new_field":1}"#,
         )
         .expect("decodes");
         assert_eq!(instance.id.as_deref(), Some("ins_2abc"));
         assert_eq!(instance.environment_type.as_deref(), Some("staging"));
-        let bare: Instance = serde_json::from_str(r#"{"id":null}"#).expect("decodes");
+        let bare: Instance = crate::clerk::wire::from_str(r#"{"id":null}"#).expect("decodes");
         assert_eq!(bare, Instance::default());
     }
 

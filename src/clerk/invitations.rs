@@ -8,22 +8,19 @@
 //! keeps only the fields this server reads, ignores fields Clerk adds, and
 //! reads `null` as absent wherever a half-filled answer may hold one.
 
-use serde::{Deserialize, Serialize};
+use super::wire::{Misread, Object, Wire};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
-use super::{
-    null_as_default, ClerkClient, ClerkError, JsonBody, Page, PaginatedList, Query, UrlPath,
-};
+use super::{ClerkClient, ClerkError, JsonBody, Page, PaginatedList, Query, UrlPath};
 
 /// An invitation to join an organization, as Clerk's
 /// `OrganizationInvitation` schema describes it.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationInvitation {
     pub id: String,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub email_address: String,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub role: String,
     pub role_name: Option<String>,
     pub organization_id: Option<String>,
@@ -38,6 +35,27 @@ pub struct OrganizationInvitation {
     pub expires_at: Option<i64>,
     pub created_at: Option<i64>,
     pub updated_at: Option<i64>,
+}
+
+impl Wire for OrganizationInvitation {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut invitation = Object::new(value)?;
+        Ok(OrganizationInvitation {
+            id: invitation.required("id")?,
+            email_address: invitation.or_default("email_address"),
+            role: invitation.or_default("role"),
+            role_name: invitation.take("role_name"),
+            organization_id: invitation.take("organization_id"),
+            inviter_id: invitation.take("inviter_id"),
+            status: invitation.take("status"),
+            public_metadata: invitation.take("public_metadata"),
+            private_metadata: invitation.take("private_metadata"),
+            url: invitation.take("url"),
+            expires_at: invitation.take("expires_at"),
+            created_at: invitation.take("created_at"),
+            updated_at: invitation.take("updated_at"),
+        })
+    }
 }
 
 /// What `POST /organizations/{id}/invitations` is given. Optional fields are
@@ -139,7 +157,7 @@ mod tests {
 
     #[test]
     fn invitation_decodes_with_nulls_and_unknown_fields() {
-        let invitation: OrganizationInvitation = serde_json::from_str(
+        let invitation: OrganizationInvitation = crate::clerk::wire::from_str(
             r#"{"id":"orginv_1","object":"organization_invitation","email_address":"a@b.co",
                 "role":"org:member","role_name":null,"inviter_id":null,"public_inviter_data":null,
                 "url":null,"expires_at":null,"private_metadata":null,"created_at":1,"extra":true}"#,

@@ -9,20 +9,18 @@
 //! keeps only the fields this server reads, ignores fields Clerk adds, and
 //! reads `null` as absent wherever a half-filled answer may hold one.
 
-use serde::Deserialize;
+use super::wire::{Misread, Object, Wire};
 use serde_json::{Map, Value};
 
 use super::{
-    null_as_default, ClerkClient, ClerkError, JsonBody, MetadataChanges, Page, PaginatedList,
-    Query, UrlPath,
+    ClerkClient, ClerkError, JsonBody, MetadataChanges, Page, PaginatedList, Query, UrlPath,
 };
 
 /// A user's membership in an organization, as Clerk's
 /// `OrganizationMembership` schema describes it.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationMembership {
     pub id: String,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub role: String,
     pub role_name: Option<String>,
     pub permissions: Option<Vec<String>>,
@@ -34,20 +32,47 @@ pub struct OrganizationMembership {
     pub updated_at: Option<i64>,
 }
 
+impl Wire for OrganizationMembership {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut membership = Object::new(value)?;
+        Ok(OrganizationMembership {
+            id: membership.required("id")?,
+            role: membership.or_default("role"),
+            role_name: membership.take("role_name"),
+            permissions: membership.take("permissions"),
+            public_metadata: membership.take("public_metadata"),
+            private_metadata: membership.take("private_metadata"),
+            organization: membership.take("organization"),
+            public_user_data: membership.take("public_user_data"),
+            created_at: membership.take("created_at"),
+            updated_at: membership.take("updated_at"),
+        })
+    }
+}
+
 /// The organization a membership belongs to; Clerk sends the whole
 /// organization, of which only what names it is read here.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MembershipOrganization {
-    #[serde(default, deserialize_with = "null_as_default")]
     pub id: String,
     pub name: Option<String>,
     pub slug: Option<String>,
 }
 
+impl Wire for MembershipOrganization {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut organization = Object::new(value)?;
+        Ok(MembershipOrganization {
+            id: organization.or_default("id"),
+            name: organization.take("name"),
+            slug: organization.take("slug"),
+        })
+    }
+}
+
 /// The member's public profile (`OrganizationMembershipPublicUserData`).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MembershipUser {
-    #[serde(default, deserialize_with = "null_as_default")]
     pub user_id: String,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -55,6 +80,20 @@ pub struct MembershipUser {
     pub identifier: Option<String>,
     pub username: Option<String>,
     pub image_url: Option<String>,
+}
+
+impl Wire for MembershipUser {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut user = Object::new(value)?;
+        Ok(MembershipUser {
+            user_id: user.or_default("user_id"),
+            first_name: user.take("first_name"),
+            last_name: user.take("last_name"),
+            identifier: user.take("identifier"),
+            username: user.take("username"),
+            image_url: user.take("image_url"),
+        })
+    }
 }
 
 /// The filters of `GET /organizations/{id}/memberships` this server uses.
@@ -166,7 +205,7 @@ mod tests {
 
     #[test]
     fn membership_decodes_with_nulls_and_unknown_fields() {
-        let membership: OrganizationMembership = serde_json::from_str(
+        let membership: OrganizationMembership = crate::clerk::wire::from_str(
             r#"{"id":"orgmem_1","object":"organization_membership","role":"org:member",
                 "role_name":null,"permissions":null,"public_metadata":null,
                 "organization":{"id":"org_1","name":"Acme","members_count":3},

@@ -32,6 +32,7 @@ mod rehearsal;
 pub mod roles;
 pub mod sessions;
 pub mod users;
+pub mod wire;
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -40,8 +41,7 @@ use std::time::Duration;
 use futures::future::LocalBoxFuture;
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 use http::{Method, Request, Response};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
@@ -51,6 +51,7 @@ pub use error::{ApiError, ClerkError, RetryAfter};
 pub use key::{KeyError, KeySource, SecretKey};
 pub use query::{Query, UrlPath};
 pub use rehearsal::{HeldRequest, Rehearsal};
+pub use wire::{Misread, Object, Wire};
 
 /// The Backend API version this client speaks (Clerk's OpenAPI `info.version`).
 pub const API_VERSION: &str = "2026-05-12";
@@ -94,30 +95,39 @@ impl Page {
 /// integer, and kept as given even when it is negative; an answer without
 /// one (or with `null`) leaves it unknown. `data` must be there: an answer
 /// without it is not a list.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginatedList<T> {
     pub data: Vec<T>,
-    #[serde(default)]
     pub total_count: Option<i64>,
 }
 
-/// Reads `null` as the type's default, for fields an older or partial
-/// answer may send as `null` although the spec does not say it may.
-pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+impl<T: Wire> Wire for PaginatedList<T> {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut list = Object::new(value)?;
+        Ok(PaginatedList {
+            data: list.required("data")?,
+            total_count: list.take("total_count"),
+        })
+    }
 }
 
 /// What Clerk answers to a `DELETE` of an object.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DeletedObject {
     pub id: Option<String>,
     pub object: Option<String>,
-    #[serde(default)]
     pub deleted: bool,
+}
+
+impl Wire for DeletedObject {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut deleted = Object::new(value)?;
+        Ok(DeletedObject {
+            id: deleted.take("id"),
+            object: deleted.take("object"),
+            deleted: deleted.or_default("deleted"),
+        })
+    }
 }
 
 /// The body of Clerk's `PATCH .../metadata` endpoints for users,
@@ -393,17 +403,13 @@ impl<'a> ClerkClient<'a> {
     }
 
     /// Sends `GET {path}?{query}` and decodes a JSON answer of type `T`.
-    pub async fn get<T: DeserializeOwned>(
-        &self,
-        path: &UrlPath,
-        query: &Query,
-    ) -> Result<T, ClerkError> {
+    pub async fn get<T: Wire>(&self, path: &UrlPath, query: &Query) -> Result<T, ClerkError> {
         self.send(Method::GET, path, query, None).await
     }
 
     /// Sends `POST {path}`, with a JSON body when there is one (an action
     /// such as `/ban` has none), and decodes the answer.
-    pub async fn post<T: DeserializeOwned>(
+    pub async fn post<T: Wire>(
         &self,
         path: &UrlPath,
         body: Option<&JsonBody>,
@@ -412,17 +418,13 @@ impl<'a> ClerkClient<'a> {
     }
 
     /// Sends `PATCH {path}` with a JSON body and decodes the answer.
-    pub async fn patch<T: DeserializeOwned>(
-        &self,
-        path: &UrlPath,
-        body: &JsonBody,
-    ) -> Result<T, ClerkError> {
+    pub async fn patch<T: Wire>(&self, path: &UrlPath, body: &JsonBody) -> Result<T, ClerkError> {
         self.send(Method::PATCH, path, &Query::new(), Some(body))
             .await
     }
 
     /// Sends `DELETE {path}` without a body and decodes the answer.
-    pub async fn delete<T: DeserializeOwned>(&self, path: &UrlPath) -> Result<T, ClerkError> {
+    pub async fn delete<T: Wire>(&self, path: &UrlPath) -> Result<T, ClerkError> {
         self.send(Method::DELETE, path, &Query::new(), None).await
     }
 
@@ -456,7 +458,7 @@ impl<'a> ClerkClient<'a> {
 
     /// Sends one request and decodes its answer; any error comes back with
     /// the key scrubbed from its texts.
-    async fn send<T: DeserializeOwned>(
+    async fn send<T: Wire>(
         &self,
         method: Method,
         path: &UrlPath,
@@ -519,15 +521,20 @@ fn describe_decode_error(error: &serde_json::Error) -> String {
     )
 }
 
-/// Reads a 2xx answer's body as `T`.
-fn decode_body<'b, T: Deserialize<'b>>(response: &'b Response<Vec<u8>>) -> Result<T, ClerkError> {
-    json::from_bytes(response.body()).map_err(|error| ClerkError::UnexpectedBody {
+/// Reads a 2xx answer's body as `T`: parsed as JSON, then read as the
+/// wire type (see [`wire`]).
+fn decode_body<T: Wire>(response: &Response<Vec<u8>>) -> Result<T, ClerkError> {
+    let unreadable = |detail: String| ClerkError::UnexpectedBody {
         status: response.status().as_u16(),
-        detail: match error {
+        detail,
+    };
+    let value: Value = json::from_bytes(response.body()).map_err(|error| {
+        unreadable(match error {
             JsonError::Invalid(error) => describe_decode_error(&error),
             not_utf8 => not_utf8.to_string(),
-        },
-    })
+        })
+    })?;
+    T::read(value).map_err(|misread| unreadable(misread.to_string()))
 }
 
 #[cfg(test)]

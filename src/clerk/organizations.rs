@@ -7,7 +7,8 @@
 //! could plausibly be missing (`slug` when slugs are off, `members_count`
 //! unless it was asked for), so a sparse answer still decodes.
 
-use serde::{Deserialize, Serialize};
+use super::wire::{Misread, Object, Wire};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
@@ -17,7 +18,7 @@ use super::{
 };
 
 /// An organization as Clerk's `Organization` schema describes it.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Organization {
     pub id: String,
     pub name: Option<String>,
@@ -35,6 +36,28 @@ pub struct Organization {
     pub created_by: Option<String>,
     pub created_at: Option<i64>,
     pub updated_at: Option<i64>,
+}
+
+impl Wire for Organization {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut organization = Object::new(value)?;
+        Ok(Organization {
+            id: organization.required("id")?,
+            name: organization.take("name"),
+            slug: organization.take("slug"),
+            image_url: organization.take("image_url"),
+            has_image: organization.take("has_image"),
+            members_count: organization.take("members_count"),
+            pending_invitations_count: organization.take("pending_invitations_count"),
+            max_allowed_memberships: organization.take("max_allowed_memberships"),
+            admin_delete_enabled: organization.take("admin_delete_enabled"),
+            public_metadata: organization.take("public_metadata"),
+            private_metadata: organization.take("private_metadata"),
+            created_by: organization.take("created_by"),
+            created_at: organization.take("created_at"),
+            updated_at: organization.take("updated_at"),
+        })
+    }
 }
 
 /// The filters of `GET /organizations` beside the page.
@@ -156,7 +179,7 @@ mod tests {
 
     #[test]
     fn organization_decodes_with_nulls_and_unknown_fields() {
-        let organization: Organization = serde_json::from_str(
+        let organization: Organization = crate::clerk::wire::from_str(
             r#"{"object":"organization","id":"org_1","name":"Acme","slug":null,
                 "members_count":null,"public_metadata":{},"private_metadata":null,
                 "role_set_key":null,"a_field_from_the_future":{"x":1}}"#,

@@ -5,16 +5,16 @@
 //! only the fields this server reads, ignores fields Clerk adds, and reads
 //! `null` as absent wherever a half-filled answer may hold one.
 
-use serde::Deserialize;
+use super::wire::{Misread, Object, Wire};
+use serde_json::Value;
 
-use super::{null_as_default, ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
+use super::{ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
 
 /// An organization role, as Clerk's `Role` schema describes it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Role {
     pub id: String,
     /// What memberships and invitations name the role by (`org:admin`).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub key: String,
     pub name: Option<String>,
     pub description: Option<String>,
@@ -24,12 +24,36 @@ pub struct Role {
     pub updated_at: Option<i64>,
 }
 
+impl Wire for Role {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut role = Object::new(value)?;
+        Ok(Role {
+            id: role.required("id")?,
+            key: role.or_default("key"),
+            name: role.take("name"),
+            description: role.take("description"),
+            is_creator_eligible: role.take("is_creator_eligible"),
+            permissions: role.take("permissions"),
+            created_at: role.take("created_at"),
+            updated_at: role.take("updated_at"),
+        })
+    }
+}
+
 /// One permission a role grants (Clerk's `Permission` schema), of which
 /// only the key is read here.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Permission {
-    #[serde(default, deserialize_with = "null_as_default")]
     pub key: String,
+}
+
+impl Wire for Permission {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut permission = Object::new(value)?;
+        Ok(Permission {
+            key: permission.or_default("key"),
+        })
+    }
 }
 
 impl ClerkClient<'_> {
@@ -55,7 +79,7 @@ mod tests {
 
     #[test]
     fn role_decodes_with_nulls_and_unknown_fields() {
-        let role: Role = serde_json::from_str(
+        let role: Role = crate::clerk::wire::from_str(
             r#"{"object":"role","id":"role_1","key":"org:member","name":"Member",
                 "description":null,"is_creator_eligible":false,
                 "permissions":[{"object":"permission","id":"perm_1","key":"org:sys_profile:read",

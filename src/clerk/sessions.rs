@@ -7,17 +7,12 @@
 //! only the fields this server reads, ignores fields Clerk adds, and reads
 //! `null` as absent.
 
-use std::fmt;
-
-use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
-use serde::de::{MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::{ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
+use super::{ClerkClient, ClerkError, Misread, Object, Page, PaginatedList, Query, UrlPath, Wire};
 
 /// A session as Clerk's `Session` schema describes it.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Session {
     pub id: String,
     pub user_id: Option<String>,
@@ -38,7 +33,7 @@ pub struct Session {
 
 /// Where and on what a session was last used (Clerk's
 /// `SessionActivityResponse`).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionActivity {
     pub device_type: Option<String>,
     pub is_mobile: Option<bool>,
@@ -47,6 +42,41 @@ pub struct SessionActivity {
     pub ip_address: Option<String>,
     pub city: Option<String>,
     pub country: Option<String>,
+}
+
+impl Wire for Session {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut session = Object::new(value)?;
+        Ok(Session {
+            id: session.required("id")?,
+            user_id: session.take("user_id"),
+            client_id: session.take("client_id"),
+            status: session.take("status"),
+            actor: session.take("actor"),
+            last_active_organization_id: session.take("last_active_organization_id"),
+            latest_activity: session.take("latest_activity"),
+            last_active_at: session.take("last_active_at"),
+            expire_at: session.take("expire_at"),
+            abandon_at: session.take("abandon_at"),
+            created_at: session.take("created_at"),
+            updated_at: session.take("updated_at"),
+        })
+    }
+}
+
+impl Wire for SessionActivity {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut activity = Object::new(value)?;
+        Ok(SessionActivity {
+            device_type: activity.take("device_type"),
+            is_mobile: activity.take("is_mobile"),
+            browser_name: activity.take("browser_name"),
+            browser_version: activity.take("browser_version"),
+            ip_address: activity.take("ip_address"),
+            city: activity.take("city"),
+            country: activity.take("country"),
+        })
+    }
 }
 
 /// Which sessions `GET /v1/sessions` lists.
@@ -111,28 +141,12 @@ enum SessionPage {
     Bare(Vec<Session>),
 }
 
-impl<'de> Deserialize<'de> for SessionPage {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct PageVisitor;
-
-        impl<'de> Visitor<'de> for PageVisitor {
-            type Value = SessionPage;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list of sessions, as an array or as `{data, total_count}`")
-            }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<SessionPage, A::Error> {
-                Vec::deserialize(SeqAccessDeserializer::new(seq)).map(SessionPage::Bare)
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<SessionPage, A::Error> {
-                PaginatedList::deserialize(MapAccessDeserializer::new(map))
-                    .map(SessionPage::Paginated)
-            }
+impl Wire for SessionPage {
+    fn read(value: Value) -> Result<Self, Misread> {
+        match value {
+            Value::Array(_) => Vec::read(value).map(SessionPage::Bare),
+            value => PaginatedList::read(value).map(SessionPage::Paginated),
         }
-
-        deserializer.deserialize_any(PageVisitor)
     }
 }
 
@@ -142,7 +156,7 @@ mod tests {
 
     #[test]
     fn session_decodes_with_nulls_and_unknown_fields() {
-        let session: Session = serde_json::from_str(
+        let session: Session = crate::clerk::wire::from_str(
             r#"{"object":"session","id":"sess_1","user_id":"user_1","client_id":"client_1",
                 "actor":null,"status":"active","last_active_organization_id":null,
                 "latest_activity":null,"last_active_at":1,"expire_at":2,"abandon_at":3,

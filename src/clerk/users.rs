@@ -7,6 +7,7 @@
 //! lists and flags, where it does not but an old instance might send one) as
 //! absent, so that a user whose profile is half-filled still decodes.
 
+use super::wire::{Misread, Object, Wire};
 use std::borrow::Cow;
 
 use serde::de::Error as _;
@@ -16,13 +17,12 @@ use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
 use super::{
-    null_as_default, Answer, ClerkClient, ClerkError, DeletedObject, JsonBody, MetadataChanges,
-    Page, Query, UrlPath,
+    Answer, ClerkClient, ClerkError, DeletedObject, JsonBody, MetadataChanges, Page, Query, UrlPath,
 };
 use crate::json::{Rest, ScanError, Scanner};
 
 /// A user as Clerk's `User` schema describes it.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct User {
     pub id: String,
     pub external_id: Option<String>,
@@ -30,34 +30,23 @@ pub struct User {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub image_url: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub has_image: bool,
     pub primary_email_address_id: Option<String>,
     pub primary_phone_number_id: Option<String>,
     pub public_metadata: Option<Map<String, Value>>,
     pub private_metadata: Option<Map<String, Value>>,
     pub unsafe_metadata: Option<Map<String, Value>>,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub email_addresses: Vec<EmailAddress>,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub phone_numbers: Vec<PhoneNumber>,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub web3_wallets: Vec<Web3Wallet>,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub external_accounts: Vec<ExternalAccount>,
     /// Present only where Clerk includes it (not in lists).
     pub organization_memberships: Option<Vec<OrganizationMembership>>,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub password_enabled: bool,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub two_factor_enabled: bool,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub totp_enabled: bool,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub backup_code_enabled: bool,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub banned: bool,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub locked: bool,
     pub lockout_expires_in_seconds: Option<i64>,
     pub verification_attempts_remaining: Option<i64>,
@@ -72,6 +61,48 @@ pub struct User {
     pub updated_at: Option<i64>,
 }
 
+impl Wire for User {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut user = Object::new(value)?;
+        Ok(User {
+            id: user.required("id")?,
+            external_id: user.take("external_id"),
+            username: user.take("username"),
+            first_name: user.take("first_name"),
+            last_name: user.take("last_name"),
+            image_url: user.take("image_url"),
+            has_image: user.or_default("has_image"),
+            primary_email_address_id: user.take("primary_email_address_id"),
+            primary_phone_number_id: user.take("primary_phone_number_id"),
+            public_metadata: user.take("public_metadata"),
+            private_metadata: user.take("private_metadata"),
+            unsafe_metadata: user.take("unsafe_metadata"),
+            email_addresses: user.or_default("email_addresses"),
+            phone_numbers: user.or_default("phone_numbers"),
+            web3_wallets: user.or_default("web3_wallets"),
+            external_accounts: user.or_default("external_accounts"),
+            organization_memberships: user.take("organization_memberships"),
+            password_enabled: user.or_default("password_enabled"),
+            two_factor_enabled: user.or_default("two_factor_enabled"),
+            totp_enabled: user.or_default("totp_enabled"),
+            backup_code_enabled: user.or_default("backup_code_enabled"),
+            banned: user.or_default("banned"),
+            locked: user.or_default("locked"),
+            lockout_expires_in_seconds: user.take("lockout_expires_in_seconds"),
+            verification_attempts_remaining: user.take("verification_attempts_remaining"),
+            delete_self_enabled: user.take("delete_self_enabled"),
+            create_organization_enabled: user.take("create_organization_enabled"),
+            mfa_enabled_at: user.take("mfa_enabled_at"),
+            mfa_disabled_at: user.take("mfa_disabled_at"),
+            legal_accepted_at: user.take("legal_accepted_at"),
+            last_sign_in_at: user.take("last_sign_in_at"),
+            last_active_at: user.take("last_active_at"),
+            created_at: user.take("created_at"),
+            updated_at: user.take("updated_at"),
+        })
+    }
+}
+
 impl User {
     /// The address of the user's primary email, if they have one.
     pub fn primary_email_address(&self) -> Option<String> {
@@ -83,32 +114,59 @@ impl User {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmailAddress {
     pub id: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub email_address: String,
     pub verification: Option<Verification>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+impl Wire for EmailAddress {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut address = Object::new(value)?;
+        Ok(EmailAddress {
+            id: address.take("id"),
+            email_address: address.or_default("email_address"),
+            verification: address.take("verification"),
+        })
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhoneNumber {
     pub id: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
     pub phone_number: String,
     pub verification: Option<Verification>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+impl Wire for PhoneNumber {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut number = Object::new(value)?;
+        Ok(PhoneNumber {
+            id: number.take("id"),
+            phone_number: number.or_default("phone_number"),
+            verification: number.take("verification"),
+        })
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Web3Wallet {
-    #[serde(default, deserialize_with = "null_as_default")]
     pub web3_wallet: String,
 }
 
+impl Wire for Web3Wallet {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut wallet = Object::new(value)?;
+        Ok(Web3Wallet {
+            web3_wallet: wallet.or_default("web3_wallet"),
+        })
+    }
+}
+
 /// A sign-in through a social or OAuth provider (`oauth_google`, ...).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalAccount {
-    #[serde(default, deserialize_with = "null_as_default")]
     pub provider: String,
     pub email_address: Option<String>,
     pub username: Option<String>,
@@ -117,23 +175,66 @@ pub struct ExternalAccount {
     pub verification: Option<Verification>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+impl Wire for ExternalAccount {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut account = Object::new(value)?;
+        Ok(ExternalAccount {
+            provider: account.or_default("provider"),
+            email_address: account.take("email_address"),
+            username: account.take("username"),
+            first_name: account.take("first_name"),
+            last_name: account.take("last_name"),
+            verification: account.take("verification"),
+        })
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Verification {
     pub status: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+impl Wire for Verification {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut verification = Object::new(value)?;
+        Ok(Verification {
+            status: verification.take("status"),
+        })
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationMembership {
     pub role: Option<String>,
     pub organization: Option<MembershipOrganization>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+impl Wire for OrganizationMembership {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut membership = Object::new(value)?;
+        Ok(OrganizationMembership {
+            role: membership.take("role"),
+            organization: membership.take("organization"),
+        })
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MembershipOrganization {
-    #[serde(default, deserialize_with = "null_as_default")]
     pub id: String,
     pub name: Option<String>,
     pub slug: Option<String>,
+}
+
+impl Wire for MembershipOrganization {
+    fn read(value: Value) -> Result<Self, Misread> {
+        let mut organization = Object::new(value)?;
+        Ok(MembershipOrganization {
+            id: organization.or_default("id"),
+            name: organization.take("name"),
+            slug: organization.take("slug"),
+        })
+    }
 }
 
 /// A user as a page of `GET /users` is read: only the fields a list shows,
@@ -307,9 +408,16 @@ impl<'de: 'a, 'a> Deserialize<'de> for MetadataText<'a> {
     }
 }
 
-#[derive(Deserialize)]
 struct TotalCount {
     total_count: i64,
+}
+
+impl Wire for TotalCount {
+    fn read(value: Value) -> Result<Self, Misread> {
+        Ok(TotalCount {
+            total_count: Object::new(value)?.required("total_count")?,
+        })
+    }
 }
 
 /// The filters `GET /users` and `GET /users/count` share.
@@ -536,7 +644,7 @@ mod tests {
 
     #[test]
     fn user_decodes_with_nulls_and_unknown_fields() {
-        let user: User = serde_json::from_str(
+        let user: User = crate::clerk::wire::from_str(
             r#"{"id":"user_1","object":"user","first_name":null,"email_addresses":null,
                 "banned":null,"public_metadata":{},"a_field_from_the_future":[1,2,3]}"#,
         )

@@ -8,10 +8,9 @@
 //! the currency's smallest unit, its formatted text and the currency), and
 //! passed on unconverted. Every field is optional when read.
 
-use super::wire::{Misread, Object, Wire};
 use serde_json::Value;
 
-use super::{ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
+use super::{ClerkClient, ClerkError, Misread, Object, Page, PaginatedList, Query, UrlPath, Wire};
 
 /// An amount of money (`CommerceMoneyResponse`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -7,14 +7,13 @@
 //! page from a proxy, a truncated body) is still an error with its status; its
 //! body is described, never quoted, since nothing guarantees what it holds.
 
-use super::wire::{Misread, Object, Wire};
 use serde_json::Value;
 use std::fmt;
 
 use http::header::{CONTENT_TYPE, RETRY_AFTER};
 use http::Response;
 
-use super::{SecretKey, SendError, SendFailure};
+use super::{Misread, Object, SecretKey, SendError, SendFailure, Wire};
 
 /// A failed Clerk call.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,12 +10,11 @@
 //! most of them, yet an answer without them still says something, and the
 //! caller shows what is there.
 
-use super::wire::{Misread, Object, Wire};
 use serde::Serialize;
 use serde_json::Value;
 use serde_with::skip_serializing_none;
 
-use super::{ClerkClient, ClerkError, JsonBody, Query, UrlPath};
+use super::{ClerkClient, ClerkError, JsonBody, Misread, Object, Query, UrlPath, Wire};
 
 /// An instance as Clerk's `Instance` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

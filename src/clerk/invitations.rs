@@ -8,12 +8,13 @@
 //! keeps only the fields this server reads, ignores fields Clerk adds, and
 //! reads `null` as absent wherever a half-filled answer may hold one.
 
-use super::wire::{Misread, Object, Wire};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
-use super::{ClerkClient, ClerkError, JsonBody, Page, PaginatedList, Query, UrlPath};
+use super::{
+    ClerkClient, ClerkError, JsonBody, Misread, Object, Page, PaginatedList, Query, UrlPath, Wire,
+};
 
 /// An invitation to join an organization, as Clerk's
 /// `OrganizationInvitation` schema describes it.

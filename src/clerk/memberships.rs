@@ -9,11 +9,11 @@
 //! keeps only the fields this server reads, ignores fields Clerk adds, and
 //! reads `null` as absent wherever a half-filled answer may hold one.
 
-use super::wire::{Misread, Object, Wire};
 use serde_json::{Map, Value};
 
 use super::{
-    ClerkClient, ClerkError, JsonBody, MetadataChanges, Page, PaginatedList, Query, UrlPath,
+    ClerkClient, ClerkError, JsonBody, MetadataChanges, Misread, Object, Page, PaginatedList,
+    Query, UrlPath, Wire,
 };
 
 /// A user's membership in an organization, as Clerk's

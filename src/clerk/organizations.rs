@@ -7,14 +7,13 @@
 //! could plausibly be missing (`slug` when slugs are off, `members_count`
 //! unless it was asked for), so a sparse answer still decodes.
 
-use super::wire::{Misread, Object, Wire};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
 use super::{
-    ClerkClient, ClerkError, DeletedObject, JsonBody, MetadataChanges, Page, PaginatedList, Query,
-    UrlPath,
+    ClerkClient, ClerkError, DeletedObject, JsonBody, MetadataChanges, Misread, Object, Page,
+    PaginatedList, Query, UrlPath, Wire,
 };
 
 /// An organization as Clerk's `Organization` schema describes it.

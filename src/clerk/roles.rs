@@ -5,10 +5,9 @@
 //! only the fields this server reads, ignores fields Clerk adds, and reads
 //! `null` as absent wherever a half-filled answer may hold one.
 
-use super::wire::{Misread, Object, Wire};
 use serde_json::Value;
 
-use super::{ClerkClient, ClerkError, Page, PaginatedList, Query, UrlPath};
+use super::{ClerkClient, ClerkError, Misread, Object, Page, PaginatedList, Query, UrlPath, Wire};
 
 /// An organization role, as Clerk's `Role` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

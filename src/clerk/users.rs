@@ -7,7 +7,6 @@
 //! lists and flags, where it does not but an old instance might send one) as
 //! absent, so that a user whose profile is half-filled still decodes.
 
-use super::wire::{Misread, Object, Wire};
 use std::borrow::Cow;
 
 use serde::de::Error as _;
@@ -17,7 +16,8 @@ use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
 use super::{
-    Answer, ClerkClient, ClerkError, DeletedObject, JsonBody, MetadataChanges, Page, Query, UrlPath,
+    Answer, ClerkClient, ClerkError, DeletedObject, JsonBody, MetadataChanges, Misread, Object,
+    Page, Query, UrlPath, Wire,
 };
 use crate::json::{Rest, ScanError, Scanner};
 

@@ -7,25 +7,32 @@
 //! "at least one of") is checked by [`Arguments::validate`] after reading,
 //! with the `check_*` functions here.
 //!
-//! Deserialization notes which argument it is reading, so a wrong value names
-//! the argument it is in (`limit: invalid type: string "x", expected u32`).
-//! Argument structs deny unknown fields, which also makes their schemas say
-//! `additionalProperties: false`.
+//! A struct reads its fields by name out of the arguments object with the
+//! shared functions of [`Given`], each for its field's type ([`Argument`]):
+//! a list of calls per struct, where a derived deserializer would be a
+//! state machine of its own in the wasm. A wrong value names the argument
+//! it is in (`limit: must be between 1 and 100 (got 0)`), and an argument
+//! the tool does not take is refused, as the struct's schema says with
+//! `additionalProperties: false`; the published schema itself is checked
+//! first (`call`), so that a misspelt name is reported as such.
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
-use serde::{forward_to_deserialize_any, Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{map, Map, Value};
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
 
 use super::ToolError;
 use crate::clerk::ids::{Checked, Form};
-use crate::text::{describe, shorten};
+use crate::text::describe;
 
-/// A tool's arguments: a serde struct whose schema is the tool's input schema.
-pub trait Arguments: DeserializeOwned + JsonSchema {
+/// A tool's arguments: a struct whose schema is the tool's input schema.
+pub trait Arguments: JsonSchema + Sized {
+    /// Reads the struct's fields out of `given`, by the names its schema
+    /// gives them.
+    fn read(given: &mut Given) -> Result<Self, ToolError>;
+
     /// Checks what the field types cannot: text lengths, list sizes,
     /// combinations of arguments.
     fn validate(&self) -> Result<(), ToolError> {
@@ -34,99 +41,201 @@ pub trait Arguments: DeserializeOwned + JsonSchema {
 
     /// Reads and checks `arguments`.
     fn parse(arguments: Map<String, Value>) -> Result<Self, ToolError> {
-        let mut failed_in = None;
-        let fields = Fields {
-            entries: arguments.into_iter(),
-            name: String::new(),
-            value: None,
-            failed_in: &mut failed_in,
-        };
-        let parsed = Self::deserialize(fields).map_err(|error| unreadable(&error, failed_in))?;
+        let mut given = Given::new(arguments);
+        let parsed = Self::read(&mut given)?;
+        given.finish()?;
         parsed.validate()?;
         Ok(parsed)
     }
 }
 
-/// The error for arguments that could not be read, naming the argument
-/// whose value failed when there is one. Kept out of line: every argument
-/// type's `parse` calls it, and it need exist only once.
-#[inline(never)]
-fn unreadable(error: &serde_json::Error, failed_in: Option<String>) -> ToolError {
-    let argument = failed_in.unwrap_or_default();
-    ToolError::invalid(&shorten(&argument, 80), shorten(&error.to_string(), 200))
+/// A value one argument (or one item of a list argument) may hold.
+pub trait Argument: Sized {
+    /// `value` as this type, or what is wrong with it, in words that follow
+    /// the argument's name.
+    fn from_value(value: Value) -> Result<Self, String>;
 }
 
-/// The arguments object as a deserializer that remembers which argument's
-/// value failed to read. Errors about the object itself (a missing or
-/// unknown argument) name no argument: their message already does.
-struct Fields<'a> {
-    entries: map::IntoIter,
-    /// The name of the argument just read.
-    name: String,
-    /// Its value, until it is read.
-    value: Option<Value>,
-    failed_in: &'a mut Option<String>,
+/// The arguments of one call, taken out by name as a struct reads them.
+pub struct Given {
+    entries: Map<String, Value>,
+    /// The names read so far, for the message about an argument that is not
+    /// one of them.
+    read: Vec<&'static str>,
 }
 
-impl Fields<'_> {
-    /// The value of the argument whose name was just read. Out of line, as
-    /// is [`Fields::failed`], so that reading a value is generic only in
-    /// the value's own type: once per argument type in the bundle.
-    #[inline(never)]
-    fn take_value(&mut self) -> Result<Value, serde_json::Error> {
-        self.value
-            .take()
-            .ok_or_else(|| de::Error::custom("an argument's value was read before its name"))
+impl Given {
+    pub fn new(entries: Map<String, Value>) -> Given {
+        Given {
+            entries,
+            read: Vec::new(),
+        }
     }
 
-    /// Notes that the value of the argument just read failed.
-    #[inline(never)]
-    fn failed(&mut self, error: serde_json::Error) -> serde_json::Error {
-        *self.failed_in = Some(std::mem::take(&mut self.name));
-        error
-    }
-}
-
-impl<'de> de::Deserializer<'de> for Fields<'_> {
-    type Error = serde_json::Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        visitor.visit_map(self)
-    }
-
-    forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf option unit unit_struct newtype_struct seq tuple
-        tuple_struct map struct enum identifier ignored_any
-    }
-}
-
-impl<'de> MapAccess<'de> for Fields<'_> {
-    type Error = serde_json::Error;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Self::Error> {
-        let Some((name, value)) = self.entries.next() else {
-            return Ok(None);
+    /// An object that is one item of a list argument, read by `read` as a
+    /// call's arguments are; what is wrong with it is said as a problem of
+    /// the list's argument.
+    pub fn read_item<T>(
+        value: Value,
+        read: fn(&mut Given) -> Result<T, ToolError>,
+    ) -> Result<T, String> {
+        let mut given = match value {
+            Value::Object(entries) => Given::new(entries),
+            other => return Err(wrong_type(&other, "an object")),
         };
-        let key = seed.deserialize(name.as_str().into_deserializer())?;
-        self.name = name;
-        self.value = Some(value);
-        Ok(Some(key))
+        let item = read(&mut given).and_then(|item| given.finish().map(|()| item));
+        item.map_err(|error| error.to_string())
     }
 
-    fn next_value_seed<V: DeserializeSeed<'de>>(
+    /// The argument `name`, or `None` when the call leaves it out (or gives
+    /// `null`).
+    pub fn optional<T: Argument>(&mut self, name: &'static str) -> Result<Option<T>, ToolError> {
+        self.read.push(name);
+        match self.entries.remove(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => T::from_value(value)
+                .map(Some)
+                .map_err(|problem| ToolError::invalid(name, problem)),
+        }
+    }
+
+    /// The argument `name`, which the call must give.
+    pub fn required<T: Argument>(&mut self, name: &'static str) -> Result<T, ToolError> {
+        self.optional(name)?
+            .ok_or_else(|| ToolError::invalid(name, "is missing: this tool needs it"))
+    }
+
+    /// The argument `name`, or `T`'s default when the call leaves it out.
+    pub fn or_default<T: Argument + Default>(
         &mut self,
-        seed: V,
-    ) -> Result<V::Value, Self::Error> {
-        let value = self.take_value()?;
-        seed.deserialize(value).map_err(|error| self.failed(error))
+        name: &'static str,
+    ) -> Result<T, ToolError> {
+        Ok(self.optional(name)?.unwrap_or_default())
     }
 
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.entries.len())
+    /// The argument `name`, or `default()` when the call leaves it out.
+    pub fn or_else<T: Argument>(
+        &mut self,
+        name: &'static str,
+        default: fn() -> T,
+    ) -> Result<T, ToolError> {
+        Ok(self.optional(name)?.unwrap_or_else(default))
+    }
+
+    /// Fails if the call gave an argument the struct did not read.
+    pub fn finish(self) -> Result<(), ToolError> {
+        match self.entries.keys().next() {
+            None => Ok(()),
+            Some(unknown) => Err(ToolError::invalid(
+                &crate::text::shorten(unknown, 80),
+                unknown_argument(&self.read),
+            )),
+        }
+    }
+}
+
+/// The problem of an argument a tool does not take, with those it does.
+#[inline(never)]
+pub fn unknown_argument(known: &[&str]) -> String {
+    if known.is_empty() {
+        return "unknown argument: this tool takes none".to_owned();
+    }
+    let names: Vec<String> = known.iter().map(|name| format!("`{name}`")).collect();
+    format!("unknown argument: this tool takes {}", names.join(", "))
+}
+
+/// What a value is, for the message that says it is not what was expected:
+/// its kind, never the value itself (a string is shown by [`describe`]).
+#[inline(never)]
+pub fn wrong_type(value: &Value, expected: &str) -> String {
+    let got = match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(_) => "a boolean".to_owned(),
+        Value::Number(number) => format!("the number {number}"),
+        Value::String(text) => format!("the string {}", describe(text)),
+        Value::Array(_) => "a list".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+    };
+    format!("must be {expected} (got {got})")
+}
+
+impl Argument for String {
+    fn from_value(value: Value) -> Result<Self, String> {
+        match value {
+            Value::String(text) => Ok(text),
+            other => Err(wrong_type(&other, "a string")),
+        }
+    }
+}
+
+impl Argument for bool {
+    fn from_value(value: Value) -> Result<Self, String> {
+        value
+            .as_bool()
+            .ok_or_else(|| wrong_type(&value, "true or false"))
+    }
+}
+
+impl Argument for u32 {
+    fn from_value(value: Value) -> Result<Self, String> {
+        value
+            .as_u64()
+            .and_then(|number| u32::try_from(number).ok())
+            .ok_or_else(|| wrong_type(&value, "a whole number from 0 to 4294967295"))
+    }
+}
+
+impl Argument for Map<String, Value> {
+    fn from_value(value: Value) -> Result<Self, String> {
+        match value {
+            Value::Object(map) => Ok(map),
+            other => Err(wrong_type(&other, "an object")),
+        }
+    }
+}
+
+impl<T: Argument> Argument for Vec<T> {
+    fn from_value(value: Value) -> Result<Self, String> {
+        match value {
+            Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    T::from_value(item).map_err(|problem| format!("item {index}: {problem}"))
+                })
+                .collect(),
+            other => Err(wrong_type(&other, "a list")),
+        }
+    }
+}
+
+impl<F: Form> Argument for Checked<F> {
+    fn from_value(value: Value) -> Result<Self, String> {
+        match value {
+            Value::String(text) => Checked::parse(&text).map_err(|error| error.to_string()),
+            other => Err(wrong_type(&other, &F::expected())),
+        }
+    }
+}
+
+/// One of the `choices`, by the name `name_of` gives it: how an argument
+/// that takes one of a few words reads it.
+pub fn one_of<T: Copy>(
+    value: Value,
+    choices: &[T],
+    name_of: fn(T) -> &'static str,
+) -> Result<T, String> {
+    let names = || {
+        let names: Vec<&str> = choices.iter().map(|choice| name_of(*choice)).collect();
+        format!("one of {}", names.join(", "))
+    };
+    match value {
+        Value::String(text) => choices
+            .iter()
+            .copied()
+            .find(|choice| name_of(*choice) == text)
+            .ok_or_else(|| format!("must be {} (got {})", names(), describe(&text))),
+        other => Err(wrong_type(&other, &names())),
     }
 }
 
@@ -237,12 +346,12 @@ impl<const MAX: u32> Default for Limit<MAX> {
     }
 }
 
-impl<'de, const MAX: u32> Deserialize<'de> for Limit<MAX> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = u32::deserialize(deserializer)?;
+impl<const MAX: u32> Argument for Limit<MAX> {
+    fn from_value(value: Value) -> Result<Self, String> {
+        let value = u32::from_value(value)?;
         match range_problem(value, 1, MAX) {
             None => Ok(Limit(value)),
-            Some(problem) => Err(de::Error::custom(problem)),
+            Some(problem) => Err(problem),
         }
     }
 }
@@ -358,8 +467,7 @@ mod tests {
     #[test]
     fn limits_are_bounded_and_twenty_unless_given() {
         assert_eq!(Limit::<100>::default().get(), 20);
-        let read =
-            |value: Value| serde_json::from_value::<Limit<100>>(value).map_err(|e| e.to_string());
+        let read = Limit::<100>::from_value;
         assert_eq!(read(serde_json::json!(100)), Ok(Limit(100)));
         assert_eq!(
             read(serde_json::json!(0)),

@@ -8,10 +8,11 @@
 //! 404 from Clerk, and a "not found" error naming both.
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 use serde_with::skip_serializing_none;
 
-use super::arguments::{check_length, Arguments, Limit};
+use super::arguments::{check_length, one_of, Argument, Arguments, Given, Limit};
 use super::call::run;
 use super::output::{items_and_page, PageInfo, Timestamp};
 use super::{Annotations, Fields, SchemaSource, ToolDefinition, ToolError};
@@ -71,11 +72,17 @@ pub static TOOLS: [ToolDefinition; 4] = [
 const PLAN_ID_PATTERN: &str = "^[A-Za-z0-9_]{1,80}$";
 
 /// Who pays for a plan.
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 enum PayerType {
     User,
     Org,
+}
+
+impl Argument for PayerType {
+    fn from_value(value: Value) -> Result<Self, String> {
+        one_of(value, &[PayerType::User, PayerType::Org], PayerType::as_str)
+    }
 }
 
 impl PayerType {
@@ -88,7 +95,7 @@ impl PayerType {
 }
 
 /// A subscription item status the filter accepts.
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 enum ItemStatus {
     Active,
@@ -96,6 +103,22 @@ enum ItemStatus {
     PastDue,
     Upcoming,
     FreeTrial,
+}
+
+impl Argument for ItemStatus {
+    fn from_value(value: Value) -> Result<Self, String> {
+        one_of(
+            value,
+            &[
+                ItemStatus::Active,
+                ItemStatus::Ended,
+                ItemStatus::PastDue,
+                ItemStatus::Upcoming,
+                ItemStatus::FreeTrial,
+            ],
+            ItemStatus::as_str,
+        )
+    }
 }
 
 impl ItemStatus {
@@ -111,7 +134,7 @@ impl ItemStatus {
 }
 
 /// Arguments of `clerk_list_billing_plans`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListPlansArgs {
     /// Only plans for this payer type. Default: both.
@@ -126,10 +149,19 @@ struct ListPlansArgs {
     _fields: Fields<Plan>,
 }
 
-impl Arguments for ListPlansArgs {}
+impl Arguments for ListPlansArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(ListPlansArgs {
+            payer_type: given.optional("payerType")?,
+            limit: given.or_default("limit")?,
+            offset: given.or_default("offset")?,
+            _fields: given.or_default("fields")?,
+        })
+    }
+}
 
 /// Arguments of `clerk_get_user_subscription`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UserSubscriptionArgs {
     user_id: UserId,
@@ -137,10 +169,17 @@ struct UserSubscriptionArgs {
     _fields: Fields<Subscription>,
 }
 
-impl Arguments for UserSubscriptionArgs {}
+impl Arguments for UserSubscriptionArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(UserSubscriptionArgs {
+            user_id: given.required("userId")?,
+            _fields: given.or_default("fields")?,
+        })
+    }
+}
 
 /// Arguments of `clerk_get_organization_subscription`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct OrganizationSubscriptionArgs {
     organization_id: OrganizationId,
@@ -148,10 +187,17 @@ struct OrganizationSubscriptionArgs {
     _fields: Fields<Subscription>,
 }
 
-impl Arguments for OrganizationSubscriptionArgs {}
+impl Arguments for OrganizationSubscriptionArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(OrganizationSubscriptionArgs {
+            organization_id: given.required("organizationId")?,
+            _fields: given.or_default("fields")?,
+        })
+    }
+}
 
 /// Arguments of `clerk_list_subscription_items`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListItemsArgs {
     status: Option<ItemStatus>,
@@ -176,6 +222,19 @@ struct ListItemsArgs {
 }
 
 impl Arguments for ListItemsArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(ListItemsArgs {
+            status: given.optional("status")?,
+            payer_type: given.optional("payerType")?,
+            plan_id: given.optional("planId")?,
+            include_free: given.or_default("includeFree")?,
+            query: given.optional("query")?,
+            limit: given.or_default("limit")?,
+            offset: given.or_default("offset")?,
+            _fields: given.or_default("fields")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         if let Some(plan_id) = &self.plan_id {
             let valid = (1..=80).contains(&plan_id.len())

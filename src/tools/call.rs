@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 
 use super::budget::{self, ResourceLink, Shape, Shaping};
 use super::question::Question;
-use super::{fields, Arguments, Caller, Selection, ToolDefinition, ToolError};
+use super::{fields, schemas, Arguments, Caller, Selection, ToolDefinition, ToolError};
 use crate::clerk::{ClerkClient, KeyError};
 
 /// What the tools of one request act through: the Clerk client of the
@@ -125,11 +125,37 @@ pub fn arguments_and_clerk<'a, A: Arguments>(
     Ok((clerk, arguments))
 }
 
+/// Refuses an argument that the tool's published input schema does not
+/// list, naming it and every argument the tool takes. Checked before the
+/// arguments are read, so that a misspelt name is reported as what it is
+/// rather than as the argument it stood for being missing.
+fn check_known_arguments(tool: &str, arguments: &Map<String, Value>) -> Result<(), ToolError> {
+    let Some(known) = schemas::arguments_of(tool) else {
+        return Ok(());
+    };
+    match arguments
+        .keys()
+        .find(|name| !known.contains_key(name.as_str()))
+    {
+        None => Ok(()),
+        Some(unknown) => {
+            let names: Vec<&str> = known.keys().map(String::as_str).collect();
+            Err(ToolError::invalid(
+                &crate::text::shorten(unknown, 80),
+                super::arguments::unknown_argument(&names),
+            ))
+        }
+    }
+}
+
 /// Runs `tool` for `call`, its output shaped by `shape`: without
 /// `privateMetadata` when it is redacted, with only the `fields` the call
 /// asks for, and within the byte budget (see [`budget`]).
 pub async fn call(tool: &ToolDefinition, call: Call<'_>, shape: Shape) -> CallResult {
     let selection = call.selection;
+    if let Err(error) = check_known_arguments(tool.name, &call.arguments) {
+        return CallResult::failed(error);
+    }
     let fields = match fields::requested(tool.name, &call.arguments) {
         Ok(fields) => fields,
         Err(error) => return CallResult::failed(error),

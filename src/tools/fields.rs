@@ -18,9 +18,10 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use super::arguments::Argument;
 use super::{schemas, ToolError};
 
 /// The argument's name.
@@ -61,10 +62,10 @@ impl<T> Fields<T> {
     }
 }
 
-impl<'de, T> Deserialize<'de> for Fields<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<T> Argument for Fields<T> {
+    fn from_value(value: Value) -> Result<Self, String> {
         Ok(Fields {
-            names: Vec::deserialize(deserializer)?,
+            names: Vec::from_value(value)?,
             item: PhantomData,
         })
     }

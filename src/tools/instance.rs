@@ -8,10 +8,11 @@
 //! effect says what they become, not what they were.
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 use serde_with::skip_serializing_none;
 
-use super::arguments::{check_any_given, check_range, Arguments};
+use super::arguments::{check_any_given, check_range, one_of, Argument, Arguments, Given};
 use super::call::run;
 use super::effects::{foresee, Effect};
 use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
@@ -71,18 +72,35 @@ pub static TOOLS: [ToolDefinition; 4] = [
 const MAX_MEMBERSHIPS: u32 = 100_000;
 
 /// A tool that takes no arguments.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct NoArgs {}
 
-impl Arguments for NoArgs {}
+impl Arguments for NoArgs {
+    fn read(_given: &mut Given) -> Result<Self, ToolError> {
+        Ok(NoArgs {})
+    }
+}
 
 /// A domain enrollment mode Clerk's update accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 enum EnrollmentMode {
     AutomaticInvitation,
     AutomaticSuggestion,
+}
+
+impl Argument for EnrollmentMode {
+    fn from_value(value: Value) -> Result<Self, String> {
+        one_of(
+            value,
+            &[
+                EnrollmentMode::AutomaticInvitation,
+                EnrollmentMode::AutomaticSuggestion,
+            ],
+            EnrollmentMode::as_str,
+        )
+    }
 }
 
 impl EnrollmentMode {
@@ -95,7 +113,7 @@ impl EnrollmentMode {
 }
 
 /// Arguments of `clerk_update_organization_settings`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateOrganizationSettingsArgs {
     /// Organizations on or off for the whole instance.
@@ -115,6 +133,17 @@ struct UpdateOrganizationSettingsArgs {
 }
 
 impl Arguments for UpdateOrganizationSettingsArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(UpdateOrganizationSettingsArgs {
+            enabled: given.optional("enabled")?,
+            max_allowed_memberships: given.optional("maxAllowedMemberships")?,
+            admin_delete_enabled: given.optional("adminDeleteEnabled")?,
+            domains_enabled: given.optional("domainsEnabled")?,
+            slug_disabled: given.optional("slugDisabled")?,
+            domains_enrollment_modes: given.optional("domainsEnrollmentModes")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         check_any_given(&[
             ("enabled", self.enabled.is_some()),
@@ -146,7 +175,7 @@ impl Arguments for UpdateOrganizationSettingsArgs {
 }
 
 /// Arguments of `clerk_update_instance_restrictions`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateRestrictionsArgs {
     /// Allowlist on: only identifiers on it may sign up (and sign in, unless exempted).
@@ -162,6 +191,17 @@ struct UpdateRestrictionsArgs {
 }
 
 impl Arguments for UpdateRestrictionsArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(UpdateRestrictionsArgs {
+            allowlist: given.optional("allowlist")?,
+            blocklist: given.optional("blocklist")?,
+            allowlist_blocklist_disabled_on_sign_in: given
+                .optional("allowlistBlocklistDisabledOnSignIn")?,
+            block_email_subaddresses: given.optional("blockEmailSubaddresses")?,
+            block_disposable_email_domains: given.optional("blockDisposableEmailDomains")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         check_any_given(&[
             ("allowlist", self.allowlist.is_some()),

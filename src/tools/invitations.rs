@@ -9,13 +9,13 @@
 //! request is built.
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
 use futures::future::LocalBoxFuture;
 
-use super::arguments::{check_bulk_count, check_range, Arguments, Limit};
+use super::arguments::{check_bulk_count, check_range, one_of, Argument, Arguments, Given, Limit};
 use super::bulk::{send_all, Batch, BulkResult, BulkSend, Keyed, Pacer};
 use super::call::run;
 use super::effects::{
@@ -85,13 +85,28 @@ const MAX_URL_CHARS: usize = 2048;
 const REDIRECT_URL_PATTERN: &str = "^https?://[^\\s/?#]+([/?#]\\S*)?$";
 
 /// An invitation's status, as Clerk's `status` filter accepts it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 enum InvitationStatus {
     Pending,
     Accepted,
     Revoked,
     Expired,
+}
+
+impl Argument for InvitationStatus {
+    fn from_value(value: Value) -> Result<Self, String> {
+        one_of(
+            value,
+            &[
+                InvitationStatus::Pending,
+                InvitationStatus::Accepted,
+                InvitationStatus::Revoked,
+                InvitationStatus::Expired,
+            ],
+            InvitationStatus::as_str,
+        )
+    }
 }
 
 impl InvitationStatus {
@@ -106,7 +121,7 @@ impl InvitationStatus {
 }
 
 /// Arguments of `clerk_list_organization_invitations`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListInvitationsArgs {
     organization_id: OrganizationId,
@@ -121,10 +136,20 @@ struct ListInvitationsArgs {
     _fields: Fields<Invitation>,
 }
 
-impl Arguments for ListInvitationsArgs {}
+impl Arguments for ListInvitationsArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(ListInvitationsArgs {
+            organization_id: given.required("organizationId")?,
+            limit: given.or_default("limit")?,
+            offset: given.or_default("offset")?,
+            status: given.optional("status")?,
+            _fields: given.or_default("fields")?,
+        })
+    }
+}
 
 /// Arguments of `clerk_create_invitation`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct CreateInvitationArgs {
     organization_id: OrganizationId,
@@ -145,6 +170,18 @@ struct CreateInvitationArgs {
 }
 
 impl Arguments for CreateInvitationArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(CreateInvitationArgs {
+            organization_id: given.required("organizationId")?,
+            email_address: given.required("emailAddress")?,
+            role: given.required("role")?,
+            inviter_user_id: given.optional("inviterUserId")?,
+            redirect_url: given.optional("redirectUrl")?,
+            public_metadata: given.optional("publicMetadata")?,
+            expires_in_days: given.optional("expiresInDays")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         if let Some(url) = &self.redirect_url {
             check_redirect_url("redirectUrl", url)?;
@@ -157,7 +194,7 @@ impl Arguments for CreateInvitationArgs {
 }
 
 /// Arguments of `clerk_bulk_invite_to_organization`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct BulkInviteArgs {
     /// The organization's ID, `org_` followed by letters and digits.
@@ -181,7 +218,7 @@ struct BulkInviteArgs {
 
 // One invitation of `clerk_bulk_invite_to_organization` (a plain comment:
 // a doc comment would be published in the schema, to no use).
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct BulkInvitation {
     /// The email address to invite.
@@ -197,7 +234,34 @@ struct BulkInvitation {
     expires_in_days: Option<u32>,
 }
 
+impl Argument for BulkInvitation {
+    fn from_value(value: Value) -> Result<Self, String> {
+        Given::read_item(value, |given| {
+            Ok(BulkInvitation {
+                email_address: given.required("emailAddress")?,
+                role: given.optional("role")?,
+                inviter_user_id: given.optional("inviterUserId")?,
+                redirect_url: given.optional("redirectUrl")?,
+                public_metadata: given.optional("publicMetadata")?,
+                expires_in_days: given.optional("expiresInDays")?,
+            })
+        })
+    }
+}
+
 impl Arguments for BulkInviteArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(BulkInviteArgs {
+            organization_id: given.required("organizationId")?,
+            invitations: given.required("invitations")?,
+            role: given.optional("role")?,
+            inviter_user_id: given.optional("inviterUserId")?,
+            redirect_url: given.optional("redirectUrl")?,
+            public_metadata: given.optional("publicMetadata")?,
+            expires_in_days: given.optional("expiresInDays")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         check_bulk_count("invitations", self.invitations.len(), "invitations")?;
         if let Some(url) = &self.redirect_url {
@@ -226,7 +290,7 @@ impl Arguments for BulkInviteArgs {
 }
 
 /// Arguments of `clerk_revoke_invitation`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RevokeInvitationArgs {
     organization_id: OrganizationId,
@@ -235,7 +299,15 @@ struct RevokeInvitationArgs {
     requesting_user_id: Option<UserId>,
 }
 
-impl Arguments for RevokeInvitationArgs {}
+impl Arguments for RevokeInvitationArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(RevokeInvitationArgs {
+            organization_id: given.required("organizationId")?,
+            invitation_id: given.required("invitationId")?,
+            requesting_user_id: given.optional("requestingUserId")?,
+        })
+    }
+}
 
 /// Fails unless `value` is an absolute `http://` or `https://` URL with a
 /// host, without spaces or control characters, of at most 2048 characters

@@ -8,8 +8,9 @@
 //! the wire type itself is never shown. IDs are checked before any path is
 //! built from them.
 
+use super::arguments::Given;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
@@ -121,7 +122,7 @@ impl OrderFields for MemberOrder {
 }
 
 /// Arguments of `clerk_list_organization_members`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListMembersArgs {
     organization_id: OrganizationId,
@@ -144,6 +145,18 @@ struct ListMembersArgs {
 }
 
 impl Arguments for ListMembersArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(ListMembersArgs {
+            organization_id: given.required("organizationId")?,
+            limit: given.or_default("limit")?,
+            offset: given.or_default("offset")?,
+            query: given.optional("query")?,
+            role: given.or_default("role")?,
+            order_by: given.optional("orderBy")?,
+            _fields: given.or_default("fields")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         if let Some(query) = &self.query {
             check_length("query", query, MAX_QUERY_CHARS)?;
@@ -153,7 +166,7 @@ impl Arguments for ListMembersArgs {
 }
 
 /// Arguments of `clerk_list_user_organizations`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListUserOrganizationsArgs {
     user_id: UserId,
@@ -166,10 +179,19 @@ struct ListUserOrganizationsArgs {
     _fields: Fields<Member>,
 }
 
-impl Arguments for ListUserOrganizationsArgs {}
+impl Arguments for ListUserOrganizationsArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(ListUserOrganizationsArgs {
+            user_id: given.required("userId")?,
+            limit: given.or_default("limit")?,
+            offset: given.or_default("offset")?,
+            _fields: given.or_default("fields")?,
+        })
+    }
+}
 
 /// Arguments of `clerk_add_member`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct AddMemberArgs {
     organization_id: OrganizationId,
@@ -178,10 +200,18 @@ struct AddMemberArgs {
     role: RoleKey,
 }
 
-impl Arguments for AddMemberArgs {}
+impl Arguments for AddMemberArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(AddMemberArgs {
+            organization_id: given.required("organizationId")?,
+            user_id: given.required("userId")?,
+            role: given.required("role")?,
+        })
+    }
+}
 
 /// Arguments of `clerk_update_member_role`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateMemberRoleArgs {
     organization_id: OrganizationId,
@@ -190,10 +220,18 @@ struct UpdateMemberRoleArgs {
     role: RoleKey,
 }
 
-impl Arguments for UpdateMemberRoleArgs {}
+impl Arguments for UpdateMemberRoleArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(UpdateMemberRoleArgs {
+            organization_id: given.required("organizationId")?,
+            user_id: given.required("userId")?,
+            role: given.required("role")?,
+        })
+    }
+}
 
 /// Arguments of `clerk_update_member_metadata`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateMemberMetadataArgs {
     organization_id: OrganizationId,
@@ -205,20 +243,36 @@ struct UpdateMemberMetadataArgs {
 }
 
 impl Arguments for UpdateMemberMetadataArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(UpdateMemberMetadataArgs {
+            organization_id: given.required("organizationId")?,
+            user_id: given.required("userId")?,
+            public_metadata: given.optional("publicMetadata")?,
+            private_metadata: given.optional("privateMetadata")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         check_metadata_given(&self.public_metadata, &self.private_metadata)
     }
 }
 
 /// Arguments of `clerk_remove_member`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RemoveMemberArgs {
     organization_id: OrganizationId,
     user_id: UserId,
 }
 
-impl Arguments for RemoveMemberArgs {}
+impl Arguments for RemoveMemberArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(RemoveMemberArgs {
+            organization_id: given.required("organizationId")?,
+            user_id: given.required("userId")?,
+        })
+    }
+}
 
 /// One page of an organization's members.
 #[derive(Debug, Serialize, JsonSchema)]

@@ -8,8 +8,9 @@
 //! [`crate::clerk::organizations`], which is never exposed directly.
 //! Memberships and invitations belong to their own modules.
 
+use super::arguments::Given;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
@@ -124,7 +125,7 @@ impl OrderFields for OrganizationOrder {
 }
 
 /// Arguments of `clerk_list_organizations`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListOrganizationsArgs {
     /// An organization ID (exact), or part of a name or slug.
@@ -150,6 +151,17 @@ fn default_true() -> bool {
 }
 
 impl Arguments for ListOrganizationsArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(ListOrganizationsArgs {
+            query: given.optional("query")?,
+            limit: given.or_default("limit")?,
+            offset: given.or_default("offset")?,
+            include_members_count: given.or_else("includeMembersCount", default_true)?,
+            order_by: given.or_else("orderBy", newest_first::<OrganizationOrder>)?,
+            _fields: given.or_default("fields")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         if let Some(query) = &self.query {
             check_length("query", query, MAX_QUERY_CHARS)?;
@@ -159,7 +171,7 @@ impl Arguments for ListOrganizationsArgs {
 }
 
 /// Arguments of `clerk_get_organization`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct GetOrganizationArgs {
     /// Organization ID; or give `slug`.
@@ -195,13 +207,21 @@ impl GetOrganizationArgs {
 }
 
 impl Arguments for GetOrganizationArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(GetOrganizationArgs {
+            organization_id: given.optional("organizationId")?,
+            slug: given.optional("slug")?,
+            _fields: given.or_default("fields")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         self.lookup().map(|_| ())
     }
 }
 
 /// Arguments of `clerk_create_organization`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct CreateOrganizationArgs {
     /// Clerk refuses URLs and HTML in it.
@@ -221,6 +241,17 @@ struct CreateOrganizationArgs {
 }
 
 impl Arguments for CreateOrganizationArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(CreateOrganizationArgs {
+            name: given.required("name")?,
+            slug: given.optional("slug")?,
+            created_by: given.optional("createdBy")?,
+            max_allowed_memberships: given.optional("maxAllowedMemberships")?,
+            public_metadata: given.optional("publicMetadata")?,
+            private_metadata: given.optional("privateMetadata")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         check_name("name", &self.name)?;
         if self.max_allowed_memberships == Some(0) {
@@ -246,7 +277,7 @@ fn check_name(argument: &str, value: &str) -> Result<(), ToolError> {
 }
 
 /// Arguments of `clerk_update_organization`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateOrganizationArgs {
     organization_id: OrganizationId,
@@ -262,6 +293,16 @@ struct UpdateOrganizationArgs {
 }
 
 impl Arguments for UpdateOrganizationArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(UpdateOrganizationArgs {
+            organization_id: given.required("organizationId")?,
+            name: given.optional("name")?,
+            slug: given.optional("slug")?,
+            max_allowed_memberships: given.optional("maxAllowedMemberships")?,
+            admin_delete_enabled: given.optional("adminDeleteEnabled")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         if let Some(name) = &self.name {
             check_name("name", name)?;
@@ -279,7 +320,7 @@ impl Arguments for UpdateOrganizationArgs {
 }
 
 /// Arguments of `clerk_update_organization_metadata`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct UpdateOrganizationMetadataArgs {
     organization_id: OrganizationId,
@@ -290,19 +331,33 @@ struct UpdateOrganizationMetadataArgs {
 }
 
 impl Arguments for UpdateOrganizationMetadataArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(UpdateOrganizationMetadataArgs {
+            organization_id: given.required("organizationId")?,
+            public_metadata: given.optional("publicMetadata")?,
+            private_metadata: given.optional("privateMetadata")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         check_metadata_given(&self.public_metadata, &self.private_metadata)
     }
 }
 
 /// Arguments of `clerk_delete_organization`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct DeleteOrganizationArgs {
     organization_id: OrganizationId,
 }
 
-impl Arguments for DeleteOrganizationArgs {}
+impl Arguments for DeleteOrganizationArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(DeleteOrganizationArgs {
+            organization_id: given.required("organizationId")?,
+        })
+    }
+}
 
 /// One page of organizations.
 #[derive(Debug, Serialize, JsonSchema)]

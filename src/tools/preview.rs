@@ -6,10 +6,11 @@
 //! itself through a [`Rehearsal`]: the tool's reads reach Clerk, its write
 //! is held back, and the preview shows that write as the tool wrote it.
 
+use super::arguments::Given;
 use std::borrow::Cow;
 
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
@@ -40,7 +41,7 @@ pub static TOOLS: [ToolDefinition; 1] = [ToolDefinition {
 }];
 
 /// Arguments of `clerk_preview`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct PreviewArgs {
     /// Write tool to preview, such as `clerk_delete_organization`.
@@ -51,7 +52,14 @@ struct PreviewArgs {
     arguments: Map<String, Value>,
 }
 
-impl Arguments for PreviewArgs {}
+impl Arguments for PreviewArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(PreviewArgs {
+            name: given.required("name")?,
+            arguments: given.or_default("arguments")?,
+        })
+    }
+}
 
 /// What a call would do.
 #[skip_serializing_none]

@@ -5,8 +5,9 @@
 //! in one shape, [`Role`], mapped once from Clerk's `Role` wire type in
 //! [`crate::clerk::roles`]; the wire type itself is never shown.
 
+use super::arguments::Given;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_with::skip_serializing_none;
 
 use super::arguments::{check_length, Arguments, Limit};
@@ -32,7 +33,7 @@ pub static TOOLS: [ToolDefinition; 1] = [ToolDefinition {
 const MAX_QUERY_CHARS: usize = 256;
 
 /// Arguments of `clerk_list_roles`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListRolesArgs {
     /// A role ID (exact), or part of a name or key.
@@ -48,6 +49,15 @@ struct ListRolesArgs {
 }
 
 impl Arguments for ListRolesArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(ListRolesArgs {
+            query: given.optional("query")?,
+            limit: given.or_default("limit")?,
+            offset: given.or_default("offset")?,
+            _fields: given.or_default("fields")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         if let Some(query) = &self.query {
             check_length("query", query, MAX_QUERY_CHARS)?;

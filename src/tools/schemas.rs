@@ -50,14 +50,27 @@ impl SchemaSource {
     }
 }
 
+/// Every tool's schemas, read from `schemas.json` once per isolate.
+fn embedded() -> &'static Map<String, Value> {
+    static SCHEMAS: OnceLock<Map<String, Value>> = OnceLock::new();
+    SCHEMAS.get_or_init(|| serde_json::from_str(EMBEDDED).unwrap_or_default())
+}
+
+/// The arguments the tool `name` takes: the `properties` of its published
+/// input schema, without the confirmation token a write tool also takes.
+pub fn arguments_of(name: &str) -> Option<&'static Map<String, Value>> {
+    embedded()
+        .get(name)?
+        .pointer("/inputSchema/properties")?
+        .as_object()
+}
+
 /// The published `inputSchema` and `outputSchema` of the tool `name`.
 /// A tool missing from `schemas.json` (which the unit tests rule out) gets
 /// schemas that say only "an object".
 pub fn of(name: &str) -> (Value, Value) {
-    static SCHEMAS: OnceLock<Map<String, Value>> = OnceLock::new();
-    let schemas = SCHEMAS.get_or_init(|| serde_json::from_str(EMBEDDED).unwrap_or_default());
     let schema = |which: &str| {
-        schemas
+        embedded()
             .get(name)
             .and_then(|tool| tool.get(which))
             .cloned()

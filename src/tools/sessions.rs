@@ -5,11 +5,11 @@
 //! shown. User and session IDs are checked before any request is built.
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
-use super::arguments::{Arguments, Limit};
+use super::arguments::{one_of, Argument, Arguments, Given, Limit};
 use super::call::run;
 use super::effects::{foresee, user_label, Effect};
 use super::error::no_session_with_id;
@@ -48,7 +48,7 @@ pub static TOOLS: [ToolDefinition; 2] = [
 
 /// A session's status, as the `status` filter of Clerk's `GET /sessions`
 /// accepts it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 enum SessionStatus {
     Active,
@@ -58,6 +58,24 @@ enum SessionStatus {
     Removed,
     Abandoned,
     Replaced,
+}
+
+impl Argument for SessionStatus {
+    fn from_value(value: Value) -> Result<Self, String> {
+        one_of(
+            value,
+            &[
+                SessionStatus::Active,
+                SessionStatus::Ended,
+                SessionStatus::Revoked,
+                SessionStatus::Expired,
+                SessionStatus::Removed,
+                SessionStatus::Abandoned,
+                SessionStatus::Replaced,
+            ],
+            SessionStatus::as_str,
+        )
+    }
 }
 
 impl SessionStatus {
@@ -75,7 +93,7 @@ impl SessionStatus {
 }
 
 /// Arguments of `clerk_list_sessions`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ListSessionsArgs {
     user_id: UserId,
@@ -90,16 +108,32 @@ struct ListSessionsArgs {
     _fields: Fields<Session>,
 }
 
-impl Arguments for ListSessionsArgs {}
+impl Arguments for ListSessionsArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(ListSessionsArgs {
+            user_id: given.required("userId")?,
+            status: given.optional("status")?,
+            limit: given.or_default("limit")?,
+            offset: given.or_default("offset")?,
+            _fields: given.or_default("fields")?,
+        })
+    }
+}
 
 /// Arguments of `clerk_revoke_session`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RevokeSessionArgs {
     session_id: SessionId,
 }
 
-impl Arguments for RevokeSessionArgs {}
+impl Arguments for RevokeSessionArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(RevokeSessionArgs {
+            session_id: given.required("sessionId")?,
+        })
+    }
+}
 
 /// One page of a user's sessions.
 #[derive(Debug, Serialize, JsonSchema)]

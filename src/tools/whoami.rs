@@ -6,8 +6,9 @@
 //! layer knows of the connection ([`Caller`]). The key itself is never
 //! shown, only its kind.
 
+use super::arguments::Given;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_with::skip_serializing_none;
 
 use super::arguments::Arguments;
@@ -36,11 +37,15 @@ pub static TOOLS: [ToolDefinition; 1] = [ToolDefinition {
 }];
 
 /// `clerk_whoami` takes no arguments.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct WhoamiArgs {}
 
-impl Arguments for WhoamiArgs {}
+impl Arguments for WhoamiArgs {
+    fn read(_given: &mut Given) -> Result<Self, ToolError> {
+        Ok(WhoamiArgs {})
+    }
+}
 
 /// The instance, the key, the caller and the policy.
 #[derive(Debug, Serialize, JsonSchema)]

@@ -5,16 +5,14 @@ use std::borrow::Cow;
 use std::fmt;
 
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use crate::clerk::ids::{EmailAddress, UserId};
 use crate::clerk::users::UserFilter;
 use crate::text::describe;
 use crate::tools::arguments::{
-    check_any_given, check_bulk_count, check_count, check_length, newest_first, Arguments, Limit,
-    OrderBy, OrderFields,
+    check_any_given, check_bulk_count, check_count, check_length, newest_first, Argument,
+    Arguments, Given, Limit, OrderBy, OrderFields,
 };
 use crate::tools::{Fields, ToolError};
 
@@ -50,7 +48,7 @@ impl OrderFields for UserOrder {
 }
 
 /// Arguments of `clerk_list_users`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ListUsersArgs {
     #[serde(default)]
@@ -77,13 +75,25 @@ pub struct ListUsersArgs {
 }
 
 impl Arguments for ListUsersArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(ListUsersArgs {
+            limit: given.or_default("limit")?,
+            offset: given.or_default("offset")?,
+            query: given.optional("query")?,
+            email_address: given.or_default("emailAddress")?,
+            user_id: given.or_default("userId")?,
+            order_by: given.or_else("orderBy", newest_first::<UserOrder>)?,
+            _fields: given.or_default("fields")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         check_user_filter(self.query.as_deref(), &self.email_address, &self.user_id)
     }
 }
 
 /// Arguments of `clerk_count_users`: the filters of `clerk_list_users`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CountUsersArgs {
     /// Search names, email addresses, phone numbers, usernames and user IDs.
@@ -100,6 +110,14 @@ pub struct CountUsersArgs {
 }
 
 impl Arguments for CountUsersArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(CountUsersArgs {
+            query: given.optional("query")?,
+            email_address: given.or_default("emailAddress")?,
+            user_id: given.or_default("userId")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         check_user_filter(self.query.as_deref(), &self.email_address, &self.user_id)
     }
@@ -138,16 +156,22 @@ pub fn user_filter(
 /// Arguments of the tools that name one user and nothing else:
 /// `clerk_ban_user`, `clerk_unban_user`,
 /// `clerk_lock_user`, `clerk_unlock_user` and `clerk_delete_user`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UserIdArgs {
     pub user_id: UserId,
 }
 
-impl Arguments for UserIdArgs {}
+impl Arguments for UserIdArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(UserIdArgs {
+            user_id: given.required("userId")?,
+        })
+    }
+}
 
 /// Arguments of `clerk_bulk_ban_users`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct BulkBanArgs {
     /// The users to ban (`user_...`), 1 to 100.
@@ -156,13 +180,19 @@ pub struct BulkBanArgs {
 }
 
 impl Arguments for BulkBanArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(BulkBanArgs {
+            user_ids: given.required("userIds")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         check_bulk_count("userIds", self.user_ids.len(), "user IDs")
     }
 }
 
 /// Arguments of `clerk_get_user`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GetUserArgs {
     pub user_id: UserId,
@@ -170,10 +200,17 @@ pub struct GetUserArgs {
     pub _fields: Fields<FullUser>,
 }
 
-impl Arguments for GetUserArgs {}
+impl Arguments for GetUserArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(GetUserArgs {
+            user_id: given.required("userId")?,
+            _fields: given.or_default("fields")?,
+        })
+    }
+}
 
 /// Arguments of `clerk_create_user`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateUserArgs {
     /// Unique in the instance; the first is primary.
@@ -209,6 +246,22 @@ pub struct CreateUserArgs {
 }
 
 impl Arguments for CreateUserArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(CreateUserArgs {
+            email_address: given.or_default("emailAddress")?,
+            phone_number: given.or_default("phoneNumber")?,
+            username: given.optional("username")?,
+            first_name: given.optional("firstName")?,
+            last_name: given.optional("lastName")?,
+            external_id: given.optional("externalId")?,
+            password: given.optional("password")?,
+            skip_password_requirement: given.optional("skipPasswordRequirement")?,
+            public_metadata: given.optional("publicMetadata")?,
+            private_metadata: given.optional("privateMetadata")?,
+            unsafe_metadata: given.optional("unsafeMetadata")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         check_count(
             "emailAddress",
@@ -309,11 +362,12 @@ impl Password {
     }
 }
 
-impl<'de> Deserialize<'de> for Password {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer)
-            .map(Password)
-            .map_err(|_| D::Error::custom("must be a string"))
+impl Argument for Password {
+    fn from_value(value: Value) -> Result<Self, String> {
+        match value {
+            Value::String(password) => Ok(Password(password)),
+            _ => Err("must be a string".to_owned()),
+        }
     }
 }
 
@@ -343,7 +397,7 @@ impl JsonSchema for Password {
 }
 
 /// Arguments of `clerk_update_user`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateUserArgs {
     pub user_id: UserId,
@@ -362,6 +416,16 @@ pub struct UpdateUserArgs {
 }
 
 impl Arguments for UpdateUserArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(UpdateUserArgs {
+            user_id: given.required("userId")?,
+            first_name: given.optional("firstName")?,
+            last_name: given.optional("lastName")?,
+            username: given.optional("username")?,
+            external_id: given.optional("externalId")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         check_profile_lengths(&[
             ("firstName", &self.first_name),
@@ -379,7 +443,7 @@ impl Arguments for UpdateUserArgs {
 }
 
 /// Arguments of `clerk_update_user_metadata`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateUserMetadataArgs {
     pub user_id: UserId,
@@ -392,6 +456,15 @@ pub struct UpdateUserMetadataArgs {
 }
 
 impl Arguments for UpdateUserMetadataArgs {
+    fn read(given: &mut Given) -> Result<Self, ToolError> {
+        Ok(UpdateUserMetadataArgs {
+            user_id: given.required("userId")?,
+            public_metadata: given.optional("publicMetadata")?,
+            private_metadata: given.optional("privateMetadata")?,
+            unsafe_metadata: given.optional("unsafeMetadata")?,
+        })
+    }
+
     fn validate(&self) -> Result<(), ToolError> {
         check_any_given(&[
             ("publicMetadata", self.public_metadata.is_some()),

@@ -522,19 +522,33 @@ fn describe_decode_error(error: &serde_json::Error) -> String {
 }
 
 /// Reads a 2xx answer's body as `T`: parsed as JSON, then read as the
-/// wire type (see [`wire`]).
+/// wire type (see [`wire`]). Only the reading is generic, so that the
+/// parsing and its errors exist once in the build.
 fn decode_body<T: Wire>(response: &Response<Vec<u8>>) -> Result<T, ClerkError> {
-    let unreadable = |detail: String| ClerkError::UnexpectedBody {
+    let value = parse_body(response)?;
+    T::read(value).map_err(|misread| unreadable_body(response, misread.to_string()))
+}
+
+/// A 2xx answer's body as JSON.
+#[inline(never)]
+fn parse_body(response: &Response<Vec<u8>>) -> Result<Value, ClerkError> {
+    json::from_bytes(response.body()).map_err(|error| {
+        unreadable_body(
+            response,
+            match error {
+                JsonError::Invalid(error) => describe_decode_error(&error),
+                not_utf8 => not_utf8.to_string(),
+            },
+        )
+    })
+}
+
+#[inline(never)]
+fn unreadable_body(response: &Response<Vec<u8>>, detail: String) -> ClerkError {
+    ClerkError::UnexpectedBody {
         status: response.status().as_u16(),
         detail,
-    };
-    let value: Value = json::from_bytes(response.body()).map_err(|error| {
-        unreadable(match error {
-            JsonError::Invalid(error) => describe_decode_error(&error),
-            not_utf8 => not_utf8.to_string(),
-        })
-    })?;
-    T::read(value).map_err(|misread| unreadable(misread.to_string()))
+    }
 }
 
 #[cfg(test)]

@@ -152,11 +152,13 @@ impl Wire for i64 {
 impl<T: Wire> Wire for Vec<T> {
     fn read(value: Value) -> Result<Self, Misread> {
         match value {
-            Value::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(index, item)| T::read(item).map_err(|error| error.at(Step::Item(index))))
-                .collect(),
+            Value::Array(items) => {
+                let mut read = Vec::with_capacity(items.len());
+                for (index, item) in items.into_iter().enumerate() {
+                    read.push(T::read(item).map_err(|error| error.at(Step::Item(index)))?);
+                }
+                Ok(read)
+            }
             _ => Err(Misread::new("is not a list")),
         }
     }

@@ -197,13 +197,13 @@ impl Argument for Map<String, Value> {
 impl<T: Argument> Argument for Vec<T> {
     fn from_value(value: Value) -> Result<Self, String> {
         match value {
-            Value::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(index, item)| {
-                    T::from_value(item).map_err(|problem| format!("item {index}: {problem}"))
-                })
-                .collect(),
+            Value::Array(items) => {
+                let mut read = Vec::with_capacity(items.len());
+                for (index, item) in items.into_iter().enumerate() {
+                    read.push(T::from_value(item).map_err(|problem| item_problem(index, problem))?);
+                }
+                Ok(read)
+            }
             other => Err(wrong_type(&other, "a list")),
         }
     }
@@ -216,6 +216,11 @@ impl<F: Form> Argument for Checked<F> {
             other => Err(wrong_type(&other, &F::expected())),
         }
     }
+}
+
+#[inline(never)]
+fn item_problem(index: usize, problem: String) -> String {
+    format!("item {index}: {problem}")
 }
 
 /// One of the `choices`, by the name `name_of` gives it: how an argument

@@ -14,7 +14,7 @@ use serde_with::skip_serializing_none;
 
 use super::arguments::{check_length, one_of, Argument, Arguments, Given, Limit};
 use super::call::run;
-use super::output::{items_and_page, PageInfo, Timestamp};
+use super::output::{items_and_page, mapped, PageInfo, Timestamp};
 use super::{Annotations, Fields, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::billing::{self as wire, SubscriptionItemFilter};
 use crate::clerk::ids::{OrganizationId, UserId};
@@ -471,12 +471,10 @@ impl From<wire::Subscription> for Subscription {
             payer_id: subscription.payer_id,
             eligible_for_free_trial: subscription.eligible_for_free_trial,
             next_payment: next_payment(subscription.next_payment),
-            items: subscription
-                .subscription_items
-                .unwrap_or_default()
-                .into_iter()
-                .map(SubscriptionItem::from)
-                .collect(),
+            items: mapped(
+                subscription.subscription_items.unwrap_or_default(),
+                SubscriptionItem::from,
+            ),
             active_at: Timestamp::from_opt(subscription.active_at),
             past_due_at: Timestamp::from_opt(subscription.past_due_at),
             created_at: Timestamp::from_opt(subscription.created_at),

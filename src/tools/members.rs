@@ -8,14 +8,13 @@
 //! the wire type itself is never shown. IDs are checked before any path is
 //! built from them.
 
-use super::arguments::Given;
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
 use super::arguments::{
-    check_count, check_length, check_metadata_given, Arguments, Limit, OrderBy, OrderFields,
+    check_count, check_length, check_metadata_given, Arguments, Given, Limit, OrderBy, OrderFields,
 };
 use super::call::run;
 use super::effects::{

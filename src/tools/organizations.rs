@@ -8,15 +8,14 @@
 //! [`crate::clerk::organizations`], which is never exposed directly.
 //! Memberships and invitations belong to their own modules.
 
-use super::arguments::Given;
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
 use super::arguments::{
-    check_any_given, check_length, check_metadata_given, newest_first, Arguments, Limit, OrderBy,
-    OrderFields,
+    check_any_given, check_length, check_metadata_given, newest_first, Arguments, Given, Limit,
+    OrderBy, OrderFields,
 };
 use super::call::{run, Asked};
 use super::effects::{

@@ -199,7 +199,17 @@ impl PageInfo {
 /// that page sits; `offset` is the one the page was asked for.
 pub fn items_and_page<W, T: From<W>>(list: PaginatedList<W>, offset: u32) -> (Vec<T>, PageInfo) {
     let page = PageInfo::new(list.total_count, list.data.len(), offset);
-    (list.data.into_iter().map(T::from).collect(), page)
+    (mapped(list.data, T::from), page)
+}
+
+/// `items`, each turned into a `B` by `convert`. A loop, where `map` and
+/// `collect` would compile into several functions for every pair of types.
+pub fn mapped<A, B>(items: Vec<A>, mut convert: impl FnMut(A) -> B) -> Vec<B> {
+    let mut converted = Vec::with_capacity(items.len());
+    for item in items {
+        converted.push(convert(item));
+    }
+    converted
 }
 
 /// The items of a list output: the one array of an object that has

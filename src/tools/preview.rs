@@ -6,7 +6,6 @@
 //! itself through a [`Rehearsal`]: the tool's reads reach Clerk, its write
 //! is held back, and the preview shows that write as the tool wrote it.
 
-use super::arguments::Given;
 use std::borrow::Cow;
 
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
@@ -15,8 +14,9 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
-use super::arguments::Arguments;
+use super::arguments::{Arguments, Given};
 use super::call::{run, Call, Outcome};
+use super::output::mapped;
 use super::{find_any, Annotations, Caller, SchemaSource, Selection, ToolDefinition, ToolError};
 use crate::clerk::{ClerkClient, HeldRequest, Rehearsal};
 use crate::text::shorten;
@@ -177,7 +177,7 @@ async fn preview(
     Ok(Preview {
         tool: tool.name,
         summary: effect.summary,
-        requests: held.into_iter().map(PreviewRequest::from).collect(),
+        requests: mapped(held, PreviewRequest::from),
         current: effect.current.map(Object),
         after: effect.after.map(Object),
         affected: (!effect.affected.is_empty()).then_some(effect.affected),

@@ -5,12 +5,11 @@
 //! in one shape, [`Role`], mapped once from Clerk's `Role` wire type in
 //! [`crate::clerk::roles`]; the wire type itself is never shown.
 
-use super::arguments::Given;
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_with::skip_serializing_none;
 
-use super::arguments::{check_length, Arguments, Limit};
+use super::arguments::{check_length, Arguments, Given, Limit};
 use super::call::run;
 use super::output::{items_and_page, PageInfo, Timestamp};
 use super::{Annotations, Fields, SchemaSource, ToolDefinition, ToolError};

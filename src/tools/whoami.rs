@@ -6,12 +6,11 @@
 //! layer knows of the connection ([`Caller`]). The key itself is never
 //! shown, only its kind.
 
-use super::arguments::Given;
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_with::skip_serializing_none;
 
-use super::arguments::Arguments;
+use super::arguments::{Arguments, Given};
 use super::call::run;
 use super::caller::{Actor, Caller, WritesWithheld};
 use super::{Annotations, SchemaSource, Selection, ToolDefinition, ToolError};

@@ -20,7 +20,7 @@ use super::bulk::{send_all, Batch, BulkResult, BulkSend, Keyed, Pacer, Stopped};
 use super::call::{run, Written};
 use super::effects::{foresee, listed_user_label};
 use super::error::no_user_with_id;
-use super::output::PageInfo;
+use super::output::{mapped, PageInfo};
 use super::{Annotations, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::ids::{EmailAddress, UserId};
 use crate::clerk::users::{self as wire, NewUser, UserAction, UserChanges};
@@ -224,7 +224,7 @@ async fn list_users(clerk: &ClerkClient<'_>, args: ListUsersArgs) -> Result<Writ
     let page = PageInfo::new(Some(total_count), users.len(), args.offset);
     let ids = users.iter().map(|user| user.id.to_string()).collect();
     let list = UserList {
-        users: users.into_iter().map(CompactUser::from).collect(),
+        users: mapped(users, CompactUser::from),
         page,
     };
     to_raw_value(&list)

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
 use crate::clerk::users::{self as wire, ListedUser, MetadataText, Verification};
-use crate::tools::output::{PageInfo, Timestamp};
+use crate::tools::output::{mapped, PageInfo, Timestamp};
 
 /// One page of users.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -186,11 +186,7 @@ impl<'a> From<ListedUser<'a>> for CompactUser<'a> {
                     .map(|e| (e.id.as_deref(), &e.email_address)),
                 user.primary_email_address_id.as_deref(),
             ),
-            email_addresses: user
-                .email_addresses
-                .into_iter()
-                .map(|e| e.email_address)
-                .collect(),
+            email_addresses: mapped(user.email_addresses, |e| e.email_address),
             phone_numbers: user.phone_numbers,
             external_accounts: user.external_accounts,
             id: user.id,
@@ -242,36 +238,25 @@ impl From<wire::User> for FullUser {
                     verified: Verification::is_verified(&phone.verification),
                 })
                 .collect(),
-            web3_wallets: user
-                .web3_wallets
-                .into_iter()
-                .map(|w| w.web3_wallet)
-                .collect(),
-            external_accounts: user
-                .external_accounts
-                .into_iter()
-                .map(|account| ExternalAccountOut {
-                    verified: Verification::is_verified(&account.verification),
-                    provider: account.provider,
-                    email_address: account.email_address,
-                    username: account.username,
-                    first_name: account.first_name,
-                    last_name: account.last_name,
-                })
-                .collect(),
+            web3_wallets: mapped(user.web3_wallets, |w| w.web3_wallet),
+            external_accounts: mapped(user.external_accounts, |account| ExternalAccountOut {
+                verified: Verification::is_verified(&account.verification),
+                provider: account.provider,
+                email_address: account.email_address,
+                username: account.username,
+                first_name: account.first_name,
+                last_name: account.last_name,
+            }),
             organization_memberships: user.organization_memberships.map(|memberships| {
-                memberships
-                    .into_iter()
-                    .map(|membership| {
-                        let organization = membership.organization.unwrap_or_default();
-                        MembershipOut {
-                            organization_id: Some(organization.id).filter(|id| !id.is_empty()),
-                            organization_name: organization.name,
-                            organization_slug: organization.slug,
-                            role: membership.role,
-                        }
-                    })
-                    .collect()
+                mapped(memberships, |membership| {
+                    let organization = membership.organization.unwrap_or_default();
+                    MembershipOut {
+                        organization_id: Some(organization.id).filter(|id| !id.is_empty()),
+                        organization_name: organization.name,
+                        organization_slug: organization.slug,
+                        role: membership.role,
+                    }
+                })
             }),
             primary_email_address,
             primary_phone_number,

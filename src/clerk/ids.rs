@@ -29,6 +29,11 @@ pub type UserId = Checked<UserIdForm>;
 pub type OrganizationId = Checked<OrganizationIdForm>;
 /// A Clerk organization invitation ID (`orginv_...`).
 pub type InvitationId = Checked<InvitationIdForm>;
+/// A Clerk application invitation ID (`inv_...`).
+pub type InstanceInvitationId = Checked<InstanceInvitationIdForm>;
+/// The ID of an allow-list or block-list identifier or of a waitlist entry,
+/// whose prefixes Clerk's spec does not give.
+pub type EntryId = Checked<EntryIdForm>;
 /// A Clerk session ID (`sess_...`).
 pub type SessionId = Checked<SessionIdForm>;
 /// An organization role key (`org:admin`, `org:billing_manager`).
@@ -235,6 +240,28 @@ id_form!(UserIdForm, "user_", "user");
 id_form!(OrganizationIdForm, "org_", "organization");
 id_form!(InvitationIdForm, "orginv_", "invitation");
 id_form!(SessionIdForm, "sess_", "session");
+id_form!(InstanceInvitationIdForm, "inv_", "application invitation");
+
+/// 1 to 96 letters, digits and `_`: any ID Clerk writes, and nothing that
+/// could change a path.
+pub enum EntryIdForm {}
+
+impl Form for EntryIdForm {
+    fn holds(value: &str) -> bool {
+        (1..=96).contains(&value.len())
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    }
+
+    fn expected() -> Cow<'static, str> {
+        "an ID as its list tool gives it: letters, digits and `_`".into()
+    }
+
+    fn schema() -> Schema {
+        json_schema!({"type": "string", "pattern": "^[A-Za-z0-9_]{1,96}$"})
+    }
+}
 
 /// `org:` followed by 1 to 64 letters, digits, `_`, `-` or `:`.
 pub enum RoleKeyForm {}
@@ -410,6 +437,18 @@ mod tests {
         );
         let not_text = serde_json::from_value::<UserId>(serde_json::json!(5));
         assert!(not_text.is_err());
+    }
+
+    #[test]
+    fn entry_and_application_invitation_ids_are_checked() {
+        assert!(InstanceInvitationId::parse("inv_2abc").is_ok());
+        assert!(InstanceInvitationId::parse("orginv_2abc").is_err());
+        for good in ["alid_2abc", "blid_9", "wle_x_1", "2abc"] {
+            assert!(EntryId::parse(good).is_ok(), "{good:?} refused");
+        }
+        for bad in ["", "alid_../x", "a/b", "a%2F", "a b", "é", &"a".repeat(97)] {
+            assert!(EntryId::parse(bad).is_err(), "{bad:?} accepted");
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! from whatever answered in Clerk's place) is an error, never a blank user
 //! or organization.
 
+pub mod access;
 pub mod billing;
 mod error;
 pub mod ids;
@@ -108,6 +109,49 @@ impl<T: Wire> Wire for PaginatedList<T> {
             data: list.required("data")?,
             total_count: list.take("total_count"),
         })
+    }
+}
+
+/// A list that Clerk answers as `{data, total_count}` when asked with
+/// `paginated=true`, while its spec documents only the bare array it
+/// answers otherwise (sessions, allow-list identifiers, application
+/// invitations): both are read.
+#[derive(Debug)]
+pub enum ListAnswer<T> {
+    Paginated(PaginatedList<T>),
+    Bare(Vec<T>),
+}
+
+impl<T> ListAnswer<T> {
+    /// The list as a page asked for with `page`. A bare array says no
+    /// total: a page shorter than the limit is the last, so the total is
+    /// known then; after a full page it stays unknown.
+    pub fn paged(self, page: &Page) -> PaginatedList<T> {
+        match self {
+            ListAnswer::Paginated(list) => list,
+            ListAnswer::Bare(data) => {
+                let total_count = (data.len() < page.limit as usize)
+                    .then(|| i64::from(page.offset).saturating_add(data.len() as i64));
+                PaginatedList { data, total_count }
+            }
+        }
+    }
+
+    /// The items, whatever the form.
+    pub fn items(self) -> Vec<T> {
+        match self {
+            ListAnswer::Paginated(list) => list.data,
+            ListAnswer::Bare(data) => data,
+        }
+    }
+}
+
+impl<T: Wire> Wire for ListAnswer<T> {
+    fn read(value: Value) -> Result<Self, Misread> {
+        match value {
+            Value::Array(_) => Vec::read(value).map(ListAnswer::Bare),
+            value => PaginatedList::read(value).map(ListAnswer::Paginated),
+        }
     }
 }
 

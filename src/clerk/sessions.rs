@@ -9,7 +9,9 @@
 
 use serde_json::{Map, Value};
 
-use super::{ClerkClient, ClerkError, Misread, Object, Page, PaginatedList, Query, UrlPath, Wire};
+use super::{
+    ClerkClient, ClerkError, ListAnswer, Misread, Object, Page, PaginatedList, Query, UrlPath, Wire,
+};
 
 /// A session as Clerk's `Session` schema describes it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -89,11 +91,7 @@ pub struct SessionFilter {
 
 impl ClerkClient<'_> {
     /// `GET /v1/sessions?user_id=...&paginated=true`: one page of a user's
-    /// sessions, newest first. Only with `paginated=true` does Clerk answer
-    /// `{data, total_count}`; its spec documents only the bare array it
-    /// answers otherwise, so that is read too. A bare array says no total:
-    /// a page shorter than the limit is the last, so the total is known
-    /// then; after a full page it stays unknown.
+    /// sessions, newest first, in either form [`ListAnswer`] reads.
     pub async fn list_sessions(
         &self,
         filter: &SessionFilter,
@@ -104,17 +102,10 @@ impl ClerkClient<'_> {
         query.push("paginated", "true");
         page.push_to(&mut query);
         query.push_opt("status", filter.status);
-        let answer: SessionPage = self
+        let answer: ListAnswer<Session> = self
             .get(&UrlPath::new().segment("sessions"), &query)
             .await?;
-        Ok(match answer {
-            SessionPage::Paginated(list) => list,
-            SessionPage::Bare(data) => {
-                let total_count = (data.len() < page.limit as usize)
-                    .then(|| i64::from(page.offset).saturating_add(data.len() as i64));
-                PaginatedList { data, total_count }
-            }
-        })
+        Ok(answer.paged(page))
     }
 
     /// `GET /v1/sessions/{session_id}`.
@@ -131,22 +122,6 @@ impl ClerkClient<'_> {
             .segment(session_id)
             .segment("revoke");
         self.post(&path, None).await
-    }
-}
-
-/// A page of `GET /v1/sessions` in either form Clerk answers it.
-#[derive(Debug)]
-enum SessionPage {
-    Paginated(PaginatedList<Session>),
-    Bare(Vec<Session>),
-}
-
-impl Wire for SessionPage {
-    fn read(value: Value) -> Result<Self, Misread> {
-        match value {
-            Value::Array(_) => Vec::read(value).map(SessionPage::Bare),
-            value => PaginatedList::read(value).map(SessionPage::Paginated),
-        }
     }
 }
 

@@ -80,9 +80,9 @@ pub static TOOLS: [ToolDefinition; 4] = [
     },
 ];
 
-const MAX_EXPIRES_IN_DAYS: u32 = 365;
+pub(super) const MAX_EXPIRES_IN_DAYS: u32 = 365;
 const MAX_URL_CHARS: usize = 2048;
-const REDIRECT_URL_PATTERN: &str = "^https?://[^\\s/?#]+([/?#]\\S*)?$";
+pub(super) const REDIRECT_URL_PATTERN: &str = "^https?://[^\\s/?#]+([/?#]\\S*)?$";
 
 /// An invitation's status, as Clerk's `status` filter accepts it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
@@ -312,7 +312,7 @@ impl Arguments for RevokeInvitationArgs {
 /// Fails unless `value` is an absolute `http://` or `https://` URL with a
 /// host, without spaces or control characters, of at most 2048 characters
 /// (see [`REDIRECT_URL_PATTERN`]).
-fn check_redirect_url(argument: &str, value: &str) -> Result<(), ToolError> {
+pub(super) fn check_redirect_url(argument: &str, value: &str) -> Result<(), ToolError> {
     let rest = value
         .strip_prefix("https://")
         .or_else(|| value.strip_prefix("http://"));
@@ -629,40 +629,57 @@ async fn bulk_invite_effect(
 ) -> Result<Effect, ToolError> {
     let organization = organization_as_it_stands(clerk, &args.organization_id).await?;
     let invitations = bulk_invitations(clerk, args);
-    let mut unique: Vec<&NewInvitation> = Vec::new();
-    for invitation in &invitations {
-        let repeat = unique.iter().any(|earlier| {
-            earlier
-                .email_address
-                .eq_ignore_ascii_case(&invitation.email_address)
-        });
-        if !repeat {
-            unique.push(invitation);
+    let (listed, unique, repeats) = listed_addresses(&invitations, |invitation| {
+        (
+            &invitation.email_address,
+            format!("<{}> as {}", invitation.email_address, invitation.role),
+        )
+    });
+    let summary = format!(
+        "Invite {} to {}: Clerk emails each a link to join. {listed}.{repeats}",
+        count(Some(unique as i64), "address", "addresses"),
+        organization_label(&organization),
+    );
+    Ok(Effect::said(summary).counting("invitations", Some(unique as i64)))
+}
+
+/// What a bulk invitation's sentence says of its items: each address once,
+/// in the order given, the first [`LISTED_INVITATIONS`] as `item` writes
+/// them and then how many more; how many addresses that is; and a sentence
+/// on the repeats the list holds (empty when none).
+pub(super) fn listed_addresses<T>(
+    items: &[T],
+    item: impl Fn(&T) -> (&str, String),
+) -> (String, usize, String) {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut listed = Vec::new();
+    for one in items {
+        let (address, label) = item(one);
+        if seen
+            .iter()
+            .any(|earlier| earlier.eq_ignore_ascii_case(address))
+        {
+            continue;
+        }
+        seen.push(address);
+        if listed.len() < LISTED_INVITATIONS {
+            listed.push(label);
         }
     }
-    let mut listed: Vec<String> = unique
-        .iter()
-        .take(LISTED_INVITATIONS)
-        .map(|invitation| format!("<{}> as {}", invitation.email_address, invitation.role))
-        .collect();
-    if unique.len() > LISTED_INVITATIONS {
-        listed.push(format!("and {} more", unique.len() - LISTED_INVITATIONS));
+    if seen.len() > LISTED_INVITATIONS {
+        listed.push(format!("and {} more", seen.len() - LISTED_INVITATIONS));
     }
-    let mut summary = format!(
-        "Invite {} to {}: Clerk emails each a link to join. {}.",
-        count(Some(unique.len() as i64), "address", "addresses"),
-        organization_label(&organization),
-        listed.join(", ")
-    );
-    let repeats = invitations.len() - unique.len();
-    if repeats > 0 {
-        summary.push_str(&format!(
+    let repeats = items.len() - seen.len();
+    let repeated = if repeats > 0 {
+        format!(
             " {} repeated in the list {} not sent again.",
             count(Some(repeats as i64), "address", "addresses"),
             if repeats == 1 { "is" } else { "are" }
-        ));
-    }
-    Ok(Effect::said(summary).counting("invitations", Some(unique.len() as i64)))
+        )
+    } else {
+        String::new()
+    };
+    (listed.join(", "), seen.len(), repeated)
 }
 
 async fn revoke_invitation_effect(

@@ -3,7 +3,7 @@
 //!
 //! A tool is one [`ToolDefinition`] in the `TOOLS` of its group's module
 //! (`organizations`, `members`, `invitations`, `users`, `sessions`,
-//! `roles`); each group is a [`Toolset`], and [`registry`] chains the
+//! `roles`, `instance`, `access`, `billing`); each group is a [`Toolset`], and [`registry`] chains the
 //! groups. A handler takes its arguments as a typed struct, whose
 //! [`schemars::JsonSchema`] derive defines the published `inputSchema`
 //! (`schemas` says how it is published), and returns a typed output whose
@@ -15,6 +15,7 @@
 //! arguments struct, an output type and a handler; `schemas` says how its
 //! schemas reach `schemas.json`.
 
+mod access;
 mod arguments;
 mod billing;
 mod budget;
@@ -136,6 +137,8 @@ static GROUPS: &[(Option<Toolset>, &[ToolDefinition])] = &[
     (Some(Toolset::Roles), &roles::TOOLS),
     #[cfg(not(without_toolset = "instance"))]
     (Some(Toolset::Instance), &instance::TOOLS),
+    #[cfg(not(without_toolset = "access"))]
+    (Some(Toolset::Access), &access::TOOLS),
     #[cfg(not(without_toolset = "billing"))]
     (Some(Toolset::Billing), &billing::TOOLS),
     (None, &preview::TOOLS),

@@ -75,7 +75,7 @@ fn delete_user(
 #[test]
 fn a_hosted_production_key_gets_only_the_read_tools() {
     let all = list(None, &hosted_with(KEY, &[]));
-    assert_eq!(all.len(), 33);
+    assert_eq!(all.len(), 46);
     let live = list(None, &hosted_with(OTHER_KEY, &[]));
     let reads: Vec<_> = all.iter().filter(|(_, read)| *read).cloned().collect();
     assert!(!reads.is_empty() && reads.len() < all.len());
@@ -119,10 +119,10 @@ fn a_public_server_holds_back_writes_from_the_production_key_a_request_brings() 
     let config = config(&[("MCP_CONFIRM", "off")]);
     assert_eq!(
         list(None, &config).len(),
-        33,
+        46,
         "no key yet: nothing to judge"
     );
-    assert_eq!(list(Some(KEY), &config).len(), 33);
+    assert_eq!(list(Some(KEY), &config).len(), 46);
     let live = list(Some(OTHER_KEY), &config);
     assert!(live.iter().all(|(_, read)| *read) && !live.is_empty());
     let clerk = FakeClerk::answering(json!({"object": "user", "id": "user_2abc", "deleted": true}));

@@ -59,7 +59,7 @@ fn call(
 fn a_read_only_token_lists_only_the_read_tools() {
     let config = hosted(&[("MCP_AUTH_TOKENS", TOKEN)]);
     let all = tools(&config, TOKEN);
-    assert_eq!(all.len(), 33);
+    assert_eq!(all.len(), 46);
     let reads: Vec<_> = all.iter().filter(|(_, read)| *read).cloned().collect();
     assert_eq!(tools(&config, READ_ONLY), reads);
 }

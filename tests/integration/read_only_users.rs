@@ -115,7 +115,7 @@ fn tool_call_result(response: &http::Response<Vec<u8>>) -> Value {
 fn a_read_only_user_by_id_lists_only_the_read_tools_and_the_prompts_they_allow() {
     let config = mixed();
     let all = tool_names(&config, ALLOWED);
-    assert_eq!(all.len(), 33);
+    assert_eq!(all.len(), 46);
     let reads = read_tools();
     assert!(!reads.is_empty() && reads.len() < all.len());
     assert_eq!(tool_names(&config, OTHER), reads);
@@ -180,7 +180,7 @@ fn a_read_only_users_write_is_refused_saying_why_and_nothing_reaches_clerk() {
 #[test]
 fn a_full_user_beside_read_only_users_is_unaffected() {
     let config = mixed();
-    assert_eq!(tool_names(&config, ALLOWED).len(), 33);
+    assert_eq!(tool_names(&config, ALLOWED).len(), 46);
     let clerk = clerk_of(ALLOWED);
     let response = send(as_user(ban(OTHER)), &config, &clerk);
     assert_eq!(response.status(), 200, "{}", body_text(&response));
@@ -260,10 +260,10 @@ fn a_remembered_decision_keeps_its_grant() {
             .map_or(0, Vec::len)
     };
     let reads = read_tools().len();
-    assert_eq!((list(&read_only), list(&full)), (reads, 33));
+    assert_eq!((list(&read_only), list(&full)), (reads, 46));
     let verified = platform.verifications.get();
     platform.now.set(NOW + 59);
-    assert_eq!((list(&read_only), list(&full)), (reads, 33));
+    assert_eq!((list(&read_only), list(&full)), (reads, 46));
     let refused = tool_call_result(&send_in(
         with_bearer(ban(ALLOWED), &read_only),
         &config,

@@ -90,7 +90,7 @@ fn tools_list_has_the_same_tools_in_the_envelope_with_caching_hints() {
     ));
     let result = &modern["result"];
     assert_eq!(result["tools"], legacy["result"]["tools"]);
-    assert_eq!(result["tools"].as_array().unwrap().len(), 33);
+    assert_eq!(result["tools"].as_array().unwrap().len(), 46);
     assert_eq!(result["resultType"], "complete");
     assert_eq!(result["ttlMs"], 300_000);
     assert_eq!(result["cacheScope"], "public");

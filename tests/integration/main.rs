@@ -6,6 +6,7 @@
 mod support;
 
 mod access;
+mod access_tools;
 mod audit;
 mod bad_input;
 mod bulk_tools;

@@ -57,12 +57,13 @@ pub enum PromptError {
 /// The longest argument value a prompt takes, in characters.
 const MAX_ARGUMENT_CHARS: usize = 10_000;
 
-static PROMPTS: [PromptDefinition; 3] = [
+static PROMPTS: [PromptDefinition; 4] = [
     PromptDefinition {
         name: "audit_organization_admins",
         title: "Audit organization admins",
         description: "Review who holds admin roles in an organization: when each last signed \
-            in, whether they use MFA, and whether they are banned or locked. Changes nothing.",
+            in, whether they use MFA, whether they are banned or locked, and whether the \
+            block-list holds their addresses. Changes nothing.",
         arguments: &[
             PromptArgument {
                 name: "organization",
@@ -79,6 +80,7 @@ static PROMPTS: [PromptDefinition; 3] = [
             "clerk_get_organization",
             "clerk_list_organization_members",
             "clerk_get_user",
+            "clerk_list_blocklist",
         ],
         render: audit_organization_admins,
     },
@@ -142,6 +144,23 @@ static PROMPTS: [PromptDefinition; 3] = [
             "clerk_create_invitation",
         ],
         render: invite_members,
+    },
+    PromptDefinition {
+        name: "review_waitlist",
+        title: "Review the waitlist",
+        description: "Summarise the pending waitlist entries and propose whom to invite and \
+            whom to reject, acting only on what you agree to.",
+        arguments: &[PromptArgument {
+            name: "criteria",
+            description: "What makes an entry worth inviting (such as company domains)",
+            required: false,
+        }],
+        tools: &[
+            "clerk_list_waitlist",
+            "clerk_invite_waitlist_entry",
+            "clerk_reject_waitlist_entry",
+        ],
+        render: review_waitlist,
     },
 ];
 
@@ -240,10 +259,12 @@ fn audit_organization_admins(arguments: &Arguments) -> String {
          3. For each of them, call clerk_get_user and note: name, primary email, last sign-in, \
          last activity, whether two-factor authentication is on, and whether they are banned \
          or locked.\n\
-         4. Answer with a table of those members, then list what needs attention: anyone who \
+         4. Read the block-list with clerk_list_blocklist (follow nextOffset) and note each of \
+         those members whose email address, or its domain, is on it.\n\
+         5. Answer with a table of those members, then list what needs attention: anyone who \
          has not signed in for 90 days, anyone without two-factor authentication, anyone \
-         banned or locked, and whether the organization depends on a single person holding \
-         {role}.\n\
+         banned, locked or blocked, and whether the organization depends on a single person \
+         holding {role}.\n\
          Suggest changes, but make none."
     )
 }
@@ -296,5 +317,22 @@ fn invite_members(arguments: &Arguments) -> String {
             .map(|email| format!("- {email}"))
             .collect::<Vec<_>>()
             .join("\n")
+    )
+}
+
+fn review_waitlist(arguments: &Arguments) -> String {
+    let criteria = arguments.get("criteria", "none given: judge by what the entries show");
+    format!(
+        "Review the Clerk waitlist with me (criteria: {criteria}). Change nothing until I \
+         agree.\n\n\
+         1. List the pending entries with clerk_list_waitlist (status pending), following \
+         nextOffset until hasMore is false.\n\
+         2. Summarise them: how many, since when, and the email domains they come from.\n\
+         3. Propose which to invite and which to reject, with a reason for each, and leave \
+         undecided the ones you cannot judge. Wait for my answer.\n\
+         4. Invite the entries I agree to with clerk_invite_waitlist_entry, and reject the \
+         ones I agree to with clerk_reject_waitlist_entry, one at a time; touch no other.\n\
+         5. Finish with a table of entry, email address and outcome (invited, rejected, left \
+         pending, or the error)."
     )
 }

@@ -139,3 +139,61 @@ fn a_prompt_whose_tools_are_hidden_is_not_offered() {
     );
     assert_eq!(answer["error"]["code"], -32602);
 }
+
+#[test]
+fn the_audit_checks_the_block_list_and_needs_it() {
+    let text = answer(
+        &public_config(),
+        &rpc(
+            "prompts/get",
+            json!({"name": "audit_organization_admins", "arguments": {"organization": "acme"}}),
+        ),
+    )["result"]["messages"][0]["content"]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(text.contains("clerk_list_blocklist"), "{text}");
+    assert!(text.contains("banned, locked or blocked"), "{text}");
+    let without_access = config(&[(
+        "MCP_TOOLSETS",
+        "organizations,members,invitations,users,sessions,roles",
+    )]);
+    assert!(!prompt_names(&without_access).contains(&"audit_organization_admins".to_owned()));
+}
+
+#[test]
+fn the_waitlist_review_proposes_first_and_acts_only_on_what_is_agreed() {
+    assert!(prompt_names(&public_config()).contains(&"review_waitlist".to_owned()));
+    let result = answer(
+        &public_config(),
+        &rpc(
+            "prompts/get",
+            json!({"name": "review_waitlist", "arguments": {"criteria": "example.com addresses"}}),
+        ),
+    )["result"]
+        .clone();
+    let text = result["messages"][0]["content"]["text"]
+        .as_str()
+        .unwrap_or_default();
+    for needle in [
+        "example.com addresses",
+        "clerk_list_waitlist (status pending)",
+        "nextOffset",
+        "Wait for my answer",
+        "clerk_invite_waitlist_entry",
+        "clerk_reject_waitlist_entry",
+        "Change nothing until I agree",
+    ] {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+    let default = answer(
+        &public_config(),
+        &rpc("prompts/get", json!({"name": "review_waitlist"})),
+    );
+    assert!(default["result"]["messages"][0]["content"]["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("criteria: none given")));
+    // Read-only: the review would write, so it is not offered.
+    let read_only = config(&[("MCP_READ_ONLY", "true")]);
+    assert!(!prompt_names(&read_only).contains(&"review_waitlist".to_owned()));
+}

@@ -120,7 +120,7 @@ fn a_read_only_user_by_id_lists_only_the_read_tools_and_the_prompts_they_allow()
     assert!(!reads.is_empty() && reads.len() < all.len());
     assert_eq!(tool_names(&config, OTHER), reads);
     assert_eq!(prompt_names(&config, OTHER), ["audit_organization_admins"]);
-    assert_eq!(prompt_names(&config, ALLOWED).len(), 3);
+    assert_eq!(prompt_names(&config, ALLOWED).len(), 4);
     let offboard = send(
         as_user(post_json(&rpc(
             "prompts/get",

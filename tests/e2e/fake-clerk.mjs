@@ -3,7 +3,9 @@
 // update, metadata, ban (one or many), unban, lock, unlock, delete, their organization memberships),
 // organizations (list, get by ID or slug, create, update, delete, metadata), their memberships
 // (list, add, role, metadata, removal) and invitations (list, create one or in bulk, revoke), the instance's
-// organization roles (list) and users' sessions (list, revoke), all held in memory. It is also
+// organization roles (list), users' sessions (list, revoke), the allow-list and block-list (list, add,
+// remove), the waitlist (list, invite, reject) and application invitations (list, create one or in
+// bulk, revoke), all held in memory. It is also
 // the instance's OAuth authorization server: the Backend API's access-token check
 // (POST /v1/oauth_applications/access_tokens/verify) for the opaque tokens it issues, and, as
 // the instance's Frontend API on the same origin, its signing keys (GET /.well-known/jwks.json,
@@ -32,8 +34,9 @@
 //   GET /__requests      every recorded request, oldest first, with the answer it got
 //   DELETE /__requests   forget them
 //   GET /__users         the users, oldest first, exactly as Clerk would render them now
-//   GET /__state         { organizations, memberships, invitations, sessions } as Clerk would
-//                        render them now (organizations with their counts), oldest first
+//   GET /__state         { organizations, memberships, invitations, sessions, allowlist, blocklist,
+//                        waitlist, applicationInvitations } as Clerk would render them now
+//                        (organizations with their counts), oldest first
 //   POST /__invitations/{id}/accept
 //                        the invitee accepts: the invitation turns `accepted` and the user
 //                        with its email address becomes a member with its role and metadata;
@@ -116,6 +119,12 @@ const LIST_SUBSCRIPTION_ITEMS_PARAMS = new Set(['paginated', 'limit', 'offset', 
 const SUBSCRIPTION_ITEM_STATUSES = new Set(['active', 'ended', 'past_due', 'upcoming', 'free_trial']);
 const PAYER_TYPES = new Set(['user', 'org']);
 const ENROLLMENT_MODES = new Set(['automatic_invitation', 'automatic_suggestion']);
+const LIST_ALLOWLIST_PARAMS = new Set(['paginated', 'limit', 'offset']);
+const LIST_WAITLIST_PARAMS = new Set(['limit', 'offset', 'query', 'status', 'order_by']);
+const WAITLIST_STATUSES = new Set(['pending', 'invited', 'completed', 'rejected']);
+const WAITLIST_ORDER_FIELDS = new Set(['created_at', 'email_address', 'invited_at']);
+const LIST_APP_INVITATIONS_PARAMS = new Set(['status', 'query', 'order_by', 'paginated', 'limit', 'offset']);
+const APP_INVITATION_ORDER_FIELDS = new Set(['created_at', 'email_address', 'expires_at']);
 
 // Query parameters Clerk accepts on each endpoint this fake serves (from the Backend API spec).
 const USER_FILTER_PARAMS = [
@@ -241,6 +250,26 @@ const BODIES = {
     notify: { type: 'boolean', nullable: true },
   },
   banUsers: { user_ids: { type: 'array', required: true } },
+  allowlistIdentifier: { identifier: { type: 'string', required: true }, notify: { type: 'boolean' } },
+  blocklistIdentifier: { identifier: { type: 'string', required: true } },
+  inviteWaitlistEntry: { ignore_existing: { type: 'boolean', nullable: true } },
+  createAppInvitation: {
+    email_address: { type: 'string', required: true },
+    expires_in_days: { type: 'integer', nullable: true, minimum: 1, maximum: 365 },
+    ignore_existing: { type: 'boolean', nullable: true },
+    notify: { type: 'boolean', nullable: true },
+    public_metadata: METADATA,
+    redirect_url: { type: 'string' },
+    template_slug: { type: 'string' },
+  },
+};
+// An item of a bulk application invitation: as one, but metadata and redirect may be null.
+BODIES.bulkAppInvitations = {
+  array: {
+    items: { ...BODIES.createAppInvitation, public_metadata: NULLABLE_METADATA, redirect_url: { type: 'string', nullable: true } },
+    minItems: 1,
+    maxItems: 10,
+  },
 };
 // The body of a bulk invitation: an array of 1 to 10 createInvitation bodies.
 BODIES.bulkInvitations = { array: { items: BODIES.createInvitation, minItems: 1, maxItems: 10 } };
@@ -811,6 +840,13 @@ function readJsonBody(raw, fields, violate) {
 // ---------------------------------------------------------------------------------------------
 // Users
 
+/** What kind of identifier a list holds: a phone number, a web3 wallet, or an email address (or domain). */
+function identifierType(value) {
+  if (/^\+\d+$/.test(value)) return 'phone_number';
+  if (/^0x[0-9a-fA-F]+$/.test(value)) return 'web3_wallet';
+  return 'email_address';
+}
+
 function primaryEmail(user) {
   return user.email_addresses.find((e) => e.id === user.primary_email_address_id)?.email_address ?? null;
 }
@@ -887,6 +923,223 @@ class FakeInstance {
       block_email_subaddresses: false, block_disposable_email_domains: false,
     };
     this.seedBilling();
+    this.seedAccess();
+  }
+
+  // Allow-list, block-list, waitlist and application invitations --------------------------------
+
+  /**
+   * Two allow-listed addresses, a blocked address and a blocked domain, five waitlist entries
+   * (three pending, one invited, one rejected) and three application invitations (pending,
+   * accepted, revoked) besides the invited entry's. Their own generator keeps the IDs of
+   * everything else as they were.
+   */
+  seedAccess() {
+    const random = generator(0xacce55);
+    const at = FIRST_CREATED_AT;
+    this.allowlist = [];
+    this.blocklist = [];
+    this.waitlist = [];
+    this.appInvitations = [];
+    const identifier = (list, prefix, value, n) => list.push({
+      id: clerkId(prefix, random), identifier: value, identifier_type: identifierType(value), created_at: at + n * HOUR, updated_at: at + n * HOUR,
+    });
+    identifier(this.allowlist, 'alid', 'partner@allowed.example', 1);
+    identifier(this.allowlist, 'alid', '+15550100123', 2);
+    identifier(this.blocklist, 'blid', 'spammer@bad.example', 1);
+    identifier(this.blocklist, 'blid', 'disposable.example', 2);
+    const invite = (email, status, n) => {
+      const invitation = {
+        id: clerkId('inv', random), email_address: email, public_metadata: {}, status, created_at: at + n * HOUR, updated_at: at + n * HOUR,
+        expires_at: at + n * HOUR + 30 * DAY,
+      };
+      this.appInvitations.push(invitation);
+      return invitation;
+    };
+    invite('friend@invited.example', 'pending', 3);
+    invite('joined@invited.example', 'accepted', 4);
+    invite('changed.mind@invited.example', 'revoked', 5);
+    const entry = (email, status, n) => {
+      const waiting = { id: clerkId('wle', random), email_address: email, status, created_at: at + n * DAY, updated_at: at + n * DAY };
+      if (status === 'invited') waiting.invitation_id = invite(email, 'pending', n * 24 + 1).id;
+      this.waitlist.push(waiting);
+    };
+    entry('early.bird@waiting.example', 'pending', 1);
+    entry('researcher@university.example', 'pending', 2);
+    entry('promo@spam.example', 'pending', 3);
+    entry('already@waiting.example', 'invited', 4);
+    entry('turned.away@waiting.example', 'rejected', 5);
+  }
+
+  renderIdentifier(kind, item) {
+    return {
+      object: `${kind}_identifier`, id: item.id, identifier: item.identifier, identifier_type: item.identifier_type,
+      instance_id: INSTANCE_IDS.development, ...(item.invitation_id ? { invitation_id: item.invitation_id } : {}),
+      created_at: item.created_at, updated_at: item.updated_at,
+    };
+  }
+
+  identifiers(kind) {
+    return kind === 'allowlist' ? this.allowlist : this.blocklist;
+  }
+
+  /** GET /v1/allowlist_identifiers: a bare array, or `{data, total_count}` with `paginated=true`. */
+  listAllowlist(params) {
+    const sorted = [...this.allowlist].sort((a, b) => b.created_at - a.created_at);
+    if (booleanParam(params, 'paginated')) return paginated(sorted, params, (i) => this.renderIdentifier('allowlist', i));
+    const { limit, offset } = paging(params);
+    return sorted.slice(offset, offset + limit).map((i) => this.renderIdentifier('allowlist', i));
+  }
+
+  /** GET /v1/blocklist_identifiers: the whole list, which takes no parameters. */
+  listBlocklist() {
+    const data = [...this.blocklist].sort((a, b) => b.created_at - a.created_at).map((i) => this.renderIdentifier('blocklist', i));
+    return { data, total_count: data.length };
+  }
+
+  /** POST /v1/{allowlist,blocklist}_identifiers: an identifier already listed is refused. */
+  addIdentifier(kind, body) {
+    const value = body.identifier.trim();
+    if (value === '') throw invalidParam('identifier', 'identifier must not be empty');
+    const list = this.identifiers(kind);
+    if (list.some((i) => i.identifier.toLowerCase() === value.toLowerCase())) {
+      throw new ClerkError(400, 'duplicate_record', 'duplicate record', `${value} is already on the ${kind}.`, 'identifier');
+    }
+    const at = this.now();
+    const item = { id: clerkId(kind === 'allowlist' ? 'alid' : 'blid', this.random), identifier: value, identifier_type: identifierType(value), created_at: at, updated_at: at };
+    if (body.notify && item.identifier_type === 'email_address') item.invitation_id = this.createAppInvitation({ email_address: value }).id;
+    list.push(item);
+    return this.renderIdentifier(kind, item);
+  }
+
+  /** DELETE /v1/{allowlist,blocklist}_identifiers/{id}. */
+  removeIdentifier(kind, id) {
+    const list = this.identifiers(kind);
+    const index = list.findIndex((i) => i.id === id);
+    if (index < 0) throw notFound(`No ${kind} identifier was found with id ${id}`);
+    list.splice(index, 1);
+    return { object: `${kind}_identifier`, id, deleted: true };
+  }
+
+  renderAppInvitation(invitation) {
+    const open = invitation.status === 'pending';
+    return {
+      object: 'invitation', id: invitation.id, email_address: invitation.email_address, public_metadata: invitation.public_metadata,
+      revoked: invitation.status === 'revoked', status: invitation.status,
+      ...(open ? { url: `https://accounts.example.com/sign-up?__clerk_ticket=${invitation.id}` } : {}),
+      expires_at: invitation.expires_at, created_at: invitation.created_at, updated_at: invitation.updated_at,
+    };
+  }
+
+  renderWaitlistEntry(entry) {
+    const invitation = this.appInvitations.find((i) => i.id === entry.invitation_id);
+    return {
+      object: 'waitlist_entry', id: entry.id, email_address: entry.email_address, status: entry.status, is_locked: false,
+      invitation: invitation ? this.renderAppInvitation(invitation) : null, created_at: entry.created_at, updated_at: entry.updated_at,
+    };
+  }
+
+  /** GET /v1/waitlist_entries: `{data, total_count}`, newest first unless `order_by` says. */
+  listWaitlist(params) {
+    const status = params.get('status');
+    if (status !== null && !WAITLIST_STATUSES.has(status)) throw invalidParam('status', `status must be one of ${[...WAITLIST_STATUSES].join(', ')}`);
+    const query = (params.get('query') ?? '').toLowerCase();
+    const entries = this.waitlist.filter((e) => (status === null || e.status === status)
+      && (query === '' || e.id.toLowerCase() === query || e.email_address.toLowerCase().includes(query)));
+    const sorted = sortBy(entries, params.get('order_by') ?? '-created_at', WAITLIST_ORDER_FIELDS, (e, field) => e[field]);
+    return paginated(sorted, params, (e) => this.renderWaitlistEntry(e));
+  }
+
+  waitlistEntry(id) {
+    const entry = this.waitlist.find((e) => e.id === id);
+    if (!entry) throw notFound(`No waitlist entry was found with id ${id}`);
+    return entry;
+  }
+
+  /** POST /v1/waitlist_entries/{id}/invite: a pending entry (or an invited one, ignoring its invitation) is invited. */
+  inviteWaitlistEntry(id, body) {
+    const entry = this.waitlistEntry(id);
+    if (!(entry.status === 'pending' || (entry.status === 'invited' && body.ignore_existing))) {
+      throw new ClerkError(409, 'conflict', 'conflict', `The waitlist entry is ${entry.status} and cannot be invited.`);
+    }
+    entry.invitation_id = this.createAppInvitation({ email_address: entry.email_address, ignore_existing: body.ignore_existing }).id;
+    Object.assign(entry, { status: 'invited', updated_at: this.now() });
+    return this.renderWaitlistEntry(entry);
+  }
+
+  /** POST /v1/waitlist_entries/{id}/reject: an entry not yet completed or rejected is rejected. */
+  rejectWaitlistEntry(id) {
+    const entry = this.waitlistEntry(id);
+    if (entry.status === 'rejected' || entry.status === 'completed') {
+      throw new ClerkError(409, 'conflict', 'conflict', `The waitlist entry is ${entry.status} and cannot be rejected.`);
+    }
+    Object.assign(entry, { status: 'rejected', updated_at: this.now() });
+    return this.renderWaitlistEntry(entry);
+  }
+
+  /** GET /v1/invitations: a bare array, or `{data, total_count}` with `paginated=true`. */
+  listAppInvitations(params) {
+    const status = params.get('status');
+    if (status !== null && !INVITATION_STATUSES.has(status)) throw invalidParam('status', `status must be one of ${[...INVITATION_STATUSES].join(', ')}`);
+    const query = (params.get('query') ?? '').toLowerCase();
+    const invitations = this.appInvitations.filter((i) => (status === null || i.status === status)
+      && (query === '' || i.id.toLowerCase() === query || i.email_address.toLowerCase().includes(query)));
+    const sorted = sortBy(invitations, params.get('order_by') ?? '-created_at', APP_INVITATION_ORDER_FIELDS, (i, field) => i[field]);
+    if (booleanParam(params, 'paginated')) return paginated(sorted, params, (i) => this.renderAppInvitation(i));
+    const { limit, offset } = paging(params);
+    return sorted.slice(offset, offset + limit).map((i) => this.renderAppInvitation(i));
+  }
+
+  /** POST /v1/invitations: refused for a user's address, or one with a pending invitation unless `ignore_existing`. */
+  createAppInvitation(body) {
+    const email = body.email_address;
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+      throw new ClerkError(422, 'form_param_format_invalid', 'is invalid', 'email_address must be a valid email address.', 'email_address');
+    }
+    const lower = email.toLowerCase();
+    if (this.users.some((u) => u.email_addresses.some((e) => e.email_address.toLowerCase() === lower))) {
+      throw new ClerkError(422, 'form_identifier_exists', 'already exists', `A user with ${email} already exists.`, 'email_address');
+    }
+    if (!body.ignore_existing && this.appInvitations.some((i) => i.status === 'pending' && i.email_address.toLowerCase() === lower)) {
+      throw new ClerkError(400, 'duplicate_record', 'duplicate invitation', `There is already a pending invitation for ${email}.`, 'email_address');
+    }
+    const at = this.now();
+    const invitation = {
+      id: clerkId('inv', this.random), email_address: email, public_metadata: body.public_metadata ?? {}, status: 'pending',
+      expires_at: at + (body.expires_in_days ?? 30) * DAY, created_at: at, updated_at: at,
+    };
+    this.appInvitations.push(invitation);
+    return this.renderAppInvitation(invitation);
+  }
+
+  /** POST /v1/invitations/bulk: all or nothing, answered as a bare array. */
+  createAppInvitations(items) {
+    const before = this.appInvitations.slice();
+    try {
+      const seen = new Set();
+      return items.map((item) => {
+        const lower = item.email_address.toLowerCase();
+        if (seen.has(lower)) {
+          throw new ClerkError(400, 'duplicate_record', 'duplicate invitation', `${item.email_address} is repeated.`, 'email_address');
+        }
+        seen.add(lower);
+        return this.createAppInvitation(item);
+      });
+    } catch (error) {
+      this.appInvitations = before;
+      throw error;
+    }
+  }
+
+  /** POST /v1/invitations/{id}/revoke: only a pending invitation can be revoked. */
+  revokeAppInvitation(id) {
+    const invitation = this.appInvitations.find((i) => i.id === id);
+    if (!invitation) throw notFound(`No invitation was found with id ${id}`);
+    if (invitation.status !== 'pending') {
+      throw new ClerkError(400, 'invitation_not_pending', 'invitation is not pending', `Only pending invitations can be revoked; this one is ${invitation.status}.`);
+    }
+    Object.assign(invitation, { status: 'revoked', updated_at: this.now() });
+    return this.renderAppInvitation(invitation);
   }
 
   // Instance settings ---------------------------------------------------------------------------
@@ -1717,6 +1970,10 @@ class FakeInstance {
       memberships: this.memberships.map((m) => this.renderMembership(m)),
       invitations: this.invitations.map((i) => this.renderInvitation(i)),
       sessions: structuredClone(this.sessions),
+      allowlist: this.allowlist.map((i) => this.renderIdentifier('allowlist', i)),
+      blocklist: this.blocklist.map((i) => this.renderIdentifier('blocklist', i)),
+      waitlist: this.waitlist.map((e) => this.renderWaitlistEntry(e)),
+      applicationInvitations: this.appInvitations.map((i) => this.renderAppInvitation(i)),
     };
   }
 }
@@ -1738,6 +1995,21 @@ const ENDPOINTS = [
   ['GET', '/v1/billing/subscription_items', LIST_SUBSCRIPTION_ITEMS_PARAMS, null, (c) => c.instance.listSubscriptionItems(c.params)],
   ['GET', '/v1/users/:user/billing/subscription', [], null, (c) => c.instance.subscriptionOf('user_id', c.user)],
   ['GET', '/v1/organizations/:organization/billing/subscription', [], null, (c) => c.instance.subscriptionOf('organization_id', c.organization)],
+  ['GET', '/v1/allowlist_identifiers', LIST_ALLOWLIST_PARAMS, null, (c) => c.instance.listAllowlist(c.params)],
+  ['POST', '/v1/allowlist_identifiers', [], BODIES.allowlistIdentifier, (c) => c.instance.addIdentifier('allowlist', c.body)],
+  ['DELETE', '/v1/allowlist_identifiers/:identifier', [], null, (c) => c.instance.removeIdentifier('allowlist', c.identifier)],
+  ['GET', '/v1/blocklist_identifiers', [], null, (c) => c.instance.listBlocklist()],
+  ['POST', '/v1/blocklist_identifiers', [], BODIES.blocklistIdentifier, (c) => c.instance.addIdentifier('blocklist', c.body)],
+  ['DELETE', '/v1/blocklist_identifiers/:identifier', [], null, (c) => c.instance.removeIdentifier('blocklist', c.identifier)],
+  ['GET', '/v1/waitlist_entries', LIST_WAITLIST_PARAMS, null, (c) => c.instance.listWaitlist(c.params)],
+  // The spec makes this body optional: it is sent only to set ignore_existing.
+  ['POST', '/v1/waitlist_entries/:entry/invite', [], { ...BODIES.inviteWaitlistEntry, optional: true },
+    (c) => c.instance.inviteWaitlistEntry(c.entry, c.body)],
+  ['POST', '/v1/waitlist_entries/:entry/reject', [], null, (c) => c.instance.rejectWaitlistEntry(c.entry)],
+  ['GET', '/v1/invitations', LIST_APP_INVITATIONS_PARAMS, null, (c) => c.instance.listAppInvitations(c.params)],
+  ['POST', '/v1/invitations', [], BODIES.createAppInvitation, (c) => c.instance.createAppInvitation(c.body)],
+  ['POST', '/v1/invitations/bulk', [], BODIES.bulkAppInvitations, (c) => c.instance.createAppInvitations(c.body)],
+  ['POST', '/v1/invitations/:invitation/revoke', [], null, (c) => c.instance.revokeAppInvitation(c.invitation)],
   ['GET', '/v1/users', LIST_USERS_PARAMS, null, (c) => c.instance.listUsers(c.params)],
   ['GET', '/v1/users/count', COUNT_USERS_PARAMS, null, (c) => c.instance.countUsers(c.params)],
   ['GET', '/v1/users/:user', [], null, (c) => c.instance.user(c.user)],

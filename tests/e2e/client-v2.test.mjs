@@ -61,7 +61,7 @@ for (const mode of modes()) {
       assert.ok(client.getDiscoverResult()?.supportedVersions?.includes(MODERN), 'server/discover offers 2026-07-28');
     });
 
-    it('lists the thirty-three tools, each with an output schema, and the prompts', async () => {
+    it('lists the forty-six tools, each with an output schema, and the prompts', async () => {
       const { tools } = await client.listTools();
       assert.deepEqual(tools.map((tool) => tool.name).sort(), TOOL_NAMES);
       for (const tool of tools) assert.equal(tool.outputSchema?.type, 'object', `${tool.name} has an outputSchema`);

@@ -155,7 +155,7 @@ describe('the 2026-07-28 era', () => {
     delete headers['x-clerk-secret-key'];
     const { result } = await (await post(hostedMcp, modern('tools/list'), headers)).json();
     assert.equal(result.cacheScope, 'private');
-    assert.equal(result.tools.length, 33);
+    assert.equal(result.tools.length, 46);
   });
 
   const refusals = [

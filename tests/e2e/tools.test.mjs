@@ -1,5 +1,5 @@
 // The tools through the official TypeScript MCP client, in both modes: that tools/list shows the
-// thirty-three tools of the tool contract with their arguments, bounds and annotations, and, for the
+// forty-six tools of the default toolsets with their arguments, bounds and annotations, and, for the
 // user tools, what the user gets back and exactly which Clerk requests (path, query, key,
 // headers) each call caused. behaviour.test.mjs drives the organization tools.
 
@@ -78,6 +78,23 @@ const CONTRACT = {
   clerk_list_sessions: { args: ['fields', 'limit', 'offset', 'status', 'userId'], required: ['userId'], kind: 'RO' },
   clerk_revoke_session: { args: ['sessionId'], required: ['sessionId'], kind: 'D+I' },
   clerk_list_roles: { args: ['fields', 'limit', 'offset', 'query'], required: [], kind: 'RO' },
+  clerk_list_allowlist: { args: ['fields', 'limit', 'offset'], required: [], kind: 'RO' },
+  clerk_add_to_allowlist: { args: ['identifier', 'notify'], required: ['identifier'], kind: 'W' },
+  clerk_remove_from_allowlist: { args: ['identifierId'], required: ['identifierId'], kind: 'D+I' },
+  clerk_list_blocklist: { args: ['fields', 'limit', 'offset'], required: [], kind: 'RO' },
+  clerk_add_to_blocklist: { args: ['identifier'], required: ['identifier'], kind: 'W' },
+  clerk_remove_from_blocklist: { args: ['identifierId'], required: ['identifierId'], kind: 'D+I' },
+  clerk_list_waitlist: { args: ['fields', 'limit', 'offset', 'query', 'status'], required: [], kind: 'RO' },
+  clerk_invite_waitlist_entry: { args: ['ignoreExisting', 'waitlistEntryId'], required: ['waitlistEntryId'], kind: 'W' },
+  clerk_reject_waitlist_entry: { args: ['waitlistEntryId'], required: ['waitlistEntryId'], kind: 'D' },
+  clerk_list_instance_invitations: { args: ['fields', 'limit', 'offset', 'query', 'status'], required: [], kind: 'RO' },
+  clerk_create_instance_invitation: {
+    args: ['emailAddress', 'expiresInDays', 'ignoreExisting', 'notify', 'publicMetadata', 'redirectUrl'], required: ['emailAddress'], kind: 'W',
+  },
+  clerk_bulk_invite_to_instance: {
+    args: ['emailAddresses', 'expiresInDays', 'ignoreExisting', 'notify', 'publicMetadata', 'redirectUrl'], required: ['emailAddresses'], kind: 'W',
+  },
+  clerk_revoke_instance_invitation: { args: ['invitationId'], required: ['invitationId'], kind: 'D+I' },
 };
 const HINTS = {
   RO: { readOnlyHint: true, openWorldHint: true },
@@ -114,7 +131,7 @@ for (const mode of modes()) {
     });
     after(() => session?.close());
 
-    it('lists the thirty-three tools of the contract with their arguments, schemas and hints', () => {
+    it('lists the forty-six tools of the contract with their arguments, schemas and hints', () => {
       assert.deepEqual(Object.keys(CONTRACT).sort(), TOOL_NAMES);
       const byName = Object.fromEntries(session.tools.map((tool) => [tool.name, tool]));
       assert.deepEqual(Object.keys(byName).sort(), TOOL_NAMES);

@@ -14,6 +14,10 @@ export const USER = 'user_2bDCkQ7kQeP7nnQg6S8rPzJdGvU';
 const OTHER_USER = 'user_2bDCkRjTm3mWxT9Tq1sLtSJzD6e';
 const INVITATION = 'orginv_2bDCkSx9fQ1tPzJdGvUrQ7kQeP7';
 const SESSION = 'sess_2bDCkTm3mWxT9Tq1sLtSJzD6eQa';
+const ALLOWED = 'alid_2bDCkUq8rPzJdGvUrQ7kQeP7nnQ';
+const BLOCKED = 'blid_2bDCkVx9fQ1tPzJdGvUrQ7kQeP7';
+const WAITING = 'wle_2bDCkWm3mWxT9Tq1sLtSJzD6eQa';
+const APP_INVITATION = 'inv_2bDCkXq8rPzJdGvUrQ7kQeP7nnQ';
 const NESTED = { plan: 'pro', limits: { seats: 10, projects: null }, tags: ['a', 'b'], removed: null, deep: { a: { b: { c: 1 } } } };
 
 // The spec operation(s) each tool is for, and the arguments to call it with.
@@ -169,6 +173,43 @@ export const CALLS = {
   clerk_list_billing_plans: [['GetCommercePlanList'], [{}, { payerType: 'user', limit: 100, offset: 10 }, { payerType: 'org' }]],
   clerk_get_user_subscription: [['GetUserBillingSubscription'], [{ userId: USER }]],
   clerk_get_organization_subscription: [['GetOrganizationBillingSubscription'], [{ organizationId: ORG }]],
+  clerk_list_allowlist: [['ListAllowlistIdentifiers'], [{}, { limit: 100, offset: 40 }, { limit: 1, fields: ['identifier'] }]],
+  clerk_add_to_allowlist: [['CreateAllowlistIdentifier'], [
+    { identifier: 'ada@example.com' }, { identifier: '+15550100001', notify: true }, { identifier: '0x52908400098527886E0F7030069857D2E4169EE7', notify: false },
+  ]],
+  clerk_remove_from_allowlist: [['DeleteAllowlistIdentifier'], [{ identifierId: ALLOWED }]],
+  clerk_list_blocklist: [['ListBlocklistIdentifiers'], [{}, { limit: 1, offset: 1 }, { limit: 100, offset: 500 }]],
+  clerk_add_to_blocklist: [['CreateBlocklistIdentifier'], [{ identifier: 'spam.example' }, { identifier: 'first.last+tag@example.co.uk' }]],
+  clerk_remove_from_blocklist: [['DeleteBlocklistIdentifier'], [{ identifierId: BLOCKED }]],
+  clerk_list_waitlist: [['ListWaitlistEntries'], [
+    {},
+    ...['pending', 'invited', 'completed', 'rejected'].map((status) => ({ status })),
+    { query: 'ada & co +1', limit: 100, offset: 20 },
+    { query: WAITING, limit: 1, fields: ['emailAddress', 'status'] },
+  ]],
+  clerk_invite_waitlist_entry: [['InviteWaitlistEntry'], [{ waitlistEntryId: WAITING }, { waitlistEntryId: WAITING, ignoreExisting: true }]],
+  clerk_reject_waitlist_entry: [['RejectWaitlistEntry'], [{ waitlistEntryId: WAITING }]],
+  clerk_list_instance_invitations: [['ListInvitations'], [
+    {},
+    ...['pending', 'accepted', 'revoked', 'expired'].map((status) => ({ status })),
+    { query: 'ada@example.com', limit: 100, offset: 3 },
+  ]],
+  clerk_create_instance_invitation: [['CreateInvitation'], [
+    { emailAddress: 'new.user@example.com' },
+    {
+      emailAddress: 'first.last+tag@example.co.uk', redirectUrl: 'https://app.example.com/welcome?from=invite', publicMetadata: NESTED,
+      expiresInDays: 365, notify: false, ignoreExisting: true,
+    },
+    { emailAddress: 'short@example.com', expiresInDays: 1, publicMetadata: {} },
+  ]],
+  clerk_bulk_invite_to_instance: [['CreateBulkInvitations'], [
+    { emailAddresses: ['new.user@example.com'] },
+    {
+      emailAddresses: [...Array.from({ length: 11 }, (_, n) => `person${n}@example.com`), 'PERSON0@example.com'],
+      redirectUrl: 'https://app.example.com/join', publicMetadata: NESTED, expiresInDays: 3, notify: false, ignoreExisting: true,
+    },
+  ]],
+  clerk_revoke_instance_invitation: [['RevokeInvitation'], [{ invitationId: APP_INVITATION }]],
   clerk_list_subscription_items: [['GetCommerceSubscriptionItemList'], [
     {},
     ...['active', 'ended', 'past_due', 'upcoming', 'free_trial'].map((status) => ({ status })),
@@ -182,7 +223,10 @@ export const WRITES = ['clerk_create_organization', 'clerk_update_organization',
   'clerk_delete_organization', 'clerk_add_member', 'clerk_update_member_role', 'clerk_update_member_metadata',
   'clerk_remove_member', 'clerk_create_invitation', 'clerk_bulk_invite_to_organization', 'clerk_revoke_invitation', 'clerk_create_user', 'clerk_update_user',
   'clerk_update_user_metadata', 'clerk_ban_user', 'clerk_bulk_ban_users', 'clerk_unban_user', 'clerk_lock_user', 'clerk_unlock_user',
-  'clerk_delete_user', 'clerk_revoke_session', 'clerk_update_organization_settings', 'clerk_update_instance_restrictions'];
+  'clerk_delete_user', 'clerk_revoke_session', 'clerk_update_organization_settings', 'clerk_update_instance_restrictions',
+  'clerk_add_to_allowlist', 'clerk_remove_from_allowlist', 'clerk_add_to_blocklist', 'clerk_remove_from_blocklist',
+  'clerk_invite_waitlist_entry', 'clerk_reject_waitlist_entry', 'clerk_create_instance_invitation', 'clerk_bulk_invite_to_instance',
+  'clerk_revoke_instance_invitation'];
 
 /** The contract worker's MCP URL, naming every toolset: the opt-in ones (instance, billing) too. */
 export function everyToolset(url) {
@@ -234,21 +278,24 @@ export async function callAndJudge(client, validators, tool, args) {
 const NOT_A_MEMBER = /^tool error: Invalid argument `userId`: user user_\w+ is not a member of organization org_\w+\. Nothing was sent to Clerk\.$/;
 // A bulk call in which every item fails for a reason the answer gives: the users the spec's
 // examples (and random data) hold never carry the IDs asked for, so a bulk ban finds none of
-// them and sends nothing; an invitation batch's answer holds invitations of other addresses, so
-// no address asked for is shown as invited. Each item must fail for that reason (or repeat an
+// them and sends nothing; an invitation batch's answer (to an organization or to the
+// application) holds invitations of other addresses, so no address asked for is shown as
+// invited. Each item must fail for that reason (or repeat an
 // earlier one), never another.
 const noItemSucceeded = (reason) => new RegExp(
   '^tool error: No item succeeded: \\d+ failed, 0 not attempted\\. Each item\'s result: \\{"results":\\['
   + `(\\{"input":"[^"]+","status":"failed","error":"(${reason}|repeats item \\d+ of the list [^"]*)"\\},?)+\\]`,
 );
 const NO_SUCH_USERS = noItemSucceeded('Not found: no user with ID user_\\w+: not sent');
-const NOT_IN_THE_ANSWER = noItemSucceeded("Clerk's answer held no invitation for this address, though it may have sent one: "
-  + 'check clerk_list_organization_invitations before inviting it again');
+const notInTheAnswer = (list) => noItemSucceeded("Clerk's answer held no invitation for this address, though it may have sent one: "
+  + `check ${list} before inviting it again`);
+const NOT_IN_THE_ANSWER = notInTheAnswer('clerk_list_organization_invitations');
 export const JUSTIFIED_REFUSALS = new Map([
   ...['clerk_update_member_role', 'clerk_update_member_metadata', 'clerk_remove_member'].map((tool) => [`clerk_preview ${tool}`, NOT_A_MEMBER]),
   ['clerk_bulk_ban_users', NO_SUCH_USERS],
   ['clerk_preview clerk_bulk_ban_users', NO_SUCH_USERS],
   ['clerk_bulk_invite_to_organization', NOT_IN_THE_ANSWER],
+  ['clerk_bulk_invite_to_instance', notInTheAnswer('clerk_list_instance_invitations')],
 ]);
 
 /** Whether `judged` (of callAndJudge) passes for the call named `label`: ok, or refused as justified. */

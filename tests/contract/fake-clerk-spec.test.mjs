@@ -1,5 +1,6 @@
 // The fake Clerk's answers against Clerk's own Backend API spec: every endpoint the fake serves
-// (the session list with `paginated=true` only for its request, the spec knowing only its array),
+// (the session, allow-list and application invitation lists with `paginated=true` only for their
+// request, the spec knowing only their array),
 // success and failure, goes through `prism proxy`, which forwards to a fresh fake Clerk and
 // reports in `sl-violations` each way the request or the answer breaks the spec. An answer
 // that breaks it means the end-to-end tests would be testing the worker against a Clerk that
@@ -223,6 +224,62 @@ describe('the fake Clerk\'s answers follow Clerk\'s Backend API spec (Prism prox
     const pending = seeded.invitations.find((i) => i.organization_id === organization.id && i.status === 'pending');
     await conforms('POST', `/v1/organizations/${organization.id}/invitations/${pending.id}/revoke`, 200);
     await answerConforms('POST', `/v1/organizations/${organization.id}/invitations/${pending.id}/revoke`, 400, { requesting_user_id: users[0].id });
+  });
+
+  it('the allow-list, block-list, waitlist and application invitations', async () => {
+    /** A list asked for with `paginated=true`: the spec knows only its array, so only the request is checked. */
+    const paginatedPage = async (path) => {
+      const page = await viaPrism('GET', path);
+      assert.equal(page.status, 200, path);
+      assert.deepEqual(page.violations.filter((v) => v.startsWith('request')), [], path);
+      assert.ok(Array.isArray(page.body.data), path);
+      return page.body;
+    };
+    for (const query of ['', '?limit=1&offset=1']) await conforms('GET', `/v1/allowlist_identifiers${query}`, 200);
+    await paginatedPage('/v1/allowlist_identifiers?paginated=true&limit=500&offset=0');
+    const allowed = await conforms('POST', '/v1/allowlist_identifiers', 200, { identifier: 'spec.allowed@example.org', notify: true });
+    await conforms('POST', '/v1/allowlist_identifiers', 200, { identifier: '+15550109876' });
+    await answerConforms('POST', '/v1/allowlist_identifiers', 400, { identifier: 'spec.allowed@example.org' });
+    await conforms('DELETE', `/v1/allowlist_identifiers/${allowed.id}`, 200);
+    await answerConforms('DELETE', `/v1/allowlist_identifiers/${allowed.id}`, 404);
+
+    await conforms('GET', '/v1/blocklist_identifiers', 200);
+    const blocked = await conforms('POST', '/v1/blocklist_identifiers', 200, { identifier: 'spec-blocked.example' });
+    await answerConforms('POST', '/v1/blocklist_identifiers', 400, { identifier: 'spec-blocked.example' });
+    await conforms('DELETE', `/v1/blocklist_identifiers/${blocked.id}`, 200);
+    await answerConforms('DELETE', `/v1/blocklist_identifiers/${blocked.id}`, 404);
+
+    for (const query of ['', '?status=pending', '?status=invited&limit=1', '?status=rejected', '?query=waiting&limit=5&offset=0', '?order_by=%2Bemail_address']) {
+      await conforms('GET', `/v1/waitlist_entries${query}`, 200);
+    }
+    const { data: [first, second] } = await conforms('GET', '/v1/waitlist_entries?status=pending', 200);
+    const invited = await conforms('POST', `/v1/waitlist_entries/${first.id}/invite`, 200);
+    assert.equal(invited.invitation.status, 'pending');
+    await answerConforms('POST', `/v1/waitlist_entries/${first.id}/invite`, 409, { ignore_existing: false });
+    await conforms('POST', `/v1/waitlist_entries/${first.id}/invite`, 200, { ignore_existing: true });
+    await conforms('POST', `/v1/waitlist_entries/${second.id}/reject`, 200);
+    await answerConforms('POST', `/v1/waitlist_entries/${second.id}/reject`, 409);
+    await answerConforms('POST', '/v1/waitlist_entries/wle_2NoSuchEntry0000000000000/reject', 404);
+
+    for (const query of ['', '?status=pending', '?status=accepted', '?status=revoked', '?status=expired', '?query=invited&limit=1&offset=1']) {
+      await conforms('GET', `/v1/invitations${query}`, 200);
+    }
+    await paginatedPage('/v1/invitations?status=pending&query=friend&paginated=true&limit=1&offset=0');
+    const invitation = await conforms('POST', '/v1/invitations', 200, {
+      email_address: 'spec.invitee@example.org', expires_in_days: 3, notify: false, public_metadata: { via: 'spec' },
+      redirect_url: 'https://app.example.com/welcome',
+    });
+    await answerConforms('POST', '/v1/invitations', 400, { email_address: 'spec.invitee@example.org' });
+    await conforms('POST', '/v1/invitations', 200, { email_address: 'spec.invitee@example.org', ignore_existing: true });
+    await answerConforms('POST', '/v1/invitations', 422, { email_address: users[0].email_addresses[0].email_address });
+    const bulk = await conforms('POST', '/v1/invitations/bulk', 200, [
+      { email_address: 'spec.bulk1@example.org', notify: false }, { email_address: 'spec.bulk2@example.org', public_metadata: null, redirect_url: null },
+    ]);
+    assert.equal(bulk.length, 2);
+    await answerConforms('POST', '/v1/invitations/bulk', 400, [{ email_address: 'spec.bulk3@example.org' }, { email_address: 'spec.bulk1@example.org' }]);
+    await conforms('POST', `/v1/invitations/${invitation.id}/revoke`, 200);
+    await answerConforms('POST', `/v1/invitations/${invitation.id}/revoke`, 400);
+    await answerConforms('POST', '/v1/invitations/inv_2NoSuchInvitation000000000/revoke', 404);
   });
 
   it('OAuth access-token checks: active, expired, revoked and unknown tokens', async () => {

@@ -217,7 +217,7 @@ impl ClerkClient<'_> {
     ) -> Result<WaitlistEntry, ClerkError> {
         let path = waitlist_path().segment(id).segment(action);
         let body = ignore_existing
-            .map(|ignore| JsonBody::of(&serde_json::json!({ "ignore_existing": ignore })));
+            .map(|ignore| JsonBody(format!("{{\"ignore_existing\":{ignore}}}").into_bytes()));
         self.post(&path, body.as_ref()).await
     }
 

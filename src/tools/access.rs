@@ -23,7 +23,7 @@ use super::arguments::{
     check_bulk_count, check_length, check_range, one_of, Argument, Arguments, Given, Limit,
 };
 use super::bulk::{send_all, Batch, BulkResult, BulkSend, Keyed, Pacer};
-use super::call::run;
+use super::call::{run, Call, Outcome};
 use super::effects::{count, foresee, Effect};
 use super::invitations::{
     check_redirect_url, listed_addresses, MAX_EXPIRES_IN_DAYS, REDIRECT_URL_PATTERN,
@@ -45,11 +45,7 @@ pub static TOOLS: [ToolDefinition; 13] = [
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<ListIdentifiersArgs>(),
         output_schema: SchemaSource::output::<IdentifierPage>(),
-        handler: |call| {
-            run(call, |clerk, args| {
-                list_identifiers(clerk, IdentifierList::Allow, args)
-            })
-        },
+        handler: |call| list_identifiers_tool(call, IdentifierList::Allow),
         effect: None,
     },
     ToolDefinition {
@@ -71,16 +67,8 @@ pub static TOOLS: [ToolDefinition; 13] = [
         annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
         input_schema: SchemaSource::input::<RemoveIdentifierArgs>(),
         output_schema: SchemaSource::output::<Removed>(),
-        handler: |call| {
-            run(call, |clerk, args| {
-                remove_identifier(clerk, IdentifierList::Allow, args)
-            })
-        },
-        effect: Some(|call| {
-            foresee(call, |clerk, args| {
-                remove_identifier_effect(clerk, IdentifierList::Allow, args)
-            })
-        }),
+        handler: |call| remove_identifier_tool(call, IdentifierList::Allow),
+        effect: Some(|call| remove_identifier_describer(call, IdentifierList::Allow)),
     },
     ToolDefinition {
         name: "clerk_list_blocklist",
@@ -90,11 +78,7 @@ pub static TOOLS: [ToolDefinition; 13] = [
         annotations: Annotations::READ_ONLY,
         input_schema: SchemaSource::input::<ListIdentifiersArgs>(),
         output_schema: SchemaSource::output::<IdentifierPage>(),
-        handler: |call| {
-            run(call, |clerk, args| {
-                list_identifiers(clerk, IdentifierList::Block, args)
-            })
-        },
+        handler: |call| list_identifiers_tool(call, IdentifierList::Block),
         effect: None,
     },
     ToolDefinition {
@@ -116,16 +100,8 @@ pub static TOOLS: [ToolDefinition; 13] = [
         annotations: Annotations::DESTRUCTIVE_IDEMPOTENT,
         input_schema: SchemaSource::input::<RemoveIdentifierArgs>(),
         output_schema: SchemaSource::output::<Removed>(),
-        handler: |call| {
-            run(call, |clerk, args| {
-                remove_identifier(clerk, IdentifierList::Block, args)
-            })
-        },
-        effect: Some(|call| {
-            foresee(call, |clerk, args| {
-                remove_identifier_effect(clerk, IdentifierList::Block, args)
-            })
-        }),
+        handler: |call| remove_identifier_tool(call, IdentifierList::Block),
+        effect: Some(|call| remove_identifier_describer(call, IdentifierList::Block)),
     },
     ToolDefinition {
         name: "clerk_list_waitlist",
@@ -732,6 +708,32 @@ impl Keyed for InvitedToInstance {
     }
 }
 
+// The tools of both lists share one runner each: the list is a value, so
+// that the runner's code exists once for the two tools.
+
+fn list_identifiers_tool(
+    call: Call<'_>,
+    list: IdentifierList,
+) -> LocalBoxFuture<'_, Result<Outcome, ToolError>> {
+    run(call, move |clerk, args| list_identifiers(clerk, list, args))
+}
+
+fn remove_identifier_tool(
+    call: Call<'_>,
+    list: IdentifierList,
+) -> LocalBoxFuture<'_, Result<Outcome, ToolError>> {
+    run(call, move |clerk, args| remove_identifier(clerk, list, args))
+}
+
+fn remove_identifier_describer(
+    call: Call<'_>,
+    list: IdentifierList,
+) -> LocalBoxFuture<'_, Result<Effect, ToolError>> {
+    foresee(call, move |clerk, args| {
+        remove_identifier_effect(clerk, list, args)
+    })
+}
+
 fn page(limit: Limit<100>, offset: u32) -> Page {
     Page {
         limit: limit.get(),
@@ -998,87 +1000,53 @@ async fn revoke_instance_invitation(
 
 // What each write would change (see `effects`).
 
-/// The most allow-list identifiers an effect reads, 500 to a request, to
-/// find the one a call names.
-const MAX_SCANNED: u32 = 2000;
+/// How many allow-list identifiers an effect reads to find the one a call
+/// names: one request's worth.
+const MAX_SCANNED: u32 = 500;
 
-/// The first identifier on `list` for which `wanted` holds, and whether
-/// the whole list was read to look for it.
+/// The identifier with ID `id` on `list`, and whether the whole list was
+/// read to look for it (the block-list comes whole; the allow-list's first
+/// [`MAX_SCANNED`]).
 async fn find_identifier(
     clerk: &ClerkClient<'_>,
     list: IdentifierList,
-    wanted: impl Fn(&wire::Identifier) -> bool,
+    id: &str,
 ) -> Result<(Option<wire::Identifier>, bool), ToolError> {
-    let mut page = Page {
-        limit: 500,
+    let page = Page {
+        limit: MAX_SCANNED,
         offset: 0,
         order_by: None,
     };
-    loop {
-        let answer = clerk
-            .list_identifiers(list, &page)
-            .await
-            .map_err(ToolError::Clerk)?;
-        let read = answer.data.len() as u32;
-        if let Some(found) = answer.data.into_iter().find(|item| wanted(item)) {
-            return Ok((Some(found), true));
-        }
-        // The block-list comes whole; a short page is the allow-list's last.
-        if list == IdentifierList::Block || read < page.limit {
-            return Ok((None, true));
-        }
-        page.offset += read;
-        if page.offset >= MAX_SCANNED {
-            return Ok((None, false));
-        }
-    }
-}
-
-/// What an added identifier's sentence says when it is listed already.
-async fn already_listed(
-    clerk: &ClerkClient<'_>,
-    list: IdentifierList,
-    identifier: &str,
-) -> Result<String, ToolError> {
-    let (found, _) = find_identifier(clerk, list, |item| {
-        item.identifier
-            .as_deref()
-            .is_some_and(|listed| listed.eq_ignore_ascii_case(identifier))
-    })
-    .await?;
-    Ok(found.map_or_else(String::new, |found| {
-        format!(
-            " It is on the {} already ({}): Clerk refuses, and nothing changes.",
-            list_name(list),
-            found.id
-        )
-    }))
+    let answer = clerk
+        .list_identifiers(list, &page)
+        .await
+        .map_err(ToolError::Clerk)?;
+    let whole = list == IdentifierList::Block || answer.data.len() < MAX_SCANNED as usize;
+    Ok((answer.data.into_iter().find(|item| item.id == id), whole))
 }
 
 async fn add_to_allowlist_effect(
-    clerk: &ClerkClient<'_>,
+    _clerk: &ClerkClient<'_>,
     args: AddAllowedArgs,
 ) -> Result<Effect, ToolError> {
-    let already = already_listed(clerk, IdentifierList::Allow, &args.identifier).await?;
     let notify = if args.notify == Some(true) {
         ", and Clerk sends it an invitation"
     } else {
         ""
     };
     Ok(Effect::said(format!(
-        "Add {} to the allow-list: while the allow-list is on, it may sign up{notify}.{already}",
+        "Add {} to the allow-list: while the allow-list is on, it may sign up{notify}.",
         describe(&args.identifier)
     )))
 }
 
 async fn add_to_blocklist_effect(
-    clerk: &ClerkClient<'_>,
+    _clerk: &ClerkClient<'_>,
     args: AddBlockedArgs,
 ) -> Result<Effect, ToolError> {
-    let already = already_listed(clerk, IdentifierList::Block, &args.identifier).await?;
     Ok(Effect::said(format!(
         "Add {} to the block-list: while the block-list is on, it can neither sign up nor \
-         sign in.{already}",
+         sign in.",
         describe(&args.identifier)
     )))
 }
@@ -1089,7 +1057,7 @@ async fn remove_identifier_effect(
     args: RemoveIdentifierArgs,
 ) -> Result<Effect, ToolError> {
     let id = args.identifier_id.as_str();
-    let (found, whole) = find_identifier(clerk, list, |item| item.id == id).await?;
+    let (found, whole) = find_identifier(clerk, list, id).await?;
     let name = list_name(list);
     Ok(match found {
         Some(found) => {
@@ -1223,13 +1191,12 @@ async fn bulk_invite_to_instance_effect(
     args: BulkInviteToInstanceArgs,
 ) -> Result<Effect, ToolError> {
     let emailed = args.notify != Some(false);
-    let invitations = bulk_instance_invitations(args);
-    let (listed, unique, repeats) = listed_addresses(&invitations, |invitation| {
-        (
-            &invitation.email_address,
-            format!("<{}>", invitation.email_address),
-        )
-    });
+    let items: Vec<(&str, String)> = args
+        .email_addresses
+        .iter()
+        .map(|address| (address.as_str(), format!("<{address}>")))
+        .collect();
+    let (listed, unique, repeats) = listed_addresses(&items);
     let sent = if emailed {
         "Clerk emails each a sign-up link"
     } else {

@@ -629,12 +629,16 @@ async fn bulk_invite_effect(
 ) -> Result<Effect, ToolError> {
     let organization = organization_as_it_stands(clerk, &args.organization_id).await?;
     let invitations = bulk_invitations(clerk, args);
-    let (listed, unique, repeats) = listed_addresses(&invitations, |invitation| {
-        (
-            &invitation.email_address,
-            format!("<{}> as {}", invitation.email_address, invitation.role),
-        )
-    });
+    let items: Vec<(&str, String)> = invitations
+        .iter()
+        .map(|invitation| {
+            (
+                invitation.email_address.as_str(),
+                format!("<{}> as {}", invitation.email_address, invitation.role),
+            )
+        })
+        .collect();
+    let (listed, unique, repeats) = listed_addresses(&items);
     let summary = format!(
         "Invite {} to {}: Clerk emails each a link to join. {listed}.{repeats}",
         count(Some(unique as i64), "address", "addresses"),
@@ -643,31 +647,27 @@ async fn bulk_invite_effect(
     Ok(Effect::said(summary).counting("invitations", Some(unique as i64)))
 }
 
-/// What a bulk invitation's sentence says of its items: each address once,
-/// in the order given, the first [`LISTED_INVITATIONS`] as `item` writes
-/// them and then how many more; how many addresses that is; and a sentence
-/// on the repeats the list holds (empty when none).
-pub(super) fn listed_addresses<T>(
-    items: &[T],
-    item: impl Fn(&T) -> (&str, String),
-) -> (String, usize, String) {
+/// What a bulk invitation's sentence says of its items, each an address
+/// and how the sentence writes it: each address once, in the order given,
+/// the first [`LISTED_INVITATIONS`] written and then how many more; how
+/// many addresses that is; and a sentence on the repeats the list holds
+/// (empty when none).
+pub(super) fn listed_addresses(items: &[(&str, String)]) -> (String, usize, String) {
     let mut seen: Vec<&str> = Vec::new();
     let mut listed = Vec::new();
-    for one in items {
-        let (address, label) = item(one);
-        if seen
-            .iter()
-            .any(|earlier| earlier.eq_ignore_ascii_case(address))
-        {
+    for (address, label) in items {
+        if seen.iter().any(|earlier| earlier.eq_ignore_ascii_case(address)) {
             continue;
         }
         seen.push(address);
         if listed.len() < LISTED_INVITATIONS {
-            listed.push(label);
+            listed.push(label.as_str());
         }
     }
-    if seen.len() > LISTED_INVITATIONS {
-        listed.push(format!("and {} more", seen.len() - LISTED_INVITATIONS));
+    let more = seen.len().saturating_sub(LISTED_INVITATIONS);
+    let mut text = listed.join(", ");
+    if more > 0 {
+        text.push_str(&format!(", and {more} more"));
     }
     let repeats = items.len() - seen.len();
     let repeated = if repeats > 0 {
@@ -679,7 +679,7 @@ pub(super) fn listed_addresses<T>(
     } else {
         String::new()
     };
-    (listed.join(", "), seen.len(), repeated)
+    (text, seen.len(), repeated)
 }
 
 async fn revoke_invitation_effect(

@@ -10,9 +10,10 @@
 //! ignores fields Clerk adds, and reads `null` as absent.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use serde_with::skip_serializing_none;
 
+use super::invitations::{NewInvitation, OrganizationInvitation as Invitation};
 use super::{
     ClerkClient, ClerkError, DeletedObject, JsonBody, ListAnswer, Misread, Object, Page,
     PaginatedList, Query, UrlPath, Wire,
@@ -28,21 +29,6 @@ pub struct Identifier {
     pub identifier_type: Option<String>,
     pub invitation_id: Option<String>,
     pub created_at: Option<i64>,
-    pub updated_at: Option<i64>,
-}
-
-/// An invitation to sign up to the application (Clerk's `Invitation`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Invitation {
-    pub id: String,
-    pub email_address: String,
-    /// `pending`, `accepted`, `revoked` or `expired`.
-    pub status: Option<String>,
-    pub url: Option<String>,
-    pub public_metadata: Option<Map<String, Value>>,
-    pub expires_at: Option<i64>,
-    pub created_at: Option<i64>,
-    pub updated_at: Option<i64>,
 }
 
 /// A waitlist entry (Clerk's `WaitlistEntry`).
@@ -52,10 +38,10 @@ pub struct WaitlistEntry {
     pub email_address: String,
     /// `pending`, `invited`, `rejected` or `completed`.
     pub status: Option<String>,
-    pub is_locked: Option<bool>,
+    /// Read as an organization invitation, whose fields include all of an
+    /// application invitation's.
     pub invitation: Option<Invitation>,
     pub created_at: Option<i64>,
-    pub updated_at: Option<i64>,
 }
 
 impl Wire for Identifier {
@@ -67,23 +53,6 @@ impl Wire for Identifier {
             identifier_type: identifier.take("identifier_type"),
             invitation_id: identifier.take("invitation_id"),
             created_at: identifier.take("created_at"),
-            updated_at: identifier.take("updated_at"),
-        })
-    }
-}
-
-impl Wire for Invitation {
-    fn read(value: Value) -> Result<Self, Misread> {
-        let mut invitation = Object::new(value)?;
-        Ok(Invitation {
-            id: invitation.required("id")?,
-            email_address: invitation.or_default("email_address"),
-            status: invitation.take("status"),
-            url: invitation.take("url"),
-            public_metadata: invitation.take("public_metadata"),
-            expires_at: invitation.take("expires_at"),
-            created_at: invitation.take("created_at"),
-            updated_at: invitation.take("updated_at"),
         })
     }
 }
@@ -95,25 +64,10 @@ impl Wire for WaitlistEntry {
             id: entry.required("id")?,
             email_address: entry.or_default("email_address"),
             status: entry.take("status"),
-            is_locked: entry.take("is_locked"),
             invitation: entry.take("invitation"),
             created_at: entry.take("created_at"),
-            updated_at: entry.take("updated_at"),
         })
     }
-}
-
-/// What `POST /invitations` (and each item of its `/bulk`) is given; only
-/// what is set is sent.
-#[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct NewInstanceInvitation {
-    pub email_address: String,
-    pub expires_in_days: Option<u32>,
-    pub ignore_existing: Option<bool>,
-    pub notify: Option<bool>,
-    pub public_metadata: Option<Map<String, Value>>,
-    pub redirect_url: Option<String>,
 }
 
 /// Which list of identifiers: the allow-list or the block-list.
@@ -238,17 +192,18 @@ impl ClerkClient<'_> {
     /// `POST /v1/invitations`: Clerk emails it (unless `notify` is false).
     pub async fn create_instance_invitation(
         &self,
-        invitation: &NewInstanceInvitation,
+        invitation: &NewInvitation,
     ) -> Result<Invitation, ClerkError> {
         self.post(&invitations_path(), Some(&JsonBody::of(invitation)))
             .await
     }
 
-    /// `POST /v1/invitations/bulk`: at most [`MAX_BULK_INSTANCE_INVITATIONS`];
+    /// `POST /v1/invitations/bulk`: at most
+    /// [`super::invitations::MAX_BULK_INVITATIONS`], as for an organization;
     /// the body is the array itself, and so is the answer.
     pub async fn create_instance_invitations(
         &self,
-        invitations: &[&NewInstanceInvitation],
+        invitations: &[&NewInvitation],
     ) -> Result<Vec<Invitation>, ClerkError> {
         let path = invitations_path().segment("bulk");
         let answer: ListAnswer<Invitation> =
@@ -262,9 +217,6 @@ impl ClerkClient<'_> {
         self.post(&path, None).await
     }
 }
-
-/// The most invitations one bulk request may carry (the spec's `maxItems`).
-pub const MAX_BULK_INSTANCE_INVITATIONS: usize = 10;
 
 #[cfg(test)]
 mod tests {
@@ -292,11 +244,11 @@ mod tests {
     }
 
     #[test]
-    fn a_new_invitation_sends_only_what_is_set() {
-        let invitation = NewInstanceInvitation {
+    fn an_application_invitation_sends_no_role_and_only_what_is_set() {
+        let invitation = NewInvitation {
             email_address: "ada@example.com".into(),
             notify: Some(false),
-            ..NewInstanceInvitation::default()
+            ..NewInvitation::default()
         };
         assert_eq!(
             JsonBody::of(&invitation).0,

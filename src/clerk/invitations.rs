@@ -59,16 +59,22 @@ impl Wire for OrganizationInvitation {
     }
 }
 
-/// What `POST /organizations/{id}/invitations` is given. Optional fields are
-/// sent only when set, so Clerk's defaults apply to the rest.
+/// What `POST /organizations/{id}/invitations` is given, and also
+/// `POST /invitations` (an application invitation, which has no role or
+/// inviter, and may say `ignore_existing` and `notify`). Optional fields
+/// are sent only when set, so Clerk's defaults apply to the rest.
 #[skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct NewInvitation {
     pub email_address: String,
     pub expires_in_days: Option<u32>,
+    pub ignore_existing: Option<bool>,
     pub inviter_user_id: Option<String>,
+    pub notify: Option<bool>,
     pub public_metadata: Option<Map<String, Value>>,
     pub redirect_url: Option<String>,
+    /// Empty, and then not sent, for an application invitation.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub role: String,
 }
 

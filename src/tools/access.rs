@@ -22,19 +22,19 @@ use serde_with::skip_serializing_none;
 use super::arguments::{
     check_bulk_count, check_length, check_range, one_of, Argument, Arguments, Given, Limit,
 };
-use super::bulk::{send_all, Batch, BulkResult, BulkSend, Keyed, Pacer};
+use super::bulk::{BulkResult, Keyed};
 use super::call::{run, Call, Outcome};
 use super::effects::{count, foresee, Effect};
 use super::invitations::{
-    check_redirect_url, listed_addresses, MAX_EXPIRES_IN_DAYS, REDIRECT_URL_PATTERN,
+    check_redirect_url, listed_addresses, send_invitations, Made, MAX_EXPIRES_IN_DAYS,
+    REDIRECT_URL_PATTERN,
 };
 use super::output::{items_and_page, non_empty, PageInfo, Timestamp};
 use super::{Annotations, Fields, SchemaSource, ToolDefinition, ToolError};
-use crate::clerk::access::{
-    self as wire, IdentifierList, NewInstanceInvitation, MAX_BULK_INSTANCE_INVITATIONS,
-};
+use crate::clerk::access::{self as wire, IdentifierList};
 use crate::clerk::ids::{EmailAddress, EntryId, InstanceInvitationId};
-use crate::clerk::{ClerkClient, ClerkError, Page, PaginatedList};
+use crate::clerk::invitations::{NewInvitation, OrganizationInvitation};
+use crate::clerk::{ClerkClient, Page, PaginatedList};
 use crate::text::{describe, shorten};
 
 pub static TOOLS: [ToolDefinition; 13] = [
@@ -589,7 +589,6 @@ struct Identifier {
     /// Allow-list: the invitation sent with it.
     invitation_id: Option<String>,
     created_at: Option<Timestamp>,
-    updated_at: Option<Timestamp>,
 }
 
 impl From<wire::Identifier> for Identifier {
@@ -600,7 +599,6 @@ impl From<wire::Identifier> for Identifier {
             identifier_type: identifier.identifier_type,
             invitation_id: non_empty(identifier.invitation_id),
             created_at: Timestamp::from_opt(identifier.created_at),
-            updated_at: Timestamp::from_opt(identifier.updated_at),
         }
     }
 }
@@ -630,12 +628,9 @@ struct WaitlistEntry {
     email_address: String,
     /// `pending`, `invited`, `rejected` or `completed`.
     status: Option<String>,
-    /// True while a batch action holds it.
-    is_locked: Option<bool>,
     /// The invitation it was sent.
     invitation: Option<InstanceInvitation>,
     created_at: Option<Timestamp>,
-    updated_at: Option<Timestamp>,
 }
 
 impl From<wire::WaitlistEntry> for WaitlistEntry {
@@ -644,10 +639,8 @@ impl From<wire::WaitlistEntry> for WaitlistEntry {
             id: entry.id,
             email_address: entry.email_address,
             status: entry.status,
-            is_locked: entry.is_locked,
             invitation: entry.invitation.map(InstanceInvitation::from),
             created_at: Timestamp::from_opt(entry.created_at),
-            updated_at: Timestamp::from_opt(entry.updated_at),
         }
     }
 }
@@ -664,7 +657,7 @@ struct InstanceInvitationPage {
 #[skip_serializing_none]
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct InstanceInvitation {
+pub(super) struct InstanceInvitation {
     /// `inv_...`
     id: String,
     email_address: String,
@@ -675,11 +668,10 @@ struct InstanceInvitation {
     public_metadata: Option<Map<String, Value>>,
     expires_at: Option<Timestamp>,
     created_at: Option<Timestamp>,
-    updated_at: Option<Timestamp>,
 }
 
-impl From<wire::Invitation> for InstanceInvitation {
-    fn from(invitation: wire::Invitation) -> Self {
+impl From<OrganizationInvitation> for InstanceInvitation {
+    fn from(invitation: OrganizationInvitation) -> Self {
         InstanceInvitation {
             id: invitation.id,
             email_address: invitation.email_address,
@@ -688,7 +680,6 @@ impl From<wire::Invitation> for InstanceInvitation {
             public_metadata: invitation.public_metadata,
             expires_at: Timestamp::from_opt(invitation.expires_at),
             created_at: Timestamp::from_opt(invitation.created_at),
-            updated_at: Timestamp::from_opt(invitation.updated_at),
         }
     }
 }
@@ -722,7 +713,9 @@ fn remove_identifier_tool(
     call: Call<'_>,
     list: IdentifierList,
 ) -> LocalBoxFuture<'_, Result<Outcome, ToolError>> {
-    run(call, move |clerk, args| remove_identifier(clerk, list, args))
+    run(call, move |clerk, args| {
+        remove_identifier(clerk, list, args)
+    })
 }
 
 fn remove_identifier_describer(
@@ -881,13 +874,14 @@ async fn create_instance_invitation(
     clerk: &ClerkClient<'_>,
     args: CreateInstanceInvitationArgs,
 ) -> Result<InstanceInvitation, ToolError> {
-    let invitation = NewInstanceInvitation {
+    let invitation = NewInvitation {
         email_address: args.email_address.into_string(),
         expires_in_days: args.expires_in_days,
         ignore_existing: args.ignore_existing,
         notify: args.notify,
         public_metadata: args.public_metadata,
         redirect_url: args.redirect_url,
+        ..NewInvitation::default()
     };
     let created = clerk
         .create_instance_invitation(&invitation)
@@ -897,90 +891,26 @@ async fn create_instance_invitation(
 }
 
 /// The invitations of a bulk call, one per address given, in that order.
-fn bulk_instance_invitations(args: BulkInviteToInstanceArgs) -> Vec<NewInstanceInvitation> {
+fn bulk_instance_invitations(args: BulkInviteToInstanceArgs) -> Vec<NewInvitation> {
     args.email_addresses
         .into_iter()
-        .map(|address| NewInstanceInvitation {
+        .map(|address| NewInvitation {
             email_address: address.into_string(),
             expires_in_days: args.expires_in_days,
             ignore_existing: args.ignore_existing,
             notify: args.notify,
             public_metadata: args.public_metadata.clone(),
             redirect_url: args.redirect_url.clone(),
+            ..NewInvitation::default()
         })
         .collect()
-}
-
-/// How `clerk_bulk_invite_to_instance` sends: ten invitations to a
-/// request, the most Clerk's bulk endpoint takes.
-struct InstanceInvites<'a> {
-    clerk: &'a ClerkClient<'a>,
-}
-
-impl BulkSend for InstanceInvites<'_> {
-    type Item = NewInstanceInvitation;
-    type Wire = wire::Invitation;
-    type Out = InvitedToInstance;
-    const CHUNK: usize = MAX_BULK_INSTANCE_INVITATIONS;
-    /// Each invitation may send an email: one a bulk answer leaves out may
-    /// have been sent, so it is not sent again.
-    const RESEND_UNANSWERED: bool = false;
-
-    fn send_chunk<'a>(
-        &'a self,
-        items: Vec<&'a NewInstanceInvitation>,
-    ) -> LocalBoxFuture<'a, Result<Vec<wire::Invitation>, ClerkError>> {
-        Box::pin(async move { self.clerk.create_instance_invitations(&items).await })
-    }
-
-    fn send_one<'a>(
-        &'a self,
-        item: &'a NewInstanceInvitation,
-    ) -> LocalBoxFuture<'a, Result<wire::Invitation, ClerkError>> {
-        Box::pin(self.clerk.create_instance_invitation(item))
-    }
-
-    fn answers(&self, item: &NewInstanceInvitation, wire: &wire::Invitation) -> bool {
-        wire.email_address.eq_ignore_ascii_case(&item.email_address)
-    }
-
-    fn output(&self, wire: wire::Invitation) -> InvitedToInstance {
-        InvitedToInstance {
-            invitation: wire.into(),
-        }
-    }
-
-    fn failure(&self, _item: &NewInstanceInvitation, error: ClerkError) -> String {
-        ToolError::Clerk(error).to_string()
-    }
-
-    fn unanswered(&self, _item: &NewInstanceInvitation) -> String {
-        "Clerk's answer held no invitation for this address, though it may have sent one: \
-         check clerk_list_instance_invitations before inviting it again"
-            .to_owned()
-    }
 }
 
 async fn bulk_invite_to_instance(
     clerk: &ClerkClient<'_>,
     args: BulkInviteToInstanceArgs,
-) -> Result<BulkResult<InvitedToInstance>, ToolError> {
-    let invitations = bulk_instance_invitations(args);
-    let mut batch = Batch::new(
-        invitations
-            .iter()
-            .map(|invitation| invitation.email_address.clone())
-            .collect(),
-    );
-    batch.fail_repeats(str::to_ascii_lowercase);
-    let to_send: Vec<(usize, NewInstanceInvitation)> = invitations
-        .into_iter()
-        .enumerate()
-        .filter(|(index, _)| !batch.is_settled(*index))
-        .collect();
-    let mut pacer = Pacer::start(clerk);
-    send_all(&InstanceInvites { clerk }, &mut pacer, &mut batch, &to_send).await;
-    batch.finish()
+) -> Result<BulkResult<Made>, ToolError> {
+    send_invitations(clerk, None, bulk_instance_invitations(args)).await
 }
 
 fn no_invitation(id: &str) -> String {
@@ -1104,13 +1034,13 @@ async fn waitlist_entry(
         .map(WaitlistEntry::from))
 }
 
-/// The effect of inviting (`to` is `invited`) or rejecting (`rejected`)
-/// a waitlist entry.
+/// The effect of inviting or rejecting a waitlist entry: `to` is the
+/// status it takes (`invited`, `rejected`), `then` what follows.
 async fn waitlist_effect(
     clerk: &ClerkClient<'_>,
     id: &str,
     to: &str,
-    what: &str,
+    then: &str,
 ) -> Result<Effect, ToolError> {
     let Some(entry) = waitlist_entry(clerk, id).await? else {
         return Ok(Effect::said(format!(
@@ -1118,16 +1048,17 @@ async fn waitlist_effect(
         )));
     };
     let status = entry.status.as_deref().unwrap_or("pending");
-    let mut summary = format!("{what} <{}> (waitlist entry {id}).", entry.email_address);
+    let mut summary = format!(
+        "The waitlist entry {id} of <{}> becomes {to}: {then}.",
+        entry.email_address
+    );
     if status != "pending" {
         summary.push_str(&format!(
             " The entry is {}, not pending: Clerk may refuse.",
             shorten(status, 20)
         ));
     }
-    let mut after = entry.clone();
-    after.status = Some(to.to_owned());
-    Ok(Effect::said(summary).changing(entry, after))
+    Ok(Effect::said(summary).removing(entry))
 }
 
 async fn invite_waitlist_entry_effect(
@@ -1138,7 +1069,7 @@ async fn invite_waitlist_entry_effect(
         clerk,
         &args.waitlist_entry_id,
         "invited",
-        "Invite, emailing a sign-up link to,",
+        "Clerk emails the address a link to sign up",
     )
     .await
 }
@@ -1151,39 +1082,30 @@ async fn reject_waitlist_entry_effect(
         clerk,
         &args.waitlist_entry_id,
         "rejected",
-        "Reject, so that no invitation goes to,",
+        "it gets no invitation",
     )
     .await
 }
 
 async fn create_instance_invitation_effect(
-    clerk: &ClerkClient<'_>,
+    _clerk: &ClerkClient<'_>,
     args: CreateInstanceInvitationArgs,
 ) -> Result<Effect, ToolError> {
-    let address = args.email_address.as_str();
-    let pending = clerk
-        .list_instance_invitations(Some("pending"), Some(address), &Page::FIRST)
-        .await
-        .map_err(ToolError::Clerk)?;
     let days = args.expires_in_days.unwrap_or(30);
     let sent = if args.notify == Some(false) {
         "Clerk makes a sign-up link without emailing it"
     } else {
         "Clerk emails a sign-up link"
     };
-    let mut summary =
-        format!("Invite <{address}> to sign up to the application: {sent}, valid for {days} days.");
-    if let Some(existing) = pending
-        .data
-        .iter()
-        .find(|invitation| invitation.email_address.eq_ignore_ascii_case(address))
-    {
-        summary.push_str(&format!(
-            " A pending invitation to it exists ({}): Clerk refuses unless ignoreExisting is true.",
-            existing.id
-        ));
-    }
-    Ok(Effect::said(summary))
+    let existing = if args.ignore_existing == Some(true) {
+        ", even if the address has an invitation already"
+    } else {
+        "; Clerk refuses if the address has a pending invitation"
+    };
+    Ok(Effect::said(format!(
+        "Invite <{}> to sign up to the application: {sent}, valid for {days} days{existing}.",
+        args.email_address.as_str()
+    )))
 }
 
 async fn bulk_invite_to_instance_effect(

@@ -15,6 +15,7 @@ use serde_with::skip_serializing_none;
 
 use futures::future::LocalBoxFuture;
 
+use super::access::InstanceInvitation;
 use super::arguments::{check_bulk_count, check_range, one_of, Argument, Arguments, Given, Limit};
 use super::bulk::{send_all, Batch, BulkResult, BulkSend, Keyed, Pacer};
 use super::call::run;
@@ -361,7 +362,7 @@ struct InvitationList {
 #[skip_serializing_none]
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct Invitation {
+pub(super) struct Invitation {
     /// The invitation's ID (`orginv_...`).
     id: String,
     organization_id: Option<String>,
@@ -453,6 +454,7 @@ async fn create_invitation(
         redirect_url: args.redirect_url,
         public_metadata: args.public_metadata,
         expires_in_days: args.expires_in_days,
+        ..NewInvitation::default()
     };
     let created = clerk
         .create_organization_invitation(&args.organization_id, invitation)
@@ -483,21 +485,50 @@ fn bulk_invitations(clerk: &ClerkClient<'_>, args: BulkInviteArgs) -> Vec<NewInv
                 .public_metadata
                 .or_else(|| args.public_metadata.clone()),
             expires_in_days: item.expires_in_days.or(args.expires_in_days),
+            ..NewInvitation::default()
         })
         .collect()
 }
 
-/// How `clerk_bulk_invite_to_organization` sends: ten invitations to a
-/// request, the most Clerk's bulk endpoint takes.
-struct OrganizationInvites<'a> {
-    clerk: &'a ClerkClient<'a>,
-    organization_id: &'a OrganizationId,
+/// An invitation a bulk call made: to an organization, or to the
+/// application (`clerk_bulk_invite_to_instance`), each in the output shape
+/// of the tool that makes one. Both bulk invitation tools send through
+/// [`Invites`], so that the bulk machinery exists once for the two.
+#[derive(Debug)]
+pub(super) enum Made {
+    Organization(Invitation),
+    Application(InstanceInvitation),
 }
 
-impl BulkSend for OrganizationInvites<'_> {
+impl Keyed for Made {
+    const KEY: &'static str = "invitation";
+    type Object = Made;
+    fn object(&self) -> &Made {
+        self
+    }
+}
+
+impl Serialize for Made {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Made::Organization(invitation) => invitation.serialize(serializer),
+            Made::Application(invitation) => invitation.serialize(serializer),
+        }
+    }
+}
+
+/// How the bulk invitation tools send: ten invitations to a request, the
+/// most Clerk's bulk endpoints take, to an organization or (without one)
+/// to the application.
+struct Invites<'a> {
+    clerk: &'a ClerkClient<'a>,
+    organization_id: Option<&'a OrganizationId>,
+}
+
+impl BulkSend for Invites<'_> {
     type Item = NewInvitation;
     type Wire = wire::OrganizationInvitation;
-    type Out = Invited;
+    type Out = Made;
     const CHUNK: usize = MAX_BULK_INVITATIONS;
     /// Each invitation sends an email: one a bulk answer leaves out may
     /// well have been sent, so it is not sent again.
@@ -508,10 +539,14 @@ impl BulkSend for OrganizationInvites<'_> {
         items: Vec<&'a NewInvitation>,
     ) -> LocalBoxFuture<'a, Result<Vec<wire::OrganizationInvitation>, ClerkError>> {
         Box::pin(async move {
-            self.clerk
-                .create_organization_invitations(self.organization_id, &items)
-                .await
-                .map(|list| list.data)
+            match self.organization_id {
+                Some(organization_id) => self
+                    .clerk
+                    .create_organization_invitations(organization_id, &items)
+                    .await
+                    .map(|list| list.data),
+                None => self.clerk.create_instance_invitations(&items).await,
+            }
         })
     }
 
@@ -519,24 +554,31 @@ impl BulkSend for OrganizationInvites<'_> {
         &'a self,
         item: &'a NewInvitation,
     ) -> LocalBoxFuture<'a, Result<wire::OrganizationInvitation, ClerkError>> {
-        Box::pin(
-            self.clerk
-                .create_organization_invitation(self.organization_id, item.clone()),
-        )
+        match self.organization_id {
+            Some(organization_id) => Box::pin(
+                self.clerk
+                    .create_organization_invitation(organization_id, item.clone()),
+            ),
+            None => Box::pin(self.clerk.create_instance_invitation(item)),
+        }
     }
 
     fn answers(&self, item: &NewInvitation, wire: &wire::OrganizationInvitation) -> bool {
         wire.email_address.eq_ignore_ascii_case(&item.email_address)
     }
 
-    fn output(&self, wire: wire::OrganizationInvitation) -> Invited {
-        Invited {
-            invitation: Invitation::from(wire),
+    fn output(&self, wire: wire::OrganizationInvitation) -> Made {
+        match self.organization_id {
+            Some(_) => Made::Organization(Invitation::from(wire)),
+            None => Made::Application(InstanceInvitation::from(wire)),
         }
     }
 
     fn failure(&self, item: &NewInvitation, error: ClerkError) -> String {
-        let organization = no_organization_with_id(self.organization_id);
+        let Some(organization_id) = self.organization_id else {
+            return ToolError::Clerk(error).to_string();
+        };
+        let organization = no_organization_with_id(organization_id);
         ToolError::from_clerk(error, || match &item.inviter_user_id {
             Some(inviter) => format!("{organization}, or {}", no_user_with_id(inviter)),
             None => organization,
@@ -545,18 +587,26 @@ impl BulkSend for OrganizationInvites<'_> {
     }
 
     fn unanswered(&self, _item: &NewInvitation) -> String {
-        "Clerk's answer held no invitation for this address, though it may have sent one: \
-         check clerk_list_organization_invitations before inviting it again"
-            .to_owned()
+        let list = if self.organization_id.is_some() {
+            "clerk_list_organization_invitations"
+        } else {
+            "clerk_list_instance_invitations"
+        };
+        format!(
+            "Clerk's answer held no invitation for this address, though it may have sent one: \
+             check {list} before inviting it again"
+        )
     }
 }
 
-async fn bulk_invite(
+/// Sends `invitations` to the organization, or without one to the
+/// application, and answers each one's result (see `bulk`); an address
+/// given twice is sent once.
+pub(super) async fn send_invitations(
     clerk: &ClerkClient<'_>,
-    args: BulkInviteArgs,
-) -> Result<BulkResult<Invited>, ToolError> {
-    let organization_id = args.organization_id.clone();
-    let invitations = bulk_invitations(clerk, args);
+    organization_id: Option<&OrganizationId>,
+    invitations: Vec<NewInvitation>,
+) -> Result<BulkResult<Made>, ToolError> {
     let mut batch = Batch::new(
         invitations
             .iter()
@@ -569,13 +619,22 @@ async fn bulk_invite(
         .enumerate()
         .filter(|(index, _)| !batch.is_settled(*index))
         .collect();
-    let sender = OrganizationInvites {
+    let sender = Invites {
         clerk,
-        organization_id: &organization_id,
+        organization_id,
     };
     let mut pacer = Pacer::start(clerk);
     send_all(&sender, &mut pacer, &mut batch, &to_send).await;
     batch.finish()
+}
+
+async fn bulk_invite(
+    clerk: &ClerkClient<'_>,
+    args: BulkInviteArgs,
+) -> Result<BulkResult<Made>, ToolError> {
+    let organization_id = args.organization_id.clone();
+    let invitations = bulk_invitations(clerk, args);
+    send_invitations(clerk, Some(&organization_id), invitations).await
 }
 
 async fn revoke_invitation(
@@ -656,7 +715,10 @@ pub(super) fn listed_addresses(items: &[(&str, String)]) -> (String, usize, Stri
     let mut seen: Vec<&str> = Vec::new();
     let mut listed = Vec::new();
     for (address, label) in items {
-        if seen.iter().any(|earlier| earlier.eq_ignore_ascii_case(address)) {
+        if seen
+            .iter()
+            .any(|earlier| earlier.eq_ignore_ascii_case(address))
+        {
             continue;
         }
         seen.push(address);

@@ -74,8 +74,8 @@ describe('the access toolset (public mode, default toolsets)', () => {
     const page = structured(listed);
     assert.deepEqual(page, { identifiers: [{ id: page.identifiers[0].id, identifier: 'spammer@bad.example' }], totalCount: 2, count: 1, offset: 1, hasMore: false });
 
-    const said = await preview('clerk_add_to_blocklist', { identifier: 'Spammer@bad.example' });
-    assert.match(said.summary, /on the block-list already/);
+    const said = await preview('clerk_add_to_blocklist', { identifier: 'throwaway.example' });
+    assert.match(said.summary, /^Add "throwaway\.example" to the block-list: while the block-list is on, it can neither sign up nor sign in\.$/);
     const [added, writes] = await call('clerk_add_to_blocklist', { identifier: 'throwaway.example' });
     const blocked = structured(added);
     assertClerkWrite(writes[0], { method: 'POST', path: '/v1/blocklist_identifiers', body: { identifier: 'throwaway.example' }, key });
@@ -96,7 +96,8 @@ describe('the access toolset (public mode, default toolsets)', () => {
 
     const [invitee, rejectee] = page.entries;
     const said = await preview('clerk_invite_waitlist_entry', { waitlistEntryId: invitee.id });
-    assert.equal(said.after.status, 'invited');
+    assert.equal(said.current.status, 'pending');
+    assert.match(said.summary, new RegExp(`The waitlist entry ${invitee.id} of <${invitee.emailAddress}> becomes invited`));
     const [invited, invites] = await call('clerk_invite_waitlist_entry', { waitlistEntryId: invitee.id });
     const entry = structured(invited);
     assert.equal(entry.status, 'invited');
@@ -119,8 +120,8 @@ describe('the access toolset (public mode, default toolsets)', () => {
     assertClerkGet(reads[0], { path: '/v1/invitations', query: { status: 'accepted', paginated: 'true', limit: '20', offset: '0' }, key });
     assert.deepEqual(structured(listed).invitations.map((i) => i.emailAddress), ['joined@invited.example']);
 
-    const said = await preview('clerk_create_instance_invitation', { emailAddress: 'friend@invited.example' });
-    assert.match(said.summary, /A pending invitation to it exists/);
+    const said = await preview('clerk_create_instance_invitation', { emailAddress: 'friend@invited.example', notify: false });
+    assert.match(said.summary, /Clerk makes a sign-up link without emailing it, valid for 30 days; Clerk refuses if the address has a pending invitation/);
     const [created, writes] = await call('clerk_create_instance_invitation',
       { emailAddress: 'newcomer@example.org', expiresInDays: 7, publicMetadata: { plan: 'pro' }, redirectUrl: 'https://app.example.com/in' });
     const invitation = structured(created);

@@ -62,8 +62,7 @@ fn the_allowlist_is_read_a_page_at_a_time_in_either_list_form() {
     assert_eq!(
         result["structuredContent"],
         json!({"identifiers": [{"id": "alid_1", "identifier": "ada@example.com",
-            "identifierType": "email_address", "createdAt": "2024-01-02T03:04:05.678Z",
-            "updatedAt": "2024-01-02T03:04:05.678Z"}],
+            "identifierType": "email_address", "createdAt": "2024-01-02T03:04:05.678Z"}],
             "totalCount": 41, "count": 1, "offset": 40, "hasMore": false})
     );
     // The bare array the spec documents: a short page is the last.
@@ -185,10 +184,9 @@ fn the_waitlist_is_listed_with_its_filters_and_each_entry_in_one_shape() {
     assert_eq!(
         output["entries"][0],
         json!({"id": "wle_1", "emailAddress": "ada@example.com", "status": "invited",
-            "isLocked": false, "invitation": {"id": "inv_1", "emailAddress": "ada@example.com",
-            "status": "pending", "publicMetadata": {}, "createdAt": "2024-01-02T03:04:05.678Z",
-            "updatedAt": "2024-01-02T03:04:05.678Z"},
-            "createdAt": "2024-01-02T03:04:05.678Z", "updatedAt": "2024-01-02T03:04:05.678Z"})
+            "invitation": {"id": "inv_1", "emailAddress": "ada@example.com",
+            "status": "pending", "publicMetadata": {}, "createdAt": "2024-01-02T03:04:05.678Z"},
+            "createdAt": "2024-01-02T03:04:05.678Z"})
     );
     // A status added later passes through; nulls are left out.
     assert_eq!(
@@ -674,24 +672,18 @@ fn removing_an_identifier_says_which_and_what_follows() {
 }
 
 #[test]
-fn adding_an_identifier_says_what_it_allows_or_blocks_and_whether_it_is_there_already() {
-    let clerk = FakeClerk::answering(json!({"data": [identifier("blid_1", "Spam.example")],
-        "total_count": 1}));
+fn adding_an_identifier_says_what_it_allows_or_blocks_reading_nothing() {
+    let clerk = FakeClerk::unused();
     let effect = preview(
         &clerk,
         "clerk_add_to_blocklist",
         json!({"identifier": "spam.example"}),
     );
-    let text = summary(&effect);
-    assert!(
-        text.contains("it can neither sign up nor sign in"),
-        "{text}"
+    assert_eq!(
+        summary(&effect),
+        "Add \"spam.example\" to the block-list: while the block-list is on, it can neither \
+         sign up nor sign in."
     );
-    assert!(
-        text.contains("on the block-list already (blid_1)"),
-        "{text}"
-    );
-    let clerk = FakeClerk::answering(json!([]));
     let effect = preview(
         &clerk,
         "clerk_add_to_allowlist",
@@ -702,10 +694,11 @@ fn adding_an_identifier_says_what_it_allows_or_blocks_and_whether_it_is_there_al
         "Add \"ada@example.com\" to the allow-list: while the allow-list is on, it may sign \
          up, and Clerk sends it an invitation."
     );
+    assert_eq!(clerk.request_count(), 0);
 }
 
 #[test]
-fn a_waitlist_action_shows_the_entry_before_and_after() {
+fn a_waitlist_action_shows_the_entry_and_the_status_it_takes() {
     let clerk = FakeClerk::answering(json!({"data": [waitlist_entry("wle_1", "ada@example.com",
         "pending")], "total_count": 1}));
     let effect = preview(
@@ -713,12 +706,11 @@ fn a_waitlist_action_shows_the_entry_before_and_after() {
         "clerk_reject_waitlist_entry",
         json!({"waitlistEntryId": "wle_1"}),
     );
-    assert!(summary(&effect).starts_with("Reject"), "{effect}");
-    assert!(summary(&effect).contains("<ada@example.com>"), "{effect}");
     assert_eq!(
-        (&effect["current"]["status"], &effect["after"]["status"]),
-        (&json!("pending"), &json!("rejected"))
+        summary(&effect),
+        "The waitlist entry wle_1 of <ada@example.com> becomes rejected: it gets no invitation."
     );
+    assert_eq!(effect["current"]["status"], "pending");
     assert_eq!(
         clerk.urls(),
         ["/v1/waitlist_entries?limit=10&offset=0&query=wle_1"]
@@ -731,33 +723,25 @@ fn a_waitlist_action_shows_the_entry_before_and_after() {
         json!({"waitlistEntryId": "wle_1"}),
     );
     assert!(
-        summary(&effect).contains("is completed, not pending"),
+        summary(&effect).contains("becomes invited: Clerk emails the address a link to sign up. The entry is completed, not pending"),
         "{effect}"
     );
-    assert_eq!(effect["after"]["status"], "invited");
 }
 
 #[test]
-fn the_invitation_effects_say_what_is_sent_and_what_stands_in_the_way() {
+fn the_invitation_effects_say_what_is_sent_and_what_is_revoked() {
     let clerk = FakeClerk::answering(json!([invitation("inv_1", "ada@example.com", "pending")]));
     let effect = preview(
         &clerk,
         "clerk_create_instance_invitation",
         json!({"emailAddress": "ada@example.com", "expiresInDays": 7}),
     );
-    let text = summary(&effect);
-    assert!(
-        text.contains("Clerk emails a sign-up link, valid for 7 days"),
-        "{text}"
-    );
-    assert!(
-        text.contains("A pending invitation to it exists (inv_1)"),
-        "{text}"
-    );
     assert_eq!(
-        clerk.urls(),
-        ["/v1/invitations?limit=1&offset=0&status=pending&query=ada%40example.com&paginated=true"]
+        summary(&effect),
+        "Invite <ada@example.com> to sign up to the application: Clerk emails a sign-up link, \
+         valid for 7 days; Clerk refuses if the address has a pending invitation."
     );
+    assert_eq!(clerk.request_count(), 0);
 
     let effect = preview(
         &clerk,

@@ -252,6 +252,10 @@ describe('the fake Clerk\'s answers follow Clerk\'s Backend API spec (Prism prox
     for (const query of ['', '?status=pending', '?status=invited&limit=1', '?status=rejected', '?query=waiting&limit=5&offset=0', '?order_by=%2Bemail_address']) {
       await conforms('GET', `/v1/waitlist_entries${query}`, 200);
     }
+    const added = await conforms('POST', '/v1/waitlist_entries', 200, { email_address: 'spec.waiting@example.org', notify: false });
+    assert.equal(added.status, 'pending');
+    assert.equal((await conforms('POST', '/v1/waitlist_entries', 200, { email_address: 'spec.waiting@example.org' })).id, added.id);
+    await answerConforms('POST', '/v1/waitlist_entries', 422, { email_address: 'not an address' });
     const { data: [first, second] } = await conforms('GET', '/v1/waitlist_entries?status=pending', 200);
     const invited = await conforms('POST', `/v1/waitlist_entries/${first.id}/invite`, 200);
     assert.equal(invited.invitation.status, 'pending');

@@ -370,6 +370,20 @@ for (const [index, mode] of modes().entries()) {
           ['clerk_list_sessions', { userId: extra.session.user_id }, 'GET', '/v1/sessions'],
           ['clerk_revoke_session', { sessionId: extra.session.id }, 'POST', `/v1/sessions/${extra.session.id}/revoke`],
           ['clerk_delete_user', { userId: own }, 'DELETE', `/v1/users/${own}`],
+          ['clerk_list_allowlist', {}, 'GET', '/v1/allowlist_identifiers'],
+          ['clerk_add_to_allowlist', { identifier: `every-${tag}@allowed.example` }, 'POST', '/v1/allowlist_identifiers'],
+          ['clerk_remove_from_allowlist', { identifierId: extra.allowed.id }, 'DELETE', `/v1/allowlist_identifiers/${extra.allowed.id}`],
+          ['clerk_list_blocklist', {}, 'GET', '/v1/blocklist_identifiers'],
+          ['clerk_add_to_blocklist', { identifier: `every-${tag}.blocked.example` }, 'POST', '/v1/blocklist_identifiers'],
+          ['clerk_remove_from_blocklist', { identifierId: extra.blocked.id }, 'DELETE', `/v1/blocklist_identifiers/${extra.blocked.id}`],
+          ['clerk_list_waitlist', { status: 'pending' }, 'GET', '/v1/waitlist_entries'],
+          ['clerk_invite_waitlist_entry', { waitlistEntryId: extra.invitee.id }, 'POST', `/v1/waitlist_entries/${extra.invitee.id}/invite`],
+          ['clerk_reject_waitlist_entry', { waitlistEntryId: extra.rejectee.id }, 'POST', `/v1/waitlist_entries/${extra.rejectee.id}/reject`],
+          ['clerk_list_instance_invitations', {}, 'GET', '/v1/invitations'],
+          ['clerk_create_instance_invitation', { emailAddress: `every-app-${tag}@example.org` }, 'POST', '/v1/invitations'],
+          // As for an organization: no item succeeded, a tool error holding each item's result.
+          ['clerk_bulk_invite_to_instance', { emailAddresses: [`every-app-bulk-${tag}@example.org`] }, 'POST', '/v1/invitations/bulk'],
+          ['clerk_revoke_instance_invitation', { invitationId: extra.appInvitation.id }, 'POST', `/v1/invitations/${extra.appInvitation.id}/revoke`],
           // A preview makes the reads of the change it shows: the first is the user's.
           ['clerk_preview', { name: 'clerk_update_user', arguments: { userId: user, lastName: 'Every' } }, 'GET', `/v1/users/${user}`],
           ['clerk_whoami', {}, 'GET', '/v1/instance'],
@@ -384,6 +398,11 @@ for (const [index, mode] of modes().entries()) {
           invitation: await clerkSetup(mode.key, 'POST', `/v1/organizations/${organization.id}/invitations`, {
             email_address: `every-revoked-${tag}@example.org`, role: 'org:member',
           }),
+          allowed: await clerkSetup(mode.key, 'POST', '/v1/allowlist_identifiers', { identifier: `every-removed-${tag}@allowed.example` }),
+          blocked: await clerkSetup(mode.key, 'POST', '/v1/blocklist_identifiers', { identifier: `every-removed-${tag}.blocked.example` }),
+          invitee: await clerkSetup(mode.key, 'POST', '/v1/waitlist_entries', { email_address: `every-invited-${tag}@waiting.example` }),
+          rejectee: await clerkSetup(mode.key, 'POST', '/v1/waitlist_entries', { email_address: `every-rejected-${tag}@waiting.example` }),
+          appInvitation: await clerkSetup(mode.key, 'POST', '/v1/invitations', { email_address: `every-app-revoked-${tag}@example.org` }),
         };
         const sessionsOf = users[36 + 3 * index];
         const sessions = await clerkSetup(mode.key, 'GET', `/v1/sessions?user_id=${sessionsOf.id}&status=active`);

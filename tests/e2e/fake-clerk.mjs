@@ -4,7 +4,7 @@
 // organizations (list, get by ID or slug, create, update, delete, metadata), their memberships
 // (list, add, role, metadata, removal) and invitations (list, create one or in bulk, revoke), the instance's
 // organization roles (list), users' sessions (list, revoke), the allow-list and block-list (list, add,
-// remove), the waitlist (list, invite, reject) and application invitations (list, create one or in
+// remove), the waitlist (list, add, invite, reject) and application invitations (list, create one or in
 // bulk, revoke), all held in memory. It is also
 // the instance's OAuth authorization server: the Backend API's access-token check
 // (POST /v1/oauth_applications/access_tokens/verify) for the opaque tokens it issues, and, as
@@ -253,6 +253,7 @@ const BODIES = {
   allowlistIdentifier: { identifier: { type: 'string', required: true }, notify: { type: 'boolean' } },
   blocklistIdentifier: { identifier: { type: 'string', required: true } },
   inviteWaitlistEntry: { ignore_existing: { type: 'boolean', nullable: true } },
+  createWaitlistEntry: { email_address: { type: 'string', required: true }, notify: { type: 'boolean', nullable: true } },
   createAppInvitation: {
     email_address: { type: 'string', required: true },
     expires_in_days: { type: 'integer', nullable: true, minimum: 1, maximum: 365 },
@@ -1050,6 +1051,21 @@ class FakeInstance {
       && (query === '' || e.id.toLowerCase() === query || e.email_address.toLowerCase().includes(query)));
     const sorted = sortBy(entries, params.get('order_by') ?? '-created_at', WAITLIST_ORDER_FIELDS, (e, field) => e[field]);
     return paginated(sorted, params, (e) => this.renderWaitlistEntry(e));
+  }
+
+  /** POST /v1/waitlist_entries: a pending entry, or the entry the address has already. */
+  createWaitlistEntry(body) {
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(body.email_address)) {
+      throw new ClerkError(422, 'form_param_format_invalid', 'is invalid', 'email_address must be a valid email address.', 'email_address');
+    }
+    const lower = body.email_address.toLowerCase();
+    let entry = this.waitlist.find((e) => e.email_address.toLowerCase() === lower);
+    if (!entry) {
+      const at = this.now();
+      entry = { id: clerkId('wle', this.random), email_address: body.email_address, status: 'pending', created_at: at, updated_at: at };
+      this.waitlist.push(entry);
+    }
+    return this.renderWaitlistEntry(entry);
   }
 
   waitlistEntry(id) {
@@ -2004,6 +2020,7 @@ const ENDPOINTS = [
   ['POST', '/v1/blocklist_identifiers', [], BODIES.blocklistIdentifier, (c) => c.instance.addIdentifier('blocklist', c.body)],
   ['DELETE', '/v1/blocklist_identifiers/:identifier', [], null, (c) => c.instance.removeIdentifier('blocklist', c.identifier)],
   ['GET', '/v1/waitlist_entries', LIST_WAITLIST_PARAMS, null, (c) => c.instance.listWaitlist(c.params)],
+  ['POST', '/v1/waitlist_entries', [], BODIES.createWaitlistEntry, (c) => c.instance.createWaitlistEntry(c.body)],
   // The spec makes this body optional: it is sent only to set ignore_existing.
   ['POST', '/v1/waitlist_entries/:entry/invite', [], { ...BODIES.inviteWaitlistEntry, optional: true },
     (c) => c.instance.inviteWaitlistEntry(c.entry, c.body)],

@@ -29,7 +29,7 @@ use super::invitations::{
     check_redirect_url, listed_addresses, send_invitations, Made, MAX_EXPIRES_IN_DAYS,
     REDIRECT_URL_PATTERN,
 };
-use super::output::{items_and_page, non_empty, PageInfo, Timestamp};
+use super::output::{items_and_page, mapped, non_empty, PageInfo, Timestamp};
 use super::{Annotations, Fields, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::access::{self as wire, IdentifierList};
 use crate::clerk::ids::{EmailAddress, EntryId, InstanceInvitationId};
@@ -755,13 +755,11 @@ async fn list_identifiers(
     if list == IdentifierList::Block {
         // Clerk answers the whole block-list: the page is cut here.
         let total = answer.total_count.unwrap_or(answer.data.len() as i64);
+        let from = answer.data.len().min(args.offset as usize);
+        let mut data = answer.data.split_off(from);
+        data.truncate(page.limit as usize);
         answer = PaginatedList {
-            data: answer
-                .data
-                .into_iter()
-                .skip(args.offset as usize)
-                .take(page.limit as usize)
-                .collect(),
+            data,
             total_count: Some(total),
         };
     }
@@ -892,18 +890,15 @@ async fn create_instance_invitation(
 
 /// The invitations of a bulk call, one per address given, in that order.
 fn bulk_instance_invitations(args: BulkInviteToInstanceArgs) -> Vec<NewInvitation> {
-    args.email_addresses
-        .into_iter()
-        .map(|address| NewInvitation {
-            email_address: address.into_string(),
-            expires_in_days: args.expires_in_days,
-            ignore_existing: args.ignore_existing,
-            notify: args.notify,
-            public_metadata: args.public_metadata.clone(),
-            redirect_url: args.redirect_url.clone(),
-            ..NewInvitation::default()
-        })
-        .collect()
+    mapped(args.email_addresses, |address| NewInvitation {
+        email_address: address.into_string(),
+        expires_in_days: args.expires_in_days,
+        ignore_existing: args.ignore_existing,
+        notify: args.notify,
+        public_metadata: args.public_metadata.clone(),
+        redirect_url: args.redirect_url.clone(),
+        ..NewInvitation::default()
+    })
 }
 
 async fn bulk_invite_to_instance(

@@ -71,18 +71,22 @@ impl HttpSend for RecordedClerk {
     }
 }
 
-fn config() -> Config {
+const EVERY_TOOLSET: &str =
+    "organizations,members,invitations,users,sessions,roles,instance,access,billing";
+
+fn config_var(name: &str) -> Option<String> {
     let vars = [
         ("CLERK_SECRET_KEY", KEY),
         ("MCP_AUTH_TOKENS", TOKEN),
         ("CLERK_API_URL", "http://127.0.0.1:9"),
     ];
-    Config::from_lookup(|name| {
-        vars.iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| (*value).to_owned())
-    })
-    .expect("a valid configuration")
+    vars.iter()
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| (*value).to_owned())
+}
+
+fn config() -> Config {
+    Config::from_lookup(config_var).expect("a valid configuration")
 }
 
 fn request(body: &Value) -> Request<Vec<u8>> {
@@ -162,6 +166,16 @@ fn protocol(c: &mut Criterion) {
     ] {
         group.bench_function(name, |b| b.iter(|| run(black_box(&body), &config, &clerk)));
     }
+    // The longest list a connection can ask for: every toolset on.
+    let every_toolset = Config::from_lookup(|name| match name {
+        "MCP_DEFAULT_TOOLSETS" => Some(EVERY_TOOLSET.to_owned()),
+        _ => config_var(name),
+    })
+    .expect("a valid configuration");
+    let list = rpc("tools/list", json!({}));
+    group.bench_function("tools_list_every_toolset", |b| {
+        b.iter(|| run(black_box(&list), &every_toolset, &clerk))
+    });
     group.finish();
 }
 

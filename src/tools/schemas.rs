@@ -135,8 +135,17 @@ mod generate {
         }
     }
 
+    /// An output schema says the result's structure only: its fields'
+    /// descriptions stay in the output types' doc comments. No client shows
+    /// an output schema to a model, and every `tools/list` answer carries
+    /// each one in full; without descriptions the longest list is a third
+    /// smaller.
     pub fn output<T: JsonSchema>() -> Value {
-        schema_for::<T>(SchemaSettings::draft2020_12().for_serialize())
+        let mut schema = schema_for::<T>(SchemaSettings::draft2020_12().for_serialize());
+        for_each_subschema(&mut schema, &mut |subschema| {
+            subschema.remove("description");
+        });
+        schema
     }
 
     /// A JSON Schema (draft 2020-12, the MCP default dialect) for `T`, with

@@ -26,14 +26,14 @@ use super::bulk::{BulkResult, Keyed};
 use super::call::{run, Call, Outcome};
 use super::effects::{count, foresee, Effect};
 use super::invitations::{
-    check_redirect_url, listed_addresses, send_invitations, Made, MAX_EXPIRES_IN_DAYS,
-    REDIRECT_URL_PATTERN,
+    check_redirect_url, listed_addresses, send_invitations, InstanceInvitation, Made,
+    MAX_EXPIRES_IN_DAYS, REDIRECT_URL_PATTERN,
 };
 use super::output::{items_and_page, mapped, non_empty, PageInfo, Timestamp};
 use super::{Annotations, Fields, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::access::{self as wire, IdentifierList};
 use crate::clerk::ids::{EmailAddress, EntryId, InstanceInvitationId};
-use crate::clerk::invitations::{NewInvitation, OrganizationInvitation};
+use crate::clerk::invitations::NewInvitation;
 use crate::clerk::{ClerkClient, Page, PaginatedList};
 use crate::text::{describe, shorten};
 
@@ -651,37 +651,6 @@ struct InstanceInvitationPage {
     invitations: Vec<InstanceInvitation>,
     #[serde(flatten)]
     page: PageInfo,
-}
-
-/// An invitation to sign up to the application.
-#[skip_serializing_none]
-#[derive(Clone, Debug, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct InstanceInvitation {
-    /// `inv_...`
-    id: String,
-    email_address: String,
-    /// `pending`, `accepted`, `revoked` or `expired`.
-    status: Option<String>,
-    /// The link the invitee follows.
-    url: Option<String>,
-    public_metadata: Option<Map<String, Value>>,
-    expires_at: Option<Timestamp>,
-    created_at: Option<Timestamp>,
-}
-
-impl From<OrganizationInvitation> for InstanceInvitation {
-    fn from(invitation: OrganizationInvitation) -> Self {
-        InstanceInvitation {
-            id: invitation.id,
-            email_address: invitation.email_address,
-            status: invitation.status,
-            url: non_empty(invitation.url),
-            public_metadata: invitation.public_metadata,
-            expires_at: Timestamp::from_opt(invitation.expires_at),
-            created_at: Timestamp::from_opt(invitation.created_at),
-        }
-    }
 }
 
 /// One item's invitation, in a bulk call's result.

@@ -15,7 +15,6 @@ use serde_with::skip_serializing_none;
 
 use futures::future::LocalBoxFuture;
 
-use super::access::InstanceInvitation;
 use super::arguments::{check_bulk_count, check_range, one_of, Argument, Arguments, Given, Limit};
 use super::bulk::{send_all, Batch, BulkResult, BulkSend, Keyed, Pacer};
 use super::call::run;
@@ -23,7 +22,7 @@ use super::effects::{
     count, foresee, organization_as_it_stands, organization_label, organization_named, Effect,
 };
 use super::error::{no_organization_with_id, no_user_with_id};
-use super::output::{items_and_page, PageInfo, Timestamp};
+use super::output::{items_and_page, non_empty, PageInfo, Timestamp};
 use super::{Annotations, Fields, SchemaSource, ToolDefinition, ToolError};
 use crate::clerk::ids::{EmailAddress, InvitationId, OrganizationId, RoleKey, UserId};
 use crate::clerk::invitations::{self as wire, NewInvitation, MAX_BULK_INVITATIONS};
@@ -777,6 +776,37 @@ async fn revoke_invitation_effect(
         )
     };
     Ok(Effect::said(summary).removing(Invitation::from(invitation)))
+}
+
+/// An invitation to sign up to the application.
+#[skip_serializing_none]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct InstanceInvitation {
+    /// `inv_...`
+    id: String,
+    email_address: String,
+    /// `pending`, `accepted`, `revoked` or `expired`.
+    status: Option<String>,
+    /// The link the invitee follows.
+    url: Option<String>,
+    public_metadata: Option<Map<String, Value>>,
+    expires_at: Option<Timestamp>,
+    created_at: Option<Timestamp>,
+}
+
+impl From<wire::OrganizationInvitation> for InstanceInvitation {
+    fn from(invitation: wire::OrganizationInvitation) -> Self {
+        InstanceInvitation {
+            id: invitation.id,
+            email_address: invitation.email_address,
+            status: invitation.status,
+            url: non_empty(invitation.url),
+            public_metadata: invitation.public_metadata,
+            expires_at: Timestamp::from_opt(invitation.expires_at),
+            created_at: Timestamp::from_opt(invitation.created_at),
+        }
+    }
 }
 
 #[cfg(test)]

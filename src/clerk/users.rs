@@ -15,6 +15,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
+use super::memberships::MembershipOrganization;
 use super::{
     Answer, ClerkClient, ClerkError, DeletedObject, JsonBody, MetadataChanges, Misread, Object,
     Page, Query, UrlPath, Wire,
@@ -215,24 +216,6 @@ impl Wire for OrganizationMembership {
         Ok(OrganizationMembership {
             role: membership.take("role"),
             organization: membership.take("organization"),
-        })
-    }
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct MembershipOrganization {
-    pub id: String,
-    pub name: Option<String>,
-    pub slug: Option<String>,
-}
-
-impl Wire for MembershipOrganization {
-    fn read(value: Value) -> Result<Self, Misread> {
-        let mut organization = Object::new(value)?;
-        Ok(MembershipOrganization {
-            id: organization.or_default("id"),
-            name: organization.take("name"),
-            slug: organization.take("slug"),
         })
     }
 }

@@ -26,8 +26,8 @@ use super::bulk::{BulkResult, Keyed};
 use super::call::{run, Call, Outcome};
 use super::effects::{count, foresee, Effect};
 use super::invitations::{
-    check_redirect_url, listed_addresses, send_invitations, InstanceInvitation, Made,
-    MAX_EXPIRES_IN_DAYS, REDIRECT_URL_PATTERN,
+    check_redirect_url, listed_addresses, send_invitations, InstanceInvitation, InvitationStatus,
+    Made, MAX_EXPIRES_IN_DAYS, REDIRECT_URL_PATTERN,
 };
 use super::output::{items_and_page, mapped, non_empty, PageInfo, Timestamp};
 use super::{Annotations, Fields, SchemaSource, ToolDefinition, ToolError};
@@ -215,42 +215,6 @@ impl WaitlistStatus {
             WaitlistStatus::Invited => "invited",
             WaitlistStatus::Completed => "completed",
             WaitlistStatus::Rejected => "rejected",
-        }
-    }
-}
-
-/// An application invitation's status, as Clerk's `status` filter accepts it.
-#[derive(Clone, Copy, Debug, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-enum InvitationStatus {
-    Pending,
-    Accepted,
-    Revoked,
-    Expired,
-}
-
-impl Argument for InvitationStatus {
-    fn from_value(value: Value) -> Result<Self, String> {
-        one_of(
-            value,
-            &[
-                InvitationStatus::Pending,
-                InvitationStatus::Accepted,
-                InvitationStatus::Revoked,
-                InvitationStatus::Expired,
-            ],
-            InvitationStatus::as_str,
-        )
-    }
-}
-
-impl InvitationStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            InvitationStatus::Pending => "pending",
-            InvitationStatus::Accepted => "accepted",
-            InvitationStatus::Revoked => "revoked",
-            InvitationStatus::Expired => "expired",
         }
     }
 }

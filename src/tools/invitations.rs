@@ -87,7 +87,7 @@ pub(super) const REDIRECT_URL_PATTERN: &str = "^https?://[^\\s/?#]+([/?#]\\S*)?$
 /// An invitation's status, as Clerk's `status` filter accepts it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-enum InvitationStatus {
+pub(super) enum InvitationStatus {
     Pending,
     Accepted,
     Revoked,
@@ -110,7 +110,7 @@ impl Argument for InvitationStatus {
 }
 
 impl InvitationStatus {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             InvitationStatus::Pending => "pending",
             InvitationStatus::Accepted => "accepted",

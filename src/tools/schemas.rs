@@ -139,13 +139,47 @@ mod generate {
     /// descriptions stay in the output types' doc comments. No client shows
     /// an output schema to a model, and every `tools/list` answer carries
     /// each one in full; without descriptions the longest list is a third
-    /// smaller.
+    /// smaller. It says nothing that goes without saying either (as an
+    /// input schema), and no `null` for a field that is left out rather
+    /// than written as `null`.
     pub fn output<T: JsonSchema>() -> Value {
         let mut schema = schema_for::<T>(SchemaSettings::draft2020_12().for_serialize());
+        if let Some(object) = schema.as_object_mut() {
+            remove_null_of_optional_fields(object);
+        }
         for_each_subschema(&mut schema, &mut |subschema| {
             subschema.remove("description");
+            remove_what_goes_without_saying(subschema);
+            remove_null_of_optional_fields(subschema);
         });
         schema
+    }
+
+    /// Takes `"null"` out of the type of every property the object schema
+    /// does not require. Generated for serializing, a schema leaves a field
+    /// out of `required` only when the field is skipped instead of written,
+    /// which is how every output type writes a missing value it does not
+    /// spell `null`; so such a field is never `null` on the wire.
+    fn remove_null_of_optional_fields(schema: &mut Map<String, Value>) {
+        let required: Vec<Value> = match schema.get("required") {
+            Some(Value::Array(names)) => names.clone(),
+            _ => Vec::new(),
+        };
+        let Some(Value::Object(properties)) = schema.get_mut("properties") else {
+            return;
+        };
+        for (name, property) in properties.iter_mut() {
+            if required.iter().any(|required| required == name.as_str()) {
+                continue;
+            }
+            if let Some(Value::Array(types)) = property.get_mut("type") {
+                types.retain(|kind| kind != "null");
+                if let [only] = types.as_slice() {
+                    let only = only.clone();
+                    property["type"] = only;
+                }
+            }
+        }
     }
 
     /// A JSON Schema (draft 2020-12, the MCP default dialect) for `T`, with

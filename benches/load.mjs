@@ -30,7 +30,7 @@
 // non-2xx status; for MCP requests a body without `result`, or a tool result with isError).
 //
 //   node benches/load.mjs [--no-build] [--duration 10] [--warmup 2] [--runs 1]
-//                         [--wrangler [--direct]] [--generator wrk|oha] [--help]
+//                         [--wrangler [--direct]] [--generator wrk|oha] [--only NAME]... [--help]
 //
 // --runs N goes through every scenario N times, one round after another so that a slow
 // moment of the machine falls on every scenario alike, prints each round's table, and then
@@ -85,6 +85,8 @@ Options:
   --wrangler          run the worker under \`wrangler dev\` (its proxy and devtools
                       connection included) instead of workerd alone
   --direct            with --wrangler: load the worker's workerd itself, past the proxy
+  --only NAME         run only this scenario (at each of its concurrencies); may be repeated,
+                      as in --only ping --only tools/list
   --generator NAME    wrk or oha (default: wrk if on PATH, else oha; wrk is installed
                       with apt-get when neither is there and this runs as root)
   --help              this text
@@ -105,6 +107,7 @@ try {
       wrangler: { type: 'boolean', default: false },
       direct: { type: 'boolean', default: false },
       generator: { type: 'string' },
+      only: { type: 'string', multiple: true },
       help: { type: 'boolean', default: false },
     },
   }));
@@ -213,12 +216,21 @@ const REQUESTS = {
   'GET /health': { method: 'GET', path: '/health', status: 200, check: (body) => (body.mode === 'hosted' ? null : `mode ${body.mode}`) },
 };
 
-const SCENARIOS = [
+const ALL_SCENARIOS = [
   ...['ping', 'tools/list', 'tools/list (2026-07-28)', 'list_users (20)', 'list_users (20, 2026-07-28)']
     .flatMap((name) => [1, 16].map((concurrency) => ({ name, concurrency }))),
   { name: 'GET /unknown (404)', concurrency: 1, baseline: true },
   { name: 'GET /health', concurrency: 1, baseline: true },
 ];
+
+// --only keeps the scenarios named, each with every concurrency it runs at.
+const onlyNames = options.only ?? null;
+const unknownNames = (onlyNames ?? []).filter((name) => !(name in REQUESTS));
+if (unknownNames.length > 0) {
+  console.error(`bench: --only takes a scenario name, one of: ${Object.keys(REQUESTS).join('; ')}`);
+  process.exit(2);
+}
+const SCENARIOS = ALL_SCENARIOS.filter((scenario) => !onlyNames || onlyNames.includes(scenario.name));
 
 // ---------------------------------------------------------------------------------------------
 // Processes: each started in its own process group, and stopped by the group's ID.
@@ -472,8 +484,13 @@ async function startWithRetries(name, log, start) {
   throw new Error('unreachable');
 }
 
-/** Sends each scenario's request once and checks the answer: a benchmark of failures measures nothing. */
+/**
+ * Sends each scenario's request once and checks the answer: a benchmark of failures measures
+ * nothing. Returns each answer's body size in bytes, since much of a large answer's CPU is
+ * the runtime moving its bytes.
+ */
 async function checkRequests(base) {
+  const sizes = {};
   for (const [name, request] of Object.entries(REQUESTS)) {
     const response = await fetch(`${base}${request.path}`, {
       method: request.method,
@@ -482,6 +499,7 @@ async function checkRequests(base) {
       signal: AbortSignal.timeout(10_000),
     });
     const text = await response.text();
+    sizes[name] = Buffer.byteLength(text);
     let body = null;
     try {
       body = JSON.parse(text);
@@ -494,6 +512,7 @@ async function checkRequests(base) {
     if (!problem && request.check) problem = request.check(body);
     if (problem) throw new Error(`${name}: ${problem}`);
   }
+  return sizes;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -671,7 +690,7 @@ async function main() {
     port = alone.port;
   }
   const base = `http://127.0.0.1:${port}`;
-  await checkRequests(base);
+  const sizes = await checkRequests(base);
 
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`\n${availableParallelism()} cores (${cpuModel}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -680,6 +699,7 @@ async function main() {
   const route = !options.wrangler ? 'workerd alone, serving the worker (no wrangler, no devtools)'
     : options.direct ? "the worker's workerd under wrangler dev, past its proxy" : "wrangler dev's port (its proxy workerd, then the worker's)";
   console.log(`requests go to ${route}`);
+  console.log(`answer bodies: ${Object.entries(sizes).map(([name, bytes]) => `${name} ${bytes} B`).join(', ')}`);
   console.log(`workerd PIDs: worker ${workerd.worker}, proxy ${workerd.proxy ?? 'none'}; fake Clerk ${clerk.child.pid} (${SEEDED_USERS} users)`);
 
   // The runtime's CPU when nothing happens, over a period as long as a scenario.

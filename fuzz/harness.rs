@@ -49,9 +49,10 @@
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
+use clerk_mcp_worker::base64::encode_url as base64_encode_url;
 use clerk_mcp_worker::clerk::{HttpSend, SendError, SendFailure};
 use clerk_mcp_worker::config::Config;
-use clerk_mcp_worker::oauth::{base64_encode_url, IsolateCache, Platform, RsaKey};
+use clerk_mcp_worker::oauth::{IsolateCache, Platform, RsaKey};
 use clerk_mcp_worker::tools;
 use clerk_mcp_worker::transport::{self, Runtime};
 use futures::future::LocalBoxFuture;

@@ -1,19 +1,36 @@
 //! Base64 (RFC 4648): decoding for JWT parts, publishable keys and request
 //! states, in both the standard and the URL-safe alphabet, padding
 //! optional; encoding in the URL-safe alphabet without padding, for
-//! request states. Small enough to keep a crate out of the bundle.
+//! request states, and in the standard one with padding, for the front
+//! door's install links and script hashes. Small enough to keep a crate
+//! out of the bundle.
 
+const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// `bytes` in the URL-safe alphabet, without padding.
 pub fn encode_url(bytes: &[u8]) -> String {
+    encode_with(bytes, URL_SAFE, false)
+}
+
+/// `bytes` in the standard alphabet, padded with `=`.
+pub fn encode(bytes: &[u8]) -> String {
+    encode_with(bytes, STANDARD, true)
+}
+
+fn encode_with(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
     let mut text = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let buffer = chunk.iter().enumerate().fold(0u32, |buffer, (i, byte)| {
             buffer | u32::from(*byte) << (16 - 8 * i)
         });
         for i in 0..=chunk.len() {
-            text.push(char::from(URL_SAFE[(buffer >> (18 - 6 * i)) as usize & 63]));
+            text.push(char::from(alphabet[(buffer >> (18 - 6 * i)) as usize & 63]));
+        }
+        if pad {
+            for _ in chunk.len()..3 {
+                text.push('=');
+            }
         }
     }
     text
@@ -49,7 +66,16 @@ pub fn decode(text: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{decode, encode_url};
+    use super::{decode, encode, encode_url};
+
+    #[test]
+    fn encodes_standard_with_padding() {
+        assert_eq!(encode(b"hello"), "aGVsbG8=");
+        assert_eq!(encode(b"hi"), "aGk=");
+        assert_eq!(encode(b"abc"), "YWJj");
+        assert_eq!(encode(&[0xfb, 0xff]), "+/8=");
+        assert_eq!(encode(b""), "");
+    }
 
     #[test]
     fn encodes_url_safe_without_padding_and_reads_back() {

@@ -40,9 +40,10 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::base64;
 use crate::clerk::ids::{EmailAddress, OrganizationId, UserId};
 use crate::clerk::{KeySource, SecretKey, DEFAULT_API_URL};
-use crate::oauth::{base64_decode, OAuthSettings, UserList};
+use crate::oauth::{OAuthSettings, UserList};
 use crate::tools::{Confirm, Selection, Toolsets};
 
 /// How the server finds the Clerk key for a request.
@@ -411,7 +412,7 @@ fn frontend_api_of_publishable_key(key: &str) -> Result<String, ConfigError> {
         .strip_prefix("pk_test_")
         .or_else(|| key.strip_prefix("pk_live_"))
         .ok_or(ConfigError::MalformedPublishableKey)?;
-    let decoded = base64_decode(encoded).ok_or(ConfigError::MalformedPublishableKey)?;
+    let decoded = base64::decode(encoded).ok_or(ConfigError::MalformedPublishableKey)?;
     let host = std::str::from_utf8(&decoded)
         .ok()
         .and_then(|text| text.strip_suffix('$'))

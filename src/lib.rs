@@ -16,13 +16,14 @@
 //! | 3 | [`mcp`], [`config`] | the MCP methods and prompts, the audit trail; the settings, read from the environment into plain values |
 //! | 4 | [`tools`], [`oauth`] | the tool registry, each tool's arguments, handler and output; sign-in with Clerk |
 //! | 5 | [`clerk`] | the Backend API client, its wire types and errors, and the forms of Clerk's IDs |
-//! | 6 | [`jsonrpc`], [`json`], [`text`], `sha256` | JSON-RPC 2.0 messages; reading JSON bodies; short forms of text for messages; the hashes the audit trail pays for on every call |
+//! | 6 | [`jsonrpc`], [`json`], [`text`], `sha256`, [`base64`] | JSON-RPC 2.0 messages; reading JSON bodies; short forms of text for messages; the hashes the audit trail pays for on every call; base64 for tokens, request states and the front door |
 //!
 //! A `POST /mcp` travels down them: `wasm` → [`transport::handle`] →
 //! [`mcp::handle_request`] → [`tools::call`] → a handler → [`clerk::ClerkClient`].
 //! The Clerk secret key is resolved once, in the transport, into the
 //! [`clerk::ClerkClient`] the request's tools call through.
 
+pub mod base64;
 pub mod clerk;
 pub mod config;
 pub mod json;

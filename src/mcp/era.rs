@@ -24,8 +24,8 @@ use serde_json::{Map, Value};
 
 use super::version::ProtocolVersion;
 use super::LOG_LEVELS;
+use crate::base64;
 use crate::jsonrpc::{Request, RpcError};
-use crate::oauth::base64_decode;
 use crate::text::shorten;
 
 /// The version of the stateless era.
@@ -268,7 +268,7 @@ fn decode_name(value: &str) -> Cow<'_, str> {
     else {
         return Cow::Borrowed(value);
     };
-    match base64_decode(encoded).map(String::from_utf8) {
+    match base64::decode(encoded).map(String::from_utf8) {
         Some(Ok(name)) => Cow::Owned(name),
         _ => Cow::Borrowed(value),
     }

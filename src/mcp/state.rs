@@ -12,8 +12,9 @@ use serde_json::{Map, Value};
 
 use super::results::Meta;
 use super::Context;
+use crate::base64;
 use crate::jsonrpc::{self, Reply, RpcError};
-use crate::oauth::{base64_decode, base64_encode_url, Platform};
+use crate::oauth::Platform;
 use crate::tools::Question;
 
 /// How long an offer may be answered, in seconds.
@@ -186,9 +187,9 @@ impl<'a> Signed<'a> {
     pub(super) async fn seal(&self, mut payload: Map<String, Value>) -> Option<(String, u64)> {
         let expires_at = self.platform.now() + STATE_LIFETIME_SECONDS;
         payload.insert("exp".into(), expires_at.into());
-        let payload = base64_encode_url(Value::Object(payload).to_string().as_bytes());
+        let payload = base64::encode_url(Value::Object(payload).to_string().as_bytes());
         let mac = self.mac(&payload).await?;
-        let sealed = format!("{STATE_VERSION}.{payload}.{}", base64_encode_url(&mac));
+        let sealed = format!("{STATE_VERSION}.{payload}.{}", base64::encode_url(&mac));
         Some((sealed, expires_at))
     }
 
@@ -222,11 +223,12 @@ impl<'a> Signed<'a> {
             return Err(Broken::Foreign);
         };
         let expected = self.mac(payload).await.ok_or(Broken::Unchecked)?;
-        let genuine = base64_decode(mac).is_some_and(|mac| equal_in_constant_time(&mac, &expected));
+        let genuine =
+            base64::decode(mac).is_some_and(|mac| equal_in_constant_time(&mac, &expected));
         if !genuine {
             return Err(Broken::NotForThisCall);
         }
-        let payload = base64_decode(payload)
+        let payload = base64::decode(payload)
             .and_then(|json| crate::json::from_bytes::<Map<String, Value>>(&json).ok())
             .ok_or(Broken::Unreadable)?;
         let expires_at = payload.get("exp").and_then(Value::as_u64).unwrap_or(0);

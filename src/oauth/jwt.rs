@@ -19,7 +19,8 @@
 
 use serde_json::Value;
 
-use super::{base64, TokenUser, LEEWAY_SECONDS};
+use super::{TokenUser, LEEWAY_SECONDS};
+use crate::base64;
 
 /// An RSA public key of the instance's JWKS, as base64url modulus and
 /// exponent.

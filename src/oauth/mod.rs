@@ -34,7 +34,6 @@
 //! its own: [`Platform`] brings the wall clock, SHA-256 and RS256
 //! verification (the runtime's WebCrypto in the Worker, a fake in tests).
 
-mod base64;
 mod cache;
 pub mod jwt;
 pub mod metadata;
@@ -49,7 +48,6 @@ use crate::clerk::users::Verification;
 use crate::clerk::{ClerkClient, ClerkError, HttpSend, Page};
 use crate::sha256::sha256;
 
-pub use base64::{decode as base64_decode, encode_url as base64_encode_url};
 pub use cache::IsolateCache;
 pub use jwt::RsaKey;
 

@@ -657,7 +657,7 @@ fn a_forged_altered_expired_or_foreign_state_is_refused_before_clerk() {
     let accept = json!({"action": "accept", "content": {"slug": "acme-corporation"}});
     let parts: Vec<&str> = state.split('.').collect();
     // A payload written by someone else, offering a value of their own.
-    let forged_offer = clerk_mcp_worker::oauth::base64_encode_url(
+    let forged_offer = clerk_mcp_worker::base64::encode_url(
         br#"{"exp":9999999999,"arg":"slug","choices":["acme-corporation","evil"]}"#,
     );
     let mut flipped = parts[2].to_owned();

@@ -12,7 +12,7 @@
 //! | layer | modules | what it owns |
 //! |-------|---------|--------------|
 //! | 1 | `wasm` | the Workers runtime: its request and response, the environment read into a [`config::Config`], `fetch` for Clerk calls, WebCrypto |
-//! | 2 | [`transport`] | the HTTP surface: routes, headers, origins, access tokens and OAuth, the request's Clerk credentials, `/health`, and every refusal a client can see |
+//! | 2 | [`transport`] | the HTTP surface: routes, headers, origins, access tokens and OAuth, the request's Clerk credentials, `/health`, the front door page, and every refusal a client can see |
 //! | 3 | [`mcp`], [`config`] | the MCP methods and prompts, the audit trail; the settings, read from the environment into plain values |
 //! | 4 | [`tools`], [`oauth`] | the tool registry, each tool's arguments, handler and output; sign-in with Clerk |
 //! | 5 | [`clerk`] | the Backend API client, its wire types and errors, and the forms of Clerk's IDs |

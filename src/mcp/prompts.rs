@@ -164,8 +164,13 @@ static PROMPTS: [PromptDefinition; 4] = [
     },
 ];
 
+/// Every prompt, offered or not.
+pub fn all() -> impl Iterator<Item = &'static PromptDefinition> {
+    PROMPTS.iter()
+}
+
 /// The prompts whose every tool `selection` allows.
-fn offered(selection: Selection) -> impl Iterator<Item = &'static PromptDefinition> {
+pub fn offered(selection: Selection) -> impl Iterator<Item = &'static PromptDefinition> {
     PROMPTS.iter().filter(move |prompt| {
         prompt
             .tools

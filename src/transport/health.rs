@@ -57,7 +57,7 @@ pub async fn answer(parts: &Parts, config: &Config, http: &dyn HttpSend) -> Resp
 }
 
 /// The status and body of a health answer.
-async fn check(
+pub(super) async fn check(
     config: &Config,
     selection: Selection,
     clerk: Credentials<'_>,

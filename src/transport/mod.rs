@@ -52,6 +52,7 @@ mod access;
 mod body;
 mod credentials;
 mod framing;
+mod front_door;
 mod headers;
 mod health;
 mod narrowing;

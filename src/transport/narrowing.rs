@@ -25,6 +25,13 @@ pub struct Wishes {
 }
 
 impl Wishes {
+    /// A request that asks for nothing: the server's default.
+    pub const NONE: Wishes = Wishes {
+        selection: Selection::EVERYTHING,
+        names_toolsets: false,
+        confirm: Confirm::Off,
+    };
+
     /// The tools this request gets from a server configured as `config`:
     /// the toolsets it named, or else the default set, within what the
     /// server offers.
@@ -107,7 +114,7 @@ pub fn requested(parts: &Parts) -> Result<Wishes, String> {
 
 /// Decodes `%XX` escapes and `+` (a space, in a query), leaving anything
 /// malformed as it is.
-fn percent_decode(text: &str) -> String {
+pub(super) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut index = 0;

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::body::BodyError;
 use super::post::answer_post;
 use super::responses::{json_response, method_not_allowed, preflight};
-use super::{health, Runtime};
+use super::{front_door, health, Runtime};
 use crate::config::Config;
 
 /// Answers a request from an origin that may call the server.
@@ -28,6 +28,9 @@ pub async fn route(
         }
         ("/health" | "/api/health", &Method::OPTIONS) => preflight("GET, OPTIONS"),
         ("/health" | "/api/health", _) => method_not_allowed("GET"),
+        ("/", &Method::GET) if front_door::wants_page(&parts.headers) => {
+            front_door::answer(parts, config, runtime).await
+        }
         _ => json_response(
             StatusCode::NOT_FOUND,
             &json!({"error": "not_found", "message": "Not found. The MCP endpoint is POST /mcp; health is GET /health."}),

@@ -13,6 +13,7 @@ mod bulk_tools;
 mod clerk_faults;
 mod confirmation;
 mod fence;
+mod front_door;
 mod fuzz_regressions;
 mod instance_billing_tools;
 mod invitation_tools;

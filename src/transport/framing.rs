@@ -24,22 +24,10 @@ pub enum AnswerFormat {
 /// JSON nor event streams. A missing `Accept` admits anything (RFC 9110,
 /// 12.5.1); a range with `q=0` admits nothing.
 pub fn answer_format(headers: &HeaderMap) -> Option<AnswerFormat> {
-    let mut values = headers.get_all(ACCEPT).iter().peekable();
-    if values.peek().is_none() {
-        return Some(AnswerFormat::Json);
-    }
-    let (mut json, mut event_stream) = (false, false);
-    for range in values
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-    {
-        let mut parts = range.split(';');
-        let media_range = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
-        let refused = parts.any(|param| {
-            let (name, value) = param.split_once('=').unwrap_or((param, ""));
-            name.trim().eq_ignore_ascii_case("q") && is_zero_weight(value.trim())
-        });
-        if refused {
+    let (mut any, mut json, mut event_stream) = (false, false, false);
+    for (media_range, weight) in media_ranges(headers) {
+        any = true;
+        if weight == Some(0) {
             continue;
         }
         match media_range.as_str() {
@@ -49,7 +37,7 @@ pub fn answer_format(headers: &HeaderMap) -> Option<AnswerFormat> {
             _ => {}
         }
     }
-    if json {
+    if json || !any {
         Some(AnswerFormat::Json)
     } else if event_stream {
         Some(AnswerFormat::EventStream)
@@ -58,16 +46,43 @@ pub fn answer_format(headers: &HeaderMap) -> Option<AnswerFormat> {
     }
 }
 
-/// Whether a `q` weight is zero, which refuses the media range (RFC 9110,
-/// 12.4.2: `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )`).
-/// Read by hand: parsing it as a float would bring in float parsing for
-/// this one test.
-fn is_zero_weight(value: &str) -> bool {
-    match value.split_once('.') {
-        None => value == "0",
-        Some((whole, fraction)) => {
-            whole == "0" && fraction.len() <= 3 && fraction.bytes().all(|digit| digit == b'0')
-        }
+/// Each media range `Accept` lists, in lower case, with its weight in
+/// thousandths: 1000 when it gives none, `None` when its `q` cannot be read.
+pub fn media_ranges(headers: &HeaderMap) -> impl Iterator<Item = (String, Option<u16>)> + '_ {
+    headers
+        .get_all(ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|range| {
+            let mut parts = range.split(';');
+            let media_range = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let weight = parts
+                .filter_map(|param| param.split_once('='))
+                .find(|(name, _)| name.trim().eq_ignore_ascii_case("q"))
+                .map_or(Some(1000), |(_, value)| weight(value.trim()));
+            (media_range, weight)
+        })
+}
+
+/// A `q` weight in thousandths (RFC 9110, 12.4.2: `qvalue = ( "0" [ "."
+/// 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )`), or `None` when it is not
+/// one. Read by hand: parsing it as a float would bring in float parsing
+/// for this one test.
+fn weight(value: &str) -> Option<u16> {
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    if fraction.len() > 3 || !fraction.bytes().all(|digit| digit.is_ascii_digit()) {
+        return None;
+    }
+    let thousandths = fraction
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(3)
+        .fold(0, |number, digit| number * 10 + u16::from(digit - b'0'));
+    match whole {
+        "0" => Some(thousandths),
+        "1" if thousandths == 0 => Some(1000),
+        _ => None,
     }
 }
 
@@ -132,12 +147,15 @@ mod tests {
     }
 
     #[test]
-    fn only_a_zero_weight_refuses_a_media_range() {
+    fn weights_are_read_as_rfc_9110_writes_them() {
         for zero in ["0", "0.", "0.0", "0.000"] {
-            assert!(is_zero_weight(zero), "{zero}");
+            assert_eq!(weight(zero), Some(0), "{zero}");
         }
-        for not_zero in ["1", "0.5", "0.001", "1.000", "0.0000", "", "zero", "-0"] {
-            assert!(!is_zero_weight(not_zero), "{not_zero}");
+        assert_eq!(weight("0.5"), Some(500));
+        assert_eq!(weight("0.001"), Some(1));
+        assert_eq!(weight("1.000"), Some(1000));
+        for unreadable in ["0.0000", "", "zero", "-0", "1.5", "2"] {
+            assert_eq!(weight(unreadable), None, "{unreadable}");
         }
         let weighted = headers(&[("accept", "application/json;q=0.001")]);
         assert_eq!(answer_format(&weighted), Some(AnswerFormat::Json));

@@ -9,8 +9,9 @@
 //! A request goes: [`handle`] (the body, the origin check) → `routes` (path
 //! and method) → `post` for `POST /mcp` (access, headers, body, batches;
 //! the Clerk credentials from `credentials`) → [`crate::mcp`]. `health`,
-//! `well_known`, `access`, `origin`, `headers`, `framing` (JSON or event
-//! stream) and `narrowing` each own one part; `responses` builds the
+//! `front_door` (the page a browser gets at `GET /`), `well_known`,
+//! `access`, `origin`, `headers`, `framing` (JSON or event stream, and
+//! reading `Accept`) and `narrowing` each own one part; `responses` builds the
 //! answers the transport writes itself. The table below is every refusal
 //! and what the client sees.
 //!
@@ -40,7 +41,7 @@
 //! | bad tool arguments, no or malformed key, Clerk error | HTTP 200, tool result `isError: true`  |
 //! | notification or response from the client           | HTTP 202, empty body                     |
 //! | misconfigured server ([`misconfigured`])           | HTTP 500, the setting to fix             |
-//! | unknown path                                       | HTTP 404, short JSON body                |
+//! | unknown path; `GET /` not asking for HTML          | HTTP 404, short JSON body                |
 //!
 //! The details of each access refusal are in `access`. The OAuth metadata
 //! documents (`/.well-known/oauth-protected-resource[/mcp]`,

@@ -28,6 +28,9 @@ pub async fn route(
         }
         ("/health" | "/api/health", &Method::OPTIONS) => preflight("GET, OPTIONS"),
         ("/health" | "/api/health", _) => method_not_allowed("GET"),
+        // `--cfg without_front_door` leaves the page out, to measure its
+        // cost (tests/bundle/toolsets.mjs).
+        #[cfg(not(without_front_door))]
         ("/", &Method::GET) if front_door::wants_page(&parts.headers) => {
             front_door::answer(parts, config, runtime).await
         }

@@ -6,8 +6,10 @@
 // Usage: node tests/bundle/size.mjs [--budget-kib N]
 //
 // The budget was 300 KiB until the instance, access and billing toolsets and
-// the bulk tools; it is 340 KiB since, with what each toolset costs measured
-// by `npm run bench:bundle` and listed in docs/performance.md.
+// the bulk tools; it was 340 KiB since, with what each toolset costs measured
+// by `npm run bench:bundle` and listed in docs/performance.md, and it is 352
+// KiB since the front door (the page at GET /), which may add at most 12 KiB
+// of its own (the same measure gives its cost).
 
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,7 +20,7 @@ import { gzipSync } from 'node:zlib';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const KIB = 1024;
 
-const { values } = parseArgs({ options: { 'budget-kib': { type: 'string', default: '340' } } });
+const { values } = parseArgs({ options: { 'budget-kib': { type: 'string', default: '352' } } });
 const budget = Number(values['budget-kib']);
 
 function read(file) {

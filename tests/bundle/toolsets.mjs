@@ -2,10 +2,11 @@
 // as it is and once without each toolset (`--cfg without_toolset="name"`,
 // which leaves its tools, and every piece of code only they reach, out of the
 // build), optimizes each build as the release build does, and prints the
-// differences. The tools' schemas (src/tools/schemas.json) stay embedded in
+// differences. The front door (the page at GET /) is measured the same way
+// (`--cfg without_front_door`). The tools' schemas (src/tools/schemas.json) stay embedded in
 // every variant, so their text is counted once, on its own line.
 //
-// It builds the crate ten times (only the crate: its dependencies are built
+// It builds the crate eleven times (only the crate: its dependencies are built
 // once), so it takes minutes. Usage: npm run bench:bundle
 
 import { execFileSync } from 'node:child_process';
@@ -18,18 +19,23 @@ import { gzipSync } from 'node:zlib';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const KIB = 1024;
 const TOOLSETS = ['organizations', 'members', 'invitations', 'users', 'sessions', 'roles', 'instance', 'access', 'billing'];
+const FRONT_DOOR = 'front door';
 const BUILT = join(ROOT, 'target', 'wasm32-unknown-unknown', 'release', 'clerk_mcp_worker.wasm');
 const work = mkdtempSync(join(tmpdir(), 'clerk-mcp-toolsets-'));
 
-/** The gzipped size of the optimized wasm of a build without `omitted` (or of everything). */
+/**
+ * The gzipped size of the optimized wasm of a build without `omitted`: a toolset's name, or
+ * FRONT_DOOR (or of everything when it is null).
+ */
 function gzippedWithout(omitted) {
-  // A toolset left out leaves its code unused: those warnings say nothing here.
-  const flags = omitted ? ['--cfg', `without_toolset="${omitted}"`, '-A', 'warnings'] : [];
+  // What is left out leaves its code unused: those warnings say nothing here.
+  const cfg = omitted === FRONT_DOOR ? 'without_front_door' : `without_toolset="${omitted}"`;
+  const flags = omitted ? ['--cfg', cfg, '-A', 'warnings'] : [];
   execFileSync('cargo', ['rustc', '--release', '--lib', '--target', 'wasm32-unknown-unknown', '--quiet', '--', ...flags], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const name = omitted ?? 'everything';
+  const name = (omitted ?? 'everything').replace(' ', '-');
   const bound = join(work, name);
   execFileSync('wasm-bindgen', ['--target', 'bundler', '--out-dir', bound, '--out-name', 'index', BUILT], {
     cwd: ROOT,
@@ -48,6 +54,7 @@ try {
     const cost = whole - gzippedWithout(toolset);
     console.log(`${toolset.padEnd(14)} ${String(cost).padStart(6)}`);
   }
+  console.log(`${FRONT_DOOR.padEnd(14)} ${String(whole - gzippedWithout(FRONT_DOOR)).padStart(6)}  (the page at GET /)`);
   const schemas = gzipSync(readFileSync(join(ROOT, 'src', 'tools', 'schemas.json'))).length;
   console.log(`${'schemas.json'.padEnd(14)} ${String(schemas).padStart(6)}  (every tool's schemas, in every build)`);
 } finally {

@@ -19,17 +19,17 @@
 
 mod clients;
 
-use std::fmt::Write;
 use std::sync::OnceLock;
 
 use http::header::{
-    HeaderValue, ACCEPT, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY,
-    VARY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, VARY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use http::request::Parts;
 use http::{HeaderMap, Response, StatusCode};
 use serde_json::Value;
 
+use super::framing::media_ranges;
 use super::narrowing::{percent_decode, Wishes};
 use super::{credentials, health, server_origin, Runtime};
 use crate::clerk::KeyError;
@@ -38,7 +38,7 @@ use crate::mcp::prompts;
 use crate::mcp::{ProtocolVersion, STATELESS_VERSION};
 use crate::sha256::sha256;
 use crate::tools::{self, Confirm, Selection, Toolset, Toolsets};
-use clients::{Client, Credential, ACCESS_TOKEN, CLERK_KEY, URL_MARK};
+use clients::{Needs, URL_MARK};
 
 /// The page, with `<!--name-->` where each part goes.
 const PAGE: &str = include_str!("page.html");
@@ -47,40 +47,16 @@ const PAGE: &str = include_str!("page.html");
 /// `text/html`, and prefers it to `application/json` when it names both.
 /// A request without `Accept`, or with `*/*` alone, keeps the JSON answer.
 pub fn wants_page(headers: &HeaderMap) -> bool {
-    let (mut html, mut json) = (0u16, 0u16);
-    for range in headers
-        .get_all(ACCEPT)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-    {
-        let mut parts = range.split(';');
-        let media_range = parts.next().unwrap_or_default().trim();
-        let weight = parts
-            .filter_map(|param| param.split_once('='))
-            .find(|(name, _)| name.trim().eq_ignore_ascii_case("q"))
-            .map_or(1000, |(_, value)| weight(value.trim()));
-        if media_range.eq_ignore_ascii_case("text/html") {
-            html = html.max(weight);
-        } else if media_range.eq_ignore_ascii_case("application/json") {
-            json = json.max(weight);
+    let (mut html, mut json) = (0, 0);
+    for (media_range, weight) in media_ranges(headers) {
+        let weight = weight.unwrap_or(0);
+        match media_range.as_str() {
+            "text/html" => html = html.max(weight),
+            "application/json" => json = json.max(weight),
+            _ => {}
         }
     }
     html > json
-}
-
-/// A `q` weight in thousandths (RFC 9110, 12.4.2), 0 when unreadable.
-fn weight(value: &str) -> u16 {
-    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
-    if fraction.len() > 3 || !fraction.bytes().all(|digit| digit.is_ascii_digit()) {
-        return 0;
-    }
-    let thousandths = format!("{fraction:0<3}").parse::<u16>().unwrap_or(0);
-    match whole {
-        "0" => thousandths,
-        "1" => 1000,
-        _ => 0,
-    }
 }
 
 /// Answers `GET /` with the page.
@@ -252,42 +228,102 @@ impl<'a> Page<'a> {
     }
 
     /// The headers an assistant's requests need, by mode and access.
-    fn credentials(&self) -> Vec<Credential> {
-        let mut needed = Vec::new();
-        if matches!(self.config.mode, Mode::Public) {
-            needed.push(CLERK_KEY);
+    fn needs(&self) -> Needs {
+        Needs {
+            clerk_key: matches!(self.config.mode, Mode::Public),
+            access_token: match &self.config.access {
+                Access::Protected { tokens, oauth } => !tokens.is_empty() && oauth.is_none(),
+                Access::NotConfigured => true,
+                Access::Open => false,
+            },
         }
-        let tokens_only = match &self.config.access {
-            Access::Protected { tokens, oauth } => !tokens.is_empty() && oauth.is_none(),
-            Access::NotConfigured => true,
-            Access::Open => false,
-        };
-        if tokens_only {
-            needed.push(ACCESS_TOKEN);
-        }
-        needed
     }
 
+    /// Writes the part of the page named `name` (`<!--name-->` in
+    /// `page.html`).
     fn write_part(&self, name: &str, health: &Value, problem: Option<&str>, html: &mut String) {
+        let hosted = matches!(self.config.mode, Mode::Hosted(_));
+        let healthy = health.get("status").and_then(Value::as_str) == Some("ok");
         match name {
-            "status" => self.write_status(health, problem, html),
-            "form" => {
-                let _ = write!(
-                    html,
-                    " data-base=\"{}\" data-defaults=\"{}\" data-confirm=\"{}\"",
-                    escape(&self.base),
-                    self.defaults.names().join(","),
-                    self.config.confirm.name()
-                );
+            "problem" => {
+                if let Some(problem) = problem {
+                    html.push_str("<p class=\"bad\" role=\"alert\">This page's address is not understood: ");
+                    html.push_str(&escape(problem));
+                    html.push_str(". It shows the defaults instead.</p>");
+                }
             }
-            "controls" => self.write_controls(html),
+            "health-class" => html.push_str(if healthy { "ok" } else { "bad" }),
+            "health" => html.push_str(if healthy { "ok" } else { "degraded" }),
+            "mode" => html.push_str(match hosted {
+                true => "<strong>hosted</strong>: the server keeps a Clerk secret key, which assistants never see",
+                false => "<strong>public</strong>: the server keeps no Clerk key; each assistant sends its own in <code>X-Clerk-Secret-Key</code>",
+            }),
+            "clerk-class" => html.push_str(match health.get("clerkConnected") {
+                Some(Value::Bool(true)) => "ok",
+                Some(Value::Bool(false)) => "bad",
+                _ => "",
+            }),
+            "clerk" => html.push_str(match health.get("clerkConnected") {
+                Some(Value::Bool(true)) => "reachable, and it accepts the server's key",
+                Some(Value::Bool(false)) => "not working with the server's key (see below)",
+                _ => "checked on each request, with the key it brings",
+            }),
+            "access-class" => html.push_str(match self.access_works() {
+                true => "ok",
+                false => "bad",
+            }),
+            "access" => self.write_access(html),
+            "versions" => {
+                for version in ProtocolVersion::ALL {
+                    html.push_str(version.as_str());
+                    html.push_str(", ");
+                }
+                html.push_str(STATELESS_VERSION);
+            }
+            "version" => html.push_str(crate::SERVER_VERSION),
+            "notes" => {
+                if self.withheld {
+                    html.push_str("<p id=\"withheld\">The server's key is a production key and <code>MCP_LIVE_WRITES</code> is not set, so the URL offers the reading tools only.</p>");
+                }
+                if let Some(reason) = health.get("reason").and_then(Value::as_str) {
+                    html.push_str("<p id=\"fix\" class=\"bad\">");
+                    html.push_str(&escape(reason));
+                    html.push_str("</p>");
+                }
+            }
+            "base" => html.push_str(&escape(&self.base)),
+            "defaults" => html.push_str(&self.defaults.names().join(",")),
+            "server-confirm" => html.push_str(self.config.confirm.name()),
+            "readonly" => html.push_str(match (self.chosen.read_only, self.offered.read_only) {
+                (_, true) => " checked disabled",
+                (true, false) => " checked",
+                (false, false) => "",
+            }),
+            "toolsets" => {
+                for toolset in Toolset::ALL {
+                    if self.offered.toolsets.contains(toolset) {
+                        html.push_str("<label><input type=\"checkbox\" name=\"toolset\" value=\"");
+                        html.push_str(toolset.name());
+                        html.push('"');
+                        if self.chosen.toolsets.contains(toolset) {
+                            html.push_str(" checked");
+                        }
+                        html.push_str("> ");
+                        html.push_str(toolset.name());
+                        html.push_str("</label>");
+                    }
+                }
+            }
+            "confirm-off" => self.write_confirm_option(Confirm::Off, html),
+            "confirm-destructive" => self.write_confirm_option(Confirm::Destructive, html),
+            "confirm-writes" => self.write_confirm_option(Confirm::Writes, html),
             "url" => html.push_str(&escape(&self.url())),
             "clients" => self.write_clients(html),
             "count" => {
                 let count = tools::registry()
-                    .filter(|(toolset, tool)| self.shows(*toolset, tool.annotations.read_only))
+                    .filter(|(toolset, tool)| self.chosen.allows(*toolset, tool.annotations.read_only))
                     .count();
-                let _ = write!(html, "{count}");
+                html.push_str(&count.to_string());
             }
             "tools" => self.write_tools(html),
             "prompts" => self.write_prompts(html),
@@ -295,165 +331,117 @@ impl<'a> Page<'a> {
         }
     }
 
-    /// Whether the choices get a tool.
-    fn shows(&self, toolset: Option<Toolset>, read_only: bool) -> bool {
-        self.chosen.allows(toolset, read_only)
+    /// Whether assistants can get in as the server is configured.
+    fn access_works(&self) -> bool {
+        match &self.config.access {
+            Access::NotConfigured => false,
+            Access::Open => !matches!(self.config.mode, Mode::Hosted(_)),
+            Access::Protected { oauth, .. } => oauth
+                .as_ref()
+                .is_none_or(|settings| settings.allows_anyone()),
+        }
     }
 
-    fn write_status(&self, health: &Value, problem: Option<&str>, html: &mut String) {
-        if let Some(problem) = problem {
-            let _ = write!(
-                html,
-                "<p class=\"bad\" role=\"alert\">This page's address is not understood: {}. It shows the defaults instead.</p>",
-                escape(problem)
-            );
-        }
-        let hosted = matches!(self.config.mode, Mode::Hosted(_));
-        let mode = match hosted {
-            true => "<strong>hosted</strong>: the server keeps a Clerk secret key, which assistants never see",
-            false => "<strong>public</strong>: the server keeps no Clerk key; each assistant sends its own in <code>X-Clerk-Secret-Key</code>",
-        };
-        let clerk = match health.get("clerkConnected") {
-            Some(Value::Bool(true)) => {
-                "<dd id=\"clerk\" class=\"ok\">reachable, and it accepts the server's key</dd>"
-            }
-            Some(Value::Bool(false)) => {
-                "<dd id=\"clerk\" class=\"bad\">not working with the server's key (see below)</dd>"
-            }
-            _ => "<dd id=\"clerk\">checked on each request, with the key it brings</dd>",
-        };
-        let (access_class, access) = match (&self.config.access, hosted) {
-            (Access::NotConfigured, _) => ("bad", "not configured: the server refuses every MCP request (see below)".to_owned()),
-            (Access::Open, true) => ("bad", "none: opened on purpose (<code>MCP_ALLOW_UNAUTHENTICATED</code>), so anyone with the URL acts with the server's key".to_owned()),
-            (Access::Open, false) => ("ok", "the Clerk key each request brings; no access token".to_owned()),
-            (Access::Protected { tokens, oauth }, _) => {
-                let mut ways = Vec::new();
+    /// Who may use the MCP URL, and what is wrong when nobody can.
+    fn write_access(&self, html: &mut String) {
+        match &self.config.access {
+            Access::NotConfigured => html.push_str("not configured: the server refuses every MCP request (see below)"),
+            Access::Open => html.push_str(match self.config.mode {
+                Mode::Hosted(_) => "none: opened on purpose (<code>MCP_ALLOW_UNAUTHENTICATED</code>), so anyone with the URL acts with the server's key",
+                Mode::Public => "the Clerk key each request brings; no access token",
+            }),
+            Access::Protected { tokens, oauth } => {
                 if !tokens.is_empty() {
-                    ways.push("an access token of the server (<code>MCP_AUTH_TOKENS</code>) in <code>Authorization: Bearer</code>");
+                    html.push_str("an access token of the server (<code>MCP_AUTH_TOKENS</code>) in <code>Authorization: Bearer</code>");
                 }
-                if oauth.is_some() {
-                    ways.push("sign-in with Clerk, which the assistant asks its user for");
-                }
-                match oauth.as_ref().is_some_and(|settings| !settings.allows_anyone()) {
-                    true => ("bad", format!("{}; but no user is allowed yet (see below)", ways.join(", or "))),
-                    false => ("ok", ways.join(", or ")),
+                if let Some(settings) = oauth {
+                    if !tokens.is_empty() {
+                        html.push_str(", or ");
+                    }
+                    html.push_str("sign-in with Clerk, which the assistant asks its user for");
+                    if !settings.allows_anyone() {
+                        html.push_str("; but no user is allowed yet (see below)");
+                    }
                 }
             }
-        };
-        let status = health.get("status").and_then(Value::as_str).unwrap_or("ok");
-        let mut versions: Vec<&str> = ProtocolVersion::ALL.iter().map(|v| v.as_str()).collect();
-        versions.push(STATELESS_VERSION);
-        let _ = write!(
-            html,
-            "<h2>Status</h2>\n<dl id=\"status\">\
-             <dt>Health</dt><dd id=\"health\" class=\"{status_class}\">{status}</dd>\
-             <dt>Mode</dt><dd id=\"mode\">{mode}</dd>\
-             <dt>Clerk</dt>{clerk}\
-             <dt>Access</dt><dd id=\"access\" class=\"{access_class}\">{access}</dd>\
-             <dt>Protocol versions</dt><dd id=\"versions\">{versions}</dd>\
-             <dt>Version</dt><dd>{version}</dd></dl>\n",
-            status_class = if status == "ok" { "ok" } else { "bad" },
-            status = escape(status),
-            versions = versions.join(", "),
-            version = crate::SERVER_VERSION,
-        );
-        if self.withheld {
-            html.push_str(
-                "<p id=\"withheld\">The server's key is a production key and <code>MCP_LIVE_WRITES</code> is not set, so the URL offers the reading tools only.</p>\n",
-            );
-        }
-        if let Some(reason) = health.get("reason").and_then(Value::as_str) {
-            let _ = writeln!(html, "<p id=\"fix\" class=\"bad\">{}</p>", escape(reason));
         }
     }
 
-    fn write_controls(&self, html: &mut String) {
-        let read_only_attributes = match (self.chosen.read_only, self.offered.read_only) {
-            (_, true) => " checked disabled",
-            (true, false) => " checked",
-            (false, false) => "",
-        };
-        let _ = write!(
-            html,
-            "<fieldset><legend>Access</legend><label><input type=\"checkbox\" id=\"readonly\" name=\"readonly\" value=\"true\"{read_only_attributes}> Read-only: only tools that read</label></fieldset>\n\
-             <fieldset><legend>Toolsets</legend><input type=\"hidden\" name=\"toolset\" value=\"\">"
-        );
-        for toolset in Toolset::ALL {
-            if !self.offered.toolsets.contains(toolset) {
-                continue;
-            }
-            let checked = match self.chosen.toolsets.contains(toolset) {
-                true => " checked",
-                false => "",
-            };
-            let _ = write!(
-                html,
-                "<label><input type=\"checkbox\" name=\"toolset\" value=\"{name}\"{checked}> {name}</label>",
-                name = toolset.name()
-            );
+    /// The attributes of the confirmation level's option: chosen, or not
+    /// offered when the server already asks for more.
+    fn write_confirm_option(&self, level: Confirm, html: &mut String) {
+        if level < self.config.confirm {
+            html.push_str(" disabled hidden");
+        } else if level == self.confirm {
+            html.push_str(" selected");
         }
-        html.push_str("</fieldset>\n<fieldset><legend>Confirmation</legend><label for=\"confirm\">Ask the person's yes before</label> <select id=\"confirm\" name=\"confirm\">");
-        for level in Confirm::ALL {
-            if level < self.config.confirm {
-                continue;
-            }
-            let label = match level {
-                Confirm::Off => "no call: the assistant's own prompts only",
-                Confirm::Destructive => "calls that delete, ban or revoke",
-                Confirm::Writes => "every call that changes data",
-            };
-            let selected = match level == self.confirm {
-                true => " selected",
-                false => "",
-            };
-            let _ = write!(
-                html,
-                "<option value=\"{}\"{selected}>{label}</option>",
-                level.name()
-            );
-        }
-        html.push_str("</select></fieldset>\n");
     }
 
     fn write_clients(&self, html: &mut String) {
         let url = self.url();
-        for Client {
-            id,
-            name,
-            place,
-            format,
-            snippet,
-            install,
-        } in clients::clients(&self.credentials())
-        {
-            let _ = write!(
-                html,
-                "<section class=\"client\" data-client=\"{id}\" aria-labelledby=\"client-{id}\"><h3 id=\"client-{id}\">{name}</h3><p>{place}</p>\
-                 <pre><code id=\"snippet-{id}\" data-format=\"{format}\" data-template=\"{template}\">{filled}</code></pre>\
-                 <div class=\"row\"><button type=\"button\" data-copy=\"snippet-{id}\" hidden>Copy the {name} {what}</button>",
-                format = format.name(),
-                template = escape(&snippet),
-                filled = escape(&snippet.replace(URL_MARK, &url)),
-                what = match format {
-                    clients::Format::Json => "configuration",
-                    clients::Format::Command => "command",
-                },
+        let text = |client: &Value, field: &str| -> String {
+            client
+                .get(field)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        for client in clients::clients(self.needs()) {
+            let (id, name, snippet) = (
+                text(client, "id"),
+                text(client, "name"),
+                text(client, "snippet"),
             );
-            if let Some(install) = install {
-                let config = install.config.replace(URL_MARK, &url);
-                let encoded = match install.encoding {
-                    "base64" => crate::base64::encode(config.as_bytes()),
-                    _ => uri_component(&config),
+            let format = text(client, "format");
+            html.push_str("<section class=\"client\" data-client=\"");
+            html.push_str(&id);
+            html.push_str("\"><h3>");
+            html.push_str(&name);
+            html.push_str("</h3><p>");
+            html.push_str(&text(client, "place"));
+            html.push_str("</p><pre><code id=\"snippet-");
+            html.push_str(&id);
+            html.push_str("\" data-format=\"");
+            html.push_str(&format);
+            html.push_str("\" data-template=\"");
+            html.push_str(&escape(&snippet));
+            html.push_str("\">");
+            html.push_str(&escape(&snippet.replace(URL_MARK, &url)));
+            html.push_str(
+                "</code></pre><div class=\"row\"><button type=\"button\" data-copy=\"snippet-",
+            );
+            html.push_str(&id);
+            html.push_str("\" hidden>Copy the ");
+            html.push_str(&name);
+            html.push_str(if format == "command" {
+                " command"
+            } else {
+                " configuration"
+            });
+            html.push_str("</button>");
+            if let Some(install) = client.get("install") {
+                let prefix = text(install, "prefix");
+                let config = text(install, "config");
+                let filled = config.replace(URL_MARK, &url);
+                let encoding = text(install, "encoding");
+                let encoded = match encoding.as_str() {
+                    "base64" => crate::base64::encode(filled.as_bytes()),
+                    _ => uri_component(&filled),
                 };
-                let _ = write!(
-                    html,
-                    " <a class=\"install\" id=\"install-{id}\" href=\"{href}\" data-prefix=\"{prefix}\" data-encoding=\"{encoding}\" data-config=\"{config}\">{label}</a>",
-                    href = escape(&format!("{}{encoded}", install.prefix)),
-                    prefix = escape(install.prefix),
-                    encoding = install.encoding,
-                    config = escape(&install.config),
-                    label = install.label,
-                );
+                html.push_str(" <a class=\"install\" id=\"install-");
+                html.push_str(&id);
+                html.push_str("\" href=\"");
+                html.push_str(&escape(&prefix));
+                html.push_str(&escape(&encoded));
+                html.push_str("\" data-prefix=\"");
+                html.push_str(&escape(&prefix));
+                html.push_str("\" data-encoding=\"");
+                html.push_str(&encoding);
+                html.push_str("\" data-config=\"");
+                html.push_str(&escape(&config));
+                html.push_str("\">");
+                html.push_str(&text(install, "label"));
+                html.push_str("</a>");
             }
             html.push_str("</div></section>\n");
         }
@@ -470,44 +458,62 @@ impl<'a> Page<'a> {
                 Some(toolset) => (toolset.name(), toolset.name()),
                 None => ("", "on every connection"),
             };
-            let tools: Vec<&tools::ToolDefinition> = tools::registry()
-                .filter(|(set, tool)| {
-                    *set == toolset && self.offered.allows(*set, tool.annotations.read_only)
-                })
-                .map(|(_, tool)| tool)
-                .collect();
-            if tools.is_empty() {
+            let tools = || {
+                tools::registry()
+                    .filter(move |(set, tool)| {
+                        *set == toolset && self.offered.allows(*set, tool.annotations.read_only)
+                    })
+                    .map(|(_, tool)| tool)
+            };
+            if tools().next().is_none() {
                 continue;
             }
-            let any_shown = tools
-                .iter()
-                .any(|tool| self.shows(toolset, tool.annotations.read_only));
-            let _ = write!(
-                html,
-                "<section data-group=\"{id}\"{hidden}><h3>{title}</h3><ul class=\"tools\">",
-                hidden = if any_shown { "" } else { " hidden" },
-            );
-            for tool in tools {
+            html.push_str("<section data-group=\"");
+            html.push_str(id);
+            html.push('"');
+            if !tools().any(|tool| self.chosen.allows(toolset, tool.annotations.read_only)) {
+                html.push_str(" hidden");
+            }
+            html.push_str("><h3>");
+            html.push_str(title);
+            html.push_str("</h3><ul class=\"tools\">");
+            for tool in tools() {
                 let annotations = tool.annotations;
                 let kind = match (annotations.read_only, annotations.destructive) {
                     (true, _) => "read",
                     (false, false) => "write",
                     (false, true) => "destructive",
                 };
-                let _ = write!(
-                    html,
-                    "<li data-tool=\"{name}\" data-toolset=\"{id}\" data-kind=\"{kind}\"{hidden}><code>{name}</code><span class=\"mark {kind}\">{kind}</span><br><span class=\"dim\">{title}</span></li>",
-                    name = tool.name,
-                    hidden = if self.shows(toolset, annotations.read_only) { "" } else { " hidden" },
-                    title = escape(tool.title),
-                );
+                for piece in [
+                    "<li data-tool=\"",
+                    tool.name,
+                    "\" data-toolset=\"",
+                    id,
+                    "\" data-kind=\"",
+                    kind,
+                    if self.chosen.allows(toolset, annotations.read_only) {
+                        "\">"
+                    } else {
+                        "\" hidden>"
+                    },
+                    "<code>",
+                    tool.name,
+                    "</code><span class=\"mark ",
+                    kind,
+                    "\">",
+                    kind,
+                    "</span><br><span class=\"dim\">",
+                ] {
+                    html.push_str(piece);
+                }
+                html.push_str(&escape(tool.title));
+                html.push_str("</span></li>");
             }
             html.push_str("</ul></section>\n");
         }
     }
 
     fn write_prompts(&self, html: &mut String) {
-        html.push_str("<ul id=\"prompts\">");
         for prompt in prompts::all() {
             let offered = prompt.tools.iter().all(|name| {
                 tools::registry().any(|(toolset, tool)| {
@@ -518,17 +524,22 @@ impl<'a> Page<'a> {
                 continue;
             }
             let shown = prompts::offered(self.chosen).any(|p| p.name == prompt.name);
-            let _ = write!(
-                html,
-                "<li data-prompt=\"{name}\" data-needs=\"{needs}\"{hidden}><code>{name}</code>: {title}. <span class=\"dim\">{description}</span></li>",
-                name = prompt.name,
-                needs = prompt.tools.join(" "),
-                hidden = if shown { "" } else { " hidden" },
-                title = escape(prompt.title),
-                description = escape(prompt.description),
-            );
+            html.push_str("<li data-prompt=\"");
+            html.push_str(prompt.name);
+            html.push_str("\" data-needs=\"");
+            html.push_str(&prompt.tools.join(" "));
+            html.push_str(if shown {
+                "\"><code>"
+            } else {
+                "\" hidden><code>"
+            });
+            html.push_str(prompt.name);
+            html.push_str("</code>: ");
+            html.push_str(&escape(prompt.title));
+            html.push_str(". <span class=\"dim\">");
+            html.push_str(&escape(prompt.description));
+            html.push_str("</span></li>");
         }
-        html.push_str("</ul>\n");
     }
 }
 
@@ -583,7 +594,10 @@ fn uri_component(text: &str) -> String {
             | b'('
             | b')' => encoded.push(char::from(byte)),
             _ => {
-                let _ = write!(encoded, "%{byte:02X}");
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                encoded.push('%');
+                encoded.push(char::from(HEX[usize::from(byte >> 4)]));
+                encoded.push(char::from(HEX[usize::from(byte & 15)]));
             }
         }
     }

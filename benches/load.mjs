@@ -12,6 +12,7 @@
 //   last two also in MCP 2026-07-28 (`_meta` and its headers), to compare the eras
 //   GET /unknown (a 404 that touches nothing) and GET /health (one Clerk call), concurrency 1:
 //   the runtime's fixed cost per request, to read the others against
+//   GET / from a browser (the front door page, with the same Clerk call as /health), concurrency 1
 //
 // By default the worker runs in workerd alone, as it runs when deployed: build/ served by the
 // binary of the `workerd` dev dependency (the version wrangler uses), with a config written
@@ -74,7 +75,7 @@ const USAGE = `Usage: node benches/load.mjs [options]    (npm run bench:load -- 
 Builds the release worker, runs it in workerd in hosted mode against a fake Clerk on
 127.0.0.1, and drives ping, tools/list and tools/call clerk_list_users (20 users), the last
 two in both the 2025-06-18 and the 2026-07-28 era, at concurrency 1 and 16 with wrk (or oha), plus GET /unknown and GET /health as the runtime's
-fixed cost. Prints req/s, p50/p99 latency, errors and workerd CPU ms per request.
+fixed cost, and the front door page (GET / asking for HTML). Prints req/s, p50/p99 latency, errors and workerd CPU ms per request.
 
 Options:
   --no-build          use the worker already in build/
@@ -214,6 +215,10 @@ const REQUESTS = {
   },
   'GET /unknown (404)': { method: 'GET', path: '/unknown', status: 404 },
   'GET /health': { method: 'GET', path: '/health', status: 200, check: (body) => (body.mode === 'hosted' ? null : `mode ${body.mode}`) },
+  'GET / (front door)': {
+    method: 'GET', path: '/', headers: { Accept: 'text/html' }, status: 200, html: true,
+    check: (text) => (text.includes('id="mcp-url"') ? null : 'not the front door page'),
+  },
 };
 
 const ALL_SCENARIOS = [
@@ -221,6 +226,7 @@ const ALL_SCENARIOS = [
     .flatMap((name) => [1, 16].map((concurrency) => ({ name, concurrency }))),
   { name: 'GET /unknown (404)', concurrency: 1, baseline: true },
   { name: 'GET /health', concurrency: 1, baseline: true },
+  { name: 'GET / (front door)', concurrency: 1 },
 ];
 
 // --only keeps the scenarios named, each with every concurrency it runs at.
@@ -494,15 +500,15 @@ async function checkRequests(base) {
   for (const [name, request] of Object.entries(REQUESTS)) {
     const response = await fetch(`${base}${request.path}`, {
       method: request.method,
-      headers: request.mcp ? mcpHeaders(request) : {},
+      headers: request.mcp ? mcpHeaders(request) : request.headers ?? {},
       body: request.body,
       signal: AbortSignal.timeout(10_000),
     });
     const text = await response.text();
     sizes[name] = Buffer.byteLength(text);
-    let body = null;
+    let body = request.html ? text : null;
     try {
-      body = JSON.parse(text);
+      if (!request.html) body = JSON.parse(text);
     } catch {
       // judged below
     }
@@ -540,7 +546,7 @@ const luaString = (text) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')
  * for MCP a result that is not a tool error) and done() prints the summary as one JSON line.
  */
 function wrkScript(request) {
-  const headers = request.mcp ? mcpHeaders(request) : {};
+  const headers = request.mcp ? mcpHeaders(request) : request.headers ?? {};
   const expected = request.mcp ? 200 : request.status;
   return `-- Written by benches/load.mjs.
 wrk.method = ${luaString(request.method)}
@@ -588,7 +594,7 @@ async function wrk(url, request, concurrency, seconds) {
 }
 
 async function oha(url, request, concurrency, seconds) {
-  const headers = request.mcp ? mcpHeaders(request) : {};
+  const headers = request.mcp ? mcpHeaders(request) : request.headers ?? {};
   const output = await run('oha', [
     // -w lets the requests still running at the deadline finish: without it oha cuts them
     // off and counts each as an error ("aborted due to deadline"), one per connection.

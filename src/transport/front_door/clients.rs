@@ -323,11 +323,15 @@ mod generate {
         Client {
             id: "claude-desktop",
             name: "Claude Desktop",
-            place:
+            place: format!(
                 "In <code>claude_desktop_config.json</code> (Settings, Developer, Edit Config). \
-                    Claude Desktop starts local programs, so it reaches this server through \
-                    <code>mcp-remote</code>; replace each placeholder in <code>env</code>."
-                    .to_owned(),
+                 Claude Desktop starts local programs, so it reaches this server through \
+                 <code>mcp-remote</code>{}.",
+                match credentials.is_empty() {
+                    true => ", which asks you to sign in when the server wants it",
+                    false => "; replace each placeholder in <code>env</code> with the secret",
+                }
+            ),
             format: Format::Json,
             snippet: pretty(&json!({"mcpServers": {NAME: server}})),
             install: None,

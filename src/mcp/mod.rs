@@ -44,7 +44,7 @@ pub use audit::{Outcome, Trail};
 pub use era::{
     decide, handshake_version, is_stateless, Declared, Era, EraError, STATELESS_VERSION,
 };
-pub use results::{CacheScope, Caching};
+pub use results::{icon, CacheScope, Caching};
 pub use state::Principal;
 pub use version::ProtocolVersion;
 

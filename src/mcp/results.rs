@@ -362,7 +362,7 @@ fn write_server_info<M: SerializeMap>(map: &mut M) -> Result<(), M::Error> {
 }
 
 /// The server's icon, a key on a violet square, as a `data:` URI.
-fn icon() -> String {
+pub fn icon() -> String {
     const SVG: &str = include_str!("icon.svg");
     let mut uri = String::from("data:image/svg+xml,");
     for byte in SVG.trim().bytes() {

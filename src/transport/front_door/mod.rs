@@ -125,7 +125,7 @@ fn content_security_policy() -> &'static str {
         };
         format!(
             "default-src 'none'; style-src 'sha256-{}'; script-src 'sha256-{}'; \
-             img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+             img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
             hash("<style>", "</style>"),
             hash("<script>", "</script>"),
         )
@@ -281,6 +281,7 @@ impl<'a> Page<'a> {
                 html.push_str(STATELESS_VERSION);
             }
             "version" => html.push_str(crate::SERVER_VERSION),
+            "icon" => html.push_str(&escape(&crate::mcp::icon())),
             "notes" => {
                 if self.withheld {
                     html.push_str("<p id=\"withheld\">The server's key is a production key and <code>MCP_LIVE_WRITES</code> is not set, so the URL offers the reading tools only.</p>");

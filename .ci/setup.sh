@@ -4,7 +4,9 @@
 #   the wasm32 target, rustfmt and clippy; worker-build; wasm-bindgen-cli at
 #   exactly the wasm-bindgen version in Cargo.lock; the npm packages
 #   (wrangler, binaryen's wasm-opt, the MCP clients used by the tests).
-# With --test it also makes .venv with the Python MCP client.
+# With --test it also makes .venv with the Python MCP client, and installs
+# Debian's chromium package when there is no Chromium, for the browser test
+# of the front door (playwright-core drives it; nothing downloads a browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -55,5 +57,20 @@ if [ "${1:-}" = "--test" ]; then
     python3 -m venv .venv
   fi
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
+  # CHROMIUM names another Chromium for the test, which is then not installed here.
+  chromium="${CHROMIUM:-/usr/bin/chromium}"
+  if [ ! -x "$chromium" ] && [ -z "${CHROMIUM:-}" ]; then
+    say "installing Debian's chromium package"
+    as_root=()
+    if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then as_root=(sudo); fi
+    "${as_root[@]}" apt-get update -qq &&
+      "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium ||
+      true
+  fi
+  if [ ! -x "$chromium" ]; then
+    say "no Chromium at $chromium: the browser test of the front door cannot run;" \
+      "install Debian's chromium package (apt-get install chromium) or name another with CHROMIUM=" >&2
+    exit 1
+  fi
 fi
 say "ready"

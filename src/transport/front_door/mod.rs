@@ -499,11 +499,11 @@ impl<'a> Page<'a> {
                     },
                     "<code>",
                     tool.name,
-                    "</code><span class=\"mark ",
+                    "</code><br><span class=\"mark ",
                     kind,
                     "\">",
                     kind,
-                    "</span><br><span class=\"dim\">",
+                    "</span><span class=\"dim\">",
                 ] {
                     html.push_str(piece);
                 }

@@ -194,57 +194,97 @@ mod generate {
         ]
     }
 
-    /// JSON text of a value, two spaces an indent, as people write
-    /// configuration files. Written here rather than by serde_json's pretty
-    /// printer, which would bring a second JSON writer into the bundle.
-    pub fn pretty(value: &Value) -> String {
-        let mut text = String::new();
-        write_pretty(value, 0, &mut text);
-        text
+    /// JSON with its keys in the order given, as people write configuration
+    /// files (a `serde_json` map sorts them, which would put a server's URL
+    /// after its headers).
+    pub enum J {
+        Text(String),
+        Yes,
+        List(Vec<J>),
+        Object(Vec<(String, J)>),
     }
 
-    fn write_pretty(value: &Value, indent: usize, text: &mut String) {
-        let (open, close, entries): (char, char, Vec<(Option<&String>, &Value)>) = match value {
-            Value::Object(map) if !map.is_empty() => {
-                ('{', '}', map.iter().map(|(k, v)| (Some(k), v)).collect())
+    pub fn text(value: impl Into<String>) -> J {
+        J::Text(value.into())
+    }
+
+    pub fn object(entries: Vec<(&str, J)>) -> J {
+        J::Object(
+            entries
+                .into_iter()
+                .map(|(key, value)| (key.to_owned(), value))
+                .collect(),
+        )
+    }
+
+    impl J {
+        /// Adds an entry to an object.
+        fn with(mut self, key: &str, value: J) -> J {
+            if let J::Object(entries) = &mut self {
+                entries.push((key.to_owned(), value));
             }
-            Value::Array(items) if !items.is_empty() => {
-                ('[', ']', items.iter().map(|v| (None, v)).collect())
-            }
-            scalar => {
-                text.push_str(&scalar.to_string());
-                return;
-            }
-        };
-        text.push(open);
-        for (index, (key, value)) in entries.into_iter().enumerate() {
-            text.push_str(if index == 0 { "\n" } else { ",\n" });
-            text.extend(std::iter::repeat_n(' ', indent + 2));
-            if let Some(key) = key {
-                text.push_str(&Value::String(key.clone()).to_string());
-                text.push_str(": ");
-            }
-            write_pretty(value, indent + 2, text);
+            self
         }
-        text.push('\n');
-        text.extend(std::iter::repeat_n(' ', indent));
-        text.push(close);
+
+        /// Two spaces an indent, as people write configuration files.
+        pub fn pretty(&self) -> String {
+            let mut text = String::new();
+            self.write(Some(0), &mut text);
+            text
+        }
+
+        /// No spaces, as a link carries it.
+        pub fn compact(&self) -> String {
+            let mut text = String::new();
+            self.write(None, &mut text);
+            text
+        }
+
+        fn write(&self, indent: Option<usize>, text: &mut String) {
+            let (open, close, entries): (char, char, Vec<(Option<&String>, &J)>) = match self {
+                J::Text(value) => return text.push_str(&Value::from(value.as_str()).to_string()),
+                J::Yes => return text.push_str("true"),
+                J::List(items) => ('[', ']', items.iter().map(|item| (None, item)).collect()),
+                J::Object(entries) => (
+                    '{',
+                    '}',
+                    entries
+                        .iter()
+                        .map(|(key, value)| (Some(key), value))
+                        .collect(),
+                ),
+            };
+            text.push(open);
+            for (index, (key, value)) in entries.iter().enumerate() {
+                if index > 0 {
+                    text.push(',');
+                }
+                if let Some(indent) = indent {
+                    text.push('\n');
+                    text.extend(std::iter::repeat_n(' ', indent + 2));
+                }
+                if let Some(key) = key {
+                    text.push_str(&Value::from(key.as_str()).to_string());
+                    text.push_str(if indent.is_some() { ": " } else { ":" });
+                }
+                value.write(indent.map(|indent| indent + 2), text);
+            }
+            if let Some(indent) = indent.filter(|_| !entries.is_empty()) {
+                text.push('\n');
+                text.extend(std::iter::repeat_n(' ', indent));
+            }
+            text.push(close);
+        }
     }
 
     /// `{header: value}` for each credential, the value written by `value`.
-    fn headers(
-        credentials: &[Credential],
-        value: impl Fn(&Credential) -> String,
-    ) -> Map<String, Value> {
-        credentials
-            .iter()
-            .map(|credential| {
-                (
-                    credential.header.to_owned(),
-                    Value::String(value(credential)),
-                )
-            })
-            .collect()
+    fn headers(credentials: &[Credential], value: impl Fn(&Credential) -> String) -> J {
+        J::Object(
+            credentials
+                .iter()
+                .map(|credential| (credential.header.to_owned(), text(value(credential))))
+                .collect(),
+        )
     }
 
     /// Where the secrets come from, said once under a snippet that reads
@@ -297,8 +337,8 @@ mod generate {
     }
 
     fn claude_desktop(credentials: &[Credential]) -> Client {
-        let mut args = vec![json!("-y"), json!("mcp-remote"), json!(URL_MARK)];
-        let mut env = Map::new();
+        let mut args = vec![text("-y"), text("mcp-remote"), text(URL_MARK)];
+        let mut env = Vec::new();
         for credential in credentials {
             // The whole value comes from the environment: a space inside an
             // argument is mangled on some systems.
@@ -306,19 +346,16 @@ mod generate {
                 true => credential.variable.to_owned(),
                 false => format!("{}_HEADER", credential.variable),
             };
-            args.push(json!("--header"));
-            args.push(Value::String(format!(
-                "{}:${{{variable}}}",
-                credential.header
-            )));
-            env.insert(
+            args.push(text("--header"));
+            args.push(text(format!("{}:${{{variable}}}", credential.header)));
+            env.push((
                 variable,
-                Value::String(format!("{}<{}>", credential.scheme, credential.what)),
-            );
+                text(format!("{}<{}>", credential.scheme, credential.what)),
+            ));
         }
-        let mut server = json!({"command": "npx", "args": args});
+        let mut server = object(vec![("command", text("npx")), ("args", J::List(args))]);
         if !env.is_empty() {
-            server["env"] = Value::Object(env);
+            server = server.with("env", J::Object(env));
         }
         Client {
             id: "claude-desktop",
@@ -333,18 +370,31 @@ mod generate {
                 }
             ),
             format: Format::Json,
-            snippet: pretty(&json!({"mcpServers": {NAME: server}})),
+            snippet: object(vec![("mcpServers", object(vec![(NAME, server)]))]).pretty(),
             install: None,
         }
     }
 
-    fn cursor(credentials: &[Credential]) -> Client {
-        let mut server = json!({"url": URL_MARK});
-        if !credentials.is_empty() {
-            server["headers"] = Value::Object(headers(credentials, |credential| {
-                format!("{}${{env:{}}}", credential.scheme, credential.variable)
-            }));
+    /// A server entry of `url_key` (and the headers, written by `value`), as
+    /// Cursor and Windsurf read it.
+    fn url_and_headers(
+        url_key: &str,
+        credentials: &[Credential],
+        value: impl Fn(&Credential) -> String,
+    ) -> J {
+        let server = object(vec![(url_key, text(URL_MARK))]);
+        match credentials.is_empty() {
+            true => server,
+            false => server.with("headers", headers(credentials, value)),
         }
+    }
+
+    fn from_env(credential: &Credential) -> String {
+        format!("{}${{env:{}}}", credential.scheme, credential.variable)
+    }
+
+    fn cursor(credentials: &[Credential]) -> Client {
+        let server = || url_and_headers("url", credentials, from_env);
         Client {
             id: "cursor",
             name: "Cursor",
@@ -353,44 +403,53 @@ mod generate {
                 from_environment(credentials)
             ),
             format: Format::Json,
-            snippet: pretty(&json!({"mcpServers": {NAME: server}})),
+            snippet: object(vec![("mcpServers", object(vec![(NAME, server())]))]).pretty(),
             install: Some(Install {
                 label: "Add to Cursor",
                 prefix: "cursor://anysphere.cursor-deeplink/mcp/install?name=clerk&config=",
                 encoding: "base64",
-                config: server.to_string(),
+                config: server().compact(),
             }),
         }
     }
 
     fn vscode(credentials: &[Credential]) -> Client {
-        let inputs: Vec<Value> = credentials
-            .iter()
-            .map(|credential| {
-                json!({
-                    "type": "promptString",
-                    "id": credential.input,
-                    "description": credential.what,
-                    "password": true,
-                })
-            })
-            .collect();
-        let mut server = json!({"type": "http", "url": URL_MARK});
+        let inputs = || {
+            J::List(
+                credentials
+                    .iter()
+                    .map(|credential| {
+                        object(vec![
+                            ("type", text("promptString")),
+                            ("id", text(credential.input)),
+                            ("description", text(credential.what)),
+                            ("password", J::Yes),
+                        ])
+                    })
+                    .collect(),
+            )
+        };
+        let server = |start: Vec<(&str, J)>| {
+            let server = object(start)
+                .with("type", text("http"))
+                .with("url", text(URL_MARK));
+            match credentials.is_empty() {
+                true => server,
+                false => server.with(
+                    "headers",
+                    headers(credentials, |credential| {
+                        format!("{}${{input:{}}}", credential.scheme, credential.input)
+                    }),
+                ),
+            }
+        };
+        let mut file = object(vec![]);
+        let mut link = server(vec![("name", text(NAME))]);
         if !credentials.is_empty() {
-            server["headers"] = Value::Object(headers(credentials, |credential| {
-                format!("{}${{input:{}}}", credential.scheme, credential.input)
-            }));
+            file = file.with("inputs", inputs());
+            link = link.with("inputs", inputs());
         }
-        let mut file = json!({"servers": {NAME: server.clone()}});
-        let mut link = json!({"name": NAME});
-        if let (Value::Object(link), Value::Object(server)) = (&mut link, server) {
-            link.extend(server);
-        }
-        if !inputs.is_empty() {
-            file =
-                json!({"inputs": inputs.clone(), "servers": {NAME: file["servers"][NAME].take()}});
-            link["inputs"] = Value::Array(inputs);
-        }
+        file = file.with("servers", object(vec![(NAME, server(vec![]))]));
         Client {
             id: "vscode",
             name: "VS Code",
@@ -401,23 +460,17 @@ mod generate {
                     .to_owned(),
             },
             format: Format::Json,
-            snippet: pretty(&file),
+            snippet: file.pretty(),
             install: Some(Install {
                 label: "Add to VS Code",
                 prefix: "vscode:mcp/install?",
                 encoding: "uri",
-                config: link.to_string(),
+                config: link.compact(),
             }),
         }
     }
 
     fn windsurf(credentials: &[Credential]) -> Client {
-        let mut server = json!({"serverUrl": URL_MARK});
-        if !credentials.is_empty() {
-            server["headers"] = Value::Object(headers(credentials, |credential| {
-                format!("{}${{env:{}}}", credential.scheme, credential.variable)
-            }));
-        }
         Client {
             id: "windsurf",
             name: "Windsurf",
@@ -426,7 +479,14 @@ mod generate {
                 from_environment(credentials)
             ),
             format: Format::Json,
-            snippet: pretty(&json!({"mcpServers": {NAME: server}})),
+            snippet: object(vec![(
+                "mcpServers",
+                object(vec![(
+                    NAME,
+                    url_and_headers("serverUrl", credentials, from_env),
+                )]),
+            )])
+            .pretty(),
             install: None,
         }
     }
@@ -551,11 +611,31 @@ mod tests {
     }
 
     #[test]
-    fn configurations_are_written_as_people_write_them() {
-        let value = json!({"a": {"b": ["x", 1], "c": {}}, "d": "q\"uote"});
+    fn configurations_keep_their_keys_in_order() {
+        let value = object(vec![
+            (
+                "z",
+                object(vec![
+                    ("b", J::List(vec![text("x"), J::Yes])),
+                    ("a", object(vec![])),
+                ]),
+            ),
+            ("d", text("q\"uote")),
+        ]);
+        let expected = r#"{
+  "z": {
+    "b": [
+      "x",
+      true
+    ],
+    "a": {}
+  },
+  "d": "q\"uote"
+}"#;
+        assert_eq!(value.pretty(), expected);
         assert_eq!(
-            pretty(&value),
-            serde_json::to_string_pretty(&value).unwrap()
+            value.compact(),
+            r#"{"z":{"b":["x",true],"a":{}},"d":"q\"uote"}"#
         );
     }
 

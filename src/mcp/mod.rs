@@ -115,7 +115,8 @@ const SERVER_DESCRIPTION: &str = "Query and manage a Clerk instance: users, orga
 
 const INSTRUCTIONS: &str = "These tools administer one Clerk instance through its Backend API.\n\
     - IDs carry a prefix that says what they name: user_ (user), org_ (organization), \
-    orgmem_ (membership), orginv_ (invitation), sess_ (session). Pass IDs exactly as tools \
+    orgmem_ (membership), orginv_ (organization invitation), inv_ (application invitation), \
+    sess_ (session). Pass IDs exactly as tools \
     returned them; to find a user's ID from an email address, call clerk_list_users with \
     emailAddress.\n\
     - Lists are paginated with limit and offset. Each list answer has totalCount, count, \

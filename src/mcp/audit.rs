@@ -1,4 +1,6 @@
-//! The audit trail: one JSON line for every `tools/call`, written to the
+//! The audit trail: one JSON line for every `tools/call` and every
+//! `resources/read` (which reads a user or an organization from Clerk as a
+//! get tool would), written to the
 //! worker's log with [`Platform::log`](crate::oauth::Platform::log) (in the Worker, `console.log`, which
 //! Workers Logs, Logpush and `wrangler tail` read). docs/audit.md lists the
 //! fields for those who keep the trail.
@@ -147,8 +149,11 @@ impl Context<'_> {
     }
 }
 
-/// The record of one `tools/call`, from its arrival to its line.
+/// The record of one `tools/call` (or `resources/read`), from its arrival
+/// to its line.
 pub(super) struct ToolCall<'a> {
+    /// `tool_call`, or `resource_read`.
+    event: &'static str,
     started_ms: u64,
     /// Who called, as the line names them (and `clerk_whoami` tells them).
     principal: String,
@@ -184,6 +189,7 @@ impl<'a> ToolCall<'a> {
             .ok()
             .map(|clerk| clerk.secret_key().expose());
         ToolCall {
+            event: "tool_call",
             started_ms,
             principal: principal(context.trail.actor, key),
             tool: params
@@ -210,6 +216,28 @@ impl<'a> ToolCall<'a> {
             outcome: Cell::new(None),
             clerk: context.clerk.as_ref().ok().map(ClerkClient::last_status),
         }
+    }
+
+    /// Begins the record of a `resources/read` with `params`: no tool, the
+    /// ID its URI names as the target, and a digest of the URI.
+    pub(super) fn begin_read(params: &Map<String, Value>, context: &Context<'a>) -> Self {
+        let uri = params
+            .get("uri")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let mut read = ToolCall::begin(&Map::new(), context);
+        read.event = "resource_read";
+        read.client = client(params);
+        read.targets = uri
+            .rsplit('/')
+            .next()
+            .filter(|id| ids::is_object_id(id))
+            .map(|id| vec![id.to_owned()])
+            .unwrap_or_default();
+        let mut arguments = Map::new();
+        arguments.insert("uri".to_owned(), Value::from(uri));
+        read.arguments = serde_json::to_vec(&arguments).unwrap_or_default();
+        read
     }
 
     /// The context to serve the call with: `context`, with Clerk's answers
@@ -246,7 +274,7 @@ impl<'a> ToolCall<'a> {
             .map(|clerk| clerk.secret_key().expose());
         let args_digest = key.map(|key| digest(key, &self.arguments));
         let line = Line {
-            event: "tool_call",
+            event: self.event,
             time: i64::try_from(self.started_ms)
                 .ok()
                 .map(Timestamp::from_unix_ms),

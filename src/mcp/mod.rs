@@ -164,7 +164,12 @@ pub async fn handle_request(request: Request, era: &Era, context: &Context<'_>) 
         (_, "prompts/get") => get_prompt(request.params, era, context),
         (_, "resources/list") => resources::list(&request.params, era, context),
         (_, "resources/templates/list") => resources::list_templates(&request.params, era, context),
-        (_, "resources/read") => resources::read(&request.params, era, context).await,
+        (_, "resources/read") => {
+            let read = audit::ToolCall::begin_read(&request.params, context);
+            let outcome = resources::read(&request.params, era, &read.context(context)).await;
+            read.write(outcome.is_ok(), context);
+            outcome
+        }
         (_, other) => Err(RpcError::new(
             code::METHOD_NOT_FOUND,
             format!("Method not found: {}", shorten(other, 80)),

@@ -19,7 +19,7 @@
 use serde_json::{json, Map, Value};
 
 use super::results::{self, CacheScope, Caching};
-use super::{Context, Era};
+use super::{Context, Era, Outcome};
 use crate::jsonrpc::{code, Reply, RpcError};
 use crate::text::shorten;
 use crate::tools::{self, Shape, ToolError};
@@ -141,7 +141,11 @@ pub async fn read(
         redact_private_metadata: context.redact_private_metadata,
         max_bytes: usize::MAX,
     };
-    let text = match tools::call(tool, call, shape).await.into_output() {
+    let result = tools::call(tool, call, shape).await;
+    if result.is_error() {
+        context.record_outcome(Outcome::ToolError);
+    }
+    let text = match result.into_output() {
         Ok(output) => output,
         Err(ToolError::NotFound { .. } | ToolError::InvalidArgument { .. }) => {
             return Err(not_found(era, uri))

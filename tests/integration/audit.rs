@@ -1,5 +1,6 @@
 //! The audit trail through the Worker's entry point: one JSON line in the
-//! log for every `tools/call`, whatever its outcome and however it came
+//! log for every `tools/call` (and every `resources/read`), whatever its
+//! outcome and however it came
 //! (alone, in a batch, in either era), with every field as docs/audit.md
 //! lists it, and nothing secret or user-written in it.
 
@@ -539,4 +540,52 @@ fn lines_hold_no_secret_and_nothing_a_user_wrote() {
         .collect();
     assert_eq!(targets[2], json!(["org_2acme", "user_2grace"]));
     assert_eq!(targets[6], json!(["user_2grace", "org_2acme"]));
+}
+
+#[test]
+fn a_resource_read_writes_a_line_naming_what_it_read() {
+    let clerk = FakeClerk::answering(user());
+    let request = with_key(
+        post_json(&rpc(
+            "resources/read",
+            json!({"uri": "clerk://users/user_2grace"}),
+        )),
+        KEY,
+    );
+    let line = line_of(request, &public_config(), &clerk);
+    assert_eq!(line["event"], "resource_read");
+    assert_eq!(line["tool"], Value::Null);
+    assert_eq!(line["outcome"], "ok");
+    assert_eq!(line["targets"], json!(["user_2grace"]));
+    assert!(is_hex(&line["argsDigest"], 16), "{line}");
+    assert_eq!(line["clerkStatus"], 200);
+    let mut fields: Vec<&str> = line
+        .as_object()
+        .map(|line| line.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    fields.sort_unstable();
+    assert_eq!(fields, FIELDS);
+}
+
+#[test]
+fn a_resource_clerk_does_not_have_is_a_tool_error_and_an_unknown_uri_refused() {
+    let clerk = FakeClerk::failing(404, "resource_not_found", "not found", None);
+    let read = |uri: &str| {
+        with_key(
+            post_json(&rpc("resources/read", json!({ "uri": uri }))),
+            KEY,
+        )
+    };
+    let line = line_of(
+        read("clerk://organizations/org_2gone"),
+        &public_config(),
+        &clerk,
+    );
+    assert_eq!(line["outcome"], "tool_error");
+    assert_eq!(line["clerkStatus"], 404);
+    assert_eq!(line["targets"], json!(["org_2gone"]));
+    let line = line_of(read("clerk://invoices/in_1"), &public_config(), &clerk);
+    assert_eq!(line["outcome"], "refused");
+    assert_eq!(line["clerkStatus"], Value::Null);
+    assert_eq!(line["targets"], json!([]));
 }

@@ -1646,6 +1646,16 @@ pub fn check(
         String::from_utf8_lossy(response.body())
     );
     let answer = answer_json(response);
+    let page = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+    assert!(
+        !page || (request.method() == Method::GET && request.uri().path() == "/"),
+        "a page answered {} {}",
+        request.method(),
+        request.uri()
+    );
     check_no_secret_leaks(request, response);
     check_clerk_requests(case, request, clerk, status);
     if request.method() == Method::POST && request.uri().path() == "/mcp" {
@@ -1766,6 +1776,19 @@ fn answer_json(response: &Response<Vec<u8>>) -> Option<Value> {
                     .unwrap_or_else(|error| panic!("the event's data does not parse: {error}")),
             )
         }
+        // The front door: a page, never JSON, and whole.
+        Some("text/html; charset=utf-8") => {
+            let text = std::str::from_utf8(body).expect("the page is UTF-8");
+            assert!(
+                text.starts_with("<!doctype html>") && text.trim_end().ends_with("</html>"),
+                "not a whole page"
+            );
+            assert!(
+                !text.contains("<!--"),
+                "a part of the page was left unfilled"
+            );
+            None
+        }
         Some(other) => panic!("unexpected Content-Type {other}"),
     }
 }
@@ -1801,17 +1824,22 @@ fn check_no_secret_leaks(request: &Request<Vec<u8>>, response: &Response<Vec<u8>
 }
 
 /// The audit trail (docs/audit.md): every log line is one line, a JSON
-/// object of a `tool_call` with a documented outcome, and holds no secret.
-/// Only its `client`, which the request names, may repeat one, and only
-/// when the request's body holds it. There is a line for each `tools/call`
-/// at most, and exactly one for a lone `tools/call` request posted to
-/// `/mcp` and answered 200.
+/// object of a `tool_call` or a `resource_read` (which names no tool) with
+/// a documented outcome, and holds no secret. Only its `client`, which the
+/// request names, may repeat one, and only when the request's body holds
+/// it. There is a `tool_call` line for each `tools/call` at most, and
+/// exactly one for a lone `tools/call` request posted to `/mcp` and
+/// answered 200; a `resource_read` line for each `resources/read` at most.
 fn check_log(request: &Request<Vec<u8>>, status: u16, lines: &[String]) {
     let body = request.body();
     for line in lines {
         let mut parsed: Value = serde_json::from_str(line)
             .unwrap_or_else(|error| panic!("a log line is not JSON ({error}): {line}"));
-        assert_eq!(parsed["event"], "tool_call", "{line}");
+        match parsed["event"].as_str() {
+            Some("tool_call") => {}
+            Some("resource_read") => assert!(parsed["tool"].is_null(), "{line}"),
+            _ => panic!("an undocumented event: {line}"),
+        }
         assert!(!line.contains('\n'), "a log line holds a line break");
         assert!(
             matches!(
@@ -1846,20 +1874,34 @@ fn check_log(request: &Request<Vec<u8>>, status: u16, lines: &[String]) {
     let Ok(sent) = serde_json::from_slice::<Value>(body) else {
         return;
     };
-    let calls = |message: &Value| message.get("method") == Some(&json!("tools/call"));
-    let (count, lone_request) = match &sent {
-        Value::Array(batch) => (batch.iter().filter(|message| calls(message)).count(), false),
-        Value::Object(message) => (usize::from(calls(&sent)), is_request(message)),
-        _ => (0, false),
+    let messages = |method: &str| match &sent {
+        Value::Array(batch) => batch
+            .iter()
+            .filter(|message| message.get("method") == Some(&json!(method)))
+            .count(),
+        message => usize::from(message.get("method") == Some(&json!(method))),
     };
+    let (count, reads) = (messages("tools/call"), messages("resources/read"));
+    let lone_request = matches!(&sent, Value::Object(message) if is_request(message));
+    let lines_of = |event: &str| {
+        let prefix = format!("{{\"event\":\"{event}\"");
+        lines
+            .iter()
+            .filter(|line| line.starts_with(&prefix))
+            .count()
+    };
+    let (call_lines, read_lines) = (lines_of("tool_call"), lines_of("resource_read"));
     assert!(
-        lines.len() <= count,
-        "{} log lines for {count} tools/call",
-        lines.len()
+        call_lines <= count,
+        "{call_lines} log lines for {count} tools/call"
+    );
+    assert!(
+        read_lines <= reads,
+        "{read_lines} log lines for {reads} resources/read"
     );
     let posted = request.method() == Method::POST && request.uri().path() == "/mcp";
     if posted && lone_request && count == 1 && status == 200 {
-        assert_eq!(lines.len(), 1, "a tools/call answered 200 without its line");
+        assert_eq!(call_lines, 1, "a tools/call answered 200 without its line");
     }
 }
 

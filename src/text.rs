@@ -1,6 +1,6 @@
 //! Short forms of text that came from outside (a client's argument, a
 //! method name), for the messages that quote it: an error about a huge
-//! value must not repeat it whole.
+//! value must not repeat it whole. And text percent-encoded for a URI.
 
 /// `text` cut to `max` characters with an ellipsis.
 pub fn shorten(text: &str, max: usize) -> String {
@@ -20,9 +20,33 @@ pub fn describe(value: &str) -> String {
     }
 }
 
+/// `text` with every byte `keep` refuses written as `%XX`.
+pub fn percent_encode(text: &str, keep: impl Fn(u8) -> bool) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if keep(byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push('%');
+            encoded.push(char::from(HEX[usize::from(byte >> 4)]));
+            encoded.push(char::from(HEX[usize::from(byte & 15)]));
+        }
+    }
+    encoded
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_encoding_writes_what_is_not_kept_as_hex() {
+        assert_eq!(
+            percent_encode("a b/é", |byte| byte.is_ascii_alphanumeric()),
+            "a%20b%2F%C3%A9"
+        );
+    }
 
     #[test]
     fn long_texts_are_shortened_with_an_ellipsis() {

@@ -171,12 +171,18 @@ pub fn all() -> impl Iterator<Item = &'static PromptDefinition> {
 
 /// The prompts whose every tool `selection` allows.
 pub fn offered(selection: Selection) -> impl Iterator<Item = &'static PromptDefinition> {
-    PROMPTS.iter().filter(move |prompt| {
-        prompt
-            .tools
+    PROMPTS
+        .iter()
+        .filter(move |prompt| prompt.is_offered(selection))
+}
+
+impl PromptDefinition {
+    /// Whether `selection` allows every tool of the prompt's workflow.
+    pub fn is_offered(&self, selection: Selection) -> bool {
+        self.tools
             .iter()
             .all(|tool| tools::find(tool, selection).is_some())
-    })
+    }
 }
 
 /// The `prompts` array of the `prompts/list` answer.

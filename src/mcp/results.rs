@@ -364,14 +364,11 @@ fn write_server_info<M: SerializeMap>(map: &mut M) -> Result<(), M::Error> {
 /// The server's icon, a key on a violet square, as a `data:` URI.
 pub fn icon() -> String {
     const SVG: &str = include_str!("icon.svg");
-    let mut uri = String::from("data:image/svg+xml,");
-    for byte in SVG.trim().bytes() {
-        match byte {
-            b'<' | b'>' | b'#' | b'%' | b'"' | b' ' | b'\n' | 0x80.. => {
-                uri.push_str(&format!("%{byte:02X}"))
-            }
-            _ => uri.push(char::from(byte)),
-        }
-    }
-    uri
+    let svg = crate::text::percent_encode(SVG.trim(), |byte| {
+        !matches!(
+            byte,
+            b'<' | b'>' | b'#' | b'%' | b'"' | b' ' | b'\n' | 0x80..
+        )
+    });
+    format!("data:image/svg+xml,{svg}")
 }

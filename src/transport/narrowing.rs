@@ -73,13 +73,8 @@ pub fn requested(parts: &Parts) -> Result<Wishes, String> {
     for (name, value) in query_pairs.chain(header_pairs) {
         match name.to_ascii_lowercase().as_str() {
             "readonly" => {
-                let read_only = match value.trim().to_ascii_lowercase().as_str() {
-                    "true" | "1" => true,
-                    "false" | "0" => false,
-                    _ => return Err(format!("readonly must be true or false (got {value:?})")),
-                };
                 selection = selection.narrowed_by(Selection {
-                    read_only,
+                    read_only: read_only_wish(&value)?,
                     toolsets: Toolsets::ALL,
                 });
             }
@@ -96,12 +91,7 @@ pub fn requested(parts: &Parts) -> Result<Wishes, String> {
                 });
                 names_toolsets = true;
             }
-            "confirm" => {
-                let asked = Confirm::parse(&value).ok_or_else(|| {
-                    format!("confirm must be destructive, writes or off (got {value:?})")
-                })?;
-                confirm = confirm.max(asked);
-            }
+            "confirm" => confirm = confirm.max(confirm_wish(&value)?),
             _ => {}
         }
     }
@@ -110,6 +100,21 @@ pub fn requested(parts: &Parts) -> Result<Wishes, String> {
         names_toolsets,
         confirm,
     })
+}
+
+/// A `readonly` wish: `true` or `false` (or `1` or `0`), in any case.
+pub(super) fn read_only_wish(value: &str) -> Result<bool, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(format!("readonly must be true or false (got {value:?})")),
+    }
+}
+
+/// A `confirm` wish: a confirmation level's name.
+pub(super) fn confirm_wish(value: &str) -> Result<Confirm, String> {
+    Confirm::parse(value)
+        .ok_or_else(|| format!("confirm must be destructive, writes or off (got {value:?})"))
 }
 
 /// Decodes `%XX` escapes and `+` (a space, in a query), leaving anything

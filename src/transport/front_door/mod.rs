@@ -30,13 +30,14 @@ use http::{HeaderMap, Response, StatusCode};
 use serde_json::Value;
 
 use super::framing::media_ranges;
-use super::narrowing::{percent_decode, Wishes};
+use super::narrowing::{confirm_wish, percent_decode, read_only_wish, Wishes};
 use super::{credentials, health, server_origin, Runtime};
 use crate::clerk::KeyError;
 use crate::config::{Access, Config, Mode};
 use crate::mcp::prompts;
 use crate::mcp::{ProtocolVersion, STATELESS_VERSION};
 use crate::sha256::sha256;
+use crate::text::percent_encode;
 use crate::tools::{self, Confirm, Selection, Toolset, Toolsets};
 use clients::{Needs, URL_MARK};
 
@@ -142,23 +143,12 @@ fn choices(query: &str) -> Result<Wishes, String> {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let value = percent_decode(value);
         match percent_decode(name).as_str() {
-            "readonly" => {
-                wishes.selection.read_only = match value.trim() {
-                    "true" | "1" => true,
-                    "false" | "0" => false,
-                    _ => return Err(format!("readonly must be true or false (got {value:?})")),
-                }
-            }
+            "readonly" => wishes.selection.read_only = read_only_wish(&value)?,
             "toolset" | "toolsets" => {
                 wishes.names_toolsets = true;
                 named.push(value);
             }
-            "confirm" => {
-                let asked = Confirm::parse(&value).ok_or_else(|| {
-                    format!("confirm must be destructive, writes or off (got {value:?})")
-                })?;
-                wishes.confirm = wishes.confirm.max(asked);
-            }
+            "confirm" => wishes.confirm = wishes.confirm.max(confirm_wish(&value)?),
             _ => {}
         }
     }
@@ -516,15 +506,10 @@ impl<'a> Page<'a> {
 
     fn write_prompts(&self, html: &mut String) {
         for prompt in prompts::all() {
-            let offered = prompt.tools.iter().all(|name| {
-                tools::registry().any(|(toolset, tool)| {
-                    tool.name == *name && self.offered.allows(toolset, tool.annotations.read_only)
-                })
-            });
-            if !offered {
+            if !prompt.is_offered(self.offered) {
                 continue;
             }
-            let shown = prompts::offered(self.chosen).any(|p| p.name == prompt.name);
+            let shown = prompt.is_offered(self.chosen);
             html.push_str("<li data-prompt=\"");
             html.push_str(prompt.name);
             html.push_str("\" data-needs=\"");
@@ -579,30 +564,9 @@ fn escape(text: &str) -> String {
 
 /// `text` as JavaScript's `encodeURIComponent` writes it.
 fn uri_component(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len() * 2);
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z'
-            | b'a'..=b'z'
-            | b'0'..=b'9'
-            | b'-'
-            | b'_'
-            | b'.'
-            | b'!'
-            | b'~'
-            | b'*'
-            | b'\''
-            | b'('
-            | b')' => encoded.push(char::from(byte)),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789ABCDEF";
-                encoded.push('%');
-                encoded.push(char::from(HEX[usize::from(byte >> 4)]));
-                encoded.push(char::from(HEX[usize::from(byte & 15)]));
-            }
-        }
-    }
-    encoded
+    percent_encode(text, |byte| {
+        byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte)
+    })
 }
 
 #[cfg(test)]

@@ -46,6 +46,14 @@ fn public_call(name: &str, arguments: Value) -> Request<Vec<u8>> {
     with_key(post_json(&call_tool(name, arguments)), KEY)
 }
 
+/// A `resources/read` of `uri` in public mode with [`KEY`].
+fn public_read(uri: &str) -> Request<Vec<u8>> {
+    with_key(
+        post_json(&rpc("resources/read", json!({ "uri": uri }))),
+        KEY,
+    )
+}
+
 fn with_bearer(mut request: Request<Vec<u8>>, token: &str) -> Request<Vec<u8>> {
     request.headers_mut().insert(
         "authorization",
@@ -57,6 +65,16 @@ fn with_bearer(mut request: Request<Vec<u8>>, token: &str) -> Request<Vec<u8>> {
 fn user() -> Value {
     serde_json::from_str(include_str!("../fixtures/clerk_user_created.json"))
         .expect("fixture is JSON")
+}
+
+/// A line's field names, sorted.
+fn fields_of(line: &Value) -> Vec<&str> {
+    let mut fields: Vec<&str> = line
+        .as_object()
+        .map(|line| line.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    fields.sort_unstable();
+    fields
 }
 
 fn is_hex(text: &Value, length: usize) -> bool {
@@ -72,12 +90,7 @@ fn a_tool_call_writes_one_line_with_every_field() {
         json!({"userId": "user_2grace"}),
     )));
     let line = line_of(request, &hosted_config(), &clerk);
-    let mut fields: Vec<&str> = line
-        .as_object()
-        .map(|line| line.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    fields.sort_unstable();
-    assert_eq!(fields, FIELDS);
+    assert_eq!(fields_of(&line), FIELDS);
     assert_eq!(line["event"], "tool_call");
     // The fake clock's NOW, in UTC with milliseconds.
     assert_eq!(line["time"], "2027-01-15T08:00:00.000Z");
@@ -545,46 +558,36 @@ fn lines_hold_no_secret_and_nothing_a_user_wrote() {
 #[test]
 fn a_resource_read_writes_a_line_naming_what_it_read() {
     let clerk = FakeClerk::answering(user());
-    let request = with_key(
-        post_json(&rpc(
-            "resources/read",
-            json!({"uri": "clerk://users/user_2grace"}),
-        )),
-        KEY,
+    let line = line_of(
+        public_read("clerk://users/user_2grace"),
+        &public_config(),
+        &clerk,
     );
-    let line = line_of(request, &public_config(), &clerk);
     assert_eq!(line["event"], "resource_read");
     assert_eq!(line["tool"], Value::Null);
     assert_eq!(line["outcome"], "ok");
     assert_eq!(line["targets"], json!(["user_2grace"]));
     assert!(is_hex(&line["argsDigest"], 16), "{line}");
     assert_eq!(line["clerkStatus"], 200);
-    let mut fields: Vec<&str> = line
-        .as_object()
-        .map(|line| line.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    fields.sort_unstable();
-    assert_eq!(fields, FIELDS);
+    assert_eq!(fields_of(&line), FIELDS);
 }
 
 #[test]
 fn a_resource_clerk_does_not_have_is_a_tool_error_and_an_unknown_uri_refused() {
     let clerk = FakeClerk::failing(404, "resource_not_found", "not found", None);
-    let read = |uri: &str| {
-        with_key(
-            post_json(&rpc("resources/read", json!({ "uri": uri }))),
-            KEY,
-        )
-    };
     let line = line_of(
-        read("clerk://organizations/org_2gone"),
+        public_read("clerk://organizations/org_2gone"),
         &public_config(),
         &clerk,
     );
     assert_eq!(line["outcome"], "tool_error");
     assert_eq!(line["clerkStatus"], 404);
     assert_eq!(line["targets"], json!(["org_2gone"]));
-    let line = line_of(read("clerk://invoices/in_1"), &public_config(), &clerk);
+    let line = line_of(
+        public_read("clerk://invoices/in_1"),
+        &public_config(),
+        &clerk,
+    );
     assert_eq!(line["outcome"], "refused");
     assert_eq!(line["clerkStatus"], Value::Null);
     assert_eq!(line["targets"], json!([]));
